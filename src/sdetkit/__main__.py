@@ -1,0 +1,5 @@
+"""``python -m sdetkit``."""
+
+from sdetkit.cli import main
+
+raise SystemExit(main())

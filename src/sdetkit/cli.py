@@ -1,0 +1,170 @@
+"""Command line: argument parsing, the one error boundary, exit codes.
+
+Heavy modules are imported only when their command runs, so ``sdetkit --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from sdetkit import __version__
+from sdetkit.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, SdetkitError
+
+FORMATS = ("text", "json", "markdown")
+
+
+def _ids(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _flat(groups: list[list[str]]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for g in groups for i in g))
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return n
+
+
+def _positive_float(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        n = 0.0
+    if not n > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
+    return n
+
+
+def _output_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE atomically (parents created)",
+    )
+    p.add_argument(
+        "--stable-json",
+        action="store_true",
+        help="leave out run-specific facts (times, host, cache hits) so the same tree gives the same bytes",
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="sdetkit",
+        description="Release confidence from a repository's own checks: run them, keep the evidence, decide.",
+    )
+    top.add_argument("--version", action="version", version=f"sdetkit {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    gate = sub.add_parser("gate", help="run a repository's checks and write gate evidence")
+    gsub = gate.add_subparsers(dest="profile", metavar="PROFILE")
+    gsub.required = True
+    fast = gsub.add_parser(
+        "fast",
+        help="lint, format, type check, tests and declared steps, in parallel",
+        description="Discover the repository's own checks and run them in its own environment, in parallel.",
+    )
+    fast.add_argument("path", nargs="?", type=Path, default=Path(), help="project folder (default: .)")
+    _output_flags(fast)
+    fast.add_argument("--jobs", type=_positive_int, help="steps run at once (default: CPU count)")
+    fast.add_argument(
+        "--timeout",
+        type=_positive_float,
+        help="seconds per step (default 600; config may override per step)",
+    )
+    fast.add_argument(
+        "--only",
+        type=_ids,
+        action="append",
+        default=[],
+        metavar="IDS",
+        help="run only these step ids (comma-separated, repeatable)",
+    )
+    fast.add_argument("--skip", type=_ids, action="append", default=[], metavar="IDS", help="skip these step ids")
+    fast.add_argument(
+        "--list-steps",
+        action="store_true",
+        help="print the discovered plan and why each step was chosen",
+    )
+    fast.add_argument("--no-cache", action="store_true", help="run every step even if a cached pass matches")
+    fast.add_argument("--fix", action="store_true", help="let fixers modify files (they run one at a time, first)")
+    fast.add_argument("--python", metavar="PYTHON", help="interpreter or virtual environment whose tools to run")
+
+    schema = sub.add_parser("schema", help="JSON Schemas of sdetkit's artifacts")
+    ssub = schema.add_subparsers(dest="action", metavar="ACTION")
+    ssub.required = True
+    show = ssub.add_parser("show", help="print a schema (no name: list them)")
+    show.add_argument("name", nargs="?")
+    return top
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "gate":
+        from sdetkit.commands import gate_fast
+        from sdetkit.settings import GateFastSettings, OutputSettings
+
+        return gate_fast.run(
+            GateFastSettings(
+                path=args.path,
+                output=OutputSettings(args.format, args.out, args.stable_json),
+                jobs=args.jobs,
+                timeout=args.timeout,
+                only=_flat(args.only),
+                skip=_flat(args.skip),
+                list_steps=args.list_steps,
+                cache=not args.no_cache,
+                fix=args.fix,
+                python=args.python,
+            )
+        )
+    if args.command == "schema":
+        from sdetkit.commands import schema
+
+        return schema.show(args.name)
+    raise AssertionError(args.command)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point. Every error the user can cause ends here as one line and an exit code."""
+    args = parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        # CI cancellation sends SIGTERM: stop the steps' process groups the same way as Ctrl-C.
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _dispatch(args)
+    except SdetkitError as exc:
+        print(f"sdetkit: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sdetkit: interrupted; running steps were stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_USAGE
+    except Exception as exc:
+        if os.environ.get("SDETKIT_DEBUG"):
+            raise
+        print(
+            f"sdetkit: internal error: {type(exc).__name__}: {exc} (SDETKIT_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -1,0 +1,1 @@
+"""One module per CLI command: wire settings to the domain and choose the output."""

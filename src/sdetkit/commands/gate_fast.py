@@ -1,0 +1,167 @@
+"""``sdetkit gate fast``: discover the repository's checks, run them in parallel, write evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sdetkit import __version__
+from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError
+from sdetkit.evidence import gate as artifact
+from sdetkit.evidence.atomic import check_writable, write_output
+from sdetkit.formats import markdown, text
+from sdetkit.formats.progress import Progress
+from sdetkit.model import GateReport, RepoFacts, StepResult
+from sdetkit.plan import Plan, PlanOptions, build
+from sdetkit.repo import config, environment, git
+from sdetkit.run.cache import StepCache, cache_root, tool_dir
+from sdetkit.run.execute import StepExecutor
+from sdetkit.run.process import ProcessRunner
+from sdetkit.run.scheduler import schedule
+from sdetkit.settings import GateFastSettings
+from sdetkit.steps.base import PlanContext
+from sdetkit.verdict import reduce
+
+
+def _step_environ(env: environment.Environment, tools: Path) -> dict[str, str]:
+    """The environment steps run with: the target environment first on PATH, tool caches and
+    bytecode redirected outside the repository, colours off so output stays parseable."""
+    environ = dict(os.environ)
+    environ["PATH"] = os.pathsep.join([env.scripts, environ.get("PATH", "")])
+    if env.is_venv:
+        environ["VIRTUAL_ENV"] = env.prefix
+    environ["PYTHONPYCACHEPREFIX"] = str(tools / "pycache")
+    environ["NO_COLOR"] = "1"
+    for noisy in ("FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE", "MYPY_FORCE_COLOR"):
+        environ.pop(noisy, None)
+    return environ
+
+
+def _render(report: GateReport, fmt: str, stable: bool, python: str) -> str:
+    if fmt == "json":
+        return artifact.dumps(artifact.document(report, stable))
+    if fmt == "markdown":
+        return markdown.render(report)
+    return text.render(report, python)
+
+
+def _display_python(python: str, root: Path) -> str:
+    try:
+        return os.path.relpath(python, root) if Path(python).is_relative_to(root) else python
+    except ValueError:
+        return python
+
+
+def run(settings: GateFastSettings) -> int:
+    started = time.monotonic()
+    started_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    root = settings.path.absolute()
+    if not root.is_dir():
+        raise InputError(f"{settings.path}: no such directory")
+    out = settings.output.out.absolute() if settings.output.out else None
+    if out is not None:
+        check_writable(out)
+
+    top = git.toplevel(root)
+    extra_ignored: frozenset[str] = frozenset()
+    if out is not None and out.is_relative_to(top):
+        extra_ignored = frozenset({out.relative_to(top).as_posix()})
+    state = git.state(root, extra_ignored)
+    facts = config.load(root)
+    python, source = environment.choose_interpreter(root, top, settings.python, os.environ)
+    env = environment.probe(python, source, root)
+
+    croot = cache_root(os.environ)
+    tools = tool_dir(croot, root)
+    environ = _step_environ(env, tools)
+    ctx = PlanContext(facts=facts, env=env, path_env=environ["PATH"], fix=settings.fix)
+    plan = build(ctx, facts.gate_fast, PlanOptions(settings.only, settings.skip, settings.timeout))
+    display_python = _display_python(env.python, root)
+
+    if settings.list_steps:
+        skipped = {r.spec.id: r.message for r in plan.decided}
+        sys.stdout.write(text.render_plan(plan.all_specs, skipped, plan.not_chosen, f"{display_python} ({env.source})"))
+        return EXIT_OK
+
+    jobs = settings.jobs or facts.gate_fast.jobs or os.cpu_count() or 1
+    # With --fix, steps that modify files run one at a time (the scheduler also runs them alone).
+    results = _execute(plan, settings, state, env, environ, croot, tools, root, top, jobs)
+
+    by_id = {r.spec.id: r for r in results} | {r.spec.id: r for r in plan.decided}
+    ordered = tuple(by_id[i] for i in plan.order)
+    project_path = root.relative_to(top).as_posix() if root != top else "."
+    report = GateReport(
+        profile="fast",
+        repo=RepoFacts(str(top), state.commit, state.branch, state.dirty, project_path),
+        results=ordered,
+        verdict=reduce(ordered),
+        only=settings.only,
+        skip=settings.skip,
+        run={
+            "started_at": started_at,
+            "duration_s": round(time.monotonic() - started, 3),
+            "host": socket.gethostname(),
+            "sdetkit_version": __version__,
+            "python": {"path": env.python, "version": env.version, "source": env.source},
+            "jobs": jobs,
+            "cache": settings.cache,
+            "not_chosen": [{"id": n.id, "reason": n.reason} for n in plan.not_chosen],
+            "steps": {
+                r.spec.id: {
+                    "duration_s": round(r.duration, 3),
+                    "tool_version": r.tool_version,
+                    "cached": r.cached,
+                }
+                for r in ordered
+            },
+        },
+    )
+    fmt, stable = settings.output.format, settings.output.stable_json
+    rendered = _render(report, fmt, stable, display_python)
+    if out is not None:
+        write_output(out, rendered)
+        if fmt != "text":
+            sys.stdout.write(text.render(report, display_python))
+        sys.stdout.write(f"wrote {settings.output.out}\n")
+    else:
+        sys.stdout.write(rendered)
+    return EXIT_OK if report.verdict.ok else EXIT_FAILED
+
+
+def _execute(
+    plan: Plan,
+    settings: GateFastSettings,
+    state: git.GitState,
+    env: environment.Environment,
+    environ: dict[str, str],
+    croot: Path,
+    tools: Path,
+    root: Path,
+    top: Path,
+    jobs: int,
+) -> list[StepResult]:
+    if not plan.run:
+        return []
+    cache_dir = croot if settings.cache else None
+    base = (
+        StepCache.base(git.content_fingerprint(state), env.fingerprint, env.python, environ) if settings.cache else ""
+    )
+    runner = ProcessRunner()
+    shown = [(str(root), "."), (str(tools), "<cache>"), (str(Path.home()), "~")]
+    if top != root:
+        shown.append((str(top), "<worktree>"))
+    versions = {name: v for name in ("ruff", "mypy", "pytest", "pyright") if (v := env.tool_version(name))}
+    progress = Progress(sys.stderr, len(plan.run), settings.output.format == "text" and sys.stderr.isatty())
+    with tempfile.TemporaryDirectory(prefix="sdetkit-") as scratch:
+        executor = StepExecutor(
+            root, runner, StepCache(cache_dir, base), environ, tools, Path(scratch), shown, versions
+        )
+        try:
+            return schedule(plan.run, executor, jobs, progress, runner.terminate_all)
+        finally:
+            progress.close()

@@ -1,0 +1,16 @@
+"""``sdetkit schema show NAME``: print a shipped JSON Schema."""
+
+from __future__ import annotations
+
+import sys
+
+from sdetkit.errors import EXIT_OK
+from sdetkit.evidence import schemas
+
+
+def show(name: str | None) -> int:
+    if name is None:
+        sys.stdout.write("\n".join(schemas.NAMES) + "\n")
+    else:
+        sys.stdout.write(schemas.text(name))
+    return EXIT_OK

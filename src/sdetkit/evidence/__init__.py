@@ -1,0 +1,1 @@
+"""Evidence artifacts: canonical JSON, atomic files, redaction, shipped schemas."""

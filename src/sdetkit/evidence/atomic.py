@@ -1,0 +1,51 @@
+"""Atomic file writes: a reader sees the old file or the new one, never half of either."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from sdetkit.errors import OutputError
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary sibling and ``os.replace``; parents are created."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()
+        raise
+
+
+def check_writable(path: Path, flag: str = "--out") -> None:
+    """Fail before any work is done if ``path`` cannot be written (nothing is created here)."""
+    if path.is_dir():
+        raise OutputError(f"{flag} {path}: is a directory")
+    probe = path.parent
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"{flag} {path}: {probe} is not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"{flag} {path}: {probe} is not writable")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OutputError(f"{flag} {path}: file is not writable")
+
+
+def write_output(path: Path, text: str, flag: str = "--out") -> None:
+    """Atomic write for a user-named output; failures become one-line OutputErrors."""
+    try:
+        write_text(path, text)
+    except OSError as exc:
+        raise OutputError(f"{flag} {path}: cannot write: {exc.strerror or exc}") from exc

@@ -1,0 +1,3 @@
+"""Renderers: a report in, text out. No I/O."""
+
+FORMATS = ("text", "json", "markdown")

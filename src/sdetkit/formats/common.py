@@ -1,0 +1,39 @@
+"""Bits every renderer shares: shell-quoted commands and one-line failure summaries."""
+
+from __future__ import annotations
+
+import shlex
+
+from sdetkit.model import StepResult
+
+
+def command_line(argv: tuple[str, ...] | list[str]) -> str:
+    return " ".join(shlex.quote(a) for a in argv)
+
+
+def rerun_gate(result: StepResult, path: str) -> str:
+    """The sdetkit command that re-runs just this step."""
+    where = "" if path in ("", ".") else f" {shlex.quote(path)}"
+    return f"sdetkit gate fast{where} --only {result.spec.id}"
+
+
+def rerun_tool(result: StepResult, python: str) -> str:
+    """The tool's own command, with ``python`` replaced by the interpreter that ran it."""
+    argv = list(result.spec.rerun)
+    if argv and argv[0] == "python":
+        argv[0] = python
+    return command_line(argv)
+
+
+def failure_line(result: StepResult) -> str:
+    """``file:line: message [rule]`` for the first failure, else the step's message."""
+    f = result.first_failure
+    if f is None:
+        return result.message or f"{result.spec.tool} exited with code {result.exit_code}"
+    where = f.location()
+    text = f"{where}: {f.message}" if where else f.message
+    if f.test_id:
+        text = f"{f.test_id}: {f.message}"
+    if f.rule and f.rule not in text:
+        text += f" [{f.rule}]"
+    return text

@@ -1,0 +1,63 @@
+"""Plain-text report for terminals and CI logs."""
+
+from __future__ import annotations
+
+from sdetkit.formats.common import command_line, failure_line, rerun_gate, rerun_tool
+from sdetkit.model import GateReport, Status, StepSpec
+from sdetkit.steps.base import NotChosen
+
+LABEL = {
+    Status.PASSED: "PASS",
+    Status.FAILED: "FAIL",
+    Status.ERROR: "ERROR",
+    Status.TIMED_OUT: "TIMEOUT",
+    Status.SKIPPED: "SKIP",
+}
+
+
+def render(report: GateReport, python: str) -> str:
+    """Steps table, then each failing step's first failure and how to re-run it, then the verdict."""
+    repo = report.repo
+    commit = (repo.commit or "no commit")[:12]
+    state = "dirty" if repo.dirty else "clean"
+    lines = [f"sdetkit gate {report.profile}: {repo.project_path} @ {commit} ({state})", ""]
+    width = max((len(r.spec.id) for r in report.results), default=4)
+    for r in report.results:
+        took = "cached" if r.cached else (f"{r.duration:.2f}s" if r.status is not Status.SKIPPED else "")
+        detail = r.message if r.status is Status.SKIPPED else command_line(r.spec.rerun)
+        lines.append(f"  {LABEL[r.status]:<7} {r.spec.id:<{width}}  {took:>7}  {detail}")
+    blocking = [r for r in report.results if r.spec.id in report.verdict.failed_steps]
+    if blocking:
+        lines.append("")
+        for r in blocking:
+            lines.append(f"{r.spec.id} ({r.status.value}): {failure_line(r)}")
+            if r.status is Status.ERROR and r.message and r.first_failure is not None:
+                lines.append(f"  {r.message}")
+            lines.append(f"  re-run: {rerun_gate(r, repo.project_path)}")
+            if r.spec.program is not None:
+                lines.append(f"      or: {rerun_tool(r, python)}")
+    lines += ["", f"{'OK' if report.verdict.ok else 'FAILED'}: {report.verdict.reason}"]
+    return "\n".join(lines) + "\n"
+
+
+def render_plan(
+    specs: tuple[StepSpec, ...],
+    skipped: dict[str, str],
+    not_chosen: tuple[NotChosen, ...],
+    env: str,
+) -> str:
+    """``--list-steps``: every planned step with why it was chosen, and what was not chosen."""
+    lines = [f"environment: {env}", ""]
+    for s in specs:
+        state = f" [skipped: {skipped[s.id]}]" if s.id in skipped else ""
+        missing = "" if s.program else "  (tool missing: step will error)"
+        needs = f" needs {', '.join(s.needs)}" if s.needs else ""
+        lines.append(f"{s.id} ({s.kind}, {s.tool}){needs}{state}{missing}")
+        lines.append(f"  run: {command_line(s.rerun)}")
+        lines.append(f"  why: {s.reason}")
+    if not specs:
+        lines.append("(no steps: the gate would fail with an empty plan)")
+    if not_chosen:
+        lines += ["", "not planned:"]
+        lines += [f"  {n.id}: {n.reason}" for n in not_chosen]
+    return "\n".join(lines) + "\n"

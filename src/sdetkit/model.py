@@ -1,0 +1,132 @@
+"""Values shared by every layer: statuses, planned steps, step results, gate reports."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Status(str, enum.Enum):
+    """Outcome of one step. Only ``passed`` counts as a pass; ``skipped`` never does."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    TIMED_OUT = "timed_out"
+    SKIPPED = "skipped"
+
+
+# Placeholders a step's plumbing arguments may contain; the runner substitutes real paths and the
+# artifact keeps the placeholder, so recorded argv never holds a temporary or absolute path.
+TMP = "{tmp}"
+CACHE = "{cache}"
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """One planned step: what to run, why it was chosen, and how to read its result.
+
+    ``command`` is the command a person would type in the project root (``python`` stands for the
+    target environment's interpreter); ``extra`` are sdetkit's plumbing arguments (report files,
+    cache locations, flags that keep the tool from modifying the repository).
+    """
+
+    id: str
+    kind: str
+    tool: str
+    command: tuple[str, ...]
+    reason: str
+    program: str | None
+    extra: tuple[str, ...] = ()
+    timeout: float | None = None
+    needs: tuple[str, ...] = ()
+    modifies: bool = False
+    provider: str = "custom"
+    missing_hint: str = ""
+    env: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def argv(self) -> tuple[str, ...]:
+        """The recorded argv: repo-relative, placeholders for sdetkit's own paths."""
+        return self.command + tuple(a.replace(TMP, "<tmp>").replace(CACHE, "<cache>") for a in self.extra)
+
+    @property
+    def rerun(self) -> tuple[str, ...]:
+        """The command a person runs to reproduce the step: argv without sdetkit's report plumbing."""
+        kept: list[str] = []
+        units: list[tuple[str, ...]] = []
+        args = list(self.extra)
+        while args:
+            arg = args.pop(0)
+            units.append((arg, args.pop(0)) if arg == "-o" and args else (arg,))
+        for unit in units:
+            text = " ".join(unit)
+            if TMP in text or CACHE in text or "junit" in text:
+                continue
+            kept.extend(unit)
+        return self.command + tuple(kept)
+
+
+@dataclass(frozen=True)
+class FirstFailure:
+    """The first failure a step's output shows, as precisely as the tool reports it."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    rule: str | None = None
+    test_id: str | None = None
+
+    def location(self) -> str:
+        """``file:line:col`` as far as known, or an empty string."""
+        parts = [p for p in (self.file, self.line, self.column) if p is not None]
+        return ":".join(str(p) for p in parts)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What happened to one step."""
+
+    spec: StepSpec
+    status: Status
+    exit_code: int | None = None
+    cached: bool = False
+    message: str = ""
+    log_tail: str = ""
+    first_failure: FirstFailure | None = None
+    duration: float = 0.0
+    tool_version: str | None = None
+
+
+@dataclass(frozen=True)
+class RepoFacts:
+    """Where the gate ran: the project's path inside its git work tree and the commit."""
+
+    root: str
+    commit: str | None
+    branch: str | None
+    dirty: bool
+    project_path: str = "."
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The pure reduction of step results."""
+
+    ok: bool
+    failed_steps: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class GateReport:
+    """Everything a gate run produced; formatters render it, the artifact serialises it."""
+
+    profile: str
+    repo: RepoFacts
+    results: tuple[StepResult, ...]
+    verdict: Verdict
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    run: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,151 @@
+"""Build a gate's plan from the project's facts: pure, no I/O beyond what providers were given.
+
+Discovered steps first, then the repository's own declarations (new steps, replacements, steps
+turned off), then the command line's ``--only``/``--skip``. Steps decided without running (turned
+off, not selected) are kept as skipped results so the artifact says what was left out and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sdetkit.errors import ConfigError, UsageError
+from sdetkit.model import Status, StepResult, StepSpec
+from sdetkit.repo.config import GateConfig, StepConfig
+from sdetkit.steps import CUSTOM, DISCOVERABLE
+from sdetkit.steps.base import NotChosen, PlanContext
+
+DEFAULT_TIMEOUT = 600.0
+# Start order when several steps are ready: the usually-longest first keeps the wall time near the
+# slowest step's.
+_PRIORITY = {"tests": 0, "typecheck": 1, "custom": 2, "lint": 3, "format": 4}
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What the command line asks of the plan."""
+
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Steps to run (in start order), steps decided without running, and steps not chosen."""
+
+    run: tuple[StepSpec, ...]
+    decided: tuple[StepResult, ...]
+    not_chosen: tuple[NotChosen, ...]
+    order: tuple[str, ...]  # report order of every planned step id
+
+    @property
+    def all_specs(self) -> tuple[StepSpec, ...]:
+        by_id = {s.id: s for s in self.run} | {r.spec.id: r.spec for r in self.decided}
+        return tuple(by_id[i] for i in self.order)
+
+
+def _from_config(ctx: PlanContext, cfg: StepConfig, base: StepSpec | None, source: str) -> StepSpec:
+    """A configured step: a replacement of ``base`` or a new one. A command that runs a known tool
+    keeps that tool's plumbing and failure parser."""
+    if cfg.argv is None:
+        if base is None:
+            raise ConfigError(f"{source}: step {cfg.id!r} is not a discovered step, so it needs argv")
+        spec = base
+    else:
+        known = next((p for p in DISCOVERABLE if p.matches(cfg.argv)), None)
+        custom = CUSTOM.plan(ctx, cfg, source)
+        if base is not None:
+            custom = replace(
+                custom,
+                kind=cfg.kind or base.kind,
+                reason=f"{base.reason}; command replaced in {source}",
+            )
+        if known is not None:
+            custom = replace(custom, provider=known.name, tool=known.tool, extra=known.extra(ctx, cfg.argv))
+        spec = custom
+    if cfg.timeout is not None:
+        spec = replace(spec, timeout=cfg.timeout)
+    if cfg.needs is not None:
+        spec = replace(spec, needs=cfg.needs)
+    if cfg.kind is not None:
+        spec = replace(spec, kind=cfg.kind)
+    if cfg.env:
+        spec = replace(spec, env=cfg.env)
+    return spec
+
+
+def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions) -> Plan:
+    """The plan for one gate run. Raises ConfigError/UsageError on invalid declarations or flags."""
+    specs: dict[str, StepSpec] = {}
+    not_chosen: list[NotChosen] = []
+    for prov in DISCOVERABLE:
+        found = prov.discover(ctx)
+        if isinstance(found, NotChosen):
+            not_chosen.append(found)
+        else:
+            specs[found.id] = found
+    decided: dict[str, StepResult] = {}
+    declared = {c.id: c for c in gate.steps}
+    for cfg in gate.steps:
+        if not cfg.enabled:
+            base = specs.pop(cfg.id, None)
+            if base is None:
+                raise ConfigError(f"{gate.source}: step {cfg.id!r} is turned off but no such step was discovered")
+            decided[cfg.id] = StepResult(base, Status.SKIPPED, message=f"turned off in {gate.source}")
+            continue
+        specs[cfg.id] = _from_config(ctx, cfg, specs.get(cfg.id), gate.source)
+    not_chosen = [n for n in not_chosen if n.id not in specs and n.id not in decided]
+
+    default_timeout = options.timeout or gate.timeout or DEFAULT_TIMEOUT
+    for sid, spec in specs.items():
+        cfg_timeout = declared[sid].timeout if sid in declared else None
+        specs[sid] = replace(spec, timeout=cfg_timeout or default_timeout)
+    _check_needs(specs, set(decided), gate.source)
+
+    known = set(specs) | set(decided)
+    for flag, ids in (("--only", options.only), ("--skip", options.skip)):
+        unknown = sorted(set(ids) - known)
+        if unknown:
+            listed = ", ".join(sorted(known)) or "none"
+            raise UsageError(f"{flag}: unknown step {unknown[0]!r} (planned steps: {listed})")
+    for sid in list(specs):
+        if (options.only and sid not in options.only) or sid in options.skip:
+            why = "not selected (--only)" if options.only and sid not in options.only else "skipped by --skip"
+            decided[sid] = StepResult(specs.pop(sid), Status.SKIPPED, message=why)
+    # A selected step does not wait for steps the user chose not to run.
+    specs = {k: replace(s, needs=tuple(n for n in s.needs if n in specs)) for k, s in specs.items()}
+
+    order = [p.step_id for p in DISCOVERABLE] + sorted(declared)
+    report_order = tuple(dict.fromkeys(i for i in order if i in specs or i in decided))
+    start = sorted(specs.values(), key=lambda s: (not s.modifies, _PRIORITY.get(s.kind, 2), s.id))
+    return Plan(
+        tuple(start),
+        tuple(decided[i] for i in report_order if i in decided),
+        tuple(not_chosen),
+        report_order,
+    )
+
+
+def _check_needs(specs: dict[str, StepSpec], off: set[str], source: str) -> None:
+    for spec in specs.values():
+        for need in spec.needs:
+            if need == spec.id:
+                raise ConfigError(f"{source}: step {spec.id!r} needs itself")
+            if need not in specs and need not in off:
+                raise ConfigError(f"{source}: step {spec.id!r} needs {need!r}, which is not a planned step")
+    state: dict[str, int] = {}
+
+    def visit(sid: str, path: list[str]) -> None:
+        if state.get(sid) == 2 or sid not in specs:
+            return
+        if state.get(sid) == 1:
+            cycle = " -> ".join([*path[path.index(sid) :], sid])
+            raise ConfigError(f"{source}: steps depend on each other in a cycle: {cycle}")
+        state[sid] = 1
+        for need in specs[sid].needs:
+            visit(need, [*path, sid])
+        state[sid] = 2
+
+    for sid in sorted(specs):
+        visit(sid, [])

@@ -1,0 +1,1 @@
+"""Running steps: the one subprocess runner, the scheduler and the result cache."""

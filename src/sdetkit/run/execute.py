@@ -1,0 +1,97 @@
+"""Execute one planned step: the cache, the process runner, and the provider's reading of the output."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from sdetkit.evidence import redact
+from sdetkit.model import CACHE, TMP, Status, StepResult, StepSpec
+from sdetkit.run.cache import StepCache
+from sdetkit.run.process import ProcessRunner
+from sdetkit.steps import provider
+
+
+class StepExecutor:
+    """Callable the scheduler runs in worker threads: StepSpec in, StepResult out."""
+
+    def __init__(
+        self,
+        root: Path,
+        runner: ProcessRunner,
+        cache: StepCache,
+        environ: Mapping[str, str],
+        tool_cache: Path,
+        scratch: Path,
+        shown_paths: list[tuple[str, str]],
+        versions: Mapping[str, str],
+    ) -> None:
+        self.root = root
+        self.runner = runner
+        self.cache = cache
+        self.environ = environ
+        self.tool_cache = tool_cache
+        self.scratch = scratch
+        self.shown_paths = shown_paths
+        self.versions = versions
+
+    def __call__(self, spec: StepSpec) -> StepResult:
+        version = self.versions.get(spec.tool)
+        if spec.program is None:
+            return StepResult(spec, Status.ERROR, message=spec.missing_hint, tool_version=version)
+        hit = self.cache.get(spec)
+        if hit is not None:
+            return hit
+        tmp = Path(tempfile.mkdtemp(prefix=f"{spec.id}-", dir=self.scratch))
+        argv = [spec.program, *spec.command[1:]] + [
+            a.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache)) for a in spec.extra
+        ]
+        env = dict(self.environ)
+        env.update(spec.env)
+        proc = self.runner.run(argv, self.root, env, spec.timeout)
+        output = redact.clean(proc.output, env, [(str(tmp), "<tmp>"), *self.shown_paths])
+        log = redact.tail(output)
+        if proc.start_error is not None:
+            return StepResult(
+                spec,
+                Status.ERROR,
+                message=proc.start_error,
+                duration=proc.duration,
+                tool_version=version,
+            )
+        if proc.timed_out:
+            return StepResult(
+                spec,
+                Status.TIMED_OUT,
+                message=f"timed out after {spec.timeout:g}s; its process group was killed",
+                log_tail=log,
+                duration=proc.duration,
+                tool_version=version,
+            )
+        code = proc.exit_code if proc.exit_code is not None else -1
+        prov = provider(spec.provider)
+        status = prov.status(code) if code >= 0 else Status.ERROR
+        first = None
+        message = ""
+        if status is not Status.PASSED:
+            first = prov.first_failure(output, self.root, tmp)
+            if first is not None:
+                first = replace(first, message=redact.redact(first.message, env))
+            if code < 0:
+                message = f"killed by signal {-code}"
+            elif status is Status.ERROR:
+                message = f"{spec.tool} exited with code {proc.exit_code} (a tool or usage error, not a finding)"
+        result = StepResult(
+            spec,
+            status,
+            exit_code=proc.exit_code,
+            message=message,
+            log_tail=log,
+            first_failure=first,
+            duration=proc.duration,
+            tool_version=version,
+        )
+        self.cache.put(result)
+        return result

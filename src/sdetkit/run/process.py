@@ -1,0 +1,180 @@
+"""The one place sdetkit starts processes.
+
+argv lists only (never a shell), stdin closed, each process in its own session so that a timeout
+or an interrupt kills the whole group and leaves no orphans, output captured with a bound.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+# Grace period between SIGTERM and SIGKILL; long enough for pytest to write its report.
+TERM_GRACE = 2.0
+DEFAULT_TAIL_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    """How a process ended. ``exit_code`` is None when it never started or was killed."""
+
+    exit_code: int | None
+    output: str
+    duration: float
+    timed_out: bool = False
+    start_error: str | None = None
+
+
+class _Tail:
+    """Keeps the last ``limit`` bytes a pipe produced; memory stays bounded whatever the tool prints."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.buf = bytearray()
+        self.truncated = False
+
+    def pump(self, stream: object) -> None:
+        read = getattr(stream, "read1", None) or stream.read  # type: ignore[attr-defined]
+        while chunk := read(65536):
+            self.buf += chunk
+            if len(self.buf) > self.limit:
+                del self.buf[: len(self.buf) - self.limit]
+                self.truncated = True
+
+    def text(self) -> str:
+        data = bytes(self.buf)
+        if self.truncated:
+            # Drop the partial first line so the tail starts on a line boundary.
+            data = data.split(b"\n", 1)[-1]
+        return data.decode("utf-8", errors="replace")
+
+
+def _kill_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+class ProcessRunner:
+    """Runs processes and remembers the live ones so an interrupt can kill them all."""
+
+    def __init__(self, tail_bytes: int = DEFAULT_TAIL_BYTES) -> None:
+        self.tail_bytes = tail_bytes
+        self._live: dict[int, subprocess.Popen[bytes]] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def run(
+        self,
+        argv: Sequence[str],
+        cwd: Path,
+        env: Mapping[str, str],
+        timeout: float | None,
+    ) -> ProcessResult:
+        """Run ``argv`` to completion (or timeout) and return its exit code and output tail."""
+        start = time.monotonic()
+        with self._lock:
+            if self._closed:
+                return ProcessResult(None, "", 0.0, start_error="interrupted before start")
+            try:
+                proc = subprocess.Popen(
+                    list(argv),
+                    cwd=cwd,
+                    env=dict(env),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            except FileNotFoundError:
+                return ProcessResult(None, "", 0.0, start_error=f"program not found: {argv[0]}")
+            except OSError as exc:
+                return ProcessResult(None, "", 0.0, start_error=f"cannot start {argv[0]}: {exc}")
+            self._live[proc.pid] = proc
+        tail = _Tail(self.tail_bytes)
+        reader = threading.Thread(target=tail.pump, args=(proc.stdout,), daemon=True)
+        reader.start()
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            self._stop(proc)
+        finally:
+            # Whatever the step left running in its group (daemons, stray children) goes too.
+            _kill_group(proc.pid, signal.SIGKILL)
+            with self._lock:
+                self._live.pop(proc.pid, None)
+        # A grandchild that escaped the group may hold the pipe open; do not wait on it forever.
+        reader.join(timeout=5)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        return ProcessResult(
+            None if timed_out else proc.returncode,
+            tail.text(),
+            time.monotonic() - start,
+            timed_out=timed_out,
+        )
+
+    @staticmethod
+    def _stop(proc: subprocess.Popen[bytes]) -> None:
+        _kill_group(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=TERM_GRACE)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def terminate_all(self) -> None:
+        """Kill every live process group (on interrupt) and refuse to start new ones."""
+        with self._lock:
+            self._closed = True
+            live = list(self._live.values())
+        for proc in live:
+            _kill_group(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + TERM_GRACE
+        for proc in live:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            _kill_group(proc.pid, signal.SIGKILL)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Output of a short query command (git, an interpreter probe)."""
+
+    exit_code: int | None
+    stdout: bytes
+    stderr: str
+
+
+def query(
+    argv: Sequence[str],
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60.0,
+) -> QueryResult:
+    """Run a short, read-only command and capture its stdout separately from stderr."""
+    try:
+        proc = subprocess.run(
+            list(argv),
+            cwd=cwd,
+            env=None if env is None else dict(env),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError:
+        return QueryResult(None, b"", f"program not found: {argv[0]}")
+    except subprocess.TimeoutExpired:
+        return QueryResult(None, b"", f"{argv[0]} did not answer within {timeout:g}s")
+    except OSError as exc:
+        return QueryResult(None, b"", f"cannot start {argv[0]}: {exc}")
+    return QueryResult(proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace"))

@@ -1,0 +1,27 @@
+"""Typed settings the CLI hands to commands; commands never see argparse namespaces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    format: str = "text"
+    out: Path | None = None
+    stable_json: bool = False
+
+
+@dataclass(frozen=True)
+class GateFastSettings:
+    path: Path
+    output: OutputSettings
+    jobs: int | None = None
+    timeout: float | None = None
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    list_steps: bool = False
+    cache: bool = True
+    fix: bool = False
+    python: str | None = None

@@ -1,0 +1,98 @@
+"""Type check with mypy, on the files or packages the project's mypy configuration names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sdetkit.model import CACHE, FirstFailure, Status, StepSpec
+from sdetkit.steps.base import NotChosen, PlanContext, exit_status, python_tool, runs_tool
+
+_ERROR = re.compile(
+    r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)? error: (?P<msg>.*?)(?:\s+\[(?P<rule>[a-z0-9-]+)\])?$"
+)
+
+
+def _targets_from(section: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(kind, value) for ``files``/``packages``/``modules`` in a mypy config section."""
+    for key in ("files", "packages", "modules"):
+        value = section.get(key)
+        if value:
+            text = ", ".join(value) if isinstance(value, list) else str(value)
+            return key, text
+    return None
+
+
+def mypy_config(ctx: PlanContext) -> tuple[str, Mapping[str, Any]] | None:
+    """The config mypy itself would read from the project root, in mypy's own precedence order."""
+    facts = ctx.facts
+    for name in ("mypy.ini", ".mypy.ini"):
+        section = facts.ini_section(name, "mypy")
+        if section is not None:
+            return f"{name} [mypy]", section
+    tool = facts.tool("mypy")
+    if tool is not None:
+        return "pyproject.toml [tool.mypy]", tool
+    section = facts.ini_section("setup.cfg", "mypy")
+    if section is not None:
+        return "setup.cfg [mypy]", section
+    return None
+
+
+class Mypy:
+    name = "mypy"
+    step_id = "typecheck"
+    kind = "typecheck"
+    tool = "mypy"
+
+    def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
+        found = mypy_config(ctx)
+        if found is None:
+            return NotChosen(self.step_id, "no mypy configuration (mypy.ini, [tool.mypy] or setup.cfg [mypy])")
+        where, section = found
+        targets = _targets_from(section)
+        if targets is not None:
+            command: tuple[str, ...] = ("python", "-m", "mypy")
+            why = f"{where} (checks the {targets[0]} it names: {targets[1]})"
+        elif ctx.facts.packages:
+            command = ("python", "-m", "mypy", *ctx.facts.packages)
+            why = f"{where}; no files configured, so checking {', '.join(ctx.facts.packages)}"
+        else:
+            return NotChosen(self.step_id, f"{where} names no files and no package was found to check")
+        program, hint = python_tool(ctx, "mypy")
+        return StepSpec(
+            id=self.step_id,
+            kind=self.kind,
+            tool=self.tool,
+            command=command,
+            extra=self.extra(ctx, command),
+            reason=why,
+            program=program,
+            missing_hint=hint,
+            provider=self.name,
+        )
+
+    def matches(self, argv: tuple[str, ...]) -> bool:
+        return runs_tool(argv, "mypy") or runs_tool(argv, "dmypy")
+
+    def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
+        # One line per error whatever `pretty` says, and the cache outside the repository.
+        return ("--no-pretty", "--no-color-output", f"--cache-dir={CACHE}/mypy")
+
+    def status(self, exit_code: int) -> Status:
+        return exit_status(exit_code)
+
+    def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
+        for ln in output.splitlines():
+            m = _ERROR.match(ln.strip())
+            if m:
+                return FirstFailure(
+                    message=m["msg"],
+                    file=m["file"],
+                    line=int(m["line"]),
+                    column=int(m["col"]) if m["col"] else None,
+                    rule=m["rule"],
+                )
+        return None

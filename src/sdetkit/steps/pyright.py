@@ -1,0 +1,58 @@
+"""Type check with pyright where the project configures it."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+
+from sdetkit.model import FirstFailure, Status, StepSpec
+from sdetkit.steps.base import NotChosen, PlanContext, exit_status, program_tool, runs_tool
+
+_ERROR = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+) - error: (?P<msg>.*?)(?: \((?P<rule>report\w+)\))?$")
+
+
+class Pyright:
+    name = "pyright"
+    step_id = "pyright"
+    kind = "typecheck"
+    tool = "pyright"
+
+    def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
+        if ctx.facts.tool("pyright") is not None:
+            why = "pyproject.toml has [tool.pyright]"
+        elif "pyrightconfig.json" in ctx.facts.present:
+            why = "pyrightconfig.json exists"
+        else:
+            return NotChosen(self.step_id, "no pyright configuration ([tool.pyright] or pyrightconfig.json)")
+        program, hint = program_tool(ctx, "pyright", "pyright")
+        return StepSpec(
+            id=self.step_id,
+            kind=self.kind,
+            tool=self.tool,
+            command=("pyright",),
+            reason=why,
+            program=program,
+            missing_hint=hint,
+            provider=self.name,
+        )
+
+    def matches(self, argv: tuple[str, ...]) -> bool:
+        return runs_tool(argv, "pyright")
+
+    def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
+        return ()
+
+    def status(self, exit_code: int) -> Status:
+        return exit_status(exit_code)
+
+    def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
+        for ln in output.splitlines():
+            m = _ERROR.match(ln.strip())
+            if m:
+                file = m["file"]
+                if Path(file).is_absolute():
+                    with contextlib.suppress(ValueError):
+                        file = Path(file).relative_to(root).as_posix()
+                return FirstFailure(m["msg"], file, int(m["line"]), int(m["col"]), m["rule"])
+        return None

@@ -1,0 +1,131 @@
+"""Tests with pytest, honouring the project's own configuration (testpaths, addopts, markers).
+
+pytest writes a JUnit XML report into sdetkit's temporary folder so failing test ids are exact.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from sdetkit.model import CACHE, TMP, FirstFailure, Status, StepSpec
+from sdetkit.steps.base import NotChosen, PlanContext, python_tool, runs_tool
+
+REPORT = "junit.xml"
+_CRASH = re.compile(r"^(?P<file>[^\s:][^:]*\.py):(?P<line>\d+): ")
+_E_LINE = re.compile(r"^E\s+(?P<msg>\S.*)$")
+# Exit codes (pytest.ExitCode): 1 tests failed, 2 interrupted (collection errors), 5 no tests.
+_FINDINGS = frozenset({1, 2, 5})
+
+
+def pytest_config(ctx: PlanContext) -> tuple[str, Any] | None:
+    """Where pytest's configuration lives (in pytest's own order) and its testpaths, if any."""
+    facts = ctx.facts
+    for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest")):
+        sec = facts.ini_section(name, section)
+        if sec is not None:
+            return f"{name} [{section}]", sec.get("testpaths")
+    tool = facts.tool("pytest")
+    if tool is not None:
+        ini = tool.get("ini_options")
+        if isinstance(ini, dict):
+            return "pyproject.toml [tool.pytest.ini_options]", ini.get("testpaths")
+        return "pyproject.toml [tool.pytest]", tool.get("testpaths")
+    for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
+        sec = facts.ini_section(name, section)
+        if sec is not None:
+            return f"{name} [{section}]", sec.get("testpaths")
+    return None
+
+
+def _paths_text(testpaths: Any) -> str:
+    if isinstance(testpaths, list):
+        return " ".join(str(p) for p in testpaths)
+    return " ".join(str(testpaths).split()) if testpaths else ""
+
+
+class Pytest:
+    name = "pytest"
+    step_id = "tests"
+    kind = "tests"
+    tool = "pytest"
+
+    def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
+        found = pytest_config(ctx)
+        if found is not None:
+            where, testpaths = found
+            paths = _paths_text(testpaths)
+            why = f"{where}" + (f" (testpaths: {paths})" if paths else " (pytest collects from the project root)")
+        else:
+            seen = [n for n in ("tests", "test", "conftest.py") if n in ctx.facts.present]
+            if not seen:
+                return NotChosen(self.step_id, "no pytest configuration and no tests/, test/ or conftest.py")
+            why = f"{seen[0]} exists (no pytest configuration; pytest's defaults apply)"
+        program, hint = python_tool(ctx, "pytest")
+        # No path arguments: pytest applies the project's testpaths itself.
+        command = ("python", "-m", "pytest")
+        return StepSpec(
+            id=self.step_id,
+            kind=self.kind,
+            tool=self.tool,
+            command=command,
+            extra=self.extra(ctx, command),
+            reason=why,
+            program=program,
+            missing_hint=hint,
+            provider=self.name,
+        )
+
+    def matches(self, argv: tuple[str, ...]) -> bool:
+        return runs_tool(argv, "pytest") or runs_tool(argv, "py.test")
+
+    def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
+        # The cache goes outside the repository, the report into sdetkit's temporary folder.
+        return (
+            f"--junitxml={TMP}/{REPORT}",
+            "-o",
+            "junit_family=xunit1",
+            "-o",
+            f"cache_dir={CACHE}/pytest",
+            "--color=no",
+        )
+
+    def status(self, exit_code: int) -> Status:
+        if exit_code == 0:
+            return Status.PASSED
+        return Status.FAILED if exit_code in _FINDINGS else Status.ERROR
+
+    def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
+        from sdetkit.steps.junit import first_failure as junit_first
+
+        found = junit_first(tmp / REPORT)
+        if found is not None:
+            return found
+        if "no tests ran" in output or "collected 0 items" in output:
+            return FirstFailure(message="pytest collected no tests")
+        for ln in output.splitlines():
+            if ln.startswith(("FAILED ", "ERROR ")):
+                head, _, msg = ln.partition(" - ")
+                node = head.split(" ", 1)[1].strip()
+                return FirstFailure(message=msg or head, test_id=node, file=node.split("::")[0])
+        return None
+
+
+def crash_location(text: str, prefer: str | None = None) -> tuple[str | None, int | None, str | None]:
+    """(file, line, message) of the crash in a pytest failure text.
+
+    The location is the last ``file:line:`` inside the project (relative path), or in ``prefer``
+    when given; the message is the first ``E`` line.
+    """
+    file: str | None = None
+    line: int | None = None
+    msg: str | None = None
+    for ln in text.splitlines():
+        m = _CRASH.match(ln)
+        if m and not m["file"].startswith("/") and (prefer is None or m["file"] == prefer):
+            file, line = m["file"], int(m["line"])
+        e = _E_LINE.match(ln)
+        if e and msg is None:
+            msg = e["msg"].strip()
+    return file, line, msg
