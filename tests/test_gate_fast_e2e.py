@@ -57,7 +57,9 @@ def test_lint_error_is_reported_with_rule_file_and_line(make_repo: Make, run_gat
 
 def test_ruff_config_asking_to_fix_does_not_modify_files(make_repo: Make, run_gate: Run) -> None:
     files = dict(HEALTHY)
-    files["pyproject.toml"] = HEALTHY["pyproject.toml"].replace("line-length = 100", "line-length = 100\n        fix = true")
+    files["pyproject.toml"] = HEALTHY["pyproject.toml"].replace(
+        "line-length = 100", "line-length = 100\n        fix = true"
+    )
     files["src/pkg/extra.py"] = "import os\n"
     repo = make_repo(files)
     res = run_gate(repo)
@@ -286,10 +288,25 @@ def test_markdown_and_text_formats(make_repo: Make, run_gate: Run) -> None:
     ("files", "args", "expected"),
     [
         ({"pyproject.toml": "[project\nname = 'x'\n"}, (), "pyproject.toml: invalid TOML:"),
-        ({"pyproject.toml": "[tool.sdetkit.gate.fast]\njobs = 'many'\n"}, (), "[tool.sdetkit.gate.fast.jobs] must be a positive integer"),
-        ({"pyproject.toml": "[tool.sdetkit.gate.fast.steps.x]\ntimeout = 5\n"}, (), "step 'x' is not a discovered step, so it needs argv"),
+        (
+            {"pyproject.toml": "[tool.sdetkit.gate.fast]\njobs = 'many'\n"},
+            (),
+            "[tool.sdetkit.gate.fast.jobs] must be a positive integer",
+        ),
+        (
+            {"pyproject.toml": "[tool.sdetkit.gate.fast.steps.x]\ntimeout = 5\n"},
+            (),
+            "step 'x' is not a discovered step, so it needs argv",
+        ),
         ({"pyproject.toml": "[tool.sdetkit.gate.fast]\nstepz = {}\n"}, (), "unknown key 'stepz'"),
-        ({"sdetkit.toml": "[gate.fast.steps.a]\nargv=['true']\nneeds=['b']\n[gate.fast.steps.b]\nargv=['true']\nneeds=['a']\n"}, (), "cycle"),
+        (
+            {
+                "sdetkit.toml": "[gate.fast.steps.a]\nargv=['true']\nneeds=['b']\n"
+                "[gate.fast.steps.b]\nargv=['true']\nneeds=['a']\n"
+            },
+            (),
+            "cycle",
+        ),
         (HEALTHY, ("--only", "nope"), "--only: unknown step 'nope'"),
     ],
 )

@@ -27,7 +27,7 @@ _SECRET_PATTERNS = [
 # key=value / key: value where the key names a secret.
 _ASSIGNED = re.compile(
     r"(?i)\b([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth)[A-Za-z0-9_.-]*)"
-    r"(\s*[:=]\s*)(['\"]?)([^\s'\"]{4,})"
+    r"(\s*[:=]\s*)(['\"]?)(?!(?:bearer|basic)\s)([^\s'\"]{4,})"
 )
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
 _URL_CREDS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@")
@@ -46,8 +46,8 @@ def redact(text: str, environ: Mapping[str, str]) -> str:
             text = text.replace(value, MASK)
     for rx in _SECRET_PATTERNS:
         text = rx.sub(MASK, text)
-    text = _ASSIGNED.sub(lambda m: f"{m[1]}{m[2]}{m[3]}{MASK}", text)
     text = _BEARER.sub(lambda m: f"{m[1]} {MASK}", text)
+    text = _ASSIGNED.sub(lambda m: f"{m[1]}{m[2]}{m[3]}{MASK}", text)
     return _URL_CREDS.sub(lambda m: f"{m[1]}{MASK}@", text)
 
 

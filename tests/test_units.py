@@ -1,0 +1,206 @@
+"""Pure pieces: verdict, scheduler, parsers, redaction, canonical artifact."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sdetkit.evidence import gate as artifact
+from sdetkit.evidence.redact import MASK, clean, redact, stabilise, tail
+from sdetkit.model import FirstFailure, GateReport, RepoFacts, Status, StepResult, StepSpec
+from sdetkit.run.scheduler import schedule
+from sdetkit.steps.mypy import Mypy
+from sdetkit.steps.pyright import Pyright
+from sdetkit.steps.ruff import RuffFormat, RuffLint
+from sdetkit.verdict import reduce
+from tests.conftest import validate
+
+
+def spec(sid: str, needs: tuple[str, ...] = (), modifies: bool = False) -> StepSpec:
+    return StepSpec(
+        id=sid,
+        kind="custom",
+        tool="t",
+        command=("t", sid),
+        reason="r",
+        program="/bin/t",
+        needs=needs,
+        modifies=modifies,
+    )
+
+
+def result(sid: str, status: Status) -> StepResult:
+    return StepResult(spec(sid), status, exit_code=0 if status is Status.PASSED else 1)
+
+
+class TestVerdict:
+    def test_empty_plan_fails(self) -> None:
+        v = reduce([])
+        assert (v.ok, v.reason) == (False, "empty plan: no steps were discovered")
+
+    def test_all_skipped_fails(self) -> None:
+        v = reduce([result("a", Status.SKIPPED)])
+        assert not v.ok and v.reason == "empty plan: every step was skipped"
+
+    def test_failures_are_sorted_and_skips_never_pass(self) -> None:
+        v = reduce([result("z", Status.TIMED_OUT), result("a", Status.ERROR), result("m", Status.SKIPPED)])
+        assert not v.ok
+        assert v.failed_steps == ("a", "z")
+        assert v.reason == "2 of 3 steps did not pass: a (error), z (timed_out)"
+
+    def test_pass_with_skip(self) -> None:
+        v = reduce([result("a", Status.PASSED), result("b", Status.SKIPPED)])
+        assert v.ok and v.reason == "1 of 2 steps passed, 1 skipped"
+
+
+class TestScheduler:
+    def test_runs_in_parallel_up_to_jobs(self) -> None:
+        live = 0
+        peak = 0
+        lock = threading.Lock()
+
+        def execute(s: StepSpec) -> StepResult:
+            nonlocal live, peak
+            with lock:
+                live += 1
+                peak = max(peak, live)
+            time.sleep(0.05)
+            with lock:
+                live -= 1
+            return StepResult(s, Status.PASSED)
+
+        results = schedule([spec(str(i)) for i in range(6)], execute, jobs=3)
+        assert [r.spec.id for r in results] == [str(i) for i in range(6)]
+        assert peak == 3
+
+    def test_needs_wait_and_failed_needs_skip(self) -> None:
+        order: list[str] = []
+
+        def execute(s: StepSpec) -> StepResult:
+            order.append(s.id)
+            return StepResult(s, Status.FAILED if s.id == "build" else Status.PASSED)
+
+        specs = [spec("deploy", needs=("package",)), spec("package", needs=("build",)), spec("build"), spec("lint")]
+        res = {r.spec.id: r for r in schedule(specs, execute, jobs=4)}
+        assert res["package"].status is Status.SKIPPED
+        assert res["package"].message == "not run: needs build failed"
+        assert res["deploy"].status is Status.SKIPPED
+        assert res["deploy"].message == "not run: needs package skipped"
+        assert sorted(order) == ["build", "lint"]
+
+    def test_modifying_steps_run_alone_and_first(self) -> None:
+        events: list[tuple[str, str]] = []
+        lock = threading.Lock()
+
+        def execute(s: StepSpec) -> StepResult:
+            with lock:
+                events.append(("start", s.id))
+            time.sleep(0.03)
+            with lock:
+                events.append(("end", s.id))
+            return StepResult(s, Status.PASSED)
+
+        specs = [spec("read1"), spec("fix1", modifies=True), spec("read2"), spec("fix2", modifies=True)]
+        schedule(specs, execute, jobs=4)
+        assert events[:4] == [("start", "fix1"), ("end", "fix1"), ("start", "fix2"), ("end", "fix2")]
+
+    def test_interrupt_calls_back_and_propagates(self) -> None:
+        called = []
+
+        def execute(s: StepSpec) -> StepResult:
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            schedule([spec("a")], execute, jobs=1, on_interrupt=lambda: called.append(True))
+        assert called == [True]
+
+
+class TestParsers:
+    def test_ruff_concise(self) -> None:
+        out = "src/a.py:3:8: F401 [*] `os` imported but unused\nFound 1 error.\n"
+        f = RuffLint().first_failure(out, Path(), Path())
+        assert f == FirstFailure("`os` imported but unused", "src/a.py", 3, 8, "F401")
+
+    @pytest.mark.parametrize(
+        "out",
+        [
+            "Would reformat: src/a.py\nWould reformat: b.py\n2 files would be reformatted\n",
+            "unformatted: File would be reformatted\n --> src/a.py:1:1\n  |\nunformatted: x\n --> b.py:1:1\n",
+        ],
+    )
+    def test_ruff_format_old_and_new_output(self, out: str) -> None:
+        f = RuffFormat().first_failure(out, Path(), Path())
+        assert f is not None and f.file == "src/a.py" and f.message == "would reformat src/a.py (and 1 more)"
+
+    def test_mypy_with_and_without_columns(self) -> None:
+        out = "src/a.py:1: note: x\nsrc/a.py:7:5: error: Incompatible return value type  [return-value]\n"
+        assert Mypy().first_failure(out, Path(), Path()) == FirstFailure(
+            "Incompatible return value type", "src/a.py", 7, 5, "return-value"
+        )
+        f = Mypy().first_failure("a.py:2: error: Name 'x' is not defined  [name-defined]\n", Path(), Path())
+        assert f is not None and (f.line, f.column, f.rule) == (2, None, "name-defined")
+
+    def test_pyright_absolute_paths_become_relative(self) -> None:
+        out = '/r/p/src/a.py\n  /r/p/src/a.py:4:12 - error: Type "int" is not assignable (reportAssignmentType)\n'
+        f = Pyright().first_failure(out, Path("/r/p"), Path())
+        assert f == FirstFailure('Type "int" is not assignable', "src/a.py", 4, 12, "reportAssignmentType")
+
+
+class TestRedaction:
+    def test_known_secret_shapes_and_assignments(self) -> None:
+        text = "token=abcd1234efgh ghp_" + "a" * 36 + " https://user:pw@host/x Authorization: Bearer abc.def.ghi123"
+        out = redact(text, {})
+        assert "abcd1234efgh" not in out and "ghp_" not in out and "user:pw" not in out and "abc.def" not in out
+        assert out.count(MASK) == 4
+
+    def test_secret_env_values_are_removed(self) -> None:
+        assert redact("deploying with s3cr3t-value", {"DEPLOY_TOKEN": "s3cr3t-value"}) == f"deploying with {MASK}"
+
+    def test_paths_colours_and_bounds(self) -> None:
+        raw = "\x1b[31m/abs/repo/src/a.py:1: boom\x1b[0m\n" + "x\n" * 200
+        text = clean(raw, {}, [("/abs/repo", ".")])
+        assert text.startswith("src/a.py:1: boom")
+        assert len(tail(text).splitlines()) == 60
+
+    def test_stabilise_masks_times(self) -> None:
+        assert stabilise("1 passed in 0.12s at 2026-01-01T10:00:00Z") == "1 passed in <duration> at <time>"
+
+
+statuses = st.sampled_from(list(Status))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    outcomes=st.lists(statuses, min_size=1, max_size=6),
+    seed=st.integers(min_value=0, max_value=10_000),
+)
+def test_stable_artifact_does_not_depend_on_finish_order_or_durations(outcomes: list[Status], seed: int) -> None:
+    specs = [spec(f"s{i}") for i in range(len(outcomes))]
+    rng = random.Random(seed)  # noqa: S311 - test timing jitter, not cryptography
+
+    def run_once(delays: list[float]) -> str:
+        by_id = dict(zip([s.id for s in specs], zip(outcomes, delays, strict=True), strict=True))
+
+        def execute(s: StepSpec) -> StepResult:
+            status, delay = by_id[s.id]
+            time.sleep(delay)
+            return StepResult(
+                s, status, exit_code=0, duration=delay, log_tail=f"done in {delay:.3f}s", cached=delay > 0.002
+            )
+
+        results = schedule(specs, execute, jobs=len(specs))
+        report = GateReport("fast", RepoFacts("/r", "a" * 40, "main", False), tuple(results), reduce(results))
+        doc = artifact.document(report, stable=True)
+        validate(json.loads(artifact.dumps(doc)))
+        return artifact.dumps(doc)
+
+    first = run_once([rng.uniform(0, 0.004) for _ in specs])
+    second = run_once([rng.uniform(0, 0.004) for _ in specs])
+    assert first == second
