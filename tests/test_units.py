@@ -204,3 +204,30 @@ def test_stable_artifact_does_not_depend_on_finish_order_or_durations(outcomes: 
     first = run_once([rng.uniform(0, 0.004) for _ in specs])
     second = run_once([rng.uniform(0, 0.004) for _ in specs])
     assert first == second
+
+
+def test_ruff_named_settings_diagnostic_is_read() -> None:
+    out = "pyproject.toml:123:4: rule-codes-in-selectors: [*] Rule code used instead of name in lint.ignore\n"
+    f = RuffLint().first_failure(out, Path(), Path())
+    assert f == FirstFailure(
+        "Rule code used instead of name in lint.ignore", "pyproject.toml", 123, 4, "rule-codes-in-selectors"
+    )
+
+
+def test_pyright_rule_on_a_continuation_line() -> None:
+    out = (
+        "/r/src/a.py\n"
+        '  /r/src/a.py:278:9 - error: Method "translate" overrides class "str" in an incompatible manner\n'
+        '    Parameter 2 name mismatch: base parameter is named "table", override parameter is named "x"\n'
+        "    (reportIncompatibleMethodOverride)\n"
+        "  /r/src/a.py:300:1 - error: other (reportGeneralTypeIssues)\n"
+    )
+    f = Pyright().first_failure(out, Path("/r"), Path())
+    assert f is not None and (f.file, f.line, f.rule) == ("src/a.py", 278, "reportIncompatibleMethodOverride")
+
+
+def test_stable_tail_of_a_passing_step_is_its_summary_line() -> None:
+    res = StepResult(spec("t"), Status.PASSED, 0, log_tail="Using --randomly-seed=1234\n..s..\n5 passed in 0.31s\n")
+    report = GateReport("fast", RepoFacts("/r", "a" * 40, None, False), (res,), reduce([res]))
+    assert artifact.document(report, stable=True)["steps"][0]["log_tail"] == "5 passed in <duration>"
+    assert stabilise("Using --randomly-seed=1234") == "Using --randomly-seed=<seed>"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -57,9 +55,19 @@ def _display_python(python: str, root: Path) -> str:
         return python
 
 
+def _host() -> str:
+    uname = getattr(os, "uname", None)
+    return uname().nodename if uname else os.environ.get("COMPUTERNAME", "")
+
+
+def _inside(top: Path, paths: list[Path]) -> frozenset[str]:
+    """``paths`` that lie inside the work tree, relative to its top."""
+    return frozenset(p.relative_to(top).as_posix() for p in paths if p != top and p.is_relative_to(top))
+
+
 def run(settings: GateFastSettings) -> int:
     started = time.monotonic()
-    started_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     root = settings.path.absolute()
     if not root.is_dir():
         raise InputError(f"{settings.path}: no such directory")
@@ -68,15 +76,12 @@ def run(settings: GateFastSettings) -> int:
         check_writable(out)
 
     top = git.toplevel(root)
-    extra_ignored: frozenset[str] = frozenset()
-    if out is not None and out.is_relative_to(top):
-        extra_ignored = frozenset({out.relative_to(top).as_posix()})
-    state = git.state(root, extra_ignored)
     facts = config.load(root)
-    python, source = environment.choose_interpreter(root, top, settings.python, os.environ)
-    env = environment.probe(python, source, root)
-
     croot = cache_root(os.environ)
+    python, source = environment.choose_interpreter(root, top, settings.python, os.environ)
+    env = environment.probe(python, source, root, os.environ, croot / "probes")
+    state = git.state(top, _inside(top, [out] if out else []), _inside(top, [Path(env.prefix)]))
+
     tools = tool_dir(croot, root)
     environ = _step_environ(env, tools)
     ctx = PlanContext(facts=facts, env=env, path_env=environ["PATH"], fix=settings.fix)
@@ -105,7 +110,7 @@ def run(settings: GateFastSettings) -> int:
         run={
             "started_at": started_at,
             "duration_s": round(time.monotonic() - started, 3),
-            "host": socket.gethostname(),
+            "host": _host(),
             "sdetkit_version": __version__,
             "python": {"path": env.python, "version": env.version, "source": env.source},
             "jobs": jobs,

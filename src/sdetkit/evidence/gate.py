@@ -25,6 +25,16 @@ def _failure(f: FirstFailure | None, stable: bool) -> dict[str, Any] | None:
     }
 
 
+def _stable_tail(r: StepResult) -> str:
+    """A passing step's evidence is its summary line; its full output can vary between identical
+    runs (random test order, progress output), which stable mode must not."""
+    text = r.log_tail
+    if r.status is Status.PASSED:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        text = lines[-1] if lines else ""
+    return stabilise(text)
+
+
 def _step(r: StepResult, stable: bool) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": r.spec.id,
@@ -37,7 +47,7 @@ def _step(r: StepResult, stable: bool) -> dict[str, Any]:
         "exit_code": r.exit_code,
         "message": r.message,
         "first_failure": _failure(r.first_failure, stable),
-        "log_tail": stabilise(r.log_tail) if stable else r.log_tail,
+        "log_tail": _stable_tail(r) if stable else r.log_tail,
     }
     if not stable:
         # Whether a result came from the cache is a fact about this run, not about the tree.

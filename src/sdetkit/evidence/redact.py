@@ -35,6 +35,7 @@ _SECRET_NAME = re.compile(r"(?i)(password|passwd|secret|token|api_?key|access_?k
 
 _DURATION = re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds|min|minutes)\b")
 _TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+_SEED = re.compile(r"(?i)(randomly-seed=|random seed[:=]?\s*|seed=)\d+")
 _CLOCK = re.compile(r"\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b")
 
 
@@ -72,7 +73,9 @@ def tail(text: str, lines: int = TAIL_LINES, chars: int = TAIL_CHARS) -> str:
 
 
 def stabilise(text: str) -> str:
-    """Mask durations and clock times so the same run reads the same however long it took."""
+    """Mask durations, clock times and random seeds: the same tree reads the same however long it
+    took and whatever seed a test-order plugin drew."""
     text = _TIMESTAMP.sub("<time>", text)
     text = _CLOCK.sub("<time>", text)
+    text = _SEED.sub(lambda m: f"{m[1]}<seed>", text)
     return _DURATION.sub("<duration>", text)

@@ -5,7 +5,6 @@ Everything here reads; nothing decides what to run (that is ``plan.py``).
 
 from __future__ import annotations
 
-import configparser
 import re
 import sys
 from collections.abc import Mapping
@@ -83,7 +82,7 @@ class ProjectFacts:
 
     root: Path
     pyproject: Mapping[str, Any] = field(default_factory=dict)
-    ini: Mapping[str, configparser.ConfigParser] = field(default_factory=dict)
+    ini: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)  # file -> section -> key
     toml: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     present: frozenset[str] = frozenset()
     evidence: Mapping[str, str] = field(default_factory=dict)
@@ -96,10 +95,7 @@ class ProjectFacts:
         return value if isinstance(value, Mapping) else None
 
     def ini_section(self, file: str, section: str) -> Mapping[str, str] | None:
-        parser = self.ini.get(file)
-        if parser is None or not parser.has_section(section):
-            return None
-        return dict(parser.items(section))
+        return self.ini.get(file, {}).get(section)
 
     def mentions(self, pattern: str) -> str | None:
         """The first evidence file whose text matches ``pattern``."""
@@ -130,14 +126,16 @@ def load_toml(path: Path, display: str) -> dict[str, Any]:
     return data
 
 
-def _load_ini(path: Path, display: str) -> configparser.ConfigParser:
+def _load_ini(path: Path, display: str) -> dict[str, dict[str, str]]:
+    import configparser  # only projects with INI files pay for it
+
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(_read_text(path, display), source=display)
     except configparser.Error as exc:
         first = str(exc).splitlines()[0]
         raise ConfigError(f"{display}: invalid INI: {first}") from exc
-    return parser
+    return {name: dict(parser.items(name)) for name in parser.sections()}
 
 
 def _evidence(root: Path) -> dict[str, str]:
@@ -181,7 +179,7 @@ def load(root: Path) -> ProjectFacts:
     if (root / "pyproject.toml").exists():
         pyproject = load_toml(root / "pyproject.toml", "pyproject.toml")
         present.add("pyproject.toml")
-    ini: dict[str, configparser.ConfigParser] = {}
+    ini: dict[str, dict[str, dict[str, str]]] = {}
     for name in INI_FILES:
         if (root / name).is_file():
             ini[name] = _load_ini(root / name, name)

@@ -6,6 +6,8 @@ chosen explicitly and the choice is recorded with its source.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -13,41 +15,30 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sdetkit.errors import InputError, UsageError
+from sdetkit.evidence.atomic import write_text
 from sdetkit.run.process import query
 
-# Run inside the target interpreter: where its scripts live, which tool modules it can import,
-# and a fingerprint of its installed distributions (names, versions and install times).
+# Run inside the target interpreter: its real executable, where its scripts and packages live,
+# which tool modules it can import, and the folders on its sys.path (to validate a cached answer).
 _PROBE = r"""
-import hashlib, importlib.util, json, os, sys, sysconfig
+import importlib.util, json, os, sys, sysconfig
 paths = sysconfig.get_paths()
-dists, h = {}, hashlib.sha256()
-for d in sorted({paths["purelib"], paths["platlib"]}):
-    try:
-        names = sorted(os.listdir(d))
-    except OSError:
-        continue
-    for n in names:
-        if n.endswith((".dist-info", ".egg-info", ".pth", ".egg-link")):
-            try:
-                m = os.stat(os.path.join(d, n)).st_mtime_ns
-            except OSError:
-                m = 0
-            h.update(f"{d}/{n}:{m}\n".encode())
-        if n.endswith(".dist-info"):
-            name, _, ver = n[: -len(".dist-info")].partition("-")
-            dists[name.lower().replace("_", "-")] = ver
 print(json.dumps({
     "executable": sys.executable,
     "version": "%d.%d.%d" % sys.version_info[:3],
     "prefix": sys.prefix,
     "scripts": paths["scripts"],
+    "site": sorted({paths["purelib"], paths["platlib"]}),
+    "sys_path": [p for p in sys.path if p and os.path.isdir(p)],
     "modules": [m for m in sys.argv[1:] if importlib.util.find_spec(m) is not None],
-    "dists": dists,
-    "fingerprint": h.hexdigest(),
 }))
 """
+# Variables that change what an interpreter imports; a cached probe is valid only under the same.
+_PROBE_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONNOUSERSITE", "PYTHONSAFEPATH", "PYTHONUSERBASE")
+_DIST_SUFFIXES = (".dist-info", ".egg-info", ".pth", ".egg-link")
 
 TOOL_MODULES = ("ruff", "mypy", "pytest", "pyright")
 
@@ -129,25 +120,92 @@ def choose_interpreter(
     return Path(sys.executable), "sdetkit's own interpreter (no other Python was found)"
 
 
-def probe(python: Path, source: str, cwd: Path) -> Environment:
-    """Ask the interpreter about itself. One short subprocess."""
-    res = query([str(python), "-c", _PROBE, *TOOL_MODULES], cwd, timeout=60)
-    if res.exit_code != 0:
-        detail = res.stderr.strip().splitlines()[-1:] or ["no output"]
-        raise InputError(f"{python}: cannot run this interpreter ({detail[0]})")
+def _mtime(path: str) -> int:
     try:
-        data = json.loads(res.stdout)
-    except ValueError as exc:
-        raise InputError(f"{python}: unexpected answer from the interpreter probe") from exc
+        return Path(path).stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _probe_key(python: Path, cwd: Path, environ: Mapping[str, str]) -> str | None:
+    """Key for a cached probe, or None for an interpreter that is a script (a pyenv or asdf shim
+    picks its interpreter at run time, so its answer cannot be reused)."""
+    try:
+        st = python.stat()
+        with python.open("rb") as f:
+            if f.read(2) == b"#!":
+                return None
+    except OSError:
+        return None
+    parts = [str(python), str(st.st_ino), str(st.st_size), str(st.st_mtime_ns), str(cwd)]
+    parts += [f"{k}={environ.get(k, '')}" for k in _PROBE_ENV]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _cached(cache: Path, key: str) -> dict[str, Any] | None:
+    try:
+        data: dict[str, Any] = json.loads((cache / f"{key}.json").read_text("utf-8"))
+        stamps = data["stamps"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    # Installing or removing a package changes its folder's mtime: then the answer is stale.
+    if any(_mtime(p) != m for p, m in stamps):
+        return None
+    return data
+
+
+def _distributions(site: list[str]) -> tuple[dict[str, str], str]:
+    """Installed distributions (name -> version) and a fingerprint that changes on any install."""
+    dists: dict[str, str] = {}
+    h = hashlib.sha256()
+    for d in site:
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.endswith(_DIST_SUFFIXES):
+                try:
+                    m = e.stat().st_mtime_ns
+                except OSError:
+                    m = 0
+                h.update(f"{d}/{e.name}:{m}\n".encode("utf-8", "surrogateescape"))
+            if e.name.endswith(".dist-info"):
+                name, _, ver = e.name[: -len(".dist-info")].partition("-")
+                dists[name.lower().replace("_", "-")] = ver
+    return dists, h.hexdigest()
+
+
+def probe(python: Path, source: str, cwd: Path, environ: Mapping[str, str], cache: Path | None = None) -> Environment:
+    """Ask the interpreter about itself (one short subprocess), or reuse a still-valid answer."""
+    key = _probe_key(python, cwd, environ) if cache is not None else None
+    data = _cached(cache, key) if cache is not None and key is not None else None
+    if data is None:
+        res = query([str(python), "-c", _PROBE, *TOOL_MODULES], cwd, env=environ, timeout=60)
+        if res.exit_code != 0:
+            detail = res.stderr.strip().splitlines()[-1:] or ["no output"]
+            raise InputError(f"{python}: cannot run this interpreter ({detail[0]})")
+        try:
+            data = json.loads(res.stdout)
+        except ValueError as exc:
+            raise InputError(f"{python}: unexpected answer from the interpreter probe") from exc
+        data["stamps"] = [(p, _mtime(p)) for p in sorted({*data["site"], *data["sys_path"]})]
+        if cache is not None and key is not None:
+            with contextlib.suppress(OSError):
+                write_text(cache / f"{key}.json", json.dumps(data))
+    dists, fingerprint = _distributions(list(data["site"]))
     prefix = str(data["prefix"])
+    # Run tools with the interpreter's real executable: a shim re-decides which Python to use (and
+    # costs a shell start) on every call.
+    executable = str(data["executable"]) if data.get("executable") else str(python)
     return Environment(
-        python=str(python),
+        python=executable if Path(executable).is_file() else str(python),
         source=source,
         version=str(data["version"]),
         prefix=prefix,
         scripts=str(data["scripts"]),
         modules=frozenset(data["modules"]),
-        dists={str(k): str(v) for k, v in data["dists"].items()},
-        fingerprint=str(data["fingerprint"]),
+        dists=dists,
+        fingerprint=fingerprint,
         is_venv=_venv_python(Path(prefix)) is not None,
     )

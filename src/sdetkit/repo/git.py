@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,23 +28,24 @@ class GitState:
     toplevel: Path
     commit: str | None
     branch: str | None
-    tree: str | None
     changes: tuple[str, ...]  # paths (from the top level) that differ from HEAD or are untracked
+    ignored: tuple[str, ...] = ()  # ignored loose files (ignored folders are left out)
 
     @property
     def dirty(self) -> bool:
         return bool(self.changes)
 
 
-def _git(args: list[str], cwd: Path) -> str | None:
-    res = query(["git", "--no-optional-locks", *args], cwd)
-    if res.exit_code != 0:
-        return None
-    return res.stdout.decode("utf-8", "replace").strip()
-
-
 def toplevel(path: Path) -> Path:
-    """The work tree containing ``path``, or an InputError naming it."""
+    """The work tree containing ``path``, or an InputError naming it.
+
+    Found by looking for ``.git`` upwards, as git does (no subprocess on the hot path); git itself
+    is asked when its location is overridden by GIT_DIR or GIT_WORK_TREE.
+    """
+    if not (os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE")):
+        for folder in (path, *path.parents):
+            if (folder / ".git").exists():
+                return folder
     res = query(["git", "--no-optional-locks", "rev-parse", "--show-toplevel"], path)
     if res.exit_code is None and "not found" in res.stderr:
         raise InputError("git is not installed; sdetkit needs git to read the repository state")
@@ -52,34 +54,45 @@ def toplevel(path: Path) -> Path:
     return Path(res.stdout.decode().strip())
 
 
-def state(path: Path, ignore: frozenset[str] = frozenset()) -> GitState:
-    """Read HEAD, branch and the changed paths; ``ignore`` holds extra top-level-relative paths."""
-    top = toplevel(path)
-    commit = _git(["rev-parse", "--verify", "-q", "HEAD"], top) or None
-    branch = _git(["symbolic-ref", "-q", "--short", "HEAD"], top) or None
-    tree = _git(["rev-parse", "--verify", "-q", "HEAD^{tree}"], top) or None
-    res = query(
-        ["git", "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all"],
-        top,
-    )
+def state(top: Path, ignore_files: frozenset[str] = frozenset(), ignore_dirs: frozenset[str] = frozenset()) -> GitState:
+    """HEAD, branch and changed paths in one ``git status``.
+
+    ``ignore_files`` and ``ignore_dirs`` are top-level-relative paths that are not the project's
+    content: sdetkit's own outputs, and the environment it runs the tools from when that lives,
+    unignored, inside the work tree (git is told to skip those folders, so it does not list them).
+    """
+    argv = ["git", "--no-optional-locks", "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all"]
+    # "matching" lists an ignored folder once (build/, .venv/) instead of every file inside it.
+    argv.append("--ignored=matching")
+    argv += ["--", ".", *(f":(top,exclude){d}" for d in sorted(ignore_dirs))]
+    res = query(argv, top)
     if res.exit_code != 0:
         raise InputError(f"{top}: git status failed: {res.stderr.strip()}")
-    skip = OWN_OUTPUTS | ignore
+    skip = OWN_OUTPUTS | ignore_files
+    commit = branch = None
     changes: list[str] = []
-    fields = res.stdout.decode("utf-8", "surrogateescape").split("\0")
-    i = 0
-    while i < len(fields):
-        entry = fields[i]
-        i += 1
-        if len(entry) < 4:
-            continue
-        xy, rel = entry[:2], entry[3:]
-        if "R" in xy or "C" in xy:
-            i += 1  # the next field is the rename's source path
-        if _covered(rel, skip):
-            continue
-        changes.append(rel)
-    return GitState(top, commit, branch, tree, tuple(sorted(changes)))
+    ignored: list[str] = []
+    fields = iter(res.stdout.decode("utf-8", "surrogateescape").split("\0"))
+    for entry in fields:
+        kind = entry[:1]
+        if entry.startswith("# branch.oid "):
+            oid = entry.split(" ", 2)[2]
+            commit = None if oid == "(initial)" else oid
+        elif entry.startswith("# branch.head "):
+            head = entry.split(" ", 2)[2]
+            branch = None if head == "(detached)" else head
+        elif kind in ("1", "2", "u", "?"):
+            # Ordinary (8 fields before the path), renamed (9, then the source path in the
+            # next NUL field), unmerged (10), untracked (path only).
+            parts = {"1": 8, "2": 9, "u": 10, "?": 1}[kind]
+            rel = entry.split(" ", parts)[parts]
+            if kind == "2":
+                next(fields, None)
+            if not _covered(rel, skip):
+                changes.append(rel)
+        elif kind == "!" and not entry.endswith("/") and not _covered(entry[2:], skip):
+            ignored.append(entry[2:])
+    return GitState(top, commit, branch, tuple(sorted(changes)), tuple(sorted(ignored)))
 
 
 def _covered(rel: str, skip: frozenset[str]) -> bool:
@@ -87,12 +100,12 @@ def _covered(rel: str, skip: frozenset[str]) -> bool:
 
 
 def content_fingerprint(st: GitState) -> str:
-    """A hash of the work tree's contents: the commit's tree plus every changed file's bytes.
+    """A hash of the work tree's contents: the commit plus every changed file's bytes.
 
     git status already compares stat data and content against HEAD, so only changed files are read.
     """
     h = hashlib.sha256()
-    h.update(f"tree:{st.tree}\n".encode())
+    h.update(f"commit:{st.commit}\n".encode())
     for rel in st.changes:
         p = st.toplevel / rel
         h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
@@ -106,7 +119,15 @@ def content_fingerprint(st: GitState) -> str:
         except OSError as exc:
             h.update(f"unreadable:{exc.errno}".encode())
         h.update(b"\n")
-    h.update(_ignored_files(st.toplevel).encode())
+    # Ignored loose files (generated modules, local settings) that tools may read: by stat data.
+    # Ignored folders (virtual environments, build outputs) are left out; the environment's own
+    # fingerprint covers installed packages.
+    for rel in st.ignored:
+        try:
+            s = (st.toplevel / rel).stat()
+        except OSError:
+            continue
+        h.update(f"ignored:{rel}:{s.st_size}:{s.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
@@ -116,36 +137,3 @@ def _file_hash(path: Path) -> bytes:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.digest()
-
-
-def _ignored_files(top: Path) -> str:
-    """Stat data of ignored loose files (generated modules, local settings) that tools may read.
-
-    Ignored directories (virtual environments, build outputs) are collapsed by git and left out;
-    the environment's own fingerprint covers installed packages.
-    """
-    res = query(
-        [
-            "git",
-            "--no-optional-locks",
-            "ls-files",
-            "--others",
-            "--ignored",
-            "--exclude-standard",
-            "--directory",
-            "-z",
-        ],
-        top,
-    )
-    if res.exit_code != 0:
-        return "ignored:unknown"
-    parts: list[str] = []
-    for rel in sorted(res.stdout.decode("utf-8", "surrogateescape").split("\0")):
-        if not rel or rel.endswith("/") or rel in OWN_OUTPUTS:
-            continue
-        try:
-            st = (top / rel).stat()
-        except OSError:
-            continue
-        parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}")
-    return "\n".join(parts)

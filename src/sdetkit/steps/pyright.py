@@ -9,6 +9,8 @@ from pathlib import Path
 from sdetkit.model import FirstFailure, Status, StepSpec
 from sdetkit.steps.base import NotChosen, PlanContext, exit_status, program_tool, runs_tool
 
+_DIAGNOSTIC = re.compile(r"^.+:\d+:\d+ - (error|warning|information): ")
+_RULE = re.compile(r"\((report\w+)\)\s*$")
 _ERROR = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+) - error: (?P<msg>.*?)(?: \((?P<rule>report\w+)\))?$")
 
 
@@ -47,12 +49,21 @@ class Pyright:
         return exit_status(exit_code)
 
     def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
-        for ln in output.splitlines():
+        lines = output.splitlines()
+        for i, ln in enumerate(lines):
             m = _ERROR.match(ln.strip())
-            if m:
-                file = m["file"]
-                if Path(file).is_absolute():
-                    with contextlib.suppress(ValueError):
-                        file = Path(file).relative_to(root).as_posix()
-                return FirstFailure(m["msg"], file, int(m["line"]), int(m["col"]), m["rule"])
+            if not m:
+                continue
+            file = m["file"]
+            if Path(file).is_absolute():
+                with contextlib.suppress(ValueError):
+                    file = Path(file).relative_to(root).as_posix()
+            rule = m["rule"]
+            # A long message wraps: the rule closes the diagnostic's last continuation line.
+            for more in lines[i + 1 :]:
+                if rule or _DIAGNOSTIC.match(more.strip()) or not more.startswith("    "):
+                    break
+                found = _RULE.search(more)
+                rule = found[1] if found else None
+            return FirstFailure(m["msg"], file, int(m["line"]), int(m["col"]), rule)
         return None

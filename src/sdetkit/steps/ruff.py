@@ -6,10 +6,13 @@ import re
 from pathlib import Path
 
 from sdetkit.model import CACHE, FirstFailure, Status, StepSpec
-from sdetkit.steps.base import NotChosen, PlanContext, exit_status, program_tool, runs_tool
+from sdetkit.steps.base import NotChosen, PlanContext, exit_status, generic_first_failure, program_tool, runs_tool
 
+# "src/a.py:3:8: F401 [*] msg" (rule codes) or "pyproject.toml:9:4: rule-name: [*] msg" (named
+# diagnostics of newer ruff).
 _LINT_LINE = re.compile(
-    r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<rule>[A-Z]+[0-9]*|[a-z-]+)(?: \[\*\])? (?P<msg>.+)$"
+    r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): "
+    r"(?P<rule>[A-Z]+[0-9]+|[a-z][a-z0-9-]*):?(?: \[\*\])? (?P<msg>.+)$"
 )
 # ruff < 0.9 prints "Would reformat: FILE"; newer ruff prints "unformatted: ..." then " --> FILE:LINE:COL".
 _REFORMAT = re.compile(r"^(?:Would reformat: (?P<file>.+)|--> (?P<loc>.+?):(?P<line>\d+):\d+)$")
@@ -59,7 +62,11 @@ class RuffLint:
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
         # --no-fix even when the project's ruff config says fix = true: the gate only reads.
         keep = () if ctx.fix or "--fix" in command or "--no-fix" in command else ("--no-fix",)
-        return (*keep, "--output-format=concise", f"--cache-dir={CACHE}/ruff")
+        # Lint Python sources, as ruff's pre-commit hook (how most projects run it in CI) does:
+        # bare `ruff check` also lints pyproject.toml, where newer ruff versions report settings
+        # diagnostics that the project's own CI never sees. --extend-exclude adds to, and does
+        # not replace, the project's own excludes.
+        return (*keep, "--extend-exclude=pyproject.toml", "--output-format=concise", f"--cache-dir={CACHE}/ruff")
 
     def status(self, exit_code: int) -> Status:
         return exit_status(exit_code)
@@ -75,7 +82,7 @@ class RuffLint:
                     column=int(m["col"]),
                     rule=m["rule"],
                 )
-        return None
+        return generic_first_failure(output)
 
 
 class RuffFormat:
