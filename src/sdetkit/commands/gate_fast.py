@@ -33,7 +33,13 @@ def _step_environ(env: environment.Environment, tools: Path) -> dict[str, str]:
     environ["PATH"] = os.pathsep.join([env.scripts, environ.get("PATH", "")])
     if env.is_venv:
         environ["VIRTUAL_ENV"] = env.prefix
+    else:
+        environ.pop("VIRTUAL_ENV", None)  # sdetkit's own activated venv is not the target's
+    # Files tools and test runs would otherwise drop into the repository.
     environ["PYTHONPYCACHEPREFIX"] = str(tools / "pycache")
+    environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(tools / "hypothesis")
+    environ.setdefault("COVERAGE_FILE", str(tools / ".coverage"))
+    tools.mkdir(parents=True, exist_ok=True)
     environ["NO_COLOR"] = "1"
     for noisy in ("FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE", "MYPY_FORCE_COLOR"):
         environ.pop(noisy, None)
@@ -114,7 +120,7 @@ def run(settings: GateFastSettings) -> int:
             "sdetkit_version": __version__,
             "python": {"path": env.python, "version": env.version, "source": env.source},
             "jobs": jobs,
-            "cache": settings.cache,
+            "cache": settings.cache and not settings.fix,
             "not_chosen": [{"id": n.id, "reason": n.reason} for n in plan.not_chosen],
             "steps": {
                 r.spec.id: {
@@ -152,10 +158,10 @@ def _execute(
 ) -> list[StepResult]:
     if not plan.run:
         return []
-    cache_dir = croot if settings.cache else None
-    base = (
-        StepCache.base(git.content_fingerprint(state), env.fingerprint, env.python, environ) if settings.cache else ""
-    )
+    # With --fix the tree changes during the run, so a key computed at the start would be wrong.
+    use_cache = settings.cache and not settings.fix
+    cache_dir = croot if use_cache else None
+    base = StepCache.base(git.content_fingerprint(state), env.fingerprint, env.python, environ) if use_cache else ""
     runner = ProcessRunner()
     shown = [(str(root), "."), (str(tools), "<cache>"), (str(Path.home()), "~")]
     if top != root:

@@ -58,6 +58,30 @@ class Provider(Protocol):
         """The first failure the tool reported, from its output or the report files it wrote in ``tmp``."""
 
 
+def planned(
+    prov: Provider,
+    ctx: PlanContext,
+    command: tuple[str, ...],
+    reason: str,
+    tool: tuple[str | None, str],
+    modifies: bool = False,
+) -> StepSpec:
+    """The provider's step for ``command``: its plumbing added, ``tool`` = (program, missing hint)."""
+    program, hint = tool
+    return StepSpec(
+        id=prov.step_id,
+        kind=prov.kind,
+        tool=prov.tool,
+        command=command,
+        extra=prov.extra(ctx, command),
+        reason=reason,
+        program=program,
+        missing_hint=hint,
+        modifies=modifies,
+        provider=prov.name,
+    )
+
+
 def python_tool(ctx: PlanContext, module: str) -> tuple[str | None, str]:
     """``python -m MODULE`` in the target environment: the interpreter if it has the module."""
     if module in ctx.env.modules:

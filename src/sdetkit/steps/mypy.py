@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit.model import CACHE, FirstFailure, Status, StepSpec
-from sdetkit.steps.base import NotChosen, PlanContext, exit_status, python_tool, runs_tool
+from sdetkit.steps.base import NotChosen, PlanContext, exit_status, planned, python_tool, runs_tool
 
 _ERROR = re.compile(
     r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)? error: (?P<msg>.*?)(?:\s+\[(?P<rule>[a-z0-9-]+)\])?$"
@@ -61,18 +61,7 @@ class Mypy:
             why = f"{where}; no files configured, so checking {', '.join(ctx.facts.packages)}"
         else:
             return NotChosen(self.step_id, f"{where} names no files and no package was found to check")
-        program, hint = python_tool(ctx, "mypy")
-        return StepSpec(
-            id=self.step_id,
-            kind=self.kind,
-            tool=self.tool,
-            command=command,
-            extra=self.extra(ctx, command),
-            reason=why,
-            program=program,
-            missing_hint=hint,
-            provider=self.name,
-        )
+        return planned(self, ctx, command, why, python_tool(ctx, "mypy"))
 
     def matches(self, argv: tuple[str, ...]) -> bool:
         return runs_tool(argv, "mypy") or runs_tool(argv, "dmypy")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from sdetkit.model import FirstFailure, Status, StepSpec
-from sdetkit.steps.base import NotChosen, PlanContext, exit_status, program_tool, runs_tool
+from sdetkit.steps.base import NotChosen, PlanContext, exit_status, planned, program_tool, runs_tool
 
 _DIAGNOSTIC = re.compile(r"^.+:\d+:\d+ - (error|warning|information): ")
 _RULE = re.compile(r"\((report\w+)\)\s*$")
@@ -27,17 +27,7 @@ class Pyright:
             why = "pyrightconfig.json exists"
         else:
             return NotChosen(self.step_id, "no pyright configuration ([tool.pyright] or pyrightconfig.json)")
-        program, hint = program_tool(ctx, "pyright", "pyright")
-        return StepSpec(
-            id=self.step_id,
-            kind=self.kind,
-            tool=self.tool,
-            command=("pyright",),
-            reason=why,
-            program=program,
-            missing_hint=hint,
-            provider=self.name,
-        )
+        return planned(self, ctx, ("pyright",), why, program_tool(ctx, "pyright", "pyright"))
 
     def matches(self, argv: tuple[str, ...]) -> bool:
         return runs_tool(argv, "pyright")

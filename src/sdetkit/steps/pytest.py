@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit.model import CACHE, TMP, FirstFailure, Status, StepSpec
-from sdetkit.steps.base import NotChosen, PlanContext, python_tool, runs_tool
+from sdetkit.steps.base import NotChosen, PlanContext, planned, python_tool, runs_tool
 
 REPORT = "junit.xml"
 _CRASH = re.compile(r"^(?P<file>[^\s:][^:]*\.py):(?P<line>\d+): ")
@@ -62,20 +62,9 @@ class Pytest:
             if not seen:
                 return NotChosen(self.step_id, "no pytest configuration and no tests/, test/ or conftest.py")
             why = f"{seen[0]} exists (no pytest configuration; pytest's defaults apply)"
-        program, hint = python_tool(ctx, "pytest")
         # No path arguments: pytest applies the project's testpaths itself.
         command = ("python", "-m", "pytest")
-        return StepSpec(
-            id=self.step_id,
-            kind=self.kind,
-            tool=self.tool,
-            command=command,
-            extra=self.extra(ctx, command),
-            reason=why,
-            program=program,
-            missing_hint=hint,
-            provider=self.name,
-        )
+        return planned(self, ctx, command, why, python_tool(ctx, "pytest"))
 
     def matches(self, argv: tuple[str, ...]) -> bool:
         return runs_tool(argv, "pytest") or runs_tool(argv, "py.test")

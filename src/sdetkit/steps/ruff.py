@@ -6,7 +6,15 @@ import re
 from pathlib import Path
 
 from sdetkit.model import CACHE, FirstFailure, Status, StepSpec
-from sdetkit.steps.base import NotChosen, PlanContext, exit_status, generic_first_failure, program_tool, runs_tool
+from sdetkit.steps.base import (
+    NotChosen,
+    PlanContext,
+    exit_status,
+    generic_first_failure,
+    planned,
+    program_tool,
+    runs_tool,
+)
 
 # "src/a.py:3:8: F401 [*] msg" (rule codes) or "pyproject.toml:9:4: rule-name: [*] msg" (named
 # diagnostics of newer ruff).
@@ -41,20 +49,8 @@ class RuffLint:
         why = ruff_configured(ctx)
         if why is None:
             return NotChosen(self.step_id, "no ruff configuration ([tool.ruff], ruff.toml or a pre-commit hook)")
-        program, hint = program_tool(ctx, "ruff", "ruff")
         command = ("ruff", "check", "--fix") if ctx.fix else ("ruff", "check")
-        return StepSpec(
-            id=self.step_id,
-            kind=self.kind,
-            tool=self.tool,
-            command=command,
-            extra=self.extra(ctx, command),
-            reason=why,
-            program=program,
-            missing_hint=hint,
-            modifies=ctx.fix,
-            provider=self.name,
-        )
+        return planned(self, ctx, command, why, program_tool(ctx, "ruff", "ruff"), modifies=ctx.fix)
 
     def matches(self, argv: tuple[str, ...]) -> bool:
         return runs_tool(argv, "ruff", "check")
@@ -116,20 +112,8 @@ class RuffFormat:
                 "no sign that the project formats with ruff "
                 "([tool.ruff.format], a ruff-format hook or a `ruff format` call)",
             )
-        program, hint = program_tool(ctx, "ruff", "ruff")
         command = ("ruff", "format")
-        return StepSpec(
-            id=self.step_id,
-            kind=self.kind,
-            tool=self.tool,
-            command=command,
-            extra=self.extra(ctx, command),
-            reason=why,
-            program=program,
-            missing_hint=hint,
-            modifies=ctx.fix,
-            provider=self.name,
-        )
+        return planned(self, ctx, command, why, program_tool(ctx, "ruff", "ruff"), modifies=ctx.fix)
 
     def matches(self, argv: tuple[str, ...]) -> bool:
         return runs_tool(argv, "ruff", "format")
