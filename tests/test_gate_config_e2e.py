@@ -140,3 +140,26 @@ def test_step_environment_keeps_tool_caches_out_of_the_repository(
     assert res.code == 0
     assert not any(p.name in {".mypy_cache", ".ruff_cache", ".pytest_cache", "__pycache__"} for p in repo.rglob("*"))
     assert any(cache_dir.rglob("*")), "tool caches should live under the sdetkit cache directory"
+
+
+def test_mypy_without_configured_files_runs_as_the_projects_automation_does(make_repo: Make, run_gate: Run) -> None:
+    files = dict(HEALTHY)
+    files["pyproject.toml"] = HEALTHY["pyproject.toml"].replace('files = ["src"]', 'mypy_path = "src"')
+    # src/ has a type error, but the project's own tox env only type-checks typing_tests/.
+    files["src/pkg/__init__.py"] = 'def add(a: int, b: int) -> int:\n    return "x"  # type: ignore[return-value]\n'
+    files["src/pkg/legacy.py"] = "def f(x):\n    return x\n"
+    files["typing_tests/check.py"] = "from pkg import add\n\nreveal: int = add(1, 2)\n"
+    files["tox.ini"] = "[testenv:typing]\ncommands =\n    mypy typing_tests {posargs}\n"
+    res = run_gate(make_repo(files), "--only", "typecheck")
+    step = res.step("typecheck")
+    assert step["argv"][:4] == ["python", "-m", "mypy", "typing_tests"]
+    assert "running mypy as tox.ini does: mypy typing_tests" in step["reason"]
+    assert res.code == 0, step["log_tail"]
+
+
+def test_usage_errors_are_one_line() -> None:
+    res = sdetkit("gate", "fast", "--jobs", "0")
+    assert res.returncode == 2
+    assert res.stderr.splitlines() == [
+        "sdetkit: error: argument --jobs: expected a positive whole number, got '0' (see `sdetkit gate fast --help`)"
+    ]

@@ -231,3 +231,30 @@ def test_stable_tail_of_a_passing_step_is_its_summary_line() -> None:
     report = GateReport("fast", RepoFacts("/r", "a" * 40, None, False), (res,), reduce([res]))
     assert artifact.document(report, stable=True)["steps"][0]["log_tail"] == "5 passed in <duration>"
     assert stabilise("Using --randomly-seed=1234") == "Using --randomly-seed=<seed>"
+
+
+def test_automation_invocations_are_found_in_trust_order() -> None:
+    from sdetkit.steps.invocations import invocations
+
+    evidence = {
+        ".github/workflows/ci.yml": "  - run: pip install mypy==1.15\n  - run: uv run mypy src tests --strict\n",
+        "tox.ini": "[testenv:t]\ndeps = mypy\ncommands =\n  mypy typing_tests {posargs}\n  mypy src/a.pyi\n",
+        "noxfile.py": 'session.install("mypy")\nsession.run("mypy", "pkg", "--strict")\n',
+        "Makefile": "typecheck:\n\tmypy --config-file ci.ini src && echo done\n",
+    }
+    assert invocations(evidence, "mypy") == [
+        ("tox.ini", ["typing_tests", "{posargs}"]),
+        ("tox.ini", ["src/a.pyi"]),
+        ("noxfile.py", ["pkg", "--strict"]),
+        ("Makefile", ["--config-file", "ci.ini", "src"]),
+        (".github/workflows/ci.yml", ["src", "tests", "--strict"]),
+    ]
+
+
+def test_test_reports_do_not_enter_the_content_key() -> None:
+    from sdetkit.repo.git import _is_report
+
+    assert all(
+        _is_report(p) for p in (".coverage", ".coverage.host.123", "coverage.xml", "junit-py3.xml", "a/b/run.log")
+    )
+    assert not any(_is_report(p) for p in (".env", "src/pkg/_version.py", "coverage.py", "settings.local.toml"))

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 from sdetkit import __version__
 from sdetkit.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, SdetkitError
@@ -63,17 +64,24 @@ def _output_flags(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors, like every other sdetkit error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"sdetkit: error: {message} (see `{self.prog} --help`)\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="sdetkit",
         description="Release confidence from a repository's own checks: run them, keep the evidence, decide.",
     )
     top.add_argument("--version", action="version", version=f"sdetkit {__version__}")
-    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
     gate = sub.add_parser("gate", help="run a repository's checks and write gate evidence")
-    gsub = gate.add_subparsers(dest="profile", metavar="PROFILE")
+    gsub = gate.add_subparsers(dest="profile", metavar="PROFILE", parser_class=_Parser)
     gsub.required = True
     fast = gsub.add_parser(
         "fast",
@@ -107,7 +115,7 @@ def parser() -> argparse.ArgumentParser:
     fast.add_argument("--python", metavar="PYTHON", help="interpreter or virtual environment whose tools to run")
 
     schema = sub.add_parser("schema", help="JSON Schemas of sdetkit's artifacts")
-    ssub = schema.add_subparsers(dest="action", metavar="ACTION")
+    ssub = schema.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     ssub.required = True
     show = ssub.add_parser("show", help="print a schema (no name: list them)")
     show.add_argument("name", nargs="?")

@@ -141,9 +141,12 @@ def _load_ini(path: Path, display: str) -> dict[str, dict[str, str]]:
 def _evidence(root: Path) -> dict[str, str]:
     found: dict[str, str] = {}
     candidates = [root / n for n in EVIDENCE_FILES]
-    for folder in (root / ".github" / "workflows",):
-        if folder.is_dir():
-            candidates += sorted(p for p in folder.iterdir() if p.suffix in {".yml", ".yaml"})
+    workflows = root / ".github" / "workflows"
+    if workflows.is_dir():
+        candidates += sorted(p for p in workflows.iterdir() if p.suffix in {".yml", ".yaml"})
+    scripts = root / "scripts"
+    if scripts.is_dir():  # shell scripts CI calls, e.g. scripts/check, scripts/lint.sh
+        candidates += sorted(p for p in scripts.iterdir() if p.suffix in {"", ".sh"})[:20]
     for p in candidates:
         try:
             if p.is_file() and p.stat().st_size <= EVIDENCE_LIMIT:

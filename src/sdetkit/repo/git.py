@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,17 @@ def state(top: Path, ignore_files: frozenset[str] = frozenset(), ignore_dirs: fr
     return GitState(top, commit, branch, tuple(sorted(changes)), tuple(sorted(ignored)))
 
 
+# Files test runs write (coverage data, test reports, logs): outputs of a step, not inputs, so a
+# run that rewrites them must not make the next run miss the cache.
+_REPORTS = re.compile(
+    r"(^|/)(\.coverage(\..*)?|coverage\.(xml|json|lcov)|lcov\.info|junit[^/]*\.xml|nosetests\.xml|[^/]*\.log)$"
+)
+
+
+def _is_report(rel: str) -> bool:
+    return _REPORTS.search(rel) is not None
+
+
 def _covered(rel: str, skip: frozenset[str]) -> bool:
     return any(rel == s or rel.startswith(s.rstrip("/") + "/") for s in skip)
 
@@ -123,6 +135,8 @@ def content_fingerprint(st: GitState) -> str:
     # Ignored folders (virtual environments, build outputs) are left out; the environment's own
     # fingerprint covers installed packages.
     for rel in st.ignored:
+        if _is_report(rel):
+            continue
         try:
             s = (st.toplevel / rel).stat()
         except OSError:

@@ -1,4 +1,5 @@
-"""Type check with mypy, on the files or packages the project's mypy configuration names."""
+"""Type check with mypy, on what the project's mypy configuration names (else what its own automation
+passes to mypy, else its source packages)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from sdetkit.model import CACHE, FirstFailure, Status, StepSpec
 from sdetkit.steps.base import NotChosen, PlanContext, exit_status, planned, python_tool, runs_tool
+from sdetkit.steps.invocations import invocations
 
 _ERROR = re.compile(
     r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)? error: (?P<msg>.*?)(?:\s+\[(?P<rule>[a-z0-9-]+)\])?$"
@@ -22,6 +24,74 @@ def _targets_from(section: Mapping[str, Any]) -> tuple[str, str] | None:
         if value:
             text = ", ".join(value) if isinstance(value, list) else str(value)
             return key, text
+    return None
+
+
+# Options whose value is a report or cache location: sdetkit supplies its own, or none.
+_OUTPUT_OPTS = frozenset(
+    {
+        "--cache-dir",
+        "--junit-xml",
+        "--html-report",
+        "--txt-report",
+        "--linecount-report",
+        "--xml-report",
+        "--any-exprs-report",
+        "--cobertura-xml-report",
+        "--lineprecision-report",
+        "--linecoverage-report",
+    }
+)
+
+
+_VALUE_OPTS = frozenset(
+    {
+        "-p",
+        "--package",
+        "-m",
+        "--module",
+        "--config-file",
+        "--exclude",
+        "--python-version",
+        "--platform",
+        "--follow-imports",
+        "--python-executable",
+        "--always-true",
+        "--always-false",
+        "--enable-error-code",
+        "--disable-error-code",
+        "--custom-typeshed-dir",
+    }
+)
+
+
+def automation_args(ctx: PlanContext) -> tuple[str, tuple[str, ...]] | None:
+    """(file, args) of the first mypy run in the project's automation that names what to check.
+
+    Flags the project passes (``--strict``, ``--config-file``) are kept; report and cache options,
+    tox ``{posargs}`` and shell variables are dropped; named paths must exist.
+    """
+    for where, args in invocations(ctx.facts.evidence, "mypy"):
+        kept: list[str] = []
+        targets = 0
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            takes_value = arg in _OUTPUT_OPTS or arg in _VALUE_OPTS
+            value = args[i + 1] if takes_value and i + 1 < len(args) else None
+            i += 2 if value is not None else 1
+            if "{" in arg or "$" in arg or arg.split("=", 1)[0] in _OUTPUT_OPTS:
+                continue
+            if arg.startswith("-"):
+                if arg in _OUTPUT_OPTS:
+                    continue
+                kept += [arg] if value is None else [arg, value]
+                targets += arg in {"-p", "--package", "-m", "--module"}
+            elif (ctx.facts.root / arg).exists():
+                kept.append(arg)
+                targets += 1
+        if targets:
+            return where, tuple(kept)
     return None
 
 
@@ -56,6 +126,9 @@ class Mypy:
         if targets is not None:
             command: tuple[str, ...] = ("python", "-m", "mypy")
             why = f"{where} (checks the {targets[0]} it names: {targets[1]})"
+        elif (auto := automation_args(ctx)) is not None:
+            command = ("python", "-m", "mypy", *auto[1])
+            why = f"{where}; no files configured, so running mypy as {auto[0]} does: mypy {' '.join(auto[1])}"
         elif ctx.facts.packages:
             command = ("python", "-m", "mypy", *ctx.facts.packages)
             why = f"{where}; no files configured, so checking {', '.join(ctx.facts.packages)}"
