@@ -1,9 +1,19 @@
-"""Values shared by every layer: statuses, planned steps, step results, gate reports."""
+"""Values shared by every layer: statuses, planned steps, step results, gate reports.
+
+Values are immutable NamedTuples rather than frozen dataclasses: they behave the same for our
+purposes, and they keep `dataclasses` (and the `inspect`/`ast` imports it pulls in) off the
+start-up path, which is about 15 ms of every run (see docs/performance.md).
+"""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
+
+# Shared, never mutated: a NamedTuple field cannot have a default factory.
+_EMPTY: Mapping[str, object] = MappingProxyType({})
 
 
 class Status(str, enum.Enum):
@@ -22,8 +32,7 @@ TMP = "{tmp}"
 CACHE = "{cache}"
 
 
-@dataclass(frozen=True)
-class StepSpec:
+class StepSpec(NamedTuple):
     """One planned step: what to run, why it was chosen, and how to read its result.
 
     ``command`` is the command a person would type in the project root (``python`` stands for the
@@ -67,8 +76,7 @@ class StepSpec:
         return self.command + tuple(kept)
 
 
-@dataclass(frozen=True)
-class FirstFailure:
+class FirstFailure(NamedTuple):
     """The first failure a step's output shows, as precisely as the tool reports it."""
 
     message: str
@@ -84,8 +92,7 @@ class FirstFailure:
         return ":".join(str(p) for p in parts)
 
 
-@dataclass(frozen=True)
-class StepResult:
+class StepResult(NamedTuple):
     """What happened to one step."""
 
     spec: StepSpec
@@ -99,8 +106,7 @@ class StepResult:
     tool_version: str | None = None
 
 
-@dataclass(frozen=True)
-class RepoFacts:
+class RepoFacts(NamedTuple):
     """Where the gate ran: the project's path inside its git work tree and the commit."""
 
     root: str
@@ -110,8 +116,7 @@ class RepoFacts:
     project_path: str = "."
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The pure reduction of step results."""
 
     ok: bool
@@ -119,8 +124,7 @@ class Verdict:
     reason: str
 
 
-@dataclass(frozen=True)
-class GateReport:
+class GateReport(NamedTuple):
     """Everything a gate run produced; formatters render it, the artifact serialises it."""
 
     profile: str
@@ -129,4 +133,4 @@ class GateReport:
     verdict: Verdict
     only: tuple[str, ...] = ()
     skip: tuple[str, ...] = ()
-    run: dict[str, object] = field(default_factory=dict)
+    run: Mapping[str, object] = _EMPTY

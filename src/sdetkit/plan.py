@@ -7,7 +7,7 @@ off, not selected) are kept as skipped results so the artifact says what was lef
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from sdetkit.errors import ConfigError, UsageError
 from sdetkit.model import Status, StepResult, StepSpec
@@ -21,8 +21,7 @@ DEFAULT_TIMEOUT = 600.0
 _PRIORITY = {"tests": 0, "typecheck": 1, "custom": 2, "lint": 3, "format": 4}
 
 
-@dataclass(frozen=True)
-class PlanOptions:
+class PlanOptions(NamedTuple):
     """What the command line asks of the plan."""
 
     only: tuple[str, ...] = ()
@@ -30,8 +29,7 @@ class PlanOptions:
     timeout: float | None = None
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """Steps to run (in start order), steps decided without running, and steps not chosen."""
 
     run: tuple[StepSpec, ...]
@@ -56,22 +54,21 @@ def _from_config(ctx: PlanContext, cfg: StepConfig, base: StepSpec | None, sourc
         known = next((p for p in DISCOVERABLE if p.matches(cfg.argv)), None)
         custom = CUSTOM.plan(ctx, cfg, source)
         if base is not None:
-            custom = replace(
-                custom,
+            custom = custom._replace(
                 kind=cfg.kind or base.kind,
                 reason=f"{base.reason}; command replaced in {source}",
             )
         if known is not None:
-            custom = replace(custom, provider=known.name, tool=known.tool, extra=known.extra(ctx, cfg.argv))
+            custom = custom._replace(provider=known.name, tool=known.tool, extra=known.extra(ctx, cfg.argv))
         spec = custom
     if cfg.timeout is not None:
-        spec = replace(spec, timeout=cfg.timeout)
+        spec = spec._replace(timeout=cfg.timeout)
     if cfg.needs is not None:
-        spec = replace(spec, needs=cfg.needs)
+        spec = spec._replace(needs=cfg.needs)
     if cfg.kind is not None:
-        spec = replace(spec, kind=cfg.kind)
+        spec = spec._replace(kind=cfg.kind)
     if cfg.env:
-        spec = replace(spec, env=cfg.env)
+        spec = spec._replace(env=cfg.env)
     return spec
 
 
@@ -100,7 +97,7 @@ def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions) -> Plan:
     default_timeout = options.timeout or gate.timeout or DEFAULT_TIMEOUT
     for sid, spec in specs.items():
         cfg_timeout = declared[sid].timeout if sid in declared else None
-        specs[sid] = replace(spec, timeout=cfg_timeout or default_timeout)
+        specs[sid] = spec._replace(timeout=cfg_timeout or default_timeout)
     _check_needs(specs, set(decided), gate.source)
 
     known = set(specs) | set(decided)
@@ -114,7 +111,7 @@ def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions) -> Plan:
             why = "not selected (--only)" if options.only and sid not in options.only else "skipped by --skip"
             decided[sid] = StepResult(specs.pop(sid), Status.SKIPPED, message=why)
     # A selected step does not wait for steps the user chose not to run.
-    specs = {k: replace(s, needs=tuple(n for n in s.needs if n in specs)) for k, s in specs.items()}
+    specs = {k: s._replace(needs=tuple(n for n in s.needs if n in specs)) for k, s in specs.items()}
 
     order = [p.step_id for p in DISCOVERABLE] + sorted(declared)
     report_order = tuple(dict.fromkeys(i for i in order if i in specs or i in decided))

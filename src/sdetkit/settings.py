@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class OutputSettings:
+class OutputSettings(NamedTuple):
     format: str = "text"
     out: Path | None = None
     stable_json: bool = False
 
 
-@dataclass(frozen=True)
-class GateFastSettings:
+class GateFastSettings(NamedTuple):
     path: Path
     output: OutputSettings
     jobs: int | None = None

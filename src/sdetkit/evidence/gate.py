@@ -77,7 +77,7 @@ def document(report: GateReport, stable: bool) -> dict[str, Any]:
         "steps": [_step(r, stable) for r in report.results],
     }
     if not stable:
-        doc["run"] = report.run
+        doc["run"] = dict(report.run)
     return doc
 
 

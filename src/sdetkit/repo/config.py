@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from sdetkit.errors import ConfigError
 
@@ -53,8 +53,11 @@ NOT_PACKAGES = frozenset(
 STEP_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
-@dataclass(frozen=True)
-class StepConfig:
+# Shared, never mutated: a NamedTuple field cannot have a default factory.
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class StepConfig(NamedTuple):
     """One ``[...gate.fast.steps.ID]`` table: a new step, or a change to a discovered one."""
 
     id: str
@@ -66,8 +69,7 @@ class StepConfig:
     env: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class GateConfig:
+class GateConfig(NamedTuple):
     """sdetkit's gate settings from the repository."""
 
     source: str = ""
@@ -76,16 +78,15 @@ class GateConfig:
     steps: tuple[StepConfig, ...] = ()
 
 
-@dataclass(frozen=True)
-class ProjectFacts:
+class ProjectFacts(NamedTuple):
     """What the project's files say, read once."""
 
     root: Path
-    pyproject: Mapping[str, Any] = field(default_factory=dict)
-    ini: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)  # file -> section -> key
-    toml: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    pyproject: Mapping[str, Any] = _EMPTY
+    ini: Mapping[str, Mapping[str, Mapping[str, str]]] = _EMPTY  # file -> section -> key
+    toml: Mapping[str, Mapping[str, Any]] = _EMPTY
     present: frozenset[str] = frozenset()
-    evidence: Mapping[str, str] = field(default_factory=dict)
+    evidence: Mapping[str, str] = _EMPTY
     packages: tuple[str, ...] = ()
     gate_fast: GateConfig = GateConfig()
 

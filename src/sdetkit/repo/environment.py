@@ -13,9 +13,8 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sdetkit.errors import InputError, UsageError
 from sdetkit.evidence.atomic import write_text
@@ -43,8 +42,7 @@ _DIST_SUFFIXES = (".dist-info", ".egg-info", ".pth", ".egg-link")
 TOOL_MODULES = ("ruff", "mypy", "pytest", "pyright")
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(NamedTuple):
     """A probed interpreter. ``source`` says why it was chosen."""
 
     python: str

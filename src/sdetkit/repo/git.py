@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from sdetkit.errors import InputError
 from sdetkit.run.process import query
@@ -22,8 +22,7 @@ OWN_OUTPUTS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class GitState:
+class GitState(NamedTuple):
     """The state of a work tree: enough to say what commit it is and whether it differs."""
 
     toplevel: Path

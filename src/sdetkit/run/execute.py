@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 
 from sdetkit.evidence import redact
@@ -78,7 +77,7 @@ class StepExecutor:
         if status is not Status.PASSED:
             first = prov.first_failure(output, self.root, tmp)
             if first is not None:
-                first = replace(first, message=redact.redact(first.message, env))
+                first = first._replace(message=redact.redact(first.message, env))
             if code < 0:
                 message = f"killed by signal {-code}"
             elif status is Status.ERROR:

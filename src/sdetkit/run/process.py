@@ -13,16 +13,15 @@ import subprocess
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # Grace period between SIGTERM and SIGKILL; long enough for pytest to write its report.
 TERM_GRACE = 2.0
 DEFAULT_TAIL_BYTES = 256 * 1024
 
 
-@dataclass(frozen=True)
-class ProcessResult:
+class ProcessResult(NamedTuple):
     """How a process ended. ``exit_code`` is None when it never started or was killed."""
 
     exit_code: int | None
@@ -145,8 +144,7 @@ class ProcessRunner:
             _kill_group(proc.pid, signal.SIGKILL)
 
 
-@dataclass(frozen=True)
-class QueryResult:
+class QueryResult(NamedTuple):
     """Output of a short query command (git, an interpreter probe)."""
 
     exit_code: int | None

@@ -10,13 +10,12 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sdetkit.model import Status, StepResult, StepSpec
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """A progress event: ``kind`` is ``start``, ``finish`` or ``tick``."""
 
     kind: str

@@ -7,25 +7,22 @@ says why it did not. It also knows how to read its tool's exit code and output.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sdetkit.model import FirstFailure, Status, StepSpec
 from sdetkit.repo.config import ProjectFacts
 from sdetkit.repo.environment import Environment
 
 
-@dataclass(frozen=True)
-class NotChosen:
+class NotChosen(NamedTuple):
     """A step a provider considered and did not plan, with the reason."""
 
     id: str
     reason: str
 
 
-@dataclass(frozen=True)
-class PlanContext:
+class PlanContext(NamedTuple):
     """Everything a provider may look at while planning."""
 
     facts: ProjectFacts
