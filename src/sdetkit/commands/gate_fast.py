@@ -7,6 +7,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from sdetkit import __version__
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError
@@ -71,7 +72,31 @@ def _inside(top: Path, paths: list[Path]) -> frozenset[str]:
     return frozenset(p.relative_to(top).as_posix() for p in paths if p != top and p.is_relative_to(top))
 
 
+class _Workspace(NamedTuple):
+    """Where and with what the steps run, resolved once per invocation."""
+
+    root: Path  # the project
+    top: Path  # its git work tree
+    state: git.GitState
+    env: environment.Environment
+    environ: dict[str, str]  # what steps run with
+    cache_root: Path
+    tools: Path  # the project's tool-cache folder under cache_root
+
+
+def _workspace(settings: GateFastSettings, root: Path, out: Path | None) -> tuple[_Workspace, config.ProjectFacts]:
+    top = git.toplevel(root)
+    facts = config.load(root)
+    croot = cache_root(os.environ)
+    python, source = environment.choose_interpreter(root, top, settings.python, os.environ)
+    env = environment.probe(python, source, root, os.environ, croot / "probes")
+    state = git.state(top, _inside(top, [out] if out else []), _inside(top, [Path(env.prefix)]))
+    tools = tool_dir(croot, root)
+    return _Workspace(root, top, state, env, _step_environ(env, tools), croot, tools), facts
+
+
 def run(settings: GateFastSettings) -> int:
+    """Plan, run and report one fast gate; the exit code says whether it passed."""
     started = time.monotonic()
     started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     root = settings.path.absolute()
@@ -79,59 +104,23 @@ def run(settings: GateFastSettings) -> int:
         raise InputError(f"{settings.path}: no such directory")
     out = settings.output.out.absolute() if settings.output.out else None
     if out is not None:
-        check_writable(out)
+        check_writable(out)  # before any work, so a bad --out costs nothing
 
-    top = git.toplevel(root)
-    facts = config.load(root)
-    croot = cache_root(os.environ)
-    python, source = environment.choose_interpreter(root, top, settings.python, os.environ)
-    env = environment.probe(python, source, root, os.environ, croot / "probes")
-    state = git.state(top, _inside(top, [out] if out else []), _inside(top, [Path(env.prefix)]))
-
-    tools = tool_dir(croot, root)
-    environ = _step_environ(env, tools)
-    ctx = PlanContext(facts=facts, env=env, path_env=environ["PATH"], fix=settings.fix)
+    ws, facts = _workspace(settings, root, out)
+    ctx = PlanContext(facts=facts, env=ws.env, path_env=ws.environ["PATH"], fix=settings.fix)
     plan = build(ctx, facts.gate_fast, PlanOptions(settings.only, settings.skip, settings.timeout))
-    display_python = _display_python(env.python, root)
+    display_python = _display_python(ws.env.python, root)
 
     if settings.list_steps:
         skipped = {r.spec.id: r.message for r in plan.decided}
-        sys.stdout.write(text.render_plan(plan.all_specs, skipped, plan.not_chosen, f"{display_python} ({env.source})"))
+        environment_line = f"{display_python} ({ws.env.source})"
+        sys.stdout.write(text.render_plan(plan.all_specs, skipped, plan.not_chosen, environment_line))
         return EXIT_OK
 
     jobs = settings.jobs or facts.gate_fast.jobs or os.cpu_count() or 1
-    # With --fix, steps that modify files run one at a time (the scheduler also runs them alone).
-    results = _execute(plan, settings, state, env, environ, croot, tools, root, top, jobs)
+    results = _execute(plan, settings, ws, jobs)
+    report = _report(settings, ws, plan, results, jobs, started_at, time.monotonic() - started)
 
-    by_id = {r.spec.id: r for r in results} | {r.spec.id: r for r in plan.decided}
-    ordered = tuple(by_id[i] for i in plan.order)
-    project_path = root.relative_to(top).as_posix() if root != top else "."
-    report = GateReport(
-        profile="fast",
-        repo=RepoFacts(str(top), state.commit, state.branch, state.dirty, project_path),
-        results=ordered,
-        verdict=reduce(ordered),
-        only=settings.only,
-        skip=settings.skip,
-        run={
-            "started_at": started_at,
-            "duration_s": round(time.monotonic() - started, 3),
-            "host": _host(),
-            "sdetkit_version": __version__,
-            "python": {"path": env.python, "version": env.version, "source": env.source},
-            "jobs": jobs,
-            "cache": settings.cache and not settings.fix,
-            "not_chosen": [{"id": n.id, "reason": n.reason} for n in plan.not_chosen],
-            "steps": {
-                r.spec.id: {
-                    "duration_s": round(r.duration, 3),
-                    "tool_version": r.tool_version,
-                    "cached": r.cached,
-                }
-                for r in ordered
-            },
-        },
-    )
     fmt, stable = settings.output.format, settings.output.stable_json
     rendered = _render(report, fmt, stable, display_python)
     if out is not None:
@@ -144,34 +133,60 @@ def run(settings: GateFastSettings) -> int:
     return EXIT_OK if report.verdict.ok else EXIT_FAILED
 
 
-def _execute(
-    plan: Plan,
+def _report(
     settings: GateFastSettings,
-    state: git.GitState,
-    env: environment.Environment,
-    environ: dict[str, str],
-    croot: Path,
-    tools: Path,
-    root: Path,
-    top: Path,
+    ws: _Workspace,
+    plan: Plan,
+    results: list[StepResult],
     jobs: int,
-) -> list[StepResult]:
+    started_at: str,
+    duration: float,
+) -> GateReport:
+    by_id = {r.spec.id: r for r in results} | {r.spec.id: r for r in plan.decided}
+    ordered = tuple(by_id[i] for i in plan.order)
+    project_path = ws.root.relative_to(ws.top).as_posix() if ws.root != ws.top else "."
+    env = ws.env
+    return GateReport(
+        profile="fast",
+        repo=RepoFacts(str(ws.top), ws.state.commit, ws.state.branch, ws.state.dirty, project_path),
+        results=ordered,
+        verdict=reduce(ordered),
+        only=settings.only,
+        skip=settings.skip,
+        run={
+            "started_at": started_at,
+            "duration_s": round(duration, 3),
+            "host": _host(),
+            "sdetkit_version": __version__,
+            "python": {"path": env.python, "version": env.version, "source": env.source},
+            "jobs": jobs,
+            "cache": settings.cache and not settings.fix,
+            "not_chosen": [{"id": n.id, "reason": n.reason} for n in plan.not_chosen],
+            "steps": {
+                r.spec.id: {"duration_s": round(r.duration, 3), "tool_version": r.tool_version, "cached": r.cached}
+                for r in ordered
+            },
+        },
+    )
+
+
+def _execute(plan: Plan, settings: GateFastSettings, ws: _Workspace, jobs: int) -> list[StepResult]:
     if not plan.run:
         return []
     # With --fix the tree changes during the run, so a key computed at the start would be wrong.
     use_cache = settings.cache and not settings.fix
-    cache_dir = croot if use_cache else None
-    base = StepCache.base(git.content_fingerprint(state), env.fingerprint, env.python, environ) if use_cache else ""
+    base = ""
+    if use_cache:
+        base = StepCache.base(git.content_fingerprint(ws.state), ws.env.fingerprint, ws.env.python, ws.environ)
+    cache = StepCache(ws.cache_root if use_cache else None, base)
     runner = ProcessRunner()
-    shown = [(str(root), "."), (str(tools), "<cache>"), (str(Path.home()), "~")]
-    if top != root:
-        shown.append((str(top), "<worktree>"))
-    versions = {name: v for name in ("ruff", "mypy", "pytest", "pyright") if (v := env.tool_version(name))}
+    shown = [(str(ws.root), "."), (str(ws.tools), "<cache>"), (str(Path.home()), "~")]
+    if ws.top != ws.root:
+        shown.append((str(ws.top), "<worktree>"))
+    versions = {name: v for name in ("ruff", "mypy", "pytest", "pyright") if (v := ws.env.tool_version(name))}
     progress = Progress(sys.stderr, len(plan.run), settings.output.format == "text" and sys.stderr.isatty())
     with tempfile.TemporaryDirectory(prefix="sdetkit-") as scratch:
-        executor = StepExecutor(
-            root, runner, StepCache(cache_dir, base), environ, tools, Path(scratch), shown, versions
-        )
+        executor = StepExecutor(ws.root, runner, cache, ws.environ, ws.tools, Path(scratch), shown, versions)
         try:
             return schedule(plan.run, executor, jobs, progress, runner.terminate_all)
         finally:
