@@ -1086,42 +1086,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench = Bench(interp, work)
         repos = work / "repos"
         repos.mkdir()
-        if "sleep" in only:
-            code = SLEEP_CODE.format(d=step_s)
-            repo = make_custom_repo(
-                repos,
-                "sleep-4",
-                {f"sleep{i}": ["python", "-c", code] for i in range(4)},
-            )
-            bench_parallel(
-                bench,
-                Parallel(
-                    "sleep-4",
-                    f"4 custom steps, each `time.sleep({step_s})` (waiting, no CPU)",
-                    repo,
-                    jobs=(None, 4),
-                ),
-                repeat,
-                results,
-            )
-        if "cpu" in only:
-            code = CPU_CODE.format(d=step_s)
-            repo = make_custom_repo(
-                repos,
-                "cpu-4",
-                {f"cpu{i}": ["python", "-c", code] for i in range(4)},
-            )
-            bench_parallel(
-                bench,
-                Parallel(
-                    "cpu-4",
-                    f"4 custom steps, each a {step_s} s CPU-bound busy loop",
-                    repo,
-                    jobs=(None, 4),
-                ),
-                repeat,
-                results,
-            )
+        custom = (
+            ("sleep", SLEEP_CODE, f"4 custom steps, each `time.sleep({step_s})` (waiting, no CPU)"),
+            ("cpu", CPU_CODE, f"4 custom steps, each a {step_s} s CPU-bound busy loop"),
+        )
+        for kind, template, description in custom:
+            if kind not in only:
+                continue
+            code = template.format(d=step_s)
+            name = f"{kind}-4"
+            repo = make_custom_repo(repos, name, {f"{kind}{i}": ["python", "-c", code] for i in range(4)})
+            bench_parallel(bench, Parallel(name, description, repo, jobs=(None, 4)), repeat, results)
         if "real" in only:
             repo = make_real_repo(repos, modules, fib_params)
             bench_parallel(

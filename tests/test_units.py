@@ -258,3 +258,18 @@ def test_test_reports_do_not_enter_the_content_key() -> None:
         _is_report(p) for p in (".coverage", ".coverage.host.123", "coverage.xml", "junit-py3.xml", "a/b/run.log")
     )
     assert not any(_is_report(p) for p in (".env", "src/pkg/_version.py", "coverage.py", "settings.local.toml"))
+
+
+def test_internal_errors_are_one_line_and_exit_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sdetkit import cli
+
+    def boom(args: object) -> int:
+        raise RuntimeError("unexpected state")
+
+    monkeypatch.setattr(cli, "_dispatch", boom)
+    monkeypatch.delenv("SDETKIT_DEBUG", raising=False)
+    assert cli.main(["schema", "show"]) == 3
+    err = capsys.readouterr().err
+    assert err == "sdetkit: internal error: RuntimeError: unexpected state (SDETKIT_DEBUG=1 shows the traceback)\n"
