@@ -17,8 +17,7 @@ from typing import NoReturn
 
 from sdetkit import __version__
 from sdetkit.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, SdetkitError
-
-FORMATS = ("text", "json", "markdown")
+from sdetkit.formats import FORMATS
 
 
 def _ids(value: str) -> list[str]:

@@ -1,3 +1,3 @@
 """Renderers: a report in, text out. No I/O."""
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown")  # the --format choices

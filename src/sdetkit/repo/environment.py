@@ -60,11 +60,10 @@ class Environment(NamedTuple):
 
     def find_program(self, name: str, path_env: str | None) -> str | None:
         """An executable from the environment's scripts folder first, then PATH."""
-        for folder in (self.scripts,):
-            for candidate in (name, name + ".exe"):
-                p = Path(folder) / candidate
-                if p.is_file() and os.access(p, os.X_OK):
-                    return str(p)
+        for candidate in (name, name + ".exe"):
+            p = Path(self.scripts) / candidate
+            if p.is_file() and os.access(p, os.X_OK):
+                return str(p)
         return shutil.which(name, path=path_env)
 
 
