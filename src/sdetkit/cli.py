@@ -70,6 +70,25 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"sdetkit: error: {message} (see `{self.prog} --help`)\n")
 
 
+def _gate_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", nargs="?", type=Path, default=Path(), help="project folder (default: .)")
+    _output_flags(p)
+    p.add_argument("--jobs", type=_positive_int, help="steps run at once (default: CPU count)")
+    p.add_argument("--timeout", type=_positive_float, help="seconds per step (config may override per step)")
+    p.add_argument(
+        "--only",
+        type=_ids,
+        action="append",
+        default=[],
+        metavar="IDS",
+        help="run only these step ids (comma-separated)",
+    )
+    p.add_argument("--skip", type=_ids, action="append", default=[], metavar="IDS", help="skip these step ids")
+    p.add_argument("--list-steps", action="store_true", help="print the plan and why each step was chosen")
+    p.add_argument("--no-cache", action="store_true", help="run every step even if a cached pass matches")
+    p.add_argument("--python", metavar="PYTHON", help="interpreter or virtual environment whose tools to run")
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(
         prog="sdetkit",
@@ -87,31 +106,17 @@ def parser() -> argparse.ArgumentParser:
         help="lint, format, type check, tests and declared steps, in parallel",
         description="Discover the repository's own checks and run them in its own environment, in parallel.",
     )
-    fast.add_argument("path", nargs="?", type=Path, default=Path(), help="project folder (default: .)")
-    _output_flags(fast)
-    fast.add_argument("--jobs", type=_positive_int, help="steps run at once (default: CPU count)")
-    fast.add_argument(
-        "--timeout",
-        type=_positive_float,
-        help="seconds per step (default 600; config may override per step)",
-    )
-    fast.add_argument(
-        "--only",
-        type=_ids,
-        action="append",
-        default=[],
-        metavar="IDS",
-        help="run only these step ids (comma-separated, repeatable)",
-    )
-    fast.add_argument("--skip", type=_ids, action="append", default=[], metavar="IDS", help="skip these step ids")
-    fast.add_argument(
-        "--list-steps",
-        action="store_true",
-        help="print the discovered plan and why each step was chosen",
-    )
-    fast.add_argument("--no-cache", action="store_true", help="run every step even if a cached pass matches")
+    _gate_flags(fast)
     fast.add_argument("--fix", action="store_true", help="let fixers modify files (they run one at a time, first)")
-    fast.add_argument("--python", metavar="PYTHON", help="interpreter or virtual environment whose tools to run")
+    release = gsub.add_parser(
+        "release",
+        help="the fast plan at release strictness, plus build, package, version, changelog and audit checks",
+        description="Would this commit make a good release? Runs the fast plan (the whole test suite, not from "
+        "the cache) and builds, inspects, installs and audits the distribution.",
+    )
+    _gate_flags(release)
+    release.add_argument("--dry-run", action="store_true", help="print the plan and claim nothing (ok: false)")
+    release.add_argument("--allow-cache", action="store_true", help="let the tests step come from the cache")
 
     schema = sub.add_parser("schema", help="JSON Schemas of sdetkit's artifacts")
     ssub = schema.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -123,11 +128,11 @@ def parser() -> argparse.ArgumentParser:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "gate":
-        from sdetkit.commands import gate_fast
-        from sdetkit.settings import GateFastSettings, OutputSettings
+        from sdetkit.commands import gate
+        from sdetkit.settings import GateSettings, OutputSettings
 
-        return gate_fast.run(
-            GateFastSettings(
+        return gate.run(
+            GateSettings(
                 path=args.path,
                 output=OutputSettings(args.format, args.out, args.stable_json),
                 jobs=args.jobs,
@@ -136,8 +141,11 @@ def _dispatch(args: argparse.Namespace) -> int:
                 skip=_flat(args.skip),
                 list_steps=args.list_steps,
                 cache=not args.no_cache,
-                fix=args.fix,
+                fix=getattr(args, "fix", False),
                 python=args.python,
+                profile=args.profile,
+                dry_run=getattr(args, "dry_run", False),
+                allow_cache=getattr(args, "allow_cache", False),
             )
         )
     if args.command == "schema":

@@ -30,6 +30,8 @@ class Status(str, enum.Enum):
 # artifact keeps the placeholder, so recorded argv never holds a temporary or absolute path.
 TMP = "{tmp}"
 CACHE = "{cache}"
+# ``StepSpec.program`` of checks sdetkit runs itself (release checks); they are never cached.
+INTERNAL = "<sdetkit>"
 
 
 class StepSpec(NamedTuple):
@@ -134,3 +136,4 @@ class GateReport(NamedTuple):
     only: tuple[str, ...] = ()
     skip: tuple[str, ...] = ()
     run: Mapping[str, object] = _EMPTY
+    extra: Mapping[str, object] = _EMPTY  # profile-specific fields (release: version, dists, sbom)

@@ -7,6 +7,7 @@ off, not selected) are kept as skipped results so the artifact says what was lef
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from sdetkit.errors import ConfigError, UsageError
@@ -18,7 +19,7 @@ from sdetkit.steps.base import NotChosen, PlanContext
 DEFAULT_TIMEOUT = 600.0
 # Start order when several steps are ready: the usually-longest first keeps the wall time near the
 # slowest step's.
-_PRIORITY = {"tests": 0, "typecheck": 1, "custom": 2, "lint": 3, "format": 4}
+_PRIORITY = {"build": 0, "tests": 0, "typecheck": 1, "custom": 2, "lint": 3, "format": 4}
 
 
 class PlanOptions(NamedTuple):
@@ -72,16 +73,25 @@ def _from_config(ctx: PlanContext, cfg: StepConfig, base: StepSpec | None, sourc
     return spec
 
 
-def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions) -> Plan:
-    """The plan for one gate run. Raises ConfigError/UsageError on invalid declarations or flags."""
+def build(
+    ctx: PlanContext,
+    gate: GateConfig,
+    options: PlanOptions,
+    extra: Sequence[StepSpec] = (),
+    extra_not_chosen: Sequence[NotChosen] = (),
+) -> Plan:
+    """The plan for one gate run: discovered steps, then ``extra`` ones (the release checks), then
+    the repository's declarations, then the command line. Raises ConfigError/UsageError on invalid
+    declarations or flags."""
     specs: dict[str, StepSpec] = {}
-    not_chosen: list[NotChosen] = []
+    not_chosen: list[NotChosen] = list(extra_not_chosen)
     for prov in DISCOVERABLE:
         found = prov.discover(ctx)
         if isinstance(found, NotChosen):
             not_chosen.append(found)
         else:
             specs[found.id] = found
+    specs |= {s.id: s for s in extra}
     decided: dict[str, StepResult] = {}
     declared = {c.id: c for c in gate.steps}
     for cfg in gate.steps:
@@ -94,10 +104,11 @@ def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions) -> Plan:
         specs[cfg.id] = _from_config(ctx, cfg, specs.get(cfg.id), gate.source)
     not_chosen = [n for n in not_chosen if n.id not in specs and n.id not in decided]
 
-    default_timeout = options.timeout or gate.timeout or DEFAULT_TIMEOUT
+    default_timeout = gate.timeout or DEFAULT_TIMEOUT
     for sid, spec in specs.items():
         cfg_timeout = declared[sid].timeout if sid in declared else None
-        specs[sid] = spec._replace(timeout=cfg_timeout or default_timeout)
+        # A step's own default (release builds take longer) beats the gate-wide one, not the CLI's.
+        specs[sid] = spec._replace(timeout=cfg_timeout or options.timeout or spec.timeout or default_timeout)
     _check_needs(specs, set(decided), gate.source)
 
     known = set(specs) | set(decided)
@@ -113,7 +124,7 @@ def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions) -> Plan:
     # A selected step does not wait for steps the user chose not to run.
     specs = {k: s._replace(needs=tuple(n for n in s.needs if n in specs)) for k, s in specs.items()}
 
-    order = [p.step_id for p in DISCOVERABLE] + sorted(declared)
+    order = [p.step_id for p in DISCOVERABLE] + [s.id for s in extra] + sorted(declared)
     report_order = tuple(dict.fromkeys(i for i in order if i in specs or i in decided))
     start = sorted(specs.values(), key=lambda s: (not s.modifies, _PRIORITY.get(s.kind, 2), s.id))
     return Plan(

@@ -12,7 +12,7 @@ class OutputSettings(NamedTuple):
     stable_json: bool = False
 
 
-class GateFastSettings(NamedTuple):
+class GateSettings(NamedTuple):
     path: Path
     output: OutputSettings
     jobs: int | None = None
@@ -23,3 +23,6 @@ class GateFastSettings(NamedTuple):
     cache: bool = True
     fix: bool = False
     python: str | None = None
+    profile: str = "fast"
+    dry_run: bool = False
+    allow_cache: bool = False  # release: let tests come from the cache

@@ -8,7 +8,7 @@ from typing import Any
 from sdetkit.evidence.redact import stabilise
 from sdetkit.model import FirstFailure, GateReport, Status, StepResult
 
-SCHEMA_NAMES = {"fast": "sdetkit.gate.fast"}
+SCHEMA_NAMES = {"fast": "sdetkit.gate.fast", "release": "sdetkit.gate.release"}
 SCHEMA_VERSION = "1.0.0"
 
 
@@ -76,6 +76,7 @@ def document(report: GateReport, stable: bool) -> dict[str, Any]:
         "counts": counts,
         "steps": [_step(r, stable) for r in report.results],
     }
+    doc |= dict(report.extra)
     if not stable:
         doc["run"] = dict(report.run)
     return doc

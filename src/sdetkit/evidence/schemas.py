@@ -6,7 +6,7 @@ from importlib import resources
 
 from sdetkit.errors import UsageError
 
-NAMES = ("gate-fast",)
+NAMES = ("gate-fast", "gate-release")
 
 
 def text(name: str) -> str:

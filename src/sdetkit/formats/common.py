@@ -11,10 +11,10 @@ def command_line(argv: tuple[str, ...] | list[str]) -> str:
     return " ".join(shlex.quote(a) for a in argv)
 
 
-def rerun_gate(result: StepResult, path: str) -> str:
+def rerun_gate(result: StepResult, path: str, profile: str = "fast") -> str:
     """The sdetkit command that re-runs just this step."""
     where = "" if path in ("", ".") else f" {shlex.quote(path)}"
-    return f"sdetkit gate fast{where} --only {result.spec.id}"
+    return f"sdetkit gate {profile}{where} --only {result.spec.id}"
 
 
 def rerun_tool(result: StepResult, python: str) -> str:

@@ -29,6 +29,6 @@ def render(report: GateReport) -> str:
     failing = [r for r in report.results if r.spec.id in report.verdict.failed_steps]
     if failing:
         out += ["", "Re-run a failing step:", "", "```sh"]
-        out += [rerun_gate(r, repo.project_path) for r in failing]
+        out += [rerun_gate(r, repo.project_path, report.profile) for r in failing]
         out.append("```")
     return "\n".join(out) + "\n"

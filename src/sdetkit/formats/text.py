@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sdetkit.formats.common import command_line, failure_line, rerun_gate, rerun_tool
-from sdetkit.model import GateReport, Status, StepSpec
+from sdetkit.model import INTERNAL, GateReport, Status, StepSpec
 from sdetkit.steps.base import NotChosen
 
 LABEL = {
@@ -33,8 +33,8 @@ def render(report: GateReport, python: str) -> str:
             lines.append(f"{r.spec.id} ({r.status.value}): {failure_line(r)}")
             if r.status is Status.ERROR and r.message and r.first_failure is not None:
                 lines.append(f"  {r.message}")
-            lines.append(f"  re-run: {rerun_gate(r, repo.project_path)}")
-            if r.spec.program is not None:
+            lines.append(f"  re-run: {rerun_gate(r, repo.project_path, report.profile)}")
+            if r.spec.program not in (None, INTERNAL):
                 lines.append(f"      or: {rerun_tool(r, python)}")
     lines += ["", f"{'OK' if report.verdict.ok else 'FAILED'}: {report.verdict.reason}"]
     return "\n".join(lines) + "\n"

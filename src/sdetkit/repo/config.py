@@ -88,7 +88,12 @@ class ProjectFacts(NamedTuple):
     present: frozenset[str] = frozenset()
     evidence: Mapping[str, str] = _EMPTY
     packages: tuple[str, ...] = ()
-    gate_fast: GateConfig = GateConfig()
+    gates: Mapping[str, GateConfig] = _EMPTY  # profile -> settings
+
+    def gate(self, profile: str) -> GateConfig:
+        """The gate settings for ``fast`` or ``release`` (empty when nothing is configured)."""
+        found = self.gates.get(profile)
+        return found if isinstance(found, GateConfig) else GateConfig()
 
     def tool(self, name: str) -> Mapping[str, Any] | None:
         """``[tool.NAME]`` from pyproject.toml, or None."""
@@ -205,11 +210,11 @@ def load(root: Path) -> ProjectFacts:
         present=frozenset(present),
         evidence=_evidence(root),
         packages=_packages(root),
-        gate_fast=gate,
+        gates=gate,
     )
 
 
-def _gate_config(root: Path, pyproject: Mapping[str, Any]) -> GateConfig:
+def _gate_config(root: Path, pyproject: Mapping[str, Any]) -> dict[str, GateConfig]:
     """``[tool.sdetkit]`` in pyproject.toml, or a top-level table in ``sdetkit.toml``."""
     in_pyproject = pyproject.get("tool", {}).get("sdetkit") if isinstance(pyproject.get("tool"), dict) else None
     own = root / "sdetkit.toml"
@@ -218,24 +223,43 @@ def _gate_config(root: Path, pyproject: Mapping[str, Any]) -> GateConfig:
             raise ConfigError("sdetkit.toml: sdetkit is also configured in pyproject.toml [tool.sdetkit]; keep one")
         return parse_gate_config(load_toml(own, "sdetkit.toml"), "sdetkit.toml", "")
     if in_pyproject is None:
-        return GateConfig()
+        return {}
     return parse_gate_config(in_pyproject, "pyproject.toml", "tool.sdetkit.")
 
 
-def parse_gate_config(table: Any, source: str, prefix: str) -> GateConfig:
-    """Validate sdetkit's table strictly: unknown keys and wrong types are errors, not ignored."""
+PROFILES = ("fast", "release")
+
+
+def parse_gate_config(table: Any, source: str, prefix: str) -> dict[str, GateConfig]:
+    """Validate sdetkit's table strictly (unknown keys and wrong types are errors, not ignored) and
+    return the gate settings per profile. The release gate runs the fast plan too, so its settings
+    are the fast ones with ``[gate.release]`` laid over them."""
     v = _Validator(source)
     root = v.table(table, prefix.rstrip(".") or "(top level)", {"gate"})
-    gate = v.table(root.get("gate", {}), f"{prefix}gate", {"fast"})
-    fast = v.table(gate.get("fast", {}), f"{prefix}gate.fast", {"timeout", "jobs", "steps"})
-    where = f"{prefix}gate.fast"
-    steps_table = v.table(fast.get("steps", {}), f"{where}.steps", None)
+    gate = v.table(root.get("gate", {}), f"{prefix}gate", set(PROFILES))
+    fast = _profile(v, gate.get("fast", {}), f"{prefix}gate.fast", source)
+    release = _profile(v, gate.get("release", {}), f"{prefix}gate.release", source)
+    merged_steps = {c.id: c for c in fast.steps} | {c.id: c for c in release.steps}
+    return {
+        "fast": fast,
+        "release": GateConfig(
+            source=source,
+            timeout=release.timeout or fast.timeout,
+            jobs=release.jobs or fast.jobs,
+            steps=tuple(merged_steps.values()),
+        ),
+    }
+
+
+def _profile(v: _Validator, table: Any, where: str, source: str) -> GateConfig:
+    body = v.table(table, where, {"timeout", "jobs", "steps"})
+    steps_table = v.table(body.get("steps", {}), f"{where}.steps", None)
     steps = []
-    for step_id, body in steps_table.items():
+    for step_id, step in steps_table.items():
         here = f"{where}.steps.{step_id}"
         if not STEP_ID.match(step_id):
             raise ConfigError(f"{source}: [{here}] step ids use lowercase letters, digits, '-', '_' and '.'")
-        t = v.table(body, here, {"argv", "timeout", "needs", "enabled", "kind", "env"})
+        t = v.table(step, here, {"argv", "timeout", "needs", "enabled", "kind", "env"})
         env = v.table(t.get("env", {}), f"{here}.env", None)
         steps.append(
             StepConfig(
@@ -248,10 +272,10 @@ def parse_gate_config(table: Any, source: str, prefix: str) -> GateConfig:
                 env=tuple(sorted((k, v.string(x, f"{here}.env.{k}")) for k, x in env.items())),
             )
         )
-    jobs = fast.get("jobs")
+    jobs = body.get("jobs")
     return GateConfig(
         source=source,
-        timeout=v.positive(fast["timeout"], f"{where}.timeout") if "timeout" in fast else None,
+        timeout=v.positive(body["timeout"], f"{where}.timeout") if "timeout" in body else None,
         jobs=int(v.positive(jobs, f"{where}.jobs", integer=True)) if jobs is not None else None,
         steps=tuple(steps),
     )

@@ -39,7 +39,7 @@ print(json.dumps({
 _PROBE_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONNOUSERSITE", "PYTHONSAFEPATH", "PYTHONUSERBASE")
 _DIST_SUFFIXES = (".dist-info", ".egg-info", ".pth", ".egg-link")
 
-TOOL_MODULES = ("ruff", "mypy", "pytest", "pyright")
+TOOL_MODULES = ("ruff", "mypy", "pytest", "pyright", "build", "pip_audit")
 
 
 class Environment(NamedTuple):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sdetkit import __version__
 from sdetkit.evidence.atomic import write_text
-from sdetkit.model import Status, StepResult, StepSpec
+from sdetkit.model import INTERNAL, Status, StepResult, StepSpec
 
 FORMAT = 1
 # Variables that change between shells without changing what a tool does.
@@ -64,9 +64,18 @@ def cache_root(environ: Mapping[str, str]) -> Path:
 class StepCache:
     """Lookup and store of passing step results under one base key."""
 
-    def __init__(self, root: Path | None, base_key: str) -> None:
+    def __init__(self, root: Path | None, base_key: str, skip_kinds: frozenset[str] = frozenset()) -> None:
         self.root = root
         self.base_key = base_key
+        self.skip_kinds = skip_kinds  # kinds that always run (release: tests, unless --allow-cache)
+
+    def applies(self, spec: StepSpec) -> bool:
+        return (
+            self.root is not None
+            and not spec.modifies
+            and spec.program != INTERNAL
+            and spec.kind not in self.skip_kinds
+        )
 
     @staticmethod
     def base(content: str, env_fingerprint: str, python: str, environ: Mapping[str, str]) -> str:
@@ -105,7 +114,7 @@ class StepCache:
         return root / "steps" / key[:2] / f"{key}.json"
 
     def get(self, spec: StepSpec) -> StepResult | None:
-        if self.root is None or spec.modifies:
+        if self.root is None or not self.applies(spec):
             return None
         try:
             data = json.loads(self._path(self.root, self.key(spec)).read_text("utf-8"))
@@ -124,7 +133,7 @@ class StepCache:
             return None  # missing or damaged entry: run the step
 
     def put(self, result: StepResult) -> None:
-        if self.root is None or result.status is not Status.PASSED or result.spec.modifies:
+        if self.root is None or result.status is not Status.PASSED or not self.applies(result.spec):
             return
         entry = {
             "status": result.status.value,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sdetkit.evidence import redact
-from sdetkit.model import CACHE, TMP, Status, StepResult, StepSpec
+from sdetkit.model import CACHE, INTERNAL, TMP, Status, StepResult, StepSpec
 from sdetkit.run.cache import StepCache
 from sdetkit.run.process import ProcessRunner
 from sdetkit.steps import provider
@@ -26,6 +26,7 @@ class StepExecutor:
         scratch: Path,
         shown_paths: list[tuple[str, str]],
         versions: Mapping[str, str],
+        internal: Callable[[StepSpec, Path], StepResult] | None = None,
     ) -> None:
         self.root = root
         self.runner = runner
@@ -35,6 +36,7 @@ class StepExecutor:
         self.scratch = scratch
         self.shown_paths = shown_paths
         self.versions = versions
+        self.internal = internal
 
     def __call__(self, spec: StepSpec) -> StepResult:
         version = self.versions.get(spec.tool)
@@ -44,6 +46,13 @@ class StepExecutor:
         if hit is not None:
             return hit
         tmp = Path(tempfile.mkdtemp(prefix=f"{spec.id}-", dir=self.scratch))
+        if spec.program == INTERNAL:
+            if self.internal is None:
+                return StepResult(spec, Status.ERROR, message="internal check without a context")
+            try:
+                return self.internal(spec, tmp)
+            except OSError as exc:  # a check that cannot read or write its files reports, not crashes
+                return StepResult(spec, Status.ERROR, message=f"{spec.id}: {exc}")
         argv = [spec.program, *spec.command[1:]] + [
             a.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache)) for a in spec.extra
         ]

@@ -1,4 +1,5 @@
-"""``sdetkit gate fast``: discover the repository's checks, run them in parallel, write evidence."""
+"""``sdetkit gate fast`` and ``sdetkit gate release``: discover the repository's checks (and, for
+release, the release checks), run them in parallel, write evidence."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sdetkit import __version__
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError
@@ -15,16 +17,19 @@ from sdetkit.evidence import gate as artifact
 from sdetkit.evidence.atomic import check_writable, write_output
 from sdetkit.formats import markdown, text
 from sdetkit.formats.progress import Progress
-from sdetkit.model import GateReport, RepoFacts, StepResult
+from sdetkit.model import GateReport, RepoFacts, Status, StepResult, StepSpec, Verdict
 from sdetkit.plan import Plan, PlanOptions, build
 from sdetkit.repo import config, environment, git
 from sdetkit.run.cache import StepCache, cache_root, tool_dir
 from sdetkit.run.execute import StepExecutor
 from sdetkit.run.process import ProcessRunner
 from sdetkit.run.scheduler import schedule
-from sdetkit.settings import GateFastSettings
-from sdetkit.steps.base import PlanContext
+from sdetkit.settings import GateSettings
+from sdetkit.steps.base import NotChosen, PlanContext
 from sdetkit.verdict import reduce
+
+if TYPE_CHECKING:
+    from sdetkit.release.context import ReleaseContext
 
 
 def _step_environ(env: environment.Environment, tools: Path) -> dict[str, str]:
@@ -84,18 +89,20 @@ class _Workspace(NamedTuple):
     tools: Path  # the project's tool-cache folder under cache_root
 
 
-def _workspace(settings: GateFastSettings, root: Path, out: Path | None) -> tuple[_Workspace, config.ProjectFacts]:
+def _workspace(settings: GateSettings, root: Path, out: Path | None) -> tuple[_Workspace, config.ProjectFacts]:
+    """Resolve the repository, its configuration and its environment once."""
     top = git.toplevel(root)
     facts = config.load(root)
     croot = cache_root(os.environ)
     python, source = environment.choose_interpreter(root, top, settings.python, os.environ)
     env = environment.probe(python, source, root, os.environ, croot / "probes")
-    state = git.state(top, _inside(top, [out] if out else []), _inside(top, [Path(env.prefix)]))
+    own = [out, _sbom_path(out)] if out else []
+    state = git.state(top, _inside(top, own), _inside(top, [Path(env.prefix)]))
     tools = tool_dir(croot, root)
     return _Workspace(root, top, state, env, _step_environ(env, tools), croot, tools), facts
 
 
-def run(settings: GateFastSettings) -> int:
+def run(settings: GateSettings) -> int:
     """Plan, run and report one fast gate; the exit code says whether it passed."""
     started = time.monotonic()
     started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -108,7 +115,15 @@ def run(settings: GateFastSettings) -> int:
 
     ws, facts = _workspace(settings, root, out)
     ctx = PlanContext(facts=facts, env=ws.env, path_env=ws.environ["PATH"], fix=settings.fix)
-    plan = build(ctx, facts.gate_fast, PlanOptions(settings.only, settings.skip, settings.timeout))
+    gate_config = facts.gate(settings.profile)
+    extra: list[StepSpec] = []
+    extra_not_chosen: list[NotChosen] = []
+    if settings.profile == "release":  # imported here: the fast gate's start-up does not pay for it
+        from sdetkit.release import plan as release_plan
+
+        extra, extra_not_chosen = release_plan.specs(root, facts.pyproject)
+    options = PlanOptions(settings.only, settings.skip, settings.timeout)
+    plan = build(ctx, gate_config, options, extra, extra_not_chosen)
     display_python = _display_python(ws.env.python, root)
 
     if settings.list_steps:
@@ -117,9 +132,16 @@ def run(settings: GateFastSettings) -> int:
         sys.stdout.write(text.render_plan(plan.all_specs, skipped, plan.not_chosen, environment_line))
         return EXIT_OK
 
-    jobs = settings.jobs or facts.gate_fast.jobs or os.cpu_count() or 1
-    results = _execute(plan, settings, ws, jobs)
+    jobs = settings.jobs or gate_config.jobs or os.cpu_count() or 1
+    if settings.dry_run:
+        results = [StepResult(s, Status.SKIPPED, message="dry run: not run") for s in plan.run]
+        extra_fields: dict[str, object] = {"dry_run": True, "version": None, "dists": [], "sbom": None}
+    else:
+        results, extra_fields = _execute(plan, settings, ws, jobs, out, facts)
     report = _report(settings, ws, plan, results, jobs, started_at, time.monotonic() - started)
+    report = report._replace(extra=extra_fields if settings.profile == "release" else {})
+    if settings.dry_run:
+        report = report._replace(verdict=Verdict(False, (), "dry run: the plan was printed, nothing was run"))
 
     fmt, stable = settings.output.format, settings.output.stable_json
     rendered = _render(report, fmt, stable, display_python)
@@ -134,7 +156,7 @@ def run(settings: GateFastSettings) -> int:
 
 
 def _report(
-    settings: GateFastSettings,
+    settings: GateSettings,
     ws: _Workspace,
     plan: Plan,
     results: list[StepResult],
@@ -147,7 +169,7 @@ def _report(
     project_path = ws.root.relative_to(ws.top).as_posix() if ws.root != ws.top else "."
     env = ws.env
     return GateReport(
-        profile="fast",
+        profile=settings.profile,
         repo=RepoFacts(str(ws.top), ws.state.commit, ws.state.branch, ws.state.dirty, project_path),
         results=ordered,
         verdict=reduce(ordered),
@@ -170,24 +192,93 @@ def _report(
     )
 
 
-def _execute(plan: Plan, settings: GateFastSettings, ws: _Workspace, jobs: int) -> list[StepResult]:
+def _execute(
+    plan: Plan, settings: GateSettings, ws: _Workspace, jobs: int, out: Path | None, facts: config.ProjectFacts
+) -> tuple[list[StepResult], dict[str, object]]:
+    """Run the plan; for release also return the version, built files and SBOM location."""
     if not plan.run:
-        return []
+        return [], _release_fields(None, None)
     # With --fix the tree changes during the run, so a key computed at the start would be wrong.
     use_cache = settings.cache and not settings.fix
     base = ""
     if use_cache:
         base = StepCache.base(git.content_fingerprint(ws.state), ws.env.fingerprint, ws.env.python, ws.environ)
-    cache = StepCache(ws.cache_root if use_cache else None, base)
+    # The release gate runs the whole test suite for real unless --allow-cache.
+    always_run = frozenset({"tests"}) if settings.profile == "release" and not settings.allow_cache else frozenset()
+    cache = StepCache(ws.cache_root if use_cache else None, base, always_run)
     runner = ProcessRunner()
     shown = [(str(ws.root), "."), (str(ws.tools), "<cache>"), (str(Path.home()), "~")]
     if ws.top != ws.root:
         shown.append((str(ws.top), "<worktree>"))
     versions = {name: v for name in ("ruff", "mypy", "pytest", "pyright") if (v := ws.env.tool_version(name))}
     progress = Progress(sys.stderr, len(plan.run), settings.output.format == "text" and sys.stderr.isatty())
-    with tempfile.TemporaryDirectory(prefix="sdetkit-") as scratch:
-        executor = StepExecutor(ws.root, runner, cache, ws.environ, ws.tools, Path(scratch), shown, versions)
+    with tempfile.TemporaryDirectory(prefix="sdetkit-") as scratch_dir:
+        scratch = Path(scratch_dir)
+        rctx = _release_context(ws, facts, runner, scratch, out) if settings.profile == "release" else None
+        internal = _internal_runner(rctx) if rctx else None
+        executor = StepExecutor(ws.root, runner, cache, ws.environ, ws.tools, scratch, shown, versions, internal)
         try:
-            return schedule(plan.run, executor, jobs, progress, runner.terminate_all)
+            results = schedule(plan.run, executor, jobs, progress, runner.terminate_all)
         finally:
             progress.close()
+        return results, _release_fields(rctx, out)
+
+
+def _internal_runner(rctx: ReleaseContext) -> Callable[[StepSpec, Path], StepResult]:
+    from sdetkit.release import plan as release_plan
+
+    def run(spec: StepSpec, tmp: Path) -> StepResult:
+        return release_plan.BY_PROVIDER[spec.provider].run(spec, rctx, tmp)
+
+    return run
+
+
+def _sbom_path(out: Path) -> Path:
+    return out.parent / "sbom.cdx.json"
+
+
+def _release_context(
+    ws: _Workspace, facts: config.ProjectFacts, runner: ProcessRunner, scratch: Path, out: Path | None
+) -> ReleaseContext:
+    from importlib.util import find_spec
+
+    from sdetkit.release.checks_version import release_epoch
+    from sdetkit.release.context import ReleaseContext
+
+    env = ws.env
+    build_python = env.python if "build" in env.modules else sys.executable
+    auditor = env.python if "pip_audit" in env.modules else (sys.executable if find_spec("pip_audit") else None)
+    environ = dict(ws.environ)
+    # Reproducible archives: sdists and wheels take file times from the commit, not the clock.
+    epoch = release_epoch(ws.top)
+    if epoch:
+        environ["SOURCE_DATE_EPOCH"] = epoch
+    (scratch / "dist").mkdir()
+    project_path = ws.root.relative_to(ws.top).as_posix() if ws.root != ws.top else "."
+    return ReleaseContext(
+        root=ws.root,
+        top=ws.top,
+        project_path=project_path,
+        state=ws.state,
+        facts=facts,
+        python=env.python,
+        build_python=build_python,
+        auditor=auditor,
+        environ=environ,
+        runner=runner,
+        dist=scratch / "dist",
+        smoke=scratch / "smoke-venv",
+        sbom=_sbom_path(out) if out else None,
+    )
+
+
+def _release_fields(rctx: ReleaseContext | None, out: Path | None) -> dict[str, object]:
+    if rctx is None:
+        return {"dry_run": False, "version": None, "dists": [], "sbom": None}
+    from sdetkit.release import dists
+    from sdetkit.release.checks_version import built_version
+
+    built = dists.find(rctx.dist)
+    files = [{"file": p.name, "sha256": dists.sha256(p), "size": p.stat().st_size} for p in built.files]
+    sbom = rctx.sbom.name if rctx.sbom is not None and rctx.sbom.exists() else None
+    return {"dry_run": False, "version": built_version(rctx), "dists": files, "sbom": sbom}

@@ -1,0 +1,1 @@
+"""Release preflight checks: would this commit make a good release?"""

@@ -1,0 +1,91 @@
+"""The release checks, as steps the scheduler can run next to the fast gate's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sdetkit.model import INTERNAL, StepResult, StepSpec
+from sdetkit.release import checks_audit, checks_build, checks_install, checks_package, checks_version
+from sdetkit.release.context import ReleaseContext
+from sdetkit.steps.base import NotChosen
+
+Run = Callable[[StepSpec, ReleaseContext, Path], StepResult]
+
+
+class Check(NamedTuple):
+    id: str
+    kind: str
+    needs: tuple[str, ...]
+    run: Run
+    what: str
+    python_package: bool = True  # only for projects that build a Python distribution
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("build", "build", (), checks_build.run, "builds the sdist and the wheel from it, in isolation"),
+    Check(
+        "metadata",
+        "package",
+        ("build",),
+        checks_package.metadata,
+        "core metadata and long description (twine check --strict)",
+    ),
+    Check(
+        "wheel-contents",
+        "package",
+        ("build",),
+        checks_package.wheel_contents,
+        "no bytecode, duplicates or stray top-level packages; nothing the sdist lacks",
+    ),
+    Check(
+        "install-smoke",
+        "package",
+        ("build",),
+        checks_install.install_smoke,
+        "installs the wheel into a fresh venv and imports its packages",
+    ),
+    Check("version", "version", ("build",), checks_version.version, "built version = source of truth = tag at HEAD"),
+    Check(
+        "changelog", "version", ("build",), checks_version.changelog, "the changelog has an entry for the built version"
+    ),
+    Check("sbom", "security", ("install-smoke",), checks_install.sbom, "CycloneDX SBOM of the installed wheel"),
+    Check("audit", "security", ("install-smoke",), checks_audit.audit, "pip-audit of the installed dependencies"),
+    Check(
+        "clean-tree",
+        "vcs",
+        (),
+        checks_version.clean_tree,
+        "no uncommitted changes (sdetkit's own outputs aside)",
+        False,
+    ),
+)
+BY_PROVIDER: dict[str, Check] = {f"release:{c.id}": c for c in CHECKS}
+BUILD_TIMEOUT = 900.0
+
+
+def specs(root: Path, pyproject: Mapping[str, Any]) -> tuple[list[StepSpec], list[NotChosen]]:
+    """Release steps for the project, and the ones that do not apply with the reason."""
+    why = checks_build.buildable(root, dict(pyproject) if pyproject else None)
+    planned: list[StepSpec] = []
+    skipped: list[NotChosen] = []
+    for c in CHECKS:
+        if c.python_package and why is None:
+            skipped.append(NotChosen(c.id, "not a Python distribution (no [build-system], [project] or setup.py)"))
+            continue
+        reason = c.what + (f"; {why}" if c.id == "build" and why else "")
+        planned.append(
+            StepSpec(
+                id=c.id,
+                kind=c.kind,
+                tool="sdetkit",
+                command=("sdetkit", "gate", "release", "--only", c.id),
+                reason=reason,
+                program=INTERNAL,
+                needs=c.needs,
+                timeout=BUILD_TIMEOUT,
+                provider=f"release:{c.id}",
+            )
+        )
+    return planned, skipped
