@@ -93,7 +93,10 @@ def test_schema_show_prints_the_shipped_schema() -> None:
     assert shown.returncode == 0
     assert json.loads(shown.stdout)["properties"]["schema_name"] == {"const": "sdetkit.gate.fast"}
     bad = sdetkit("schema", "show", "nope")
-    assert bad.returncode == 2 and bad.stderr.strip() == "sdetkit: error: unknown schema 'nope' (known: gate-fast, gate-release)"
+    assert (
+        bad.returncode == 2
+        and bad.stderr.strip() == "sdetkit: error: unknown schema 'nope' (known: gate-fast, gate-release)"
+    )
 
 
 def test_version_and_help() -> None:

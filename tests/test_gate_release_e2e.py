@@ -1,0 +1,173 @@
+"""`sdetkit gate release` end to end: real PEP 517 builds with each backend, planted failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from sdetkit.evidence import schemas
+from tests.conftest import git
+
+pytestmark = pytest.mark.slow
+
+Make = Callable[..., Path]
+
+BACKENDS: dict[str, str] = {
+    "setuptools": 'requires = ["setuptools>=69"]\nbuild-backend = "setuptools.build_meta"',
+    "hatchling": 'requires = ["hatchling>=1.21"]\nbuild-backend = "hatchling.build"',
+    "flit": 'requires = ["flit_core>=3.9"]\nbuild-backend = "flit_core.buildapi"',
+    "poetry": 'requires = ["poetry-core>=2.0"]\nbuild-backend = "poetry.core.masonry.api"',
+    "pdm": 'requires = ["pdm-backend>=2.1"]\nbuild-backend = "pdm.backend"',
+}
+
+
+def package(
+    backend: str = "hatchling", version: str = "1.2.0", readme: str = "# relpkg\n\nA package.\n"
+) -> dict[str, str]:
+    return {
+        "pyproject.toml": f"""
+            [build-system]
+            {BACKENDS[backend]}
+
+            [project]
+            name = "relpkg"
+            version = "{version}"
+            description = "A release test package."
+            readme = "README.md"
+            requires-python = ">=3.10"
+            """,
+        "README.md": readme,
+        "CHANGELOG.md": "# Changelog\n\n## 1.2.0\n\n- First release.\n",
+        "src/relpkg/__init__.py": '"""relpkg: a release test package."""\n\n__version__ = "1.2.0"\n',
+        ".gitignore": "build/\n",
+    }
+
+
+def release(repo: Path, cache_dir: Path, *args: str, out: Path | None = None) -> tuple[int, dict[str, Any], str]:
+    out = out or repo.parent / f"{repo.name}-out" / "release-preflight.json"
+    argv = [sys.executable, "-m", "sdetkit", "gate", "release", str(repo), "--python", sys.executable]
+    argv += ["--format", "json", "--out", str(out), *args]
+    env = {**os.environ, "SDETKIT_CACHE_DIR": str(cache_dir)}
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert out.exists(), proc.stderr
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, json.loads(schemas.text("gate-release")))
+    return proc.returncode, doc, proc.stdout + proc.stderr
+
+
+def step(doc: dict[str, Any], sid: str) -> dict[str, Any]:
+    return next(s for s in doc["steps"] if s["id"] == sid)
+
+
+PACKAGE_CHECKS = "build,metadata,wheel-contents,install-smoke,version,changelog,clean-tree"
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_each_backend_builds_installs_and_passes(backend: str, make_repo: Make, cache_dir: Path) -> None:
+    repo = make_repo(package(backend), name=f"pkg-{backend}")
+    before = git(repo, "status", "--porcelain", "--ignored")
+    code, doc, log = release(repo, cache_dir, "--only", PACKAGE_CHECKS)
+    assert code == 0, log
+    assert doc["ok"] is True and doc["version"] == "1.2.0"
+    assert sorted(d["file"] for d in doc["dists"]) == ["relpkg-1.2.0-py3-none-any.whl", "relpkg-1.2.0.tar.gz"]
+    assert "imported relpkg" in step(doc, "install-smoke")["log_tail"]
+    assert git(repo, "status", "--porcelain", "--ignored") == before  # no egg-info, build/ or dist/
+
+
+def test_unbuildable_package_fails_the_build_and_skips_what_needs_it(make_repo: Make, cache_dir: Path) -> None:
+    files = package()
+    files["pyproject.toml"] = files["pyproject.toml"].replace('version = "1.2.0"', 'version = "not a version"')
+    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,metadata,install-smoke")
+    assert code == 1
+    assert step(doc, "build")["status"] == "failed"
+    assert "building the sdist and wheel failed" in step(doc, "build")["message"]
+    assert step(doc, "metadata")["status"] == "skipped"
+    assert step(doc, "metadata")["message"] == "not run: needs build failed"
+
+
+def test_readme_that_does_not_render_fails_metadata(make_repo: Make, cache_dir: Path) -> None:
+    files = package(readme="Title\n=====\n\n.. broken-directive::\n\n`unclosed\n")
+    files["README.rst"] = files.pop("README.md")
+    files["pyproject.toml"] = files["pyproject.toml"].replace('readme = "README.md"', 'readme = "README.rst"')
+    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,metadata")
+    assert code == 1
+    assert step(doc, "metadata")["status"] == "failed"
+    assert "does not render" in step(doc, "metadata")["message"]
+
+
+def test_tag_that_disagrees_with_the_built_version(make_repo: Make, cache_dir: Path) -> None:
+    repo = make_repo(package())
+    git(repo, "tag", "v1.3.0")
+    code, doc, _ = release(repo, cache_dir, "--only", "build,version")
+    assert code == 1
+    assert step(doc, "version")["message"] == "built version 1.2.0 does not match the tag at HEAD (v1.3.0)"
+
+
+def test_dynamic_version_from_file_must_match(make_repo: Make, cache_dir: Path) -> None:
+    files = package()
+    files["pyproject.toml"] = (
+        files["pyproject.toml"].replace('version = "1.2.0"', 'dynamic = ["version"]')
+        + '\n[tool.hatch.version]\npath = "src/relpkg/__init__.py"\n'
+    )
+    code, doc, log = release(make_repo(files), cache_dir, "--only", "build,version")
+    assert code == 0, log
+    assert "src/relpkg/__init__.py __version__" in step(doc, "version")["log_tail"]
+
+
+def test_missing_changelog_entry(make_repo: Make, cache_dir: Path) -> None:
+    files = package()
+    files["CHANGELOG.md"] = "# Changelog\n\n## 1.1.0\n\n- Old.\n"
+    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,changelog")
+    assert code == 1
+    assert step(doc, "changelog")["message"] == "CHANGELOG.md has no entry for 1.2.0"
+
+
+def test_dirty_tree_fails_clean_tree_but_not_its_own_outputs(make_repo: Make, cache_dir: Path) -> None:
+    repo = make_repo(package())
+    code, doc, _ = release(repo, cache_dir, "--only", "clean-tree", out=repo / "build" / "release-preflight.json")
+    assert code == 0 and step(doc, "clean-tree")["status"] == "passed"
+    (repo / "src/relpkg/extra.py").write_text("x = 1\n")
+    code, doc, _ = release(repo, cache_dir, "--only", "clean-tree")
+    assert code == 1
+    first = step(doc, "clean-tree")["first_failure"]
+    assert first["file"] == "src/relpkg/extra.py" and first["rule"] == "dirty-tree"
+
+
+def test_wheel_that_ships_tests_fails_wheel_contents(make_repo: Make, cache_dir: Path) -> None:
+    files = package("setuptools")
+    files["pyproject.toml"] += (
+        '\n[tool.setuptools.packages.find]\nwhere = ["src", "."]\ninclude = ["relpkg*", "tests*"]\n'
+    )
+    files["tests/__init__.py"] = ""
+    files["tests/test_x.py"] = "def test_x() -> None:\n    assert True\n"
+    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,wheel-contents")
+    assert code == 1
+    first = step(doc, "wheel-contents")["first_failure"]
+    assert first["rule"] == "W005" and first["message"].startswith("tests/")
+
+
+def test_dry_run_claims_nothing(make_repo: Make, cache_dir: Path) -> None:
+    code, doc, _ = release(make_repo(package()), cache_dir, "--dry-run")
+    assert code == 1
+    assert doc["ok"] is False and doc["dry_run"] is True
+    assert doc["reason"].startswith("dry run")
+    assert {s["status"] for s in doc["steps"]} == {"skipped"}
+
+
+def test_full_release_with_sbom_and_reproducible_dists(make_repo: Make, cache_dir: Path) -> None:
+    repo = make_repo(package())
+    code, doc, log = release(repo, cache_dir, "--skip", "audit")
+    assert code == 0, log
+    assert doc["sbom"] == "sbom.cdx.json"
+    sbom = json.loads((repo.parent / f"{repo.name}-out" / "sbom.cdx.json").read_text())
+    assert sbom["bomFormat"] == "CycloneDX" and sbom["metadata"]["component"]["name"] == "relpkg"
+    _, again, _ = release(repo, cache_dir, "--only", "build")
+    assert again["dists"] == doc["dists"]  # same commit, same bytes (SOURCE_DATE_EPOCH)
