@@ -171,3 +171,19 @@ def test_full_release_with_sbom_and_reproducible_dists(make_repo: Make, cache_di
     assert sbom["bomFormat"] == "CycloneDX" and sbom["metadata"]["component"]["name"] == "relpkg"
     _, again, _ = release(repo, cache_dir, "--only", "build")
     assert again["dists"] == doc["dists"]  # same commit, same bytes (SOURCE_DATE_EPOCH)
+
+
+def test_audit_never_passes_without_evidence(make_repo: Make, cache_dir: Path) -> None:
+    files = package()
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        'requires-python = ">=3.10"', 'requires-python = ">=3.10"\ndependencies = ["urllib3==1.26.4"]'
+    )
+    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,install-smoke,audit")
+    audit = step(doc, "audit")
+    # urllib3 1.26.4 has published advisories: where the advisory service answers, that is a failure;
+    # where it cannot be reached, the step says so. It is never a pass.
+    assert audit["status"] in ("failed", "skipped")
+    if audit["status"] == "failed":
+        assert code == 1 and audit["message"].startswith("urllib3 1.26.4: ")
+    else:
+        assert "could not be audited" in audit["message"] or "could not be reached" in audit["message"]

@@ -118,6 +118,24 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("--dry-run", action="store_true", help="print the plan and claim nothing (ok: false)")
     release.add_argument("--allow-cache", action="store_true", help="let the tests step come from the cache")
 
+    doctor = sub.add_parser(
+        "doctor",
+        help="is the repository and its environment healthy enough for the gates to mean something?",
+        description="Check the interpreter, environment, tools, test dependencies, configuration, git, CI and docs.",
+    )
+    doctor.add_argument("path", nargs="?", type=Path, default=Path(), help="project folder (default: .)")
+    _output_flags(doctor)
+    doctor.add_argument(
+        "--fail-on",
+        default="high",
+        choices=("info", "low", "medium", "high", "critical"),
+        help="lowest severity of a failed check that fails the run (default: high)",
+    )
+    doctor.add_argument("--only", type=_ids, action="append", default=[], metavar="IDS", help="run only these checks")
+    doctor.add_argument("--skip", type=_ids, action="append", default=[], metavar="IDS", help="skip these checks")
+    doctor.add_argument("--list-checks", action="store_true", help="list every check with its category and severity")
+    doctor.add_argument("--python", metavar="PYTHON", help="interpreter or virtual environment to examine")
+
     schema = sub.add_parser("schema", help="JSON Schemas of sdetkit's artifacts")
     ssub = schema.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     ssub.required = True
@@ -127,9 +145,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from sdetkit.settings import OutputSettings
+
     if args.command == "gate":
         from sdetkit.commands import gate
-        from sdetkit.settings import GateSettings, OutputSettings
+        from sdetkit.settings import GateSettings
 
         return gate.run(
             GateSettings(
@@ -146,6 +166,20 @@ def _dispatch(args: argparse.Namespace) -> int:
                 profile=args.profile,
                 dry_run=getattr(args, "dry_run", False),
                 allow_cache=getattr(args, "allow_cache", False),
+            )
+        )
+    if args.command == "doctor":
+        from sdetkit.commands import doctor
+
+        return doctor.run(
+            doctor.DoctorSettings(
+                path=args.path,
+                output=OutputSettings(args.format, args.out, args.stable_json),
+                fail_on=args.fail_on,
+                only=_flat(args.only),
+                skip=_flat(args.skip),
+                list_checks=args.list_checks,
+                python=args.python,
             )
         )
     if args.command == "schema":

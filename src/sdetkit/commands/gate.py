@@ -24,32 +24,13 @@ from sdetkit.run.cache import StepCache, cache_root, tool_dir
 from sdetkit.run.execute import StepExecutor
 from sdetkit.run.process import ProcessRunner
 from sdetkit.run.scheduler import schedule
+from sdetkit.run.stepenv import step_environ
 from sdetkit.settings import GateSettings
 from sdetkit.steps.base import NotChosen, PlanContext
 from sdetkit.verdict import reduce
 
 if TYPE_CHECKING:
     from sdetkit.release.context import ReleaseContext
-
-
-def _step_environ(env: environment.Environment, tools: Path) -> dict[str, str]:
-    """The environment steps run with: the target environment first on PATH, tool caches and
-    bytecode redirected outside the repository, colours off so output stays parseable."""
-    environ = dict(os.environ)
-    environ["PATH"] = os.pathsep.join([env.scripts, environ.get("PATH", "")])
-    if env.is_venv:
-        environ["VIRTUAL_ENV"] = env.prefix
-    else:
-        environ.pop("VIRTUAL_ENV", None)  # sdetkit's own activated venv is not the target's
-    # Files tools and test runs would otherwise drop into the repository.
-    environ["PYTHONPYCACHEPREFIX"] = str(tools / "pycache")
-    environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(tools / "hypothesis")
-    environ.setdefault("COVERAGE_FILE", str(tools / ".coverage"))
-    tools.mkdir(parents=True, exist_ok=True)
-    environ["NO_COLOR"] = "1"
-    for noisy in ("FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE", "MYPY_FORCE_COLOR"):
-        environ.pop(noisy, None)
-    return environ
 
 
 def _render(report: GateReport, fmt: str, stable: bool, python: str) -> str:
@@ -99,7 +80,7 @@ def _workspace(settings: GateSettings, root: Path, out: Path | None) -> tuple[_W
     own = [out, _sbom_path(out)] if out else []
     state = git.state(top, _inside(top, own), _inside(top, [Path(env.prefix)]))
     tools = tool_dir(croot, root)
-    return _Workspace(root, top, state, env, _step_environ(env, tools), croot, tools), facts
+    return _Workspace(root, top, state, env, step_environ(env, tools), croot, tools), facts
 
 
 def run(settings: GateSettings) -> int:

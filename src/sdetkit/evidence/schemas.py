@@ -6,7 +6,7 @@ from importlib import resources
 
 from sdetkit.errors import UsageError
 
-NAMES = ("gate-fast", "gate-release")
+NAMES = ("gate-fast", "gate-release", "doctor")
 
 
 def text(name: str) -> str:

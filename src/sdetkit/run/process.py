@@ -157,14 +157,17 @@ def query(
     cwd: Path,
     env: Mapping[str, str] | None = None,
     timeout: float = 60.0,
+    data: bytes | None = None,
 ) -> QueryResult:
-    """Run a short, read-only command and capture its stdout separately from stderr."""
+    """Run a short, read-only command and capture its stdout separately from stderr. ``data`` is
+    its standard input (closed when None)."""
     try:
         proc = subprocess.run(
             list(argv),
             cwd=cwd,
             env=None if env is None else dict(env),
-            stdin=subprocess.DEVNULL,
+            input=data,
+            stdin=subprocess.DEVNULL if data is None else None,
             capture_output=True,
             timeout=timeout,
             check=False,

@@ -1,0 +1,185 @@
+"""``sdetkit doctor``: is this repository and environment healthy enough for the gates to mean something?"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sdetkit import __version__
+from sdetkit.doctor.base import CheckResult, CheckStatus, DoctorContext, Severity, blocking, score
+from sdetkit.doctor.registry import BY_ID, CHECKS
+from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError, SdetkitError, UsageError
+from sdetkit.evidence.atomic import check_writable, write_output
+from sdetkit.plan import PlanOptions, build
+from sdetkit.repo import config, environment, git
+from sdetkit.run.cache import cache_root, tool_dir
+from sdetkit.run.stepenv import step_environ
+from sdetkit.settings import OutputSettings
+from sdetkit.steps.base import PlanContext
+
+SCHEMA_NAME = "sdetkit.doctor"
+SCHEMA_VERSION = "1.0.0"
+LABEL = {CheckStatus.PASS: "PASS", CheckStatus.WARN: "WARN", CheckStatus.FAIL: "FAIL", CheckStatus.SKIP: "SKIP"}
+
+
+class DoctorSettings(NamedTuple):
+    path: Path
+    output: OutputSettings
+    fail_on: str = "high"
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    list_checks: bool = False
+    python: str | None = None
+
+
+def _context(settings: DoctorSettings, root: Path) -> DoctorContext:
+    """Read what the checks look at; anything unreadable becomes an error the checks report."""
+    facts = state = env = None
+    facts_error = plan_error = None
+    try:
+        facts = config.load(root)
+    except SdetkitError as exc:
+        facts_error = str(exc)
+    top = root
+    try:
+        top = git.toplevel(root)
+        state = git.state(top)
+    except SdetkitError:
+        state = None
+    croot = cache_root(os.environ)
+    environ = dict(os.environ)
+    try:
+        python, source = environment.choose_interpreter(root, top, settings.python, os.environ)
+        env = environment.probe(python, source, root, os.environ, croot / "probes")
+        environ = step_environ(env, tool_dir(croot, root))
+    except UsageError:
+        raise
+    except SdetkitError:
+        env = None
+    missing: tuple[tuple[str, str], ...] = ()
+    has_tests = False
+    if facts is not None and env is not None:
+        try:
+            plan = build(PlanContext(facts, env, environ["PATH"]), facts.gate("fast"), PlanOptions())
+            missing = tuple((s.id, s.missing_hint) for s in plan.run if s.program is None)
+            has_tests = any(s.kind == "tests" for s in plan.run)
+        except SdetkitError as exc:
+            plan_error = str(exc)
+    return DoctorContext(root, facts, facts_error, env, state, environ, missing, plan_error, has_tests)
+
+
+def run(settings: DoctorSettings) -> int:
+    started = time.monotonic()
+    started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    try:
+        fail_on = Severity(settings.fail_on)
+    except ValueError as exc:
+        raise UsageError(
+            f"--fail-on {settings.fail_on}: expected one of {', '.join(s.value for s in Severity)}"
+        ) from exc
+    for flag, ids in (("--only", settings.only), ("--skip", settings.skip)):
+        unknown = sorted(set(ids) - set(BY_ID))
+        if unknown:
+            raise UsageError(f"{flag}: unknown check {unknown[0]!r} (see sdetkit doctor --list-checks)")
+    if settings.list_checks:
+        for c in CHECKS:
+            sys.stdout.write(f"{c.id:<22} {c.category:<13} {c.severity.value:<9} {c.title}\n")
+        return EXIT_OK
+    root = settings.path.absolute()
+    if not root.is_dir():
+        raise InputError(f"{settings.path}: no such directory")
+    out = settings.output.out.absolute() if settings.output.out else None
+    if out is not None:
+        check_writable(out)
+    selected = [c for c in CHECKS if (not settings.only or c.id in settings.only) and c.id not in settings.skip]
+    ctx = _context(settings, root)
+    # Independent checks in parallel: test collection dominates, the rest read files.
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(selected))), thread_name_prefix="sdetkit-doctor") as pool:
+        results = [CheckResult(c, f) for c, f in zip(selected, pool.map(lambda c: c.run(ctx), selected), strict=True)]
+    doc = document(results, fail_on, ctx, settings.output.stable_json)
+    if not settings.output.stable_json:
+        doc["run"] = {
+            "started_at": started_at,
+            "duration_s": round(time.monotonic() - started, 3),
+            "sdetkit_version": __version__,
+            "python": ctx.env.python if ctx.env else None,
+        }
+    fmt = settings.output.format
+    rendered = (
+        json.dumps(doc, indent=2, sort_keys=True) + "\n" if fmt == "json" else render_text(doc, fmt == "markdown")
+    )
+    if out is not None:
+        write_output(out, rendered)
+        if fmt != "text":
+            sys.stdout.write(render_text(doc, False))
+        sys.stdout.write(f"wrote {settings.output.out}\n")
+    else:
+        sys.stdout.write(rendered)
+    return EXIT_OK if doc["ok"] else EXIT_FAILED
+
+
+def document(results: list[CheckResult], fail_on: Severity, ctx: DoctorContext, stable: bool) -> dict[str, Any]:
+    blockers = blocking(results, fail_on)
+    ran = [r for r in results if r.finding.status is not CheckStatus.SKIP]
+    reason = (
+        "no check ran"
+        if not ran
+        else f"{len(blockers)} check(s) failed at or above {fail_on.value}: {', '.join(r.check.id for r in blockers)}"
+        if blockers
+        else f"{len(ran)} checks ran, none failed at or above {fail_on.value}"
+    )
+    return {
+        "schema_name": SCHEMA_NAME,
+        "schema_version": SCHEMA_VERSION,
+        "ok": bool(ran) and not blockers,
+        "reason": reason,
+        "score": score(results),
+        "fail_on": fail_on.value,
+        "failed": sorted(r.check.id for r in results if r.finding.status is CheckStatus.FAIL),
+        "commit": ctx.state.commit if ctx.state else None,
+        "checks": [
+            {
+                "id": r.check.id,
+                "category": r.check.category,
+                "severity": r.check.severity.value,
+                "title": r.check.title,
+                "status": r.finding.status.value,
+                "message": r.finding.message,
+                "fix": r.finding.fix,
+            }
+            for r in results
+        ],
+    }
+
+
+def render_text(doc: dict[str, Any], markdown: bool) -> str:
+    if markdown:
+        icon = "✅" if doc["ok"] else "❌"
+        lines = [
+            f"### {icon} sdetkit doctor: score {doc['score']}/100",
+            "",
+            doc["reason"] + ".",
+            "",
+            "| check | severity | status | message |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{c['id']}` | {c['severity']} | {c['status']} | {c['message'].replace('|', '/')} |"
+            for c in doc["checks"]
+        ]
+        return "\n".join(lines) + "\n"
+    lines = [f"sdetkit doctor: score {doc['score']}/100", ""]
+    for c in doc["checks"]:
+        lines.append(f"  {LABEL[CheckStatus(c['status'])]:<5} {c['id']:<20} {c['severity']:<8} {c['message']}")
+    fixes = [c for c in doc["checks"] if c["status"] in ("fail", "warn") and c["fix"]]
+    if fixes:
+        lines.append("")
+        for c in fixes:
+            lines.append(f"{c['id']}: {c['fix']}")
+    lines += ["", f"{'OK' if doc['ok'] else 'FAILED'}: {doc['reason']}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Repository doctor: is this repository and environment healthy enough for the gates to mean something?"""

@@ -1,0 +1,102 @@
+"""Doctor checks: what they see, what they return, how results become a score and a verdict."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from sdetkit.repo.config import ProjectFacts
+from sdetkit.repo.environment import Environment
+from sdetkit.repo.git import GitState
+
+
+class Severity(str, enum.Enum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+WEIGHT = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 3, Severity.HIGH: 7, Severity.CRITICAL: 15}
+
+
+class CheckStatus(str, enum.Enum):
+    PASS = "pass"  # noqa: S105 - a check status, not a password
+    WARN = "warn"
+    FAIL = "fail"
+    SKIP = "skip"
+
+
+class DoctorContext(NamedTuple):
+    """What every check may look at. ``facts``/``env``/``state`` are None when they could not be read
+    (the checks that need them then say why)."""
+
+    root: Path
+    facts: ProjectFacts | None
+    facts_error: str | None
+    env: Environment | None
+    state: GitState | None
+    environ: dict[str, str]
+    tools_missing: tuple[tuple[str, str], ...]  # (step id, install hint) of the fast plan
+    plan_error: str | None
+    has_tests_step: bool
+
+
+class Finding(NamedTuple):
+    status: CheckStatus
+    message: str
+    fix: str = ""
+
+
+class Check(NamedTuple):
+    id: str
+    category: str
+    severity: Severity
+    title: str
+    run: Callable[[DoctorContext], Finding]
+
+
+class CheckResult(NamedTuple):
+    check: Check
+    finding: Finding
+
+
+def score(results: Sequence[CheckResult]) -> int:
+    """0-100, weighted by severity: a failure costs its full weight, a warning half."""
+    total = sum(WEIGHT[r.check.severity] for r in results if r.finding.status is not CheckStatus.SKIP)
+    if total == 0:
+        return 0
+    lost = sum(
+        WEIGHT[r.check.severity] * (1.0 if r.finding.status is CheckStatus.FAIL else 0.5)
+        for r in results
+        if r.finding.status in (CheckStatus.FAIL, CheckStatus.WARN)
+    )
+    return round(100 * (1 - lost / total))
+
+
+def blocking(results: Sequence[CheckResult], fail_on: Severity) -> list[CheckResult]:
+    """Failed checks at or above ``fail_on``."""
+    return [r for r in results if r.finding.status is CheckStatus.FAIL and r.check.severity.rank >= fail_on.rank]
+
+
+def ok(f: str = "") -> Finding:
+    return Finding(CheckStatus.PASS, f)
+
+
+def fail(message: str, fix: str) -> Finding:
+    return Finding(CheckStatus.FAIL, message, fix)
+
+
+def warn(message: str, fix: str) -> Finding:
+    return Finding(CheckStatus.WARN, message, fix)
+
+
+def skip(message: str) -> Finding:
+    return Finding(CheckStatus.SKIP, message)
