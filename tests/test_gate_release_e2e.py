@@ -187,3 +187,55 @@ def test_audit_never_passes_without_evidence(make_repo: Make, cache_dir: Path) -
         assert code == 1 and audit["message"].startswith("urllib3 1.26.4: ")
     else:
         assert "could not be audited" in audit["message"] or "could not be reached" in audit["message"]
+
+
+def test_development_version_is_not_a_release(make_repo: Make, cache_dir: Path) -> None:
+    files = package(version="1.3.0.dev2")
+    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,version")
+    assert code == 1
+    assert step(doc, "version")["message"].startswith("built version 1.3.0.dev2 is a development version")
+
+
+def test_version_already_tagged_on_another_commit(make_repo: Make, cache_dir: Path) -> None:
+    repo = make_repo(package())
+    git(repo, "tag", "-a", "v1.2.0", "-m", "1.2.0")
+    (repo / "README.md").write_text("# relpkg\n\nChanged after the release.\n")
+    git(repo, "commit", "-qam", "after the tag")
+    code, doc, _ = release(repo, cache_dir, "--only", "build,version")
+    assert code == 1
+    assert "is already tagged (v1.2.0) on another commit" in step(doc, "version")["message"]
+
+
+def test_pending_towncrier_fragments_are_not_a_changelog_entry(make_repo: Make, cache_dir: Path) -> None:
+    files = package()
+    files["CHANGELOG.md"] = "# Changelog\n\n## 1.1.0\n"
+    files["pyproject.toml"] += '\n[tool.towncrier]\ndirectory = "changes"\n'
+    files["changes/12.feature.md"] = "Added a thing.\n"
+    files["changes/template.md.jinja"] = "{{ x }}\n"
+    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,changelog")
+    assert code == 1
+    assert step(doc, "changelog")["message"] == (
+        "CHANGELOG.md has no entry for 1.2.0; 1 towncrier fragments are pending (run towncrier build)"
+    )
+
+
+def test_setup_cfg_attr_is_the_source_of_truth(make_repo: Make, cache_dir: Path) -> None:
+    files = package("setuptools")
+    files["pyproject.toml"] = files["pyproject.toml"].replace('version = "1.2.0"', 'dynamic = ["version"]')
+    files["setup.cfg"] = "[metadata]\nversion = attr: relpkg.__version__\n"
+    code, doc, log = release(make_repo(files), cache_dir, "--only", "build,version")
+    assert code == 0, log
+    assert "source of truth: src/relpkg/__init__.py __version__" in step(doc, "version")["log_tail"]
+
+
+def test_an_output_folder_named_build_is_not_the_build_package(
+    make_repo: Make, cache_dir: Path, tmp_path: Path
+) -> None:
+    from sdetkit.repo.environment import probe
+
+    repo = make_repo(package())
+    (repo / "build").mkdir()
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    env = probe(bare / "bin" / "python", "test", repo, os.environ, None)
+    assert "build" not in env.modules

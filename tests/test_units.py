@@ -273,3 +273,27 @@ def test_internal_errors_are_one_line_and_exit_3(
     assert cli.main(["schema", "show"]) == 3
     err = capsys.readouterr().err
     assert err == "sdetkit: internal error: RuntimeError: unexpected state (SDETKIT_DEBUG=1 shows the traceback)\n"
+
+
+def test_doctor_reads_frozen_pins_and_poetry_python() -> None:
+    from sdetkit.doctor.checks_env import _PRECOMMIT_PIN, _poetry_to_pep440
+
+    sha = "76e47323a83cd9795e4ff9a1de1c0d2eef610f17"
+    text = f"- repo: https://github.com/astral-sh/ruff-pre-commit\n  rev: {sha}  # frozen: v0.11.11\n"
+    m = _PRECOMMIT_PIN.search(text)
+    assert m is not None and m["frozen"] == "0.11.11"
+    assert _poetry_to_pep440("^3.9") == ">=3.9,<4"
+    assert _poetry_to_pep440("~3.9") == ">=3.9,<3.10"
+    assert _poetry_to_pep440(">=3.8,<4.0") == ">=3.8,<4.0"
+
+
+def test_doctor_score_weights_failures_fully_and_warnings_half() -> None:
+    from sdetkit.doctor.base import Check, CheckResult, Finding, Severity, score
+    from sdetkit.doctor.base import CheckStatus as CS
+
+    def result(sev: Severity, status: CS) -> CheckResult:
+        return CheckResult(Check("x", "c", sev, "t", lambda _ctx: Finding(status, "")), Finding(status, ""))
+
+    results = [result(Severity.HIGH, CS.PASS), result(Severity.MEDIUM, CS.FAIL), result(Severity.LOW, CS.WARN)]
+    assert score(results) == round(100 * (1 - 3.5 / 11))
+    assert score([result(Severity.HIGH, CS.SKIP)]) == 0

@@ -8,19 +8,26 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit.doctor.base import DoctorContext, Finding, fail, ok, skip, warn
+from sdetkit.repo.config import ProjectFacts
 
-TEST_GROUPS = ("test", "tests", "testing", "dev")
-REQUIREMENT_FILES = (
+# Test dependency sets, most specific first. `dev` sets are only a fallback: they usually also hold
+# tox, pre-commit or docs tools that running the tests does not need.
+TEST_GROUPS = ("test", "tests", "testing")
+DEV_GROUPS = ("dev",)
+TEST_FILES = (
     "requirements-test.txt",
     "requirements-tests.txt",
     "test-requirements.txt",
-    "requirements-dev.txt",
-    "dev-requirements.txt",
     "requirements/test.txt",
     "requirements/tests.txt",
-    "requirements/dev.txt",
 )
-_PRECOMMIT_PIN = re.compile(r"repo:\s*\S*/(?P<repo>ruff-pre-commit|mirrors-mypy)\S*\s+rev:\s*['\"]?v?(?P<rev>[\w.]+)")
+DEV_FILES = ("requirements-dev.txt", "dev-requirements.txt", "requirements/dev.txt")
+# `rev: v0.6.1`, or a frozen commit `rev: 76e4732...  # frozen: v0.11.11` (the comment is the version).
+_PRECOMMIT_PIN = re.compile(
+    r"repo:\s*\S*/(?P<repo>ruff-pre-commit|mirrors-mypy)\S*\s+rev:\s*['\"]?v?(?P<rev>[\w.]+)['\"]?"
+    r"(?:[ \t]*#\s*frozen:\s*v?(?P<frozen>[\w.]+))?"
+)
+_SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 def python_requires(ctx: DoctorContext) -> Finding:
@@ -28,19 +35,47 @@ def python_requires(ctx: DoctorContext) -> Finding:
 
     if ctx.env is None or ctx.facts is None:
         return skip("the environment or pyproject.toml could not be read")
-    spec = ctx.facts.pyproject.get("project", {}).get("requires-python")
-    if not isinstance(spec, str):
-        return skip("pyproject.toml declares no requires-python")
+    where, spec = _requires_python(ctx.facts)
+    if spec is None:
+        return skip("no requires-python ([project], [tool.poetry.dependencies] python, setup.cfg python_requires)")
     try:
         wanted = SpecifierSet(spec)
     except InvalidSpecifier:
         return skip(f"requires-python {spec!r} is not a valid specifier (see pyproject.valid)")
     if wanted.contains(ctx.env.version, prereleases=True):
-        return ok(f"Python {ctx.env.version} satisfies requires-python {spec}")
+        return ok(f"Python {ctx.env.version} satisfies {where} {spec}")
     return fail(
-        f"Python {ctx.env.version} ({ctx.env.python}) does not satisfy requires-python {spec}",
+        f"Python {ctx.env.version} ({ctx.env.python}) does not satisfy {where} {spec}",
         "create the environment with a matching interpreter, e.g. python3.X -m venv .venv, or pass --python",
     )
+
+
+def _requires_python(facts: ProjectFacts) -> tuple[str, str | None]:
+    data = facts.pyproject
+    spec = data.get("project", {}).get("requires-python")
+    if isinstance(spec, str):
+        return "requires-python", spec
+    poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {}).get("python")
+    if isinstance(poetry, str):
+        return "poetry python", _poetry_to_pep440(poetry)
+    cfg = facts.ini_section("setup.cfg", "options")
+    if cfg and cfg.get("python_requires"):
+        return "setup.cfg python_requires", cfg["python_requires"].strip()
+    return "", None
+
+
+def _poetry_to_pep440(spec: str) -> str:
+    """Poetry's caret and tilde constraints (``^3.9``, ``~3.9``) as PEP 440 ranges."""
+    out = []
+    for part in (p.strip() for p in spec.split(",")):
+        m = re.match(r"^([\^~])(\d+)(?:\.(\d+))?", part)
+        if m is None:
+            out.append(part)
+            continue
+        major, minor = int(m[2]), int(m[3] or 0)
+        upper = f"{major + 1}" if m[1] == "^" and major > 0 else f"{major}.{minor + 1}"
+        out.append(f">={major}.{minor},<{upper}")
+    return ",".join(out)
 
 
 def virtualenv(ctx: DoctorContext) -> Finding:
@@ -66,14 +101,22 @@ def tools_installed(ctx: DoctorContext) -> Finding:
     )
 
 
-def _requirements(facts_pyproject: Any, root: Path) -> Iterator[tuple[str, str, list[str]]]:
-    """(source, install command, requirement strings) for every declared test dependency set."""
+def _requirements(facts_pyproject: Any, root: Path) -> list[tuple[str, str, list[str]]]:
+    """(source, install command, requirements) of the declared test dependency sets; the dev ones
+    only when no test set is declared."""
+    tests = list(_sets(facts_pyproject, root, TEST_GROUPS, TEST_FILES))
+    return tests or list(_sets(facts_pyproject, root, DEV_GROUPS, DEV_FILES))
+
+
+def _sets(
+    facts_pyproject: Any, root: Path, names: tuple[str, ...], files: tuple[str, ...]
+) -> Iterator[tuple[str, str, list[str]]]:
     groups = facts_pyproject.get("dependency-groups", {})
-    for name in TEST_GROUPS:
+    for name in names:
         if isinstance(groups.get(name), list):
             yield f"[dependency-groups] {name}", f"pip install --group {name}", _group(groups, name, set())
     extras = facts_pyproject.get("project", {}).get("optional-dependencies", {})
-    for name in TEST_GROUPS:
+    for name in names:
         if isinstance(extras.get(name), list):
             yield (
                 f"[project.optional-dependencies] {name}",
@@ -81,11 +124,11 @@ def _requirements(facts_pyproject: Any, root: Path) -> Iterator[tuple[str, str, 
                 [str(r) for r in extras[name]],
             )
     poetry_groups = facts_pyproject.get("tool", {}).get("poetry", {}).get("group", {})
-    for name in TEST_GROUPS:
+    for name in names:
         deps = poetry_groups.get(name, {}).get("dependencies")
         if isinstance(deps, dict):
             yield f"[tool.poetry.group.{name}]", f"poetry install --with {name}", list(deps)
-    for rel in REQUIREMENT_FILES:
+    for rel in files:
         path = root / rel
         if path.is_file():
             lines = [ln.split("#", 1)[0].strip() for ln in path.read_text("utf-8", errors="replace").splitlines()]
@@ -150,7 +193,11 @@ def tool_pins(ctx: DoctorContext) -> Finding:
     if ctx.env is None or ctx.facts is None:
         return skip("the environment or project could not be read")
     text = ctx.facts.evidence.get(".pre-commit-config.yaml", "")
-    pins = {("ruff" if m["repo"] == "ruff-pre-commit" else "mypy"): m["rev"] for m in _PRECOMMIT_PIN.finditer(text)}
+    pins = {
+        ("ruff" if m["repo"] == "ruff-pre-commit" else "mypy"): m["frozen"] or m["rev"]
+        for m in _PRECOMMIT_PIN.finditer(text)
+        if m["frozen"] or not _SHA.match(m["rev"])  # a bare commit SHA names no version
+    }
     if not pins:
         return skip("no tool versions pinned in .pre-commit-config.yaml")
     drift = [

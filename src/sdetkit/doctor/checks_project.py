@@ -109,7 +109,7 @@ def _first(root: Path, names: tuple[str, ...], folders: tuple[str, ...] = ("",))
         base = root / folder if folder else root
         if not base.is_dir():
             continue
-        existing = {p.name.lower(): p.name for p in base.iterdir()}
+        existing = {p.name.lower(): p.name for p in base.iterdir() if p.is_file()}
         for name in names:
             for candidate in (name.lower(), *(name.lower() + s for s in (".md", ".rst", ".txt"))):
                 if candidate in existing:

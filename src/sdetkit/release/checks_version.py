@@ -29,6 +29,15 @@ def built_version(ctx: ReleaseContext) -> str | None:
         return None
 
 
+def _parsed(v: str) -> Any:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(v)
+    except InvalidVersion:
+        return None
+
+
 def _normal(v: str) -> str:
     from packaging.version import InvalidVersion, Version
 
@@ -54,13 +63,18 @@ def source_of_truth(root: Path, pyproject: Mapping[str, Any]) -> tuple[str, str 
     pdm_version = tool.get("pdm", {}).get("version", {})
     if pdm_version.get("source") == "file" and isinstance(pdm_version.get("path"), str):
         candidates.append(("[tool.pdm.version] path", pdm_version["path"]))
-    attr = tool.get("setuptools", {}).get("dynamic", {}).get("version", {}).get("attr")
+    attr = tool.get("setuptools", {}).get("dynamic", {}).get("version", {}).get("attr") or _setup_cfg_attr(root)
     if isinstance(attr, str):
         module = attr.rsplit(".", 1)[0].replace(".", "/")
         candidates += [
             ("[tool.setuptools.dynamic] attr", f"{base}{module}{suffix}")
             for base in ("", "src/")
             for suffix in (".py", "/__init__.py")
+        ]
+    if "flit" in str(pyproject.get("build-system", {}).get("build-backend", "")):
+        module = str(tool.get("flit", {}).get("module", {}).get("name") or project.get("name", "")).replace("-", "_")
+        candidates += [
+            ("flit module", f"{base}{module}{suffix}") for base in ("", "src/") for suffix in ("/__init__.py", ".py")
         ]
     for where, rel in candidates:
         path = root / rel
@@ -76,6 +90,35 @@ def release_epoch(top: Path) -> str | None:
     res = query(["git", "show", "-s", "--format=%ct", "HEAD"], top)
     text = res.stdout.decode().strip()
     return text if res.exit_code == 0 and text.isdigit() else None
+
+
+def _setup_cfg_attr(root: Path) -> str | None:
+    """``version = attr: pkg.__version__`` in setup.cfg's [metadata]."""
+    path = root / "setup.cfg"
+    if not path.is_file():
+        return None
+    m = re.search(r"(?m)^version\s*=\s*attr:\s*([\w.]+)\s*$", path.read_text("utf-8", errors="replace"))
+    return m[1] if m else None
+
+
+def tags_for(ctx: ReleaseContext, version_text: str) -> dict[str, str]:
+    """Tags naming ``version_text`` (``v1.2.3`` or ``1.2.3``) and the commits they point at."""
+    res = query(
+        [
+            "git",
+            "tag",
+            "--list",
+            f"{version_text}",
+            f"v{version_text}",
+            "--format=%(refname:short) %(objectname) %(*objectname)",
+        ],
+        ctx.top,
+    )
+    found: dict[str, str] = {}
+    for line in res.stdout.decode().splitlines() if res.exit_code == 0 else []:
+        name, *ids = line.split()
+        found[name] = ids[-1]  # an annotated tag's target commit comes last
+    return found
 
 
 def tags_at_head(ctx: ReleaseContext) -> list[str]:
@@ -95,6 +138,19 @@ def version(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
     log.note(f"built version {built}; source of truth: {where}" + (f" = {declared}" if declared else ""))
     if declared is not None and _normal(declared) != _normal(built):
         problems.append(f"built version {built} differs from {where} = {declared}")
+    parsed = _parsed(built)
+    if parsed is not None and (parsed.is_devrelease or parsed.local):
+        kind = "a development" if parsed.is_devrelease else "a local"
+        problems.append(
+            f"built version {built} is {kind} version, not a release (tag the commit, e.g. "
+            f"v{parsed.base_version}, or set a release version)"
+        )
+    elsewhere = {t: c for t, c in tags_for(ctx, built).items() if c != ctx.state.commit}
+    if elsewhere:
+        tag, commit = sorted(elsewhere.items())[0]
+        problems.append(
+            f"version {built} is already tagged ({tag}) on another commit ({commit[:12]}); bump the version"
+        )
     tags = tags_at_head(ctx)
     if tags:
         log.note(f"tags at HEAD: {', '.join(tags)}")
@@ -130,34 +186,43 @@ def _towncrier(ctx: ReleaseContext) -> tuple[str, Path] | None:
     return "pyproject.toml [tool.towncrier]", ctx.root / folder
 
 
+def _fragments(folder: Path) -> list[Path]:
+    """News fragments (``123.feature.md``), not the folder's README or templates."""
+    if not folder.is_dir():
+        return []
+    return [
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and "template" not in p.name.lower()
+        and not p.name.lower().startswith("readme")
+        and p.suffix not in {".jinja", ".j2"}
+    ]
+
+
 def changelog(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
+    """The changelog file has an entry for the built version. Pending towncrier fragments are
+    not an entry: towncrier writes the entry when the release is cut."""
     log = Log(ctx, [])
     built = built_version(ctx)
     if built is None:
         return log.result(spec, Status.ERROR, "no built version to look up (the build did not produce a wheel)")
     path = find_changelog(ctx.root)
-    if path is not None:
-        text = path.read_text("utf-8", errors="replace")
-        rel = path.relative_to(ctx.root).as_posix()
-        pattern = re.compile(rf"(?<![\w.]){re.escape(built)}(?![\w]|\.\d)|(?<![\w.])v{re.escape(built)}(?![\w]|\.\d)")
-        if pattern.search(text):
-            log.note(f"{rel} mentions {built}")
-            return log.result(spec, Status.PASSED)
     towncrier = _towncrier(ctx)
-    if towncrier is not None:
-        where, folder = towncrier
-        fragments = (
-            [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")] if folder.is_dir() else []
-        )
-        if fragments:
-            log.note(f"{where}: {len(fragments)} news fragments in {folder.relative_to(ctx.root).as_posix()}")
-            return log.result(spec, Status.PASSED)
-    if path is None and towncrier is None:
-        msg = "no changelog (CHANGELOG, CHANGES, HISTORY or NEWS as .md, .rst or .txt) and no towncrier fragments"
+    pending = _fragments(towncrier[1]) if towncrier else []
+    hint = f"; {len(pending)} towncrier fragments are pending (run towncrier build)" if pending else ""
+    if path is None:
+        msg = "no changelog (CHANGELOG, CHANGES, HISTORY or NEWS as .md, .rst or .txt)" + hint
         return log.result(spec, Status.FAILED, msg, FirstFailure(msg, rule="changelog-missing"))
-    shown = path.relative_to(ctx.root).as_posix() if path is not None else "the changelog"
-    msg = f"{shown} has no entry for {built}"
-    return log.result(spec, Status.FAILED, msg, FirstFailure(msg, file=shown if path else None, rule="changelog-entry"))
+    text = path.read_text("utf-8", errors="replace")
+    rel = path.relative_to(ctx.root).as_posix()
+    pattern = re.compile(rf"(?<![\w.])v?{re.escape(built)}(?![\w]|\.\d)")
+    if pattern.search(text):
+        log.note(f"{rel} mentions {built}")
+        return log.result(spec, Status.PASSED)
+    msg = f"{rel} has no entry for {built}{hint}"
+    return log.result(spec, Status.FAILED, msg, FirstFailure(msg, file=rel, rule="changelog-entry"))
 
 
 def clean_tree(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:

@@ -24,6 +24,9 @@ from sdetkit.run.process import query
 # which tool modules it can import, and the folders on its sys.path (to validate a cached answer).
 _PROBE = r"""
 import importlib.util, json, os, sys, sysconfig
+# `python -c` puts the working directory first on sys.path, where a `build/` output folder would
+# pass for the `build` package (a namespace package). Only installed modules count.
+sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())]
 paths = sysconfig.get_paths()
 print(json.dumps({
     "executable": sys.executable,
@@ -32,7 +35,7 @@ print(json.dumps({
     "scripts": paths["scripts"],
     "site": sorted({paths["purelib"], paths["platlib"]}),
     "sys_path": [p for p in sys.path if p and os.path.isdir(p)],
-    "modules": [m for m in sys.argv[1:] if importlib.util.find_spec(m) is not None],
+    "modules": [m for m in sys.argv[1:] if getattr(importlib.util.find_spec(m), "origin", None)],
 }))
 """
 # Variables that change what an interpreter imports; a cached probe is valid only under the same.
@@ -134,7 +137,7 @@ def _probe_key(python: Path, cwd: Path, environ: Mapping[str, str]) -> str | Non
                 return None
     except OSError:
         return None
-    parts = [str(python), str(st.st_ino), str(st.st_size), str(st.st_mtime_ns), str(cwd)]
+    parts = ["probe-v2", str(python), str(st.st_ino), str(st.st_size), str(st.st_mtime_ns), str(cwd)]
     parts += [f"{k}={environ.get(k, '')}" for k in _PROBE_ENV]
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
