@@ -133,32 +133,39 @@ def version(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
     built = built_version(ctx)
     if built is None:
         return log.result(spec, Status.ERROR, "no built version to compare (the build did not produce a wheel)")
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # (rule, message)
     where, declared = source_of_truth(ctx.root, ctx.facts.pyproject)
     log.note(f"built version {built}; source of truth: {where}" + (f" = {declared}" if declared else ""))
     if declared is not None and _normal(declared) != _normal(built):
-        problems.append(f"built version {built} differs from {where} = {declared}")
+        problems.append(("version-mismatch", f"built version {built} differs from {where} = {declared}"))
     parsed = _parsed(built)
     if parsed is not None and (parsed.is_devrelease or parsed.local):
         kind = "a development" if parsed.is_devrelease else "a local"
         problems.append(
-            f"built version {built} is {kind} version, not a release (tag the commit, e.g. "
-            f"v{parsed.base_version}, or set a release version)"
+            (
+                "not-a-release",
+                f"built version {built} is {kind} version, not a release (tag the commit, e.g. "
+                f"v{parsed.base_version}, or set a release version)",
+            )
         )
     elsewhere = {t: c for t, c in tags_for(ctx, built).items() if c != ctx.state.commit}
     if elsewhere:
         tag, commit = sorted(elsewhere.items())[0]
-        problems.append(
-            f"version {built} is already tagged ({tag}) on another commit ({commit[:12]}); bump the version"
-        )
+        text = f"version {built} is already tagged ({tag}) on another commit ({commit[:12]}); bump the version"
+        problems.append(("already-tagged", text))
     tags = tags_at_head(ctx)
     if tags:
         log.note(f"tags at HEAD: {', '.join(tags)}")
         wanted = {_normal(t.rsplit("/", 1)[-1].lstrip("vV")) for t in tags}
         if _normal(built) not in wanted:
-            problems.append(f"built version {built} does not match the tag at HEAD ({', '.join(tags)})")
+            problems.append(
+                ("tag-mismatch", f"built version {built} does not match the tag at HEAD ({', '.join(tags)})")
+            )
     if problems:
-        return log.result(spec, Status.FAILED, problems[0], FirstFailure(problems[0], rule="version-mismatch"))
+        for _, text in problems:
+            log.note(text)
+        rule, text = problems[0]
+        return log.result(spec, Status.FAILED, text, FirstFailure(text, rule=rule))
     return log.result(spec, Status.PASSED)
 
 
@@ -222,7 +229,8 @@ def changelog(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
         log.note(f"{rel} mentions {built}")
         return log.result(spec, Status.PASSED)
     msg = f"{rel} has no entry for {built}{hint}"
-    return log.result(spec, Status.FAILED, msg, FirstFailure(msg, file=rel, rule="changelog-entry"))
+    first = FirstFailure(f"no entry for {built}{hint}", file=rel, rule="changelog-entry")
+    return log.result(spec, Status.FAILED, msg, first)
 
 
 def clean_tree(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
