@@ -115,3 +115,14 @@ def test_list_only_and_unknown_checks(make_repo: Make, cache_dir: Path) -> None:
     assert code == 0 and [c["id"] for c in doc["checks"]] == ["git.head", "docs.readme"]
     code, _, log = doctor(make_repo(COMPLETE, name="r3"), cache_dir, "--only", "nope")
     assert code == 2 and "unknown check 'nope'" in log
+
+
+def test_stable_doctor_artifact_matches_golden_file(make_repo: Make, cache_dir: Path) -> None:
+    golden = Path(__file__).parent / "data" / "golden" / "doctor-subset.json"
+    checks = "git.head,git.ignore,pyproject.valid,docs.readme,docs.license,docs.changelog,docs.security,ci.config"
+    _, doc, _ = doctor(make_repo(COMPLETE), cache_dir, "--stable-json", "--only", checks)
+    text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    if os.environ.get("SDETKIT_UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text()
+    assert "run" not in doc
