@@ -136,6 +136,24 @@ def parser() -> argparse.ArgumentParser:
     doctor.add_argument("--list-checks", action="store_true", help="list every check with its category and severity")
     doctor.add_argument("--python", metavar="PYTHON", help="interpreter or virtual environment to examine")
 
+    decide = sub.add_parser(
+        "decide",
+        help="SHIP or NO-SHIP from gate-fast and release-preflight evidence (and doctor's)",
+        description="SHIP only when both gate artifacts validate, passed with no failed steps, describe the same "
+        "clean commit, are fresh enough (--max-age) and the doctor has no failed check at or above the threshold.",
+    )
+    decide.add_argument("--fast", type=Path, required=True, metavar="FILE", help="gate-fast.json")
+    decide.add_argument("--release", type=Path, required=True, metavar="FILE", help="release-preflight.json")
+    decide.add_argument("--doctor", type=Path, metavar="FILE", help="doctor.json")
+    decide.add_argument("--max-age", metavar="AGE", help="newest acceptable evidence age, e.g. 90m, 24h, 7d")
+    decide.add_argument(
+        "--doctor-fail-on",
+        default="high",
+        choices=("info", "low", "medium", "high", "critical"),
+        help="lowest severity of a failed doctor check that blocks (default: high)",
+    )
+    _output_flags(decide)
+
     schema = sub.add_parser("schema", help="JSON Schemas of sdetkit's artifacts")
     ssub = schema.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     ssub.required = True
@@ -180,6 +198,19 @@ def _dispatch(args: argparse.Namespace) -> int:
                 skip=_flat(args.skip),
                 list_checks=args.list_checks,
                 python=args.python,
+            )
+        )
+    if args.command == "decide":
+        from sdetkit.commands import decide
+
+        return decide.run(
+            decide.DecideSettings(
+                fast=args.fast,
+                release=args.release,
+                output=OutputSettings(args.format, args.out, args.stable_json),
+                doctor=args.doctor,
+                max_age=args.max_age,
+                doctor_threshold=args.doctor_fail_on,
             )
         )
     if args.command == "schema":

@@ -6,7 +6,7 @@ from importlib import resources
 
 from sdetkit.errors import UsageError
 
-NAMES = ("gate-fast", "gate-release", "doctor")
+NAMES = ("gate-fast", "gate-release", "doctor", "decision")
 
 
 def text(name: str) -> str:

@@ -1,0 +1,157 @@
+"""The SHIP / NO-SHIP decision: a pure function of validated artifacts and the time.
+
+SHIP only when gate-fast and release-preflight both passed with no failed steps, describe the
+same commit, ran on a clean tree, are fresh enough (when a maximum age is asked for), and the
+doctor (when given) has no failed check at or above the threshold. Reasons are ordered by what
+blocks first; the first one carries its triage (classification, file, next command).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+# Step kinds and what a failure of that kind is, for triage.
+KIND_CLASS = {
+    "lint": "lint",
+    "format": "format",
+    "typecheck": "type",
+    "tests": "test failure",
+    "build": "build or packaging",
+    "package": "build or packaging",
+    "version": "configuration",
+    "vcs": "configuration",
+    "security": "dependency resolution",
+}
+
+
+class Reason(NamedTuple):
+    code: str
+    message: str
+    source: str
+    triage: Mapping[str, Any] | None = None
+
+
+class Decision(NamedTuple):
+    ship: bool
+    commit: str | None
+    reasons: tuple[Reason, ...]
+
+
+class Artifact(NamedTuple):
+    """A validated artifact plus what is known about when it was written."""
+
+    name: str  # "gate-fast", "release-preflight", "doctor"
+    doc: Mapping[str, Any]
+    written: dt.datetime | None  # from run.started_at, else the file's mtime
+    written_from: str  # "run.started_at" or "file time"
+
+
+def triage(doc: Mapping[str, Any], step: Mapping[str, Any], profile: str) -> dict[str, Any]:
+    """Classification, location and the command that reproduces one failed step."""
+    first = step.get("first_failure") or {}
+    status = step.get("status")
+    message = str(first.get("message") or step.get("message") or f"{step['id']} {status}")
+    if status == "timed_out":
+        classification = "timeout"
+    elif status == "error" and ("not installed" in message or "not found" in message):
+        classification = "missing tool or module"
+    elif step.get("kind") == "tests" and message.startswith("collection error"):
+        classification = "test collection/import error"
+    else:
+        classification = KIND_CLASS.get(str(step.get("kind")), "unknown")
+    return {
+        "step": step["id"],
+        "classification": classification,
+        "tool": step.get("tool"),
+        "affected_file": first.get("file"),
+        "line": first.get("line"),
+        "test_id": first.get("test_id"),
+        "message": message,
+        "next_command": _next_command(step, first, profile, doc.get("project_path", ".")),
+    }
+
+
+def _next_command(step: Mapping[str, Any], first: Mapping[str, Any], profile: str, path: str) -> str:
+    where = "" if path in (".", "") else f" {path}"
+    tool, file = step.get("tool"), first.get("file")
+    if first.get("test_id"):
+        return f'python -m pytest -q "{first["test_id"]}"'
+    if tool == "ruff" and file:
+        return f"ruff check {file}" if step.get("kind") == "lint" else f"ruff format --diff {file}"
+    if tool in ("mypy", "pyright") and file:
+        return f"python -m mypy {file}" if tool == "mypy" else f"pyright {file}"
+    return f"sdetkit gate {profile}{where} --only {step['id']}"
+
+
+def _gate_reasons(art: Artifact, profile: str) -> list[Reason]:
+    doc = art.doc
+    if doc.get("profile") != profile:
+        return [
+            Reason("wrong-profile", f"{art.name} is a {doc.get('profile')!r} gate artifact, not {profile!r}", art.name)
+        ]
+    if doc.get("ok") is True and not doc.get("failed_steps"):
+        return []
+    steps = {s["id"]: s for s in doc.get("steps", [])}
+    failed = [steps[i] for i in doc.get("failed_steps", []) if i in steps]
+    if not failed:
+        return [Reason(f"{art.name}-not-ok", f"{art.name}: {doc.get('reason')}", art.name)]
+    out = []
+    for step in failed:
+        t = triage(doc, step, profile)
+        out.append(
+            Reason(f"{art.name}-failed", f"{art.name}: {step['id']} {step['status']}: {t['message']}", art.name, t)
+        )
+    return out
+
+
+def decide(
+    fast: Artifact,
+    release: Artifact,
+    doctor: Artifact | None,
+    now: dt.datetime,
+    max_age: dt.timedelta | None,
+    doctor_threshold: str = "high",
+) -> Decision:
+    """The decision. Pure: ``now`` is passed in; the artifacts are already validated."""
+    reasons = _gate_reasons(fast, "fast") + _gate_reasons(release, "release")
+    commits = {a.name: a.doc.get("commit") for a in (fast, release)}
+    if None in commits.values():
+        missing = ", ".join(n for n, c in commits.items() if c is None)
+        reasons.append(Reason("no-commit", f"{missing} does not name a commit", missing))
+    elif commits["gate-fast"] != commits["release-preflight"]:
+        reasons.append(
+            Reason(
+                "commit-mismatch",
+                f"gate-fast is for {str(commits['gate-fast'])[:12]}, release-preflight for "
+                f"{str(commits['release-preflight'])[:12]}: they describe different commits",
+                "gate-fast, release-preflight",
+            )
+        )
+    for art in (fast, release):
+        if art.doc.get("dirty") is True:
+            reasons.append(Reason("dirty-tree", f"{art.name} ran on uncommitted changes, not on the commit", art.name))
+    if max_age is not None:
+        for art in (fast, release):
+            if art.written is None:
+                reasons.append(Reason("age-unknown", f"{art.name}: when it was written is unknown", art.name))
+            elif now - art.written > max_age:
+                hours = (now - art.written).total_seconds() / 3600
+                reasons.append(
+                    Reason(
+                        "stale", f"{art.name} is {hours:.1f} h old ({art.written_from}), older than --max-age", art.name
+                    )
+                )
+    if doctor is not None:
+        rank = SEVERITIES.index(doctor_threshold)
+        for check in doctor.doc.get("checks", []):
+            if check.get("status") == "fail" and SEVERITIES.index(check.get("severity", "info")) >= rank:
+                reasons.append(
+                    Reason(
+                        "doctor", f"doctor: {check['id']} ({check['severity']}) failed: {check['message']}", "doctor"
+                    )
+                )
+    commit = commits["gate-fast"] if commits["gate-fast"] == commits["release-preflight"] else None
+    return Decision(not reasons, commit, tuple(reasons))

@@ -1,0 +1,60 @@
+"""Read an evidence artifact strictly: one clear error naming the file and the problem, exit 2.
+
+Inputs are untrusted: a size bound, UTF-8 JSON only, and validation against the shipped schema
+(``"ok": "false"`` is invalid, not truthy).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sdetkit.errors import InputError
+from sdetkit.evidence import schemas
+
+LIMIT = 64 << 20
+
+
+def read_json(path: Path) -> Any:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if size > LIMIT:
+        raise InputError(f"{path}: {size} bytes is larger than an artifact can be ({LIMIT} bytes)")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not an artifact")
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(f"{path}: empty file, not an artifact")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); is it binary?") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+
+
+def load(path: Path, schema: str) -> dict[str, Any]:
+    """The artifact at ``path``, validated against the shipped schema ``schema``."""
+    import jsonschema
+
+    doc = read_json(path)
+    if not isinstance(doc, dict):
+        raise InputError(f"{path}: expected a JSON object, found {type(doc).__name__}")
+    validator = jsonschema.Draft202012Validator(json.loads(schemas.text(schema)))
+    # A wrong value (``"ok": "false"``) says more than a missing key: report those first.
+    errors = sorted(
+        validator.iter_errors(doc), key=lambda e: (not e.absolute_path, [str(p) for p in e.absolute_path], e.message)
+    )
+    if errors:
+        err = errors[0]
+        where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        raise InputError(f"{path}: not a valid {schema} artifact: at {where}: {err.message}{more}")
+    return doc
