@@ -95,7 +95,8 @@ def test_schema_show_prints_the_shipped_schema() -> None:
     bad = sdetkit("schema", "show", "nope")
     assert (
         bad.returncode == 2
-        and bad.stderr.strip() == "sdetkit: error: unknown schema 'nope' (known: gate-fast, gate-release, doctor, decision)"
+        and bad.stderr.strip()
+        == "sdetkit: error: unknown schema 'nope' (known: gate-fast, gate-release, doctor, decision)"
     )
 
 

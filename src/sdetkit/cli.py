@@ -154,6 +154,19 @@ def parser() -> argparse.ArgumentParser:
     )
     _output_flags(decide)
 
+    evidence = sub.add_parser("evidence", help="bundle evidence artifacts, or verify a bundle")
+    esub = evidence.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    esub.required = True
+    epack = esub.add_parser("pack", help="zip the canonical artifacts with a manifest of their hashes")
+    epack.add_argument("files", nargs="*", type=Path, help="artifacts to pack (default: the canonical ones in --dir)")
+    epack.add_argument("--dir", type=Path, default=Path("build"), help="where the artifacts are (default: build)")
+    epack.add_argument(
+        "--out", type=Path, default=Path("build/evidence.zip"), help="bundle to write (default: build/evidence.zip)"
+    )
+    everify = esub.add_parser("verify", help="check a bundle's hashes and schemas against its manifest")
+    everify.add_argument("bundle", type=Path)
+    everify.add_argument("--format", choices=("text", "json"), default="text")
+
     schema = sub.add_parser("schema", help="JSON Schemas of sdetkit's artifacts")
     ssub = schema.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     ssub.required = True
@@ -213,6 +226,12 @@ def _dispatch(args: argparse.Namespace) -> int:
                 doctor_threshold=args.doctor_fail_on,
             )
         )
+    if args.command == "evidence":
+        from sdetkit.commands import evidence
+
+        if args.action == "pack":
+            return evidence.pack(args.dir, list(args.files), args.out)
+        return evidence.verify(args.bundle, args.format)
     if args.command == "schema":
         from sdetkit.commands import schema
 

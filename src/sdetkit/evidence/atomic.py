@@ -10,13 +10,13 @@ from pathlib import Path
 from sdetkit.errors import OutputError
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary sibling and ``os.replace``; parents are created."""
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` via a temporary sibling, fsync and ``os.replace``; parents are created."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         Path(tmp).replace(path)
@@ -24,6 +24,11 @@ def write_text(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 via a temporary sibling and ``os.replace``; parents are created."""
+    write_bytes(path, text.encode("utf-8"))
 
 
 def check_writable(path: Path, flag: str = "--out") -> None:

@@ -1,0 +1,72 @@
+"""``sdetkit evidence pack`` and ``sdetkit evidence verify``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sdetkit import __version__
+from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError
+from sdetkit.evidence import bundle
+from sdetkit.evidence.atomic import check_writable, write_bytes
+from sdetkit.evidence.load import load, read_json
+
+
+def pack(folder: Path, files: list[Path], out: Path) -> int:
+    """Bundle the canonical artifacts found in ``folder`` (or the ``files`` named)."""
+    check_writable(out)
+    chosen = files or [folder / name for name in bundle.CANONICAL if (folder / name).is_file()]
+    if not chosen:
+        raise InputError(f"{folder}: no evidence artifacts ({', '.join(bundle.CANONICAL)})")
+    payload: dict[str, bytes] = {}
+    entries: list[dict[str, Any]] = []
+    commits: set[str] = set()
+    for path in chosen:
+        name = path.name
+        if name in payload:
+            raise InputError(f"{path}: another file named {name} is already in the bundle")
+        schema = bundle.CANONICAL.get(name, "missing")
+        if schema == "missing":
+            raise InputError(f"{path}: not a canonical artifact name ({', '.join(bundle.CANONICAL)})")
+        doc = load(path, schema) if schema else read_json(path)
+        data = path.read_bytes()
+        payload[name] = data
+        entries.append(bundle.manifest_entry(name, data, doc))
+        if isinstance(doc, dict) and isinstance(doc.get("commit"), str):
+            commits.add(doc["commit"])
+    entries.sort(key=lambda e: str(e["name"]))
+    manifest: dict[str, Any] = {
+        "schema_name": bundle.MANIFEST_SCHEMA,
+        "schema_version": bundle.MANIFEST_VERSION,
+        "sdetkit_version": __version__,
+        "commit": sorted(commits)[0] if len(commits) == 1 else None,
+        "commits": sorted(commits),
+        "files": entries,
+    }
+    write_bytes(out, bundle.pack(payload, manifest))
+    sys.stdout.write(f"packed {len(payload)} artifacts into {out}\n")
+    for e in entries:
+        sys.stdout.write(f"  {e['name']}  sha256 {e['sha256'][:16]}…  {e['size']} bytes\n")
+    return EXIT_OK
+
+
+def verify(path: Path, fmt: str) -> int:
+    members = bundle.read(path)
+    manifest, problems = bundle.verify(members)
+    result: dict[str, Any] = {
+        "bundle": str(path),
+        "ok": not problems,
+        "commit": manifest.get("commit") if manifest else None,
+        "files": [e.get("name") for e in manifest.get("files", [])] if manifest else [],
+        "problems": [{"file": p.file, "problem": p.problem} for p in problems],
+    }
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    else:
+        verdict = "verified" if not problems else "NOT verified"
+        sys.stdout.write(f"{path}: {verdict} ({len(result['files'])} artifacts listed)\n")
+        for p in problems:
+            sys.stdout.write(f"  {p.file}: {p.problem}\n")
+    return EXIT_OK if not problems else EXIT_FAILED

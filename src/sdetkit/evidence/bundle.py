@@ -1,0 +1,159 @@
+"""Evidence bundles: a zip of the canonical artifacts with a manifest of their hashes.
+
+Packing is deterministic (sorted members, fixed times and modes). Reading is defensive: a bundle
+is untrusted input, so it is never extracted; member names, types, sizes and compression ratios
+are checked before a byte is read, and reads are bounded whatever the headers claim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple
+
+from sdetkit.errors import InputError
+
+MANIFEST = "manifest.json"
+MANIFEST_SCHEMA = "sdetkit.evidence.manifest"
+MANIFEST_VERSION = "1.0.0"
+# Canonical artifacts: file name -> shipped schema (None: CycloneDX, checked as JSON only).
+CANONICAL: dict[str, str | None] = {
+    "gate-fast.json": "gate-fast",
+    "release-preflight.json": "gate-release",
+    "doctor.json": "doctor",
+    "decision.json": "decision",
+    "triage.json": None,
+    "sbom.cdx.json": None,
+}
+MAX_MEMBERS = 64
+MAX_MEMBER = 64 << 20
+MAX_TOTAL = 256 << 20
+MAX_RATIO = 200  # uncompressed / compressed; JSON compresses well, bombs compress absurdly
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class Problem(NamedTuple):
+    file: str
+    problem: str
+
+
+def pack(files: dict[str, bytes], manifest: dict[str, Any]) -> bytes:
+    """Zip ``files`` (name -> bytes) plus the manifest, byte-for-byte reproducibly."""
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in [*sorted(files), MANIFEST]:
+            data = files[name] if name != MANIFEST else (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            zf.writestr(info, data)
+    return buf.getvalue()
+
+
+def manifest_entry(name: str, data: bytes, doc: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "schema_name": doc.get("schema_name") if isinstance(doc, dict) else None,
+        "schema_version": doc.get("schema_version") if isinstance(doc, dict) else None,
+    }
+
+
+def _unsafe(info: zipfile.ZipInfo) -> str | None:
+    name = info.filename
+    mode = info.external_attr >> 16
+    if "\\" in name or name.startswith("/") or PurePosixPath(name).is_absolute() or ":" in name.split("/", 1)[0]:
+        return "absolute or non-POSIX path"
+    if any(part in ("..", "") for part in PurePosixPath(name).parts) or name.endswith("/"):
+        return "path traversal or a directory entry"
+    if "/" in name:
+        return "nested path (bundles hold top-level files only)"
+    if stat.S_ISLNK(mode):
+        return "symbolic link"
+    if info.file_size > MAX_MEMBER:
+        return f"{info.file_size} bytes uncompressed, over the {MAX_MEMBER} byte limit"
+    if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+        return f"compression ratio {info.file_size // info.compress_size}:1, a decompression bomb"
+    return None
+
+
+def read(bundle: Path) -> dict[str, bytes]:
+    """Every member of a bundle, after the safety checks; InputError names the first unsafe thing."""
+    try:
+        zf = zipfile.ZipFile(bundle)
+    except FileNotFoundError as exc:
+        raise InputError(f"{bundle}: no such file") from exc
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"{bundle}: not a zip archive ({exc})") from exc
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise InputError(f"{bundle}: {len(infos)} members, more than an evidence bundle has ({MAX_MEMBERS})")
+        if sum(i.file_size for i in infos) > MAX_TOTAL:
+            raise InputError(f"{bundle}: members add up to more than {MAX_TOTAL} bytes uncompressed")
+        names = [i.filename for i in infos]
+        if len(set(names)) != len(names):
+            raise InputError(f"{bundle}: the same member name appears twice")
+        out: dict[str, bytes] = {}
+        for info in infos:
+            why = _unsafe(info)
+            if why:
+                raise InputError(f"{bundle}: member {info.filename!r} refused: {why}")
+            with zf.open(info) as f:
+                data = f.read(MAX_MEMBER + 1)  # bounded even if the header lies
+            if len(data) > MAX_MEMBER or len(data) != info.file_size:
+                raise InputError(f"{bundle}: member {info.filename!r} is not the size its header says")
+            out[info.filename] = data
+    return out
+
+
+def verify(members: dict[str, bytes]) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Check the manifest against the members: presence, sha256, and each artifact's schema."""
+    import jsonschema
+
+    from sdetkit.evidence import schemas
+
+    problems: list[Problem] = []
+    raw = members.get(MANIFEST)
+    if raw is None:
+        return None, [Problem(MANIFEST, "missing")]
+    try:
+        manifest = json.loads(raw)
+    except ValueError:
+        manifest = None
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(manifest, dict) or not isinstance(files, list) or not all(isinstance(e, dict) for e in files):
+        return None, [Problem(MANIFEST, "not a valid manifest (JSON object with a files list)")]
+    if manifest.get("schema_name") != MANIFEST_SCHEMA:
+        problems.append(Problem(MANIFEST, f"schema_name is {manifest.get('schema_name')!r}, not {MANIFEST_SCHEMA!r}"))
+    listed = set()
+    for entry in files:
+        name = str(entry.get("name"))
+        listed.add(name)
+        data = members.get(name)
+        if data is None:
+            problems.append(Problem(name, "listed in the manifest but missing from the bundle"))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != entry.get("sha256"):
+            problems.append(Problem(name, f"sha256 {digest} differs from the manifest's {entry.get('sha256')}"))
+        schema = CANONICAL.get(name)
+        try:
+            doc = json.loads(data)
+        except ValueError:
+            problems.append(Problem(name, "not valid JSON"))
+            continue
+        if schema is not None:
+            errors = list(jsonschema.Draft202012Validator(json.loads(schemas.text(schema))).iter_errors(doc))
+            if errors:
+                where = "/".join(str(p) for p in errors[0].absolute_path) or "(top level)"
+                problems.append(Problem(name, f"does not validate as {schema}: at {where}: {errors[0].message}"))
+    for name in sorted(set(members) - listed - {MANIFEST}):
+        problems.append(Problem(name, "in the bundle but not in the manifest"))
+    return manifest, problems
