@@ -13,7 +13,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sdetkit import __version__
 from sdetkit.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, SdetkitError
@@ -89,6 +89,26 @@ def _gate_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--python", metavar="PYTHON", help="interpreter or virtual environment whose tools to run")
 
 
+def _triage_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="*", type=Path, help="logs, JUnit XML files or gate artifacts; - for stdin")
+    p.add_argument("--log", type=Path, action="append", default=[], metavar="FILE", help="a log (repeatable)")
+    _output_flags(p)
+
+
+def _add_triage(sub: Any) -> None:
+    triage = sub.add_parser(
+        "triage",
+        help="the first meaningful failure in CI logs, JUnit XML or gate artifacts, and how to reproduce it",
+        description="Reduce failure evidence to the first meaningful failure and the exact command that reproduces "
+        "it. Inputs: raw CI logs (GitHub Actions, GitLab, plain; - for standard input), JUnit XML, gate artifacts.",
+    )
+    _triage_flags(triage)
+    investigate = sub.add_parser("investigate", help="investigate failure --log FILE: the same as triage")
+    isub = investigate.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+    isub.required = True
+    _triage_flags(isub.add_parser("failure", help="the first meaningful failure in a log (same as triage)"))
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(
         prog="sdetkit",
@@ -154,6 +174,7 @@ def parser() -> argparse.ArgumentParser:
     )
     _output_flags(decide)
 
+    _add_triage(sub)
     evidence = sub.add_parser("evidence", help="bundle evidence artifacts, or verify a bundle")
     esub = evidence.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     esub.required = True
@@ -226,6 +247,11 @@ def _dispatch(args: argparse.Namespace) -> int:
                 doctor_threshold=args.doctor_fail_on,
             )
         )
+    if args.command in ("triage", "investigate"):
+        from sdetkit.commands import triage
+
+        inputs = tuple(args.inputs) + tuple(args.log)
+        return triage.run(triage.TriageSettings(inputs, OutputSettings(args.format, args.out, args.stable_json)))
     if args.command == "evidence":
         from sdetkit.commands import evidence
 

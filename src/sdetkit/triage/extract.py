@@ -1,0 +1,337 @@
+"""Streaming extraction of findings from a raw CI log with bounded memory.
+
+The log is read in blocks; one prefilter regex over the raw bytes finds the few lines any rule
+could match, so the bulk of a large log is never split into Python strings. Only matched lines
+(and a few lines of context) are decoded, cleaned of CI decorations and run through the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import BinaryIO, NamedTuple
+
+from sdetkit.errors import InputError
+from sdetkit.triage.rules import CAUSAL, PREFILTER, RULES, WRAPPER, Rule
+
+BLOCK = 8 << 20
+MAX_LINE = 64 << 10
+MAX_FINDINGS = 200
+CONTEXT = 3
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
+_GITHUB_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ")
+_GITLAB_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z \d\d[OE]\+? ?")
+_MARKER = re.compile(r"^(?:##\[(?:group|endgroup)\]|::(?:group|endgroup)::|section_(?:start|end):\d+:)")
+_SECTION = re.compile(r"^_{3,} (?P<name>\S.*?) _{3,}$")
+_CRASH = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): (?P<exc>\w+)$")
+_E_LINE = re.compile(r"^E\s+(?P<message>\S.*)$")
+_FRAME = re.compile(r'^File "(?P<path>[^"]+)", line (?P<line>\d+)')
+_EXCEPTION = re.compile(r"^(?P<message>(?:[\w.]+\.)?\w*(?:Error|Exception|Failure): .+)$")
+# Checkout folders of common CI services: paths under them are made repository-relative.
+_CI_ROOT = re.compile(
+    r"^(?:/home/runner/work/[^/]+/[^/]+/|/github/workspace/|/builds/[^/]+/[^/]+/|/home/circleci/project/"
+    r"|/var/lib/jenkins/workspace/[^/]+/|/bitbucket/pipelines/agent/build/|/workspace/)"
+)
+_ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
+_IN_MODULE = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): in <module>$")
+
+
+class Finding(NamedTuple):
+    rule: str
+    tier: int
+    classification: str
+    tool: str
+    message: str
+    affected_file: str | None
+    line: int | None
+    test_id: str | None
+    next_command: str
+    source: str  # "file:line" of the evidence
+    position: int  # line number used for ordering (a test's section, not its summary line)
+    excerpt: str
+
+
+def clean(line: str) -> str:
+    """One log line without CI decorations: timestamps, group markers, colours, progress redraws."""
+    line = line.rstrip("\n").rsplit("\r", 1)[-1] if "\r" in line.rstrip("\r\n") else line.rstrip("\r\n")
+    line = _ANSI.sub("", line)
+    line = _GITLAB_TS.sub("", line) if _GITLAB_TS.match(line) else _GITHUB_TS.sub("", line)
+    if line.startswith("##[error]"):
+        line = line[len("##[error]") :]
+    return "" if _MARKER.match(line) else line
+
+
+def _decode(raw: bytes, name: str, lineno: int) -> str:
+    if b"\x00" in raw:
+        raise InputError(f"{name}: binary data (NUL byte) at line {lineno}; not a text log")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text at line {lineno} (byte {exc.start} of the line)") from exc
+
+
+def candidate_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str, list[str]]]:
+    """(line number, line, preceding lines) for every line the prefilter lets through."""
+    lineno_base = 1  # number of the first line of ``buf``
+    buf = b""
+    saw_data = False
+    while True:
+        block = stream.read(BLOCK)
+        if block:
+            saw_data = saw_data or bool(block.strip())
+            if b"\x00" in block:
+                at = lineno_base + buf.count(b"\n") + block[: block.index(b"\x00")].count(b"\n")
+                raise InputError(f"{name}: binary data (NUL byte) at line {at}; not a text log")
+        data = buf + block
+        if block:
+            cut = data.rfind(b"\n") + 1
+            if cut == 0 and len(data) < 4 * BLOCK:
+                buf = data
+                continue
+            if cut == 0:
+                cut = len(data)  # an absurdly long line: cut it
+            chunk, buf = data[:cut], data[cut:]
+        else:
+            chunk, buf = data, b""
+        counted, counted_at = 0, 0
+        last_end = -1
+        for m in PREFILTER.finditer(chunk):
+            start = chunk.rfind(b"\n", 0, m.start()) + 1
+            if start <= last_end:
+                continue  # this line was already taken
+            end = chunk.find(b"\n", m.end())
+            end = len(chunk) if end < 0 else end
+            last_end = end
+            counted += chunk.count(b"\n", counted_at, start)
+            counted_at = start
+            lineno = lineno_base + counted
+            ctx_start = start
+            for _ in range(CONTEXT):
+                ctx_start = chunk.rfind(b"\n", 0, max(ctx_start - 1, 0)) + 1 if ctx_start > 0 else 0
+            before = [clean(_decode(x, name, lineno)) for x in chunk[ctx_start:start].split(b"\n")[:-1]][-CONTEXT:]
+            yield lineno, clean(_decode(chunk[start:end][:MAX_LINE], name, lineno)), before
+        lineno_base += chunk.count(b"\n")
+        if not block:
+            break
+    if not saw_data:
+        raise InputError(f"{name}: empty log")
+
+
+class Extractor:
+    """Feeds candidate lines through the rules and keeps the findings (bounded).
+
+    pytest gets a little state: it prints a failure's section (header, E lines, crash location)
+    before its one-line summary, and a collection error's section names the module and the cause.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.findings: list[Finding] = []
+        self.by_test: dict[str, int] = {}
+        self.sections: dict[str, tuple[int, str | None, int | None]] = {}  # test -> (line, crash file, crash line)
+        self.section: tuple[str, str, int | None] | None = None  # (kind, name, finding index)
+        self.tools_seen: set[str] = set()
+        self.messages: dict[str, str] = {}  # test section -> its first E line
+        self.rootdir: str | None = None  # from pytest's "rootdir:" line
+
+    def feed(self, lineno: int, line: str, before: list[str]) -> None:
+        text = line.strip()
+        if not text:
+            return
+        for tool in ("flake8", "ruff"):
+            if tool in text:
+                self.tools_seen.add(tool)
+        if "you require " in text and self.findings and self.findings[-1].rule == "uv-resolve":
+            self._uv_requirements(text)
+            return
+        root = _ROOTDIR.match(text)
+        if root:
+            self.rootdir = root["root"].rstrip("/") + "/"
+            return
+        if self._pytest(lineno, text, before):
+            return
+        for rule in RULES:
+            m = rule.pattern.search(text)
+            if m:
+                self._add(rule, m, lineno, [*before, text])
+                return
+
+    def _pytest(self, lineno: int, text: str, before: list[str]) -> bool:
+        sec = _SECTION.match(text)
+        if sec:
+            name = sec["name"]
+            if name.startswith("ERROR collecting "):
+                path = name[len("ERROR collecting ") :]
+                self.section = ("collect", path, len(self.findings))
+                self._append(
+                    Finding(
+                        "pytest-collect",
+                        CAUSAL,
+                        "test collection/import error",
+                        "pytest",
+                        f"error collecting {path}",
+                        path,
+                        None,
+                        path,
+                        f'python -m pytest -q "{path}"',
+                        f"{self.name}:{lineno}",
+                        lineno,
+                        text,
+                    )
+                )
+            elif name.split()[0] in ("FAILURES", "ERRORS", "short", "warnings", "PASSES"):
+                self.section = None
+            else:
+                node = name.replace(".", "::")
+                self.sections[node] = (lineno, None, None)
+                linked = next((i for t, i in self.by_test.items() if t.endswith("::" + node)), None)
+                self.section = ("test", node, linked)
+            return True
+        if self.section is None:
+            return False
+        kind, name, idx = self.section
+        if kind == "unittest":
+            return self._unittest(text, idx)
+        crash = _CRASH.match(text) or _IN_MODULE.match(text)
+        if crash:
+            line = int(crash["line"])
+            if kind == "test":
+                start, _, _ = self.sections[name]
+                self.sections[name] = (start, crash["file"], line)
+            if idx is not None and idx < len(self.findings) and self.findings[idx].affected_file == crash["file"]:
+                self.findings[idx] = self.findings[idx]._replace(line=line)
+            return True
+        e = _E_LINE.match(text)
+        if e and kind == "collect" and idx is not None and idx < len(self.findings):
+            self.findings[idx] = self.findings[idx]._replace(message=e["message"], excerpt="\n".join([*before, text]))
+            return True
+        if e and kind == "test":
+            # The section's first E line is the whole message; the summary line truncates it.
+            self.messages.setdefault(name, e["message"])
+            if idx is not None and idx < len(self.findings):
+                self.findings[idx] = self.findings[idx]._replace(message=self.messages[name])
+            return True
+        return False
+
+    def _unittest(self, text: str, idx: int | None) -> bool:
+        """Inside a unittest FAIL/ERROR block: the test file's frame gives the line, the exception the message."""
+        if idx is None or idx >= len(self.findings):
+            return False
+        f = self.findings[idx]
+        frame = _FRAME.match(text)
+        if frame and f.affected_file and frame["path"].endswith(f.affected_file):
+            self.findings[idx] = f._replace(line=int(frame["line"]))
+            return True
+        exc = _EXCEPTION.match(text)
+        if exc and f.message.startswith(("FAIL:", "ERROR:")):
+            self.findings[idx] = f._replace(message=exc["message"])
+            self.section = None  # the block's cause is read; what follows is another matter
+            return True
+        return False
+
+    def _append(self, finding: Finding) -> None:
+        if len(self.findings) < MAX_FINDINGS:
+            if finding.test_id:
+                self.by_test[finding.test_id] = len(self.findings)
+            self.findings.append(finding)
+
+    def _add(self, rule: Rule, m: re.Match[str], lineno: int, context: list[str]) -> None:
+        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        tool = rule.tool
+        if rule.id == "lint-concise":
+            tool = self._linter(groups.get("message", ""))
+            groups["linter"] = "flake8" if tool == "flake8" else "ruff check"
+        classification = rule.classification
+        next_template = rule.next
+        if rule.id == "ruff-full" and len(context) > 1 and context[-2].startswith("unformatted:"):
+            classification, next_template = "format", "ruff format --diff {file}"
+        groups.setdefault("tool", tool)
+        for key in ("file", "test"):
+            if groups.get(key):
+                groups[key] = self._relative(groups[key])
+        test = groups.get("test")
+        if rule.id == "unittest":
+            dotted = groups["cls"].split(".")
+            module = [p for p in dotted if not p[:1].isupper()]
+            classes = dotted[len(module) :]
+            test = "::".join(["/".join(module) + ".py", *classes, groups["name"]])
+        if rule.id == "pytest-collect" and groups.get("file") in self.by_test:
+            return  # the summary line of a collection error already read from its section
+        file = groups.get("file") or (test.split("::")[0] if test and "::" in test else None)
+        line = int(groups["line"]) if groups.get("line") else None
+        position = lineno
+        # A wrapper's own words ("Process completed with exit code 1.") are its message.
+        message = context[-1] if rule.tier == WRAPPER else groups.get("message") or context[-1]
+        if test and "::" in test:
+            section = self._section_for(test)
+            if section is not None:
+                position, crash_file, crash_line = section
+                if crash_file == file and crash_line is not None:
+                    line = crash_line
+        if test and self._node(test) in self.messages:
+            message = self.messages[self._node(test)]  # the section's E line, not a truncated summary
+        if test and test in self.by_test:
+            idx = self.by_test[test]  # a -v progress line and the summary describe one failure
+            if groups.get("message") and self.findings[idx].message.endswith(("FAILED", "ERROR", "%]")):
+                self.findings[idx] = self.findings[idx]._replace(message=groups["message"].strip()[:500])
+            return
+        try:
+            next_command = next_template.format(**{"file": file, "test": test, **groups})
+        except (KeyError, IndexError):
+            next_command = rule.next
+        self._append(
+            Finding(
+                rule=rule.id,
+                tier=rule.tier,
+                classification=classification,
+                tool=tool,
+                message=message.strip()[:500],
+                affected_file=file,
+                line=line,
+                test_id=test if test and "::" in test else None,
+                next_command=next_command,
+                source=f"{self.name}:{lineno}",
+                position=position,
+                excerpt="\n".join(c for c in context if c)[-1500:],
+            )
+        )
+        if rule.id == "unittest":
+            self.section = ("unittest", str(test), len(self.findings) - 1)
+
+    def _uv_requirements(self, text: str) -> None:
+        """uv explains a conflict with "you require X": those are the requirements to retry."""
+        last = self.findings[-1]
+        # "... and you require X" is the user's requirement; "we can conclude that you require Y" is not.
+        wanted = re.findall(r"(?i)(?:and|because|since) you require ([^\s,]+?)[,.]?(?:\s|$)", text)
+        have = re.findall(r'"([^"]+)"', last.next_command) if last.next_command.startswith('uv pip install "') else []
+        reqs = list(dict.fromkeys([*have, *wanted]))
+        if reqs:
+            self.findings[-1] = last._replace(next_command="uv pip install " + " ".join(f'"{r}"' for r in reqs))
+
+    def _linter(self, message: str) -> str:
+        """ruff or flake8 print the same location shape: the tool the log names decides, else the
+        message (pycodestyle/pyflakes messages start lowercase, ruff's do not)."""
+        if len(self.tools_seen) == 1:
+            return next(iter(self.tools_seen))
+        return "flake8" if message[:1].islower() else "ruff"
+
+    def _relative(self, path: str) -> str:
+        if not path.startswith("/"):
+            return path
+        if self.rootdir and path.startswith(self.rootdir):
+            return path[len(self.rootdir) :]
+        m = _CI_ROOT.match(path)
+        return path[m.end() :] if m else path
+
+    @staticmethod
+    def _node(test: str) -> str:
+        return test.split("::", 1)[1] if "::" in test else test
+
+    def _section_for(self, test: str) -> tuple[int, str | None, int | None] | None:
+        node = self._node(test)
+        return self.sections.get(node) or self.sections.get(node.split("::")[-1])
+
+    def ordered(self) -> list[Finding]:
+        """Causal findings first (earliest first), then weak ones, then wrappers."""
+        return sorted(self.findings, key=lambda f: (f.tier, f.position))

@@ -1,0 +1,113 @@
+"""Turn each kind of input (raw log, JUnit XML, gate artifact) into triage findings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sdetkit.errors import InputError
+from sdetkit.triage.extract import Extractor, Finding, candidate_lines
+from sdetkit.triage.rules import CAUSAL
+
+
+def kind_of(path: Path) -> str:
+    """``junit``, ``artifact`` or ``log``, from the name and the first bytes."""
+    if str(path) == "-":
+        return "log"
+    try:
+        with path.open("rb") as f:
+            head = f.read(512).lstrip()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if path.suffix == ".xml" or head.startswith((b"<?xml", b"<testsuite", b"<!DOCTYPE")):
+        return "junit"
+    if path.suffix == ".json" and head.startswith(b"{") and b"sdetkit.gate" in head + _peek(path):
+        return "artifact"
+    return "log"
+
+
+def _peek(path: Path) -> bytes:
+    with path.open("rb") as f:
+        return f.read(4096)
+
+
+def from_log(path: Path) -> list[Finding]:
+    name = "<stdin>" if str(path) == "-" else str(path)
+    extractor = Extractor(name)
+    if str(path) == "-":
+        stream = sys.stdin.buffer
+        for lineno, line, before in candidate_lines(stream, name):
+            extractor.feed(lineno, line, before)
+    else:
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not a log")
+        with path.open("rb") as f:
+            for lineno, line, before in candidate_lines(f, name):
+                extractor.feed(lineno, line, before)
+    return extractor.ordered()
+
+
+def from_junit(path: Path) -> list[Finding]:
+    from sdetkit.steps import junit
+
+    found = []
+    for i, f in enumerate(junit.failures(junit.parse(path))):
+        collection = f.message.startswith("collection error")
+        found.append(
+            Finding(
+                rule="junit",
+                tier=CAUSAL,
+                classification="test collection/import error" if collection else "test failure",
+                tool="junit",
+                message=f.message,
+                affected_file=f.file,
+                line=f.line,
+                test_id=f.test_id,
+                next_command=f'python -m pytest -q "{f.test_id or f.file}"',
+                source=f"{path}:testcase {i + 1}",
+                position=i,
+                excerpt="",
+            )
+        )
+    return found
+
+
+def from_artifact(path: Path) -> list[Finding]:
+    from sdetkit.decision import triage as step_triage
+    from sdetkit.evidence.load import load, read_json
+
+    raw = read_json(path)
+    schema = "gate-release" if isinstance(raw, dict) and raw.get("profile") == "release" else "gate-fast"
+    doc = load(path, schema)
+    steps = {s["id"]: s for s in doc["steps"]}
+    found = []
+    for i, sid in enumerate(doc["failed_steps"]):
+        t = step_triage(doc, steps[sid], doc["profile"])
+        found.append(
+            Finding(
+                rule="gate-artifact",
+                tier=CAUSAL,
+                classification=t["classification"],
+                tool=str(t["tool"]),
+                message=t["message"],
+                affected_file=t["affected_file"],
+                line=t["line"],
+                test_id=t["test_id"],
+                next_command=t["next_command"],
+                source=f"{path}:steps.{sid}",
+                position=i,
+                excerpt=str(steps[sid].get("log_tail", ""))[-1500:],
+            )
+        )
+    return found
+
+
+def read(path: Path) -> list[Finding]:
+    kind = kind_of(path)
+    if kind == "junit":
+        return from_junit(path)
+    if kind == "artifact":
+        return from_artifact(path)
+    return from_log(path)

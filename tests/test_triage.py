@@ -1,0 +1,162 @@
+"""Triage: golden cases from real tool runs, wrapper noise, hostile and malformed inputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sdetkit.triage.readers import read
+
+CORPUS = Path(__file__).parent / "data" / "triage"
+CASES = sorted(p for p in CORPUS.iterdir() if (p / "expected.json").is_file()) if CORPUS.is_dir() else []
+
+
+def sdetkit(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "sdetkit", *args], input=stdin, capture_output=True, check=False)
+
+
+def first(path: Path) -> dict[str, Any]:
+    findings = read(path)
+    assert findings, f"{path}: no finding"
+    f = findings[0]
+    return f._asdict()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_golden_case(case: Path) -> None:
+    expected = json.loads((case / "expected.json").read_text())
+    source = next(p for p in case.iterdir() if p.name.startswith("input."))
+    got = first(source)
+    for key in ("classification", "tool", "affected_file", "line", "test_id", "next_command"):
+        if key in expected:
+            assert got[key] == expected[key], f"{case.name}: {key}: {got[key]!r} != {expected[key]!r}\n{got}"
+    assert expected["message_contains"] in got["message"] + "\n" + got["excerpt"], got
+
+
+def test_corpus_is_not_empty() -> None:
+    assert len(CASES) >= 10
+
+
+def test_wrapper_noise_never_wins(tmp_path: Path) -> None:
+    log = tmp_path / "ci.log"
+    log.write_text(
+        "make: *** [Makefile:3: test] Error 1\n"
+        "tests/test_a.py::test_ok PASSED\n"
+        "________________________________ test_bad ________________________________\n"
+        "E       assert 1 == 2\n"
+        "tests/test_a.py:7: AssertionError\n"
+        "FAIL Required test coverage of 100% not reached. Total coverage: 50.00%\n"
+        "FAILED tests/test_a.py::test_bad - assert 1 == 2\n"
+        "ERROR:   py311: commands failed\n"
+        "Error: Process completed with exit code 2.\n"
+    )
+    got = first(log)
+    assert (got["classification"], got["test_id"], got["line"]) == ("test failure", "tests/test_a.py::test_bad", 7)
+
+
+def test_earliest_cause_wins(tmp_path: Path) -> None:
+    log = tmp_path / "ci.log"
+    log.write_text(
+        "$ mypy src\nsrc/pkg/a.py:3: error: Incompatible return value type  [return-value]\nFound 1 error\n"
+        "$ pytest -q\nF\nFAILED tests/test_a.py::test_x - assert 0\n"
+    )
+    got = first(log)
+    assert (got["tool"], got["affected_file"], got["line"]) == ("mypy", "src/pkg/a.py", 3)
+    assert got["next_command"] == "python -m mypy src/pkg/a.py"
+
+
+def test_stdin_and_cli_outputs() -> None:
+    res = sdetkit("triage", "-", "--format", "json", stdin=b"src/a.py:1:8: F401 [*] `os` imported but unused\n")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["first"]["next_command"] == "ruff check src/a.py"
+    md = sdetkit(
+        "investigate",
+        "failure",
+        "--log",
+        "-",
+        "--format",
+        "markdown",
+        stdin=b"ERROR: No matching distribution found for nope==1\n",
+    )
+    assert md.returncode == 0 and b'python -m pip install "nope==1"' in md.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty log"),
+        (b"ok\n\x00\x01\x02 binary\n", "binary data (NUL byte) at line 2"),
+        (b"fine\n\xff\xfe not utf-8 FAILED\n", "not UTF-8 text at line 2"),
+    ],
+)
+def test_malformed_logs_exit_2_with_one_line(tmp_path: Path, content: bytes, expected: str) -> None:
+    log = tmp_path / "x.log"
+    log.write_bytes(content)
+    out = tmp_path / "t.json"
+    res = sdetkit("triage", str(log), "--out", str(out))
+    assert res.returncode == 2
+    err = res.stderr.decode()
+    assert err.startswith(f"sdetkit: error: {log}: ") and expected in err and len(err.splitlines()) == 1
+    assert not out.exists()
+
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<testsuite><testcase classname="t" name="a"><failure message="&x;"/></testcase></testsuite>
+"""
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<testsuite><testcase classname="t" name="a"><failure message="&lol3;"/></testcase></testsuite>
+"""
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (XXE, "refused"),
+        (BOMB, "refused"),
+        (b"<testsuite><testcase", "not well-formed XML"),
+        (b"<html/>", "not a JUnit report"),
+    ],
+)
+def test_hostile_junit_is_refused(tmp_path: Path, content: bytes, expected: str) -> None:
+    report = tmp_path / "report.xml"
+    report.write_bytes(content)
+    res = sdetkit("triage", str(report))
+    assert res.returncode == 2 and expected in res.stderr.decode() and b"Traceback" not in res.stderr
+
+
+def test_junit_failures_in_report_order(tmp_path: Path) -> None:
+    report = tmp_path / "junit.xml"
+    report.write_text(
+        '<testsuites><testsuite name="s">'
+        '<testcase classname="tests.test_a" name="test_ok"/>'
+        '<testcase classname="tests.test_a.TestB" name="test_bad"><failure message="assert 1 == 2">tests/test_a.py:9: AssertionError</failure></testcase>'
+        '<testcase classname="tests.test_a" name="test_err"><error message="boom"/></testcase>'
+        "</testsuite></testsuites>"
+    )
+    findings = read(report)
+    assert [f.test_id for f in findings] == ["tests/test_a.py::TestB::test_bad", "tests/test_a.py::test_err"]
+    assert (
+        findings[0].line == 9 and findings[0].next_command == 'python -m pytest -q "tests/test_a.py::TestB::test_bad"'
+    )
+
+
+def test_gate_artifact_input(tmp_path: Path) -> None:
+    from tests.test_decide import gate, step
+
+    doc = gate(
+        "fast", [step("typecheck", "failed", "typecheck", {"message": "bad return", "file": "src/a.py", "line": 4})]
+    )
+    doc["steps"][0]["tool"] = "mypy"
+    path = tmp_path / "gate-fast.json"
+    path.write_text(json.dumps(doc))
+    got = first(path)
+    assert (got["classification"], got["next_command"]) == ("type", "python -m mypy src/a.py")
