@@ -138,7 +138,8 @@ def test_junit_failures_in_report_order(tmp_path: Path) -> None:
     report.write_text(
         '<testsuites><testsuite name="s">'
         '<testcase classname="tests.test_a" name="test_ok"/>'
-        '<testcase classname="tests.test_a.TestB" name="test_bad"><failure message="assert 1 == 2">tests/test_a.py:9: AssertionError</failure></testcase>'
+        '<testcase classname="tests.test_a.TestB" name="test_bad">'
+        '<failure message="assert 1 == 2">tests/test_a.py:9: AssertionError</failure></testcase>'
         '<testcase classname="tests.test_a" name="test_err"><error message="boom"/></testcase>'
         "</testsuite></testsuites>"
     )

@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
 
 from sdetkit.errors import InputError
-from sdetkit.triage.rules import CAUSAL, PREFILTER, RULES, WRAPPER, Rule
+from sdetkit.triage.rules import CAUSAL, PREFILTERS, RULES, WRAPPER, Rule
 
 BLOCK = 8 << 20
 MAX_LINE = 64 << 10
 MAX_FINDINGS = 200
 CONTEXT = 3
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][A-Za-z0-9]")
 _GITHUB_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ")
 _GITLAB_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z \d\d[OE]\+? ?")
 _MARKER = re.compile(r"^(?:##\[(?:group|endgroup)\]|::(?:group|endgroup)::|section_(?:start|end):\d+:)")
@@ -34,6 +34,9 @@ _CI_ROOT = re.compile(
     r"|/var/lib/jenkins/workspace/[^/]+/|/bitbucket/pipelines/agent/build/|/workspace/)"
 )
 _ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
+_GO_DETAIL = re.compile(r"^(?P<file>\S+_test\.go):(?P<line>\d+): (?P<message>.+)$")
+_JEST_FILE = re.compile(r"^FAIL\s+(?:\./)?(?P<file>\S+\.(?:test|spec)\.[cm]?[jt]sx?)\b")
+_JEST_FRAME = re.compile(r"\((?:\./)?(?P<file>[^():\s]+\.(?:test|spec)\.[cm]?[jt]sx?):(?P<line>\d+):\d+\)")
 _IN_MODULE = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): in <module>$")
 
 
@@ -94,15 +97,15 @@ def candidate_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str, lis
             chunk, buf = data[:cut], data[cut:]
         else:
             chunk, buf = data, b""
+        try:
+            chunk.decode("utf-8")  # the whole log must be text, not only the lines we look at
+        except UnicodeDecodeError as exc:
+            at = lineno_base + chunk.count(b"\n", 0, exc.start)
+            raise InputError(f"{name}: not UTF-8 text at line {at}") from exc
         counted, counted_at = 0, 0
-        last_end = -1
-        for m in PREFILTER.finditer(chunk):
-            start = chunk.rfind(b"\n", 0, m.start()) + 1
-            if start <= last_end:
-                continue  # this line was already taken
-            end = chunk.find(b"\n", m.end())
+        for start in _candidate_starts(chunk):
+            end = chunk.find(b"\n", start)
             end = len(chunk) if end < 0 else end
-            last_end = end
             counted += chunk.count(b"\n", counted_at, start)
             counted_at = start
             lineno = lineno_base + counted
@@ -116,6 +119,15 @@ def candidate_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str, lis
             break
     if not saw_data:
         raise InputError(f"{name}: empty log")
+
+
+def _candidate_starts(chunk: bytes) -> list[int]:
+    """Offsets of the lines of ``chunk`` that contain any prefilter pattern, in order."""
+    starts: set[int] = set()
+    for pattern in PREFILTERS:
+        for m in pattern.finditer(chunk):
+            starts.add(chunk.rfind(b"\n", 0, m.start()) + 1)
+    return sorted(starts)
 
 
 class Extractor:
@@ -134,6 +146,7 @@ class Extractor:
         self.tools_seen: set[str] = set()
         self.messages: dict[str, str] = {}  # test section -> its first E line
         self.rootdir: str | None = None  # from pytest's "rootdir:" line
+        self.jest_file: str | None = None  # from Jest's "FAIL file" header
 
     def feed(self, lineno: int, line: str, before: list[str]) -> None:
         text = line.strip()
@@ -149,7 +162,7 @@ class Extractor:
         if root:
             self.rootdir = root["root"].rstrip("/") + "/"
             return
-        if self._pytest(lineno, text, before):
+        if self._pytest(lineno, text, before) or self._js_go(text):
             return
         for rule in RULES:
             m = rule.pattern.search(text)
@@ -259,6 +272,8 @@ class Extractor:
         if rule.id == "pytest-collect" and groups.get("file") in self.by_test:
             return  # the summary line of a collection error already read from its section
         file = groups.get("file") or (test.split("::")[0] if test and "::" in test else None)
+        if rule.id == "jest":
+            file = self.jest_file
         line = int(groups["line"]) if groups.get("line") else None
         position = lineno
         # A wrapper's own words ("Process completed with exit code 1.") are its message.
@@ -298,6 +313,29 @@ class Extractor:
         )
         if rule.id == "unittest":
             self.section = ("unittest", str(test), len(self.findings) - 1)
+
+    def _js_go(self, text: str) -> bool:
+        """Jest names the file in its FAIL header and the line in a stack frame; go test prints the
+        file and line on the line after --- FAIL."""
+        jest_file = _JEST_FILE.match(text)
+        if jest_file:
+            self.jest_file = jest_file["file"]
+            return True
+        last = self.findings[-1] if self.findings else None
+        if last is None:
+            return False
+        go = _GO_DETAIL.match(text)
+        if go and last.rule == "go-test" and last.line is None:
+            self.findings[-1] = last._replace(affected_file=go["file"], line=int(go["line"]), message=go["message"])
+            return True
+        if last.rule == "jest" and text.startswith("expect(") and last.message.startswith("\u25cf"):
+            self.findings[-1] = last._replace(message=text)
+            return True
+        frame = _JEST_FRAME.search(text)
+        if frame and last.rule == "jest" and last.line is None:
+            self.findings[-1] = last._replace(affected_file=frame["file"], line=int(frame["line"]))
+            return True
+        return False
 
     def _uv_requirements(self, text: str) -> None:
         """uv explains a conflict with "you require X": those are the requirements to retry."""

@@ -52,15 +52,18 @@ def from_log(path: Path) -> list[Finding]:
 def from_junit(path: Path) -> list[Finding]:
     from sdetkit.steps import junit
 
+    root = junit.parse(path)
+    suites = [root, *root.iter("testsuite")]
+    tool = "pytest" if any(s.get("name") == "pytest" for s in suites) else "junit"
     found = []
-    for i, f in enumerate(junit.failures(junit.parse(path))):
+    for i, f in enumerate(junit.failures(root)):
         collection = f.message.startswith("collection error")
         found.append(
             Finding(
                 rule="junit",
                 tier=CAUSAL,
                 classification="test collection/import error" if collection else "test failure",
-                tool="junit",
+                tool=tool,
                 message=f.message,
                 affected_file=f.file,
                 line=f.line,
