@@ -161,3 +161,13 @@ def test_gate_artifact_input(tmp_path: Path) -> None:
     path.write_text(json.dumps(doc))
     got = first(path)
     assert (got["classification"], got["next_command"]) == ("type", "python -m mypy src/a.py")
+
+
+def test_missing_input_and_no_failure(tmp_path: Path) -> None:
+    res = sdetkit("triage", str(tmp_path / "nope.log"))
+    assert res.returncode == 2 and b"nope.log: no such file" in res.stderr
+    clean = tmp_path / "ok.log"
+    clean.write_text("collected 3 items\n3 passed in 0.01s\n")
+    res = sdetkit("triage", str(clean), "--format", "json")
+    doc = json.loads(res.stdout)
+    assert res.returncode == 0 and doc["ok"] is True and doc["first"] is None

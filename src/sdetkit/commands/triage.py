@@ -56,6 +56,7 @@ def run(settings: TriageSettings) -> int:
     doc = {
         "schema_name": SCHEMA_NAME,
         "schema_version": SCHEMA_VERSION,
+        "ok": not ordered,  # the contract every artifact keeps: true only when no failure was found
         "inputs": [str(p) for p in settings.inputs],
         "first": _finding(ordered[0]) if ordered else None,
         "findings": [_finding(f) for f in ordered[:SHOWN]],
