@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
+from sdetkit.evidence import schemas
 from sdetkit.triage.readers import read
 
 CORPUS = Path(__file__).parent / "data" / "triage"
@@ -74,6 +76,7 @@ def test_stdin_and_cli_outputs() -> None:
     res = sdetkit("triage", "-", "--format", "json", stdin=b"src/a.py:1:8: F401 [*] `os` imported but unused\n")
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
+    jsonschema.validate(doc, json.loads(schemas.text("triage")))
     assert doc["first"]["next_command"] == "ruff check src/a.py"
     md = sdetkit(
         "investigate",

@@ -25,7 +25,7 @@ CANONICAL: dict[str, str | None] = {
     "release-preflight.json": "gate-release",
     "doctor.json": "doctor",
     "decision.json": "decision",
-    "triage.json": None,
+    "triage.json": "triage",
     "sbom.cdx.json": None,
 }
 MAX_MEMBERS = 64
