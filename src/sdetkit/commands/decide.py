@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from sdetkit.decision import SEVERITIES, Artifact, Decision, decide
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, UsageError
-from sdetkit.evidence.atomic import check_writable, write_output
+from sdetkit.evidence.atomic import check_writable, emit
 from sdetkit.evidence.load import load
 from sdetkit.settings import OutputSettings
 
@@ -78,13 +78,7 @@ def run(settings: DecideSettings) -> int:
     doc = document(decision, {"fast": fast_info, "release": release_info, "doctor": doctor_info}, max_age, settings)
     fmt = settings.output.format
     rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n" if fmt == "json" else render(doc, fmt == "markdown")
-    if out is not None:
-        write_output(out, rendered)
-        if fmt != "text":
-            sys.stdout.write(render(doc, False))
-        sys.stdout.write(f"wrote {settings.output.out}\n")
-    else:
-        sys.stdout.write(rendered)
+    emit(rendered, render(doc, False) if fmt != "text" else "", out, settings.output.out, sys.stdout)
     return EXIT_OK if decision.ship else EXIT_FAILED
 
 

@@ -14,7 +14,7 @@ from sdetkit import __version__
 from sdetkit.doctor.base import CheckResult, CheckStatus, DoctorContext, Severity, blocking, score
 from sdetkit.doctor.registry import BY_ID, CHECKS
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError, SdetkitError, UsageError
-from sdetkit.evidence.atomic import check_writable, write_output
+from sdetkit.evidence.atomic import check_writable, emit
 from sdetkit.plan import PlanOptions, build
 from sdetkit.repo import config, environment, git
 from sdetkit.run.cache import cache_root, tool_dir
@@ -113,13 +113,7 @@ def run(settings: DoctorSettings) -> int:
     rendered = (
         json.dumps(doc, indent=2, sort_keys=True) + "\n" if fmt == "json" else render_text(doc, fmt == "markdown")
     )
-    if out is not None:
-        write_output(out, rendered)
-        if fmt != "text":
-            sys.stdout.write(render_text(doc, False))
-        sys.stdout.write(f"wrote {settings.output.out}\n")
-    else:
-        sys.stdout.write(rendered)
+    emit(rendered, render_text(doc, False) if fmt != "text" else "", out, settings.output.out, sys.stdout)
     return EXIT_OK if doc["ok"] else EXIT_FAILED
 
 

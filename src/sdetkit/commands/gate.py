@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sdetkit import __version__
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError
 from sdetkit.evidence import gate as artifact
-from sdetkit.evidence.atomic import check_writable, write_output
+from sdetkit.evidence.atomic import check_writable, emit
 from sdetkit.formats import markdown, text
 from sdetkit.formats.progress import Progress
 from sdetkit.model import GateReport, RepoFacts, Status, StepResult, StepSpec, Verdict
@@ -126,13 +126,8 @@ def run(settings: GateSettings) -> int:
 
     fmt, stable = settings.output.format, settings.output.stable_json
     rendered = _render(report, fmt, stable, display_python)
-    if out is not None:
-        write_output(out, rendered)
-        if fmt != "text":
-            sys.stdout.write(text.render(report, display_python))
-        sys.stdout.write(f"wrote {settings.output.out}\n")
-    else:
-        sys.stdout.write(rendered)
+    summary = text.render(report, display_python) if fmt != "text" else ""
+    emit(rendered, summary, out, settings.output.out, sys.stdout)
     return EXIT_OK if report.verdict.ok else EXIT_FAILED
 
 
@@ -256,10 +251,11 @@ def _release_context(
 def _release_fields(rctx: ReleaseContext | None, out: Path | None) -> dict[str, object]:
     if rctx is None:
         return {"dry_run": False, "version": None, "dists": [], "sbom": None}
+    from sdetkit.hashing import file_sha256
     from sdetkit.release import dists
     from sdetkit.release.checks_version import built_version
 
     built = dists.find(rctx.dist)
-    files = [{"file": p.name, "sha256": dists.sha256(p), "size": p.stat().st_size} for p in built.files]
+    files = [{"file": p.name, "sha256": file_sha256(p), "size": p.stat().st_size} for p in built.files]
     sbom = rctx.sbom.name if rctx.sbom is not None and rctx.sbom.exists() else None
     return {"dry_run": False, "version": built_version(rctx), "dists": files, "sbom": sbom}

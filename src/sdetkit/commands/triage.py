@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sdetkit.errors import EXIT_OK, UsageError
-from sdetkit.evidence.atomic import check_writable, write_output
+from sdetkit.evidence.atomic import check_writable, emit
 from sdetkit.settings import OutputSettings
 from sdetkit.triage.extract import Finding
 from sdetkit.triage.rules import CAUSAL
@@ -66,13 +66,7 @@ def run(settings: TriageSettings) -> int:
     }
     fmt = settings.output.format
     rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n" if fmt == "json" else render(doc, fmt == "markdown")
-    if out is not None:
-        write_output(out, rendered)
-        if fmt != "text":
-            sys.stdout.write(render(doc, False))
-        sys.stdout.write(f"wrote {settings.output.out}\n")
-    else:
-        sys.stdout.write(rendered)
+    emit(rendered, render(doc, False) if fmt != "text" else "", out, settings.output.out, sys.stdout)
     return EXIT_OK
 
 

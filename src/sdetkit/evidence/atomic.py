@@ -6,6 +6,7 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from sdetkit.errors import OutputError
 
@@ -54,3 +55,14 @@ def write_output(path: Path, text: str, flag: str = "--out") -> None:
         write_text(path, text)
     except OSError as exc:
         raise OutputError(f"{flag} {path}: cannot write: {exc.strerror or exc}") from exc
+
+
+def emit(rendered: str, summary: str, out: Path | None, shown: Path | None, stream: TextIO) -> None:
+    """Write a command's report: to ``out`` atomically (then the text ``summary``, if any, and the
+    path on ``stream``), or straight to ``stream``."""
+    if out is None:
+        stream.write(rendered)
+        return
+    write_output(out, rendered)
+    stream.write(summary)
+    stream.write(f"wrote {shown or out}\n")

@@ -9,7 +9,8 @@ TAIL_LINES = 60
 TAIL_CHARS = 6000
 MASK = "[REDACTED]"
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
+# Colour and cursor codes, OSC sequences, and charset switches (ESC ( B) that some tools print.
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][A-Za-z0-9]")
 _SECRET_PATTERNS = [
     re.compile(p)
     for p in (
@@ -56,7 +57,7 @@ def clean(output: str, environ: Mapping[str, str], paths: Sequence[tuple[str, st
     """Tool output as evidence: colours stripped, secrets redacted, and run-specific absolute
     ``paths`` (real, shown) replaced, longest first; the project root (shown as ``.``) becomes
     relative paths."""
-    text = _ANSI.sub("", output).replace("\r\n", "\n")
+    text = ANSI.sub("", output).replace("\r\n", "\n")
     for real, shown in sorted(paths, key=lambda p: -len(p[0])):
         if real:
             text = text.replace(real + "/", "" if shown == "." else shown + "/").replace(real, shown)

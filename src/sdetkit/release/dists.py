@@ -34,14 +34,6 @@ def find(dist: Path) -> Built:
     return Built(sdists[0] if sdists else None, wheels[0] if wheels else None)
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def wheel_names(wheel: Path) -> list[str]:
     with zipfile.ZipFile(wheel) as zf:
         return zf.namelist()

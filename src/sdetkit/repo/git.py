@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sdetkit.errors import InputError
+from sdetkit.hashing import file_sha256
 from sdetkit.run.process import query
 
 # Outputs sdetkit itself writes into a repository; they never make a tree dirty or bust a cache.
@@ -124,7 +125,7 @@ def content_fingerprint(st: GitState) -> str:
             if p.is_symlink():
                 h.update(b"link:" + str(p.readlink()).encode("utf-8", "surrogateescape"))
             elif p.is_file():
-                h.update(_file_hash(p))
+                h.update(file_sha256(p).encode())
             else:
                 h.update(b"absent")
         except OSError as exc:
@@ -142,11 +143,3 @@ def content_fingerprint(st: GitState) -> str:
             continue
         h.update(f"ignored:{rel}:{s.st_size}:{s.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
-
-
-def _file_hash(path: Path) -> bytes:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.digest()

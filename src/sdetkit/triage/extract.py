@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
 
 from sdetkit.errors import InputError
+from sdetkit.evidence.redact import ANSI
 from sdetkit.triage.rules import CAUSAL, PREFILTERS, RULES, WRAPPER, Rule
 
 BLOCK = 8 << 20
@@ -19,7 +20,6 @@ MAX_LINE = 64 << 10
 MAX_FINDINGS = 200
 CONTEXT = 3
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][A-Za-z0-9]")
 _GITHUB_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ")
 _GITLAB_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z \d\d[OE]\+? ?")
 _MARKER = re.compile(r"^(?:##\[(?:group|endgroup)\]|::(?:group|endgroup)::|section_(?:start|end):\d+:)")
@@ -58,7 +58,7 @@ class Finding(NamedTuple):
 def clean(line: str) -> str:
     """One log line without CI decorations: timestamps, group markers, colours, progress redraws."""
     line = line.rstrip("\n").rsplit("\r", 1)[-1] if "\r" in line.rstrip("\r\n") else line.rstrip("\r\n")
-    line = _ANSI.sub("", line)
+    line = ANSI.sub("", line)
     line = _GITLAB_TS.sub("", line) if _GITLAB_TS.match(line) else _GITHUB_TS.sub("", line)
     if line.startswith("##[error]"):
         line = line[len("##[error]") :]
