@@ -96,7 +96,8 @@ def test_schema_show_prints_the_shipped_schema() -> None:
     assert (
         bad.returncode == 2
         and bad.stderr.strip()
-        == "sdetkit: error: unknown schema 'nope' (known: gate-fast, gate-release, doctor, decision, triage)"
+        == "sdetkit: error: unknown schema 'nope' (known: "
+        "gate-fast, gate-release, doctor, decision, triage, portfolio-scorecard)"
     )
 
 

@@ -109,6 +109,33 @@ def _add_triage(sub: Any) -> None:
     _triage_flags(isub.add_parser("failure", help="the first meaningful failure in a log (same as triage)"))
 
 
+def _add_portfolio_and_evidence(sub: Any) -> None:
+    portfolio = sub.add_parser("portfolio", help="portfolio scorecard from many repositories' evidence")
+    psub = portfolio.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    psub.required = True
+    score = psub.add_parser("scorecard", help="the versioned portfolio scorecard (sdetkit.portfolio.aggregate)")
+    score.add_argument(
+        "--in", dest="inp", type=Path, required=True, metavar="FILE", help="normalized records: JSON array or JSONL"
+    )
+    score.add_argument("--out", type=Path, metavar="FILE", help="scorecard to write atomically")
+    score.add_argument("--schema-version", default="1.0.0", help="scorecard schema version, 1.x.y (default 1.0.0)")
+    score.add_argument("--window-start", required=True, metavar="YYYY-MM-DD")
+    score.add_argument("--window-end", required=True, metavar="YYYY-MM-DD")
+
+    evidence = sub.add_parser("evidence", help="bundle evidence artifacts, or verify a bundle")
+    esub = evidence.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    esub.required = True
+    epack = esub.add_parser("pack", help="zip the canonical artifacts with a manifest of their hashes")
+    epack.add_argument("files", nargs="*", type=Path, help="artifacts to pack (default: the canonical ones in --dir)")
+    epack.add_argument("--dir", type=Path, default=Path("build"), help="where the artifacts are (default: build)")
+    epack.add_argument(
+        "--out", type=Path, default=Path("build/evidence.zip"), help="bundle to write (default: build/evidence.zip)"
+    )
+    everify = esub.add_parser("verify", help="check a bundle's hashes and schemas against its manifest")
+    everify.add_argument("bundle", type=Path)
+    everify.add_argument("--format", choices=("text", "json"), default="text")
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(
         prog="sdetkit",
@@ -175,18 +202,7 @@ def parser() -> argparse.ArgumentParser:
     _output_flags(decide)
 
     _add_triage(sub)
-    evidence = sub.add_parser("evidence", help="bundle evidence artifacts, or verify a bundle")
-    esub = evidence.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    esub.required = True
-    epack = esub.add_parser("pack", help="zip the canonical artifacts with a manifest of their hashes")
-    epack.add_argument("files", nargs="*", type=Path, help="artifacts to pack (default: the canonical ones in --dir)")
-    epack.add_argument("--dir", type=Path, default=Path("build"), help="where the artifacts are (default: build)")
-    epack.add_argument(
-        "--out", type=Path, default=Path("build/evidence.zip"), help="bundle to write (default: build/evidence.zip)"
-    )
-    everify = esub.add_parser("verify", help="check a bundle's hashes and schemas against its manifest")
-    everify.add_argument("bundle", type=Path)
-    everify.add_argument("--format", choices=("text", "json"), default="text")
+    _add_portfolio_and_evidence(sub)
 
     schema = sub.add_parser("schema", help="JSON Schemas of sdetkit's artifacts")
     ssub = schema.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -252,6 +268,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         inputs = tuple(args.inputs) + tuple(args.log)
         return triage.run(triage.TriageSettings(inputs, OutputSettings(args.format, args.out, args.stable_json)))
+    if args.command == "portfolio":
+        from sdetkit.commands import portfolio
+
+        return portfolio.scorecard(args.inp, args.out, args.schema_version, args.window_start, args.window_end)
     if args.command == "evidence":
         from sdetkit.commands import evidence
 

@@ -1,0 +1,1 @@
+"""Portfolio: evidence from many repositories, reduced to scorecards, KPIs and reports."""
