@@ -136,3 +136,16 @@ def test_scorecard_does_not_depend_on_input_order(rows: list[tuple[str, bool, bo
     assert (
         t["high_risk_repo_count"] + t["medium_risk_repo_count"] + t["low_risk_repo_count"] == t["repo_count_reporting"]
     )
+
+
+def test_unreadable_records_files(tmp_path: Path) -> None:
+    for content, expected in ((b"\xff\xfe{}", "not UTF-8 text"), (b"", "empty file"), (b"[{", "not valid JSON")):
+        inp = tmp_path / "in.json"
+        inp.write_bytes(content)
+        out = tmp_path / "o.json"
+        res = subprocess.run(
+            [sys.executable, "-m", "sdetkit", "portfolio", "scorecard", "--in", str(inp), "--out", str(out),
+             "--window-start", "2026-11-16", "--window-end", "2026-11-22"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert res.returncode == 2 and expected in res.stderr and "Traceback" not in res.stderr and not out.exists()

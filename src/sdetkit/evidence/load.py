@@ -16,28 +16,37 @@ from sdetkit.evidence import schemas
 LIMIT = 64 << 20
 
 
-def read_json(path: Path) -> Any:
+def read_text(path: Path, limit: int = LIMIT) -> str:
+    """An untrusted input file as text: it exists, is a file, is at most ``limit`` bytes, is not
+    empty, and is UTF-8. Read once; every problem is an InputError naming the file."""
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    if size > LIMIT:
-        raise InputError(f"{path}: {size} bytes is larger than an artifact can be ({LIMIT} bytes)")
+    if size > limit:
+        raise InputError(f"{path}: {size} bytes is larger than an artifact can be ({limit} bytes)")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not an artifact")
     data = path.read_bytes()
     if not data.strip():
         raise InputError(f"{path}: empty file, not an artifact")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); is it binary?") from exc
+
+
+def parse_json(text: str, where: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+        raise InputError(f"{where}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+
+
+def read_json(path: Path) -> Any:
+    return parse_json(read_text(path), str(path))
 
 
 def load(path: Path, schema: str) -> dict[str, Any]:

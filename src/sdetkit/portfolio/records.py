@@ -87,18 +87,13 @@ def _problems(raw: Any, where: str) -> tuple[Record | None, list[str]]:
 
 def load(path: Path) -> list[Record]:
     """Records from a JSON array or JSON Lines file; every problem is reported, then exit 2."""
-    from sdetkit.evidence.load import read_json
+    from sdetkit.evidence.load import parse_json, read_text
 
-    if path.is_file() and path.stat().st_size > LIMIT * 16:
-        raise InputError(f"{path}: larger than {LIMIT * 16} bytes")
-    text = path.read_text("utf-8") if path.is_file() else ""
+    text = read_text(path, LIMIT * 16)  # read once; missing, empty or non-UTF-8 files are errors
     items: list[tuple[str, Any]]
     if text.lstrip().startswith("["):
-        data = read_json(path)
-        items = [(f"{path}: record {i + 1}", r) for i, r in enumerate(data)]
+        items = [(f"{path}: record {i + 1}", r) for i, r in enumerate(parse_json(text, str(path)))]
     else:
-        if not path.is_file():
-            read_json(path)  # raises the missing-file error
         items = []
         for n, line in enumerate(text.splitlines(), 1):
             if line.strip():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -19,11 +20,7 @@ def _node_id(case: Element) -> str | None:
     classname = case.get("classname") or ""
     if not file and classname:
         parts = classname.split(".")
-        module = (
-            [p for p in parts if not p[:1].isupper()]
-            if not any(p[:1].isupper() for p in parts)
-            else parts[: next(i for i, p in enumerate(parts) if p[:1].isupper())]
-        )
+        module = list(itertools.takewhile(lambda p: not p[:1].isupper(), parts))
         file = "/".join(module) + ".py" if module else None
     if not file:
         return None

@@ -57,7 +57,7 @@ class Finding(NamedTuple):
 
 def clean(line: str) -> str:
     """One log line without CI decorations: timestamps, group markers, colours, progress redraws."""
-    line = line.rstrip("\n").rsplit("\r", 1)[-1] if "\r" in line.rstrip("\r\n") else line.rstrip("\r\n")
+    line = line.rstrip("\r\n").rsplit("\r", 1)[-1]  # a progress redraw keeps only its last state
     line = ANSI.sub("", line)
     line = _GITLAB_TS.sub("", line) if _GITLAB_TS.match(line) else _GITHUB_TS.sub("", line)
     if line.startswith("##[error]"):

@@ -16,21 +16,16 @@ def kind_of(path: Path) -> str:
         return "log"
     try:
         with path.open("rb") as f:
-            head = f.read(512).lstrip()
+            head = f.read(4096).lstrip()
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     if path.suffix == ".xml" or head.startswith((b"<?xml", b"<testsuite", b"<!DOCTYPE")):
         return "junit"
-    if path.suffix == ".json" and head.startswith(b"{") and b"sdetkit.gate" in head + _peek(path):
+    if path.suffix == ".json" and head.startswith(b"{") and b"sdetkit.gate" in head:
         return "artifact"
     return "log"
-
-
-def _peek(path: Path) -> bytes:
-    with path.open("rb") as f:
-        return f.read(4096)
 
 
 def from_log(path: Path) -> list[Finding]:
