@@ -22,6 +22,7 @@ demo: $(STAMP)
 # Install, then the whole suite: sdetkit's own fast gate on itself (lint, format, mypy --strict)
 # followed by every test, slow end-to-end ones included.
 test: $(STAMP)
+	bash scripts/ci/services.sh
 	$(BIN)/python -m sdetkit gate fast --skip tests --no-cache
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
