@@ -16,6 +16,8 @@ import jsonschema
 import pytest
 
 from sdetkit.evidence import schemas
+from tests.portfolio_support import db  # noqa: F401 - fixtures shared by the store and report tests
+from tests.services import chromium_bin, postgres_db, postgres_server  # noqa: F401
 
 # Fixed identity and dates make commit hashes, and so golden artifacts, reproducible.
 GIT_ENV = {

@@ -109,19 +109,85 @@ def _add_triage(sub: Any) -> None:
     _triage_flags(isub.add_parser("failure", help="the first meaningful failure in a log (same as triage)"))
 
 
+def _store_flags(p: argparse.ArgumentParser, inventory: bool = True) -> None:
+    p.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="evidence store: a SQLite file or postgresql:// URL (default: $SDETKIT_DB, else "
+        ".sdetkit/portfolio.sqlite3 at the top of this project)",
+    )
+    if inventory:
+        p.add_argument(
+            "--inventory",
+            type=Path,
+            metavar="FILE",
+            help="TOML of the repositories expected to report (default: $SDETKIT_INVENTORY)",
+        )
+
+
 def _add_portfolio_and_evidence(sub: Any) -> None:
-    portfolio = sub.add_parser("portfolio", help="portfolio scorecard from many repositories' evidence")
+    portfolio = sub.add_parser("portfolio", help="evidence store, ingest, and the portfolio scorecard")
     psub = portfolio.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     psub.required = True
+    ingest = psub.add_parser("ingest", help="validate repositories' artifacts and store one run per repository")
+    ingest.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="artifact files or folders")
+    ingest.add_argument("--repo", metavar="ID", help="repository id (default: each PATH folder's name)")
+    ingest.add_argument("--team", help="owning team (default: the inventory's, else the last one stored)")
+    ingest.add_argument("--lane", help="startup, scale or regulated (default: the inventory's, else last stored)")
+    ingest.add_argument("--ci-run-url", metavar="URL", help="link to the CI run that wrote the evidence")
+    ingest.add_argument("--at", metavar="TIME", help="evidence time, for artifacts written without run times")
+    ingest.add_argument("--records", type=Path, metavar="FILE", help="bulk-import normalized records (JSON/JSONL)")
+    _store_flags(ingest)
     score = psub.add_parser("scorecard", help="the versioned portfolio scorecard (sdetkit.portfolio.aggregate)")
     score.add_argument(
-        "--in", dest="inp", type=Path, required=True, metavar="FILE", help="normalized records: JSON array or JSONL"
+        "--in",
+        dest="inp",
+        type=Path,
+        metavar="FILE",
+        help="normalized records (JSON array or JSONL) instead of the store",
     )
     score.add_argument("--out", type=Path, metavar="FILE", help="scorecard to write atomically")
     score.add_argument("--schema-version", default="1.0.0", help="scorecard schema version, 1.x.y (default 1.0.0)")
     score.add_argument("--window-start", required=True, metavar="YYYY-MM-DD")
     score.add_argument("--window-end", required=True, metavar="YYYY-MM-DD")
+    score.add_argument(
+        "--allow-schema-change", action="store_true", help="report a window again with another schema version"
+    )
+    _store_flags(score)
+    incident = psub.add_parser("incident", help="record a rollback or a failure and when it was triaged")
+    incident.add_argument("--repo", required=True, metavar="ID")
+    incident.add_argument("--kind", required=True, choices=("rollback", "failure"))
+    incident.add_argument("--opened", required=True, metavar="TIME", help="when it happened (ISO 8601)")
+    incident.add_argument("--triaged", metavar="TIME", help="when its first failure was triaged (ISO 8601)")
+    incident.add_argument("--note", default="", help="what happened")
+    incident.add_argument("--id", dest="incident_id", help="your own id for it (default: from repo, kind, time)")
+    _store_flags(incident, inventory=False)
 
+
+def _add_kpi_and_report(sub: Any) -> None:
+    kpi = sub.add_parser("kpi", help="the weekly KPI payload from the evidence store")
+    ksub = kpi.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    ksub.required = True
+    weekly = ksub.add_parser("weekly", help="six KPIs for the week ending on a date (schema 1.0.0)")
+    weekly.add_argument("--week-ending", required=True, metavar="YYYY-MM-DD")
+    weekly.add_argument("--out", type=Path, metavar="FILE", help="default: docs/kpi-weekly-<date>.json")
+    weekly.add_argument("--status", choices=("green", "amber", "red"), help="override the derived program status")
+    weekly.add_argument("--status-reason", metavar="TEXT", help="why the status is overridden (required with it)")
+    _store_flags(weekly)
+
+    report = sub.add_parser("report", help="executive reports (Markdown + self-contained HTML with charts)")
+    rsub = report.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    rsub.required = True
+    rweekly = rsub.add_parser("weekly", help="the week ending on a date")
+    rweekly.add_argument("--week-ending", required=True, metavar="YYYY-MM-DD")
+    rmonthly = rsub.add_parser("monthly", help="one calendar month")
+    rmonthly.add_argument("--month", required=True, metavar="YYYY-MM")
+    for r in (rweekly, rmonthly):
+        r.add_argument("--out-dir", type=Path, default=Path("docs"), metavar="DIR", help="default: docs")
+        _store_flags(r)
+
+
+def _add_evidence(sub: Any) -> None:
     evidence = sub.add_parser("evidence", help="bundle evidence artifacts, or verify a bundle")
     esub = evidence.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     esub.required = True
@@ -203,6 +269,8 @@ def parser() -> argparse.ArgumentParser:
 
     _add_triage(sub)
     _add_portfolio_and_evidence(sub)
+    _add_kpi_and_report(sub)
+    _add_evidence(sub)
 
     schema = sub.add_parser("schema", help="JSON Schemas of sdetkit's artifacts")
     ssub = schema.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -271,7 +339,47 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "portfolio":
         from sdetkit.commands import portfolio
 
-        return portfolio.scorecard(args.inp, args.out, args.schema_version, args.window_start, args.window_end)
+        if args.action == "ingest":
+            return portfolio.ingest(
+                args.paths,
+                db=args.db,
+                repo=args.repo,
+                team=args.team,
+                lane=args.lane,
+                inventory=args.inventory,
+                ci_run_url=args.ci_run_url,
+                at=args.at,
+                records_file=args.records,
+            )
+        if args.action == "incident":
+            return portfolio.incident(
+                db=args.db,
+                repo=args.repo,
+                kind=args.kind,
+                opened=args.opened,
+                triaged=args.triaged,
+                note=args.note,
+                incident_id=args.incident_id,
+            )
+        return portfolio.scorecard(
+            inp=args.inp,
+            db=args.db,
+            out=args.out,
+            schema_version=args.schema_version,
+            window_start=args.window_start,
+            window_end=args.window_end,
+            inventory=args.inventory,
+            allow_schema_change=args.allow_schema_change,
+        )
+    if args.command == "kpi":
+        from sdetkit.commands import kpi
+
+        return kpi.weekly(args.week_ending, args.out, args.db, args.inventory, args.status, args.status_reason)
+    if args.command == "report":
+        from sdetkit.commands import report
+
+        period = args.week_ending if args.action == "weekly" else args.month
+        return report.run(args.action, period, args.out_dir, args.db, args.inventory)
     if args.command == "evidence":
         from sdetkit.commands import evidence
 

@@ -1,4 +1,4 @@
-"""``sdetkit portfolio scorecard``: the versioned portfolio scorecard from normalized run records."""
+"""``sdetkit portfolio``: ingest evidence into the store, and the versioned scorecard from it."""
 
 from __future__ import annotations
 
@@ -6,39 +6,207 @@ import datetime as dt
 import json
 import re
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from sdetkit.errors import EXIT_OK, UsageError
+from sdetkit.errors import EXIT_OK, InputError, UsageError
 from sdetkit.evidence.atomic import check_writable, emit
+from sdetkit.portfolio.ingest import iso, utc
+from sdetkit.portfolio.inventory import Expected
+from sdetkit.portfolio.store import Owner
 
 _SEMVER_1 = re.compile(r"^1\.\d+\.\d+$")
+UNASSIGNED = "unassigned"
 
 
-def _date(flag: str, text: str) -> dt.date:
+def parse_date(flag: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise UsageError(f"{flag} {text}: expected a YYYY-MM-DD date") from exc
 
 
-def scorecard(inp: Path, out: Path | None, schema_version: str, window_start: str, window_end: str) -> int:
+def parse_time(flag: str, text: str) -> dt.datetime:
+    try:
+        return utc(text)
+    except ValueError as exc:
+        raise UsageError(f"{flag} {text}: expected an ISO 8601 time such as 2026-03-01T12:00:00Z") from exc
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _lane(flag_value: str | None) -> str | None:
+    from sdetkit.lanes import NAMES
+
+    if flag_value is not None and flag_value not in NAMES:
+        raise UsageError(f"--lane {flag_value}: not one of {', '.join(NAMES)}")
+    return flag_value
+
+
+def ingest(
+    paths: Sequence[Path],
+    *,
+    db: str | None,
+    repo: str | None,
+    team: str | None,
+    lane: str | None,
+    inventory: Path | None,
+    ci_run_url: str | None,
+    at: str | None,
+    records_file: Path | None,
+) -> int:
+    """Validate every input first, then store all runs in one transaction (all or nothing)."""
+    from sdetkit.portfolio import ingest as ing
+    from sdetkit.portfolio import inventory as inv
+    from sdetkit.portfolio import records
+    from sdetkit.portfolio.store import open_store
+
+    lane = _lane(lane)
+    when = parse_time("--at", at) if at else None
+    expected = inv.resolve(inventory)
+    if records_file is not None:
+        if paths or repo:
+            raise UsageError("--records imports normalized records; give artifact folders in a separate call")
+        stamp = now()
+        runs = [ing.from_record(r, stamp) for r in records.load(records_file)]
+    else:
+        if not paths:
+            raise UsageError("give the evidence: artifact files or folders (or --records FILE)")
+        if repo is not None:
+            groups = [(repo, list(paths))]
+        else:
+            # Without --repo, each folder is one repository's run, named after the folder.
+            for p in paths:
+                if not p.is_dir():
+                    raise UsageError(f"{p}: without --repo, each PATH must be a folder named after its repository")
+            groups = [(p.absolute().name, [p]) for p in paths]
+        collected = [(repo_id, ing.collect(group)) for repo_id, group in groups]
+        seen: dict[str, str] = {}
+        for repo_id, items in collected:
+            for item in items:
+                other = seen.setdefault(item.sha256, repo_id)
+                if other != repo_id:
+                    raise InputError(f"{item.path}: the same evidence is given for {other} and {repo_id}")
+        runs = []
+        stamp = now()
+        for repo_id, items in collected:
+            # Everything that can be wrong with the evidence is found before the store is opened
+            # (or created): a failed ingest leaves no trace. The lane is settled once it is open.
+            ing.build_run(repo_id, Owner(UNASSIGNED, "startup"), items, at=when, ci_run_url=ci_run_url, now=stamp)
+    store = open_store(db)
+    try:
+        if records_file is None:
+            for repo_id, items in collected:
+                owner = _owner(repo_id, team, lane, expected, store.owner(repo_id))
+                runs.append(ing.build_run(repo_id, owner, items, at=when, ci_run_url=ci_run_url, now=stamp))
+        new = store.add_runs(runs)
+        name = store.name
+    finally:
+        store.close()
+    repos = len({r.repo_id for r in runs})
+    print(f"ingested {len(runs)} run(s) from {repos} repositor{'y' if repos == 1 else 'ies'} into {name}: "
+          f"{new} new, {len(runs) - new} already stored")  # fmt: skip
+    return EXIT_OK
+
+
+def _owner(
+    repo_id: str, team: str | None, lane: str | None, expected: Mapping[str, Expected], stored: Owner | None
+) -> Owner:
+    """Team and lane: the flags, else the inventory, else what the store last recorded, else unassigned/startup."""
+    listed = expected.get(repo_id)
+    base = Owner(listed.team, listed.lane) if listed else stored or Owner(UNASSIGNED, "startup")
+    return Owner(team or base.team, lane or base.lane)
+
+
+def scorecard(
+    *,
+    inp: Path | None,
+    db: str | None,
+    out: Path | None,
+    schema_version: str,
+    window_start: str,
+    window_end: str,
+    inventory: Path | None,
+    allow_schema_change: bool,
+) -> int:
+    from sdetkit.portfolio import inventory as inv
     from sdetkit.portfolio import records, scorecard
 
     if not _SEMVER_1.match(schema_version):
         raise UsageError(f"--schema-version {schema_version}: this sdetkit writes schema 1.x.y (for example 1.0.0)")
-    start, end = _date("--window-start", window_start), _date("--window-end", window_end)
+    start, end = parse_date("--window-start", window_start), parse_date("--window-end", window_end)
     if start > end:
         raise UsageError(f"--window-start {window_start} is after --window-end {window_end}")
     target = out.absolute() if out else None
     if target is not None:
         check_writable(target)
-    doc = scorecard.build(records.load(inp), schema_version, start, end)
+    expected = inv.resolve(inventory)
+    if inp is not None:
+        if db is not None:
+            raise UsageError("--in and --db are two sources: give one")
+        # Records outside the window are history, not errors; an empty window scores 0.0 (the contract).
+        doc = scorecard.build(records.load(inp), schema_version, start, end, expected=sorted(expected))
+    else:
+        doc = _from_store(db, schema_version, start, end, expected, allow_schema_change)
     rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n"
     t = doc["totals"]
+    missing = f"; missing {len(doc['missing_repos'])}" if doc["missing_repos"] else ""
     summary = (
         f"portfolio {window_start}..{window_end}: {t['repo_count_reporting']} of {t['repo_count_total']} repositories "
-        f"reporting; risk high {t['high_risk_repo_count']}, medium {t['medium_risk_repo_count']}, low "
+        f"reporting{missing}; risk high {t['high_risk_repo_count']}, medium {t['medium_risk_repo_count']}, low "
         f"{t['low_risk_repo_count']}; release gate failure rate {t['release_gate_failure_rate_percent']}%\n"
     )
     emit(rendered, summary, target, out, sys.stdout)
+    return EXIT_OK
+
+
+def _from_store(
+    db: str | None, version: str, start: dt.date, end: dt.date, expected: Mapping[str, Expected], allow_change: bool
+) -> dict[str, Any]:
+    from sdetkit.portfolio import scorecard
+    from sdetkit.portfolio.ingest import to_record
+    from sdetkit.portfolio.store import open_store
+
+    store = open_store(db, create=False)
+    try:
+        runs = store.runs_between(start.isoformat(), end.isoformat())
+        last_seen = store.last_seen(start.isoformat())
+        doc = scorecard.build(
+            [to_record(r) for r in runs], version, start, end, expected=sorted(expected), last_seen=last_seen
+        )
+        frozen = store.claim_window("scorecard", start.isoformat(), end.isoformat(), version, iso(now()), allow_change)
+        if frozen is not None:
+            raise UsageError(
+                f"the window {start}..{end} was reported with scorecard schema {frozen}; a window keeps one schema "
+                f"version (pass --allow-schema-change to report it with {version})"
+            )
+    finally:
+        store.close()
+    return doc
+
+
+def incident(
+    *, db: str | None, repo: str, kind: str, opened: str, triaged: str | None, note: str, incident_id: str | None
+) -> int:
+    """Record a rollback or a failure (and when it was triaged) for the rollback and triage KPIs."""
+    import hashlib
+
+    from sdetkit.portfolio.store import Incident, open_store
+
+    opened_at = parse_time("--opened", opened)
+    triaged_at = parse_time("--triaged", triaged) if triaged else None
+    if triaged_at is not None and triaged_at < opened_at:
+        raise UsageError(f"--triaged {triaged} is before --opened {opened}")
+    ident = incident_id or hashlib.sha256(f"{repo}\0{kind}\0{iso(opened_at)}".encode()).hexdigest()[:16]
+    record = Incident(ident, repo, kind, iso(opened_at), iso(triaged_at) if triaged_at else None, note)
+    store = open_store(db)
+    try:
+        new = store.add_incident(record)
+        name = store.name
+    finally:
+        store.close()
+    print(f"incident {ident} ({kind}, {repo}) {'recorded' if new else 'already recorded'} in {name}")
     return EXIT_OK

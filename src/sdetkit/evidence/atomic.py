@@ -10,6 +10,11 @@ from typing import TextIO
 
 from sdetkit.errors import OutputError
 
+# mkstemp makes 0600 files; outputs are ordinary files (committed reports, CI artifacts), so they get
+# the mode a plain open() would give. Read once, at import, while nothing else runs.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` via a temporary sibling, fsync and ``os.replace``; parents are created."""
@@ -17,6 +22,7 @@ def write_bytes(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), 0o666 & ~_UMASK)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())

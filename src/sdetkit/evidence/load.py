@@ -6,6 +6,7 @@ Inputs are untrusted: a size bound, UTF-8 JSON only, and validation against the 
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -49,17 +50,27 @@ def read_json(path: Path) -> Any:
     return parse_json(read_text(path), str(path))
 
 
-def load(path: Path, schema: str) -> dict[str, Any]:
-    """The artifact at ``path``, validated against the shipped schema ``schema``."""
+@functools.cache
+def validator(schema: str) -> Any:
+    """The compiled validator of a shipped schema (built once: ingest validates many artifacts)."""
     import jsonschema
 
-    doc = read_json(path)
+    return jsonschema.Draft202012Validator(json.loads(schemas.text(schema)))
+
+
+def load(path: Path, schema: str) -> dict[str, Any]:
+    """The artifact at ``path``, validated against the shipped schema ``schema``."""
+    return check(read_json(path), path, schema)
+
+
+def check(doc: Any, path: Path, schema: str) -> dict[str, Any]:
+    """``doc`` (read from ``path``) validated against the shipped schema ``schema``."""
     if not isinstance(doc, dict):
         raise InputError(f"{path}: expected a JSON object, found {type(doc).__name__}")
-    validator = jsonschema.Draft202012Validator(json.loads(schemas.text(schema)))
     # A wrong value (``"ok": "false"``) says more than a missing key: report those first.
     errors = sorted(
-        validator.iter_errors(doc), key=lambda e: (not e.absolute_path, [str(p) for p in e.absolute_path], e.message)
+        validator(schema).iter_errors(doc),
+        key=lambda e: (not e.absolute_path, [str(p) for p in e.absolute_path], e.message),
     )
     if errors:
         err = errors[0]

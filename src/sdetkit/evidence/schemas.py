@@ -6,7 +6,7 @@ from importlib import resources
 
 from sdetkit.errors import UsageError
 
-NAMES = ("gate-fast", "gate-release", "doctor", "decision", "triage", "portfolio-scorecard")
+NAMES = ("gate-fast", "gate-release", "doctor", "decision", "triage", "portfolio-scorecard", "kpi-weekly")
 
 
 def text(name: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sdetkit.portfolio.records import Record
@@ -38,7 +38,11 @@ def latest(records: Iterable[Record], start: dt.date, end: dt.date) -> dict[str,
         if not start <= r.evidence_window_end <= end:
             continue
         best = chosen.get(r.repo_id)
-        if best is None or (r.source_timestamp, repr(r)) > (best.source_timestamp, repr(best)):
+        if (
+            best is None
+            or r.source_timestamp > best.source_timestamp
+            or (r.source_timestamp == best.source_timestamp and repr(r) > repr(best))
+        ):
             chosen[r.repo_id] = r
     return chosen
 
@@ -64,9 +68,11 @@ def build(
     start: dt.date,
     end: dt.date,
     expected: Sequence[str] = (),
+    last_seen: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The scorecard document. ``expected`` repositories that did not report are listed as missing
-    (not counted as high risk)."""
+    (not counted as high risk); those with evidence before the window (``last_seen``) are also
+    listed as stale, with the date they last reported."""
     records = list(records)
     chosen = latest(records, start, end)
     rows = [chosen[k] for k in sorted(chosen)]
@@ -106,6 +112,7 @@ def build(
             "release_confidence_rate_percent": _percent(sum(r.release_confidence_ok for r in rows), len(rows)),
         },
         "missing_repos": missing,
+        "stale_repos": [{"repo_id": k, "last_seen": (last_seen or {})[k]} for k in missing if k in (last_seen or {})],
         "by_team": _breakdown(rows, "team"),
         "by_lane": _breakdown(rows, "lane"),
         "top_failing_steps": [

@@ -1,0 +1,48 @@
+"""``sdetkit kpi weekly``: the six-KPI payload for one week, computed from the evidence store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from sdetkit.commands.portfolio import parse_date
+from sdetkit.errors import EXIT_OK, UsageError
+from sdetkit.evidence.atomic import check_writable, emit
+
+
+def weekly(
+    week_ending: str,
+    out: Path | None,
+    db: str | None,
+    inventory: Path | None,
+    status: str | None,
+    status_reason: str | None,
+) -> int:
+    from sdetkit.portfolio import inventory as inv
+    from sdetkit.portfolio import kpi
+    from sdetkit.portfolio.store import open_store
+
+    end = parse_date("--week-ending", week_ending)
+    reason = (status_reason or "").strip()
+    if (status is None) != (not reason):
+        raise UsageError("--status and --status-reason go together: an override needs its reason on record")
+    target = (out or Path("docs") / f"kpi-weekly-{end.isoformat()}.json").absolute()
+    check_writable(target)
+    expected = inv.resolve(inventory)
+    store = open_store(db, create=False)
+    try:
+        inputs = kpi.gather(store, end - dt.timedelta(days=6), end, sorted(expected))
+    finally:
+        store.close()
+    doc = kpi.payload(inputs, (status, reason) if status else None)
+    rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    k = doc["kpis"]
+    shown = "; ".join(
+        f"{name} {k[name]['value']} ({k[name]['quality']})"
+        for name in ("first_time_success_onboarding_rate", "failed_release_gate_frequency")
+    )
+    summary = f"kpi week ending {end}: program status {doc['program_status']}; {shown}\n"
+    emit(rendered, summary, target, out or target.relative_to(Path.cwd().absolute()), sys.stdout)
+    return EXIT_OK

@@ -1,0 +1,43 @@
+"""``sdetkit report weekly|monthly``: executive reports as Markdown plus one self-contained HTML page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sdetkit.commands.portfolio import parse_date
+from sdetkit.errors import EXIT_OK, UsageError
+from sdetkit.evidence.atomic import check_writable, write_output
+
+
+def run(kind: str, period_text: str, out_dir: Path, db: str | None, inventory: Path | None) -> int:
+    from sdetkit.portfolio import inventory as inv
+    from sdetkit.portfolio.store import open_store
+    from sdetkit.report import charts, html, markdown, model
+
+    if kind == "weekly":
+        period = model.week(parse_date("--week-ending", period_text))
+        stem = f"executive-weekly-{period.end.isoformat()}"
+    else:
+        try:
+            period = model.parse_month(period_text)
+        except ValueError as exc:
+            raise UsageError(f"--month {period_text}: expected YYYY-MM") from exc
+        stem = f"executive-monthly-{period_text}"
+    md_path, html_path = (out_dir / f"{stem}.md").absolute(), (out_dir / f"{stem}.html").absolute()
+    for target in (md_path, html_path):
+        check_writable(target, "--out-dir")
+    expected = inv.resolve(inventory)
+    store = open_store(db, create=False)
+    try:
+        doc = model.build(store, kind, period, expected)
+    finally:
+        store.close()
+    # Render both before writing either, so a failure leaves neither half-written.
+    page = html.render(doc, charts.all_charts(doc))
+    text = markdown.render(doc, html_name=html_path.name)
+    write_output(html_path, page, "--out-dir")
+    write_output(md_path, text, "--out-dir")
+    d = doc["decision"]
+    print(f"{doc['title']}: program status {d['program_status']}; {d['summary']}")
+    print(f"wrote {md_path}\nwrote {html_path}")
+    return EXIT_OK

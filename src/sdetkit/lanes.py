@@ -1,0 +1,87 @@
+"""Lanes are policy, not labels: what each lane requires before a repository's release counts as
+confident, and what its reports emphasise. Controls are cumulative (Startup < Scale < Regulated).
+
+- **Startup**: gate fast and release preflight passed (on the same commit, when a decision says so).
+- **Scale**: + a passing doctor run is required evidence.
+- **Regulated**: + the vulnerability audit must have run and passed; a skipped audit blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+
+class Lane(NamedTuple):
+    name: str
+    label: str
+    policy: str
+    requires_doctor: bool
+    audit_required: bool
+    kpi_emphasis: tuple[str, ...]
+
+
+LANES: dict[str, Lane] = {
+    "startup": Lane(
+        "startup",
+        "Startup",
+        "Startup: canonical gates, artifacts kept for every run, a named release owner",
+        requires_doctor=False,
+        audit_required=False,
+        kpi_emphasis=("first_time_success_onboarding_rate", "median_release_decision_time"),
+    ),
+    "scale": Lane(
+        "scale",
+        "Scale",
+        "Scale: Startup + doctor evidence required, team gate ownership, weekly KPI review",
+        requires_doctor=True,
+        audit_required=False,
+        kpi_emphasis=("failed_release_gate_frequency", "mean_time_to_triage_first_failure"),
+    ),
+    "regulated": Lane(
+        "regulated",
+        "Regulated",
+        "Regulated: Scale + vulnerability audit may not be skipped, release checklist evidence for every version",
+        requires_doctor=True,
+        audit_required=True,
+        kpi_emphasis=("rollback_rate",),
+    ),
+}
+NAMES = tuple(LANES)
+
+
+def audit_status(release: Mapping[str, Any] | None) -> str | None:
+    """The status of the release preflight's ``audit`` step, or None when there is no release evidence."""
+    if release is None:
+        return None
+    for step in release.get("steps", []):
+        if isinstance(step, Mapping) and step.get("id") == "audit":
+            return str(step.get("status"))
+    return "not planned"
+
+
+def blockers(
+    lane: str, *, fast_ok: bool | None, release_ok: bool | None, doctor_ok: bool | None, audit: str | None
+) -> list[str]:
+    """Why this lane's policy does not let the release count as confident (empty: it does).
+
+    ``None`` means the artifact was not part of the evidence.
+    """
+    policy = LANES[lane]
+    found = []
+    if fast_ok is None:
+        found.append("no gate fast evidence")
+    elif not fast_ok:
+        found.append("gate fast failed")
+    if release_ok is None:
+        found.append("no release preflight evidence")
+    elif not release_ok:
+        found.append("release preflight failed")
+    if policy.requires_doctor:
+        if doctor_ok is None:
+            found.append(f"{policy.label} lane requires doctor evidence")
+        elif not doctor_ok:
+            found.append("doctor failed")
+    if policy.audit_required and release_ok is not None and audit != "passed":
+        found.append(f"{policy.label} lane: vulnerability audit {audit or 'missing'}, it may not be skipped")
+    return found

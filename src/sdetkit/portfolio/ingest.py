@@ -1,0 +1,220 @@
+"""Turn one repository's evidence (gate fast, release preflight, doctor, decision) into one run.
+
+Every artifact is validated against its shipped schema before anything is stored. The run id is a
+hash of the repository id and the artifacts' bytes, so ingesting the same evidence again stores
+nothing new. The lane decides, as policy, whether the run counts as release-confident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sdetkit.errors import InputError
+from sdetkit.lanes import audit_status, blockers
+from sdetkit.portfolio.records import Record
+from sdetkit.portfolio.store import Owner, Run
+
+# schema_name -> (shipped schema, role in a run)
+KINDS = {
+    "sdetkit.gate.fast": ("gate-fast", "fast"),
+    "sdetkit.gate.release": ("gate-release", "release"),
+    "sdetkit.doctor": ("doctor", "doctor"),
+    "sdetkit.decision": ("decision", "decision"),
+}
+MAX_FOLDER_FILES = 200
+
+
+class Evidence(NamedTuple):
+    role: str
+    path: Path
+    doc: Mapping[str, Any]
+    sha256: str
+
+
+def utc(text: str) -> dt.datetime:
+    stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return stamp.replace(tzinfo=dt.timezone.utc) if stamp.tzinfo is None else stamp.astimezone(dt.timezone.utc)
+
+
+def iso(stamp: dt.datetime) -> str:
+    return stamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _read(path: Path, explicit: bool) -> Evidence | None:
+    from sdetkit.evidence.load import check, parse_json, read_text
+
+    text = read_text(path)
+    doc = parse_json(text, str(path))
+    name = doc.get("schema_name") if isinstance(doc, dict) else None
+    if name not in KINDS:
+        if explicit:
+            raise InputError(f"{path}: not an sdetkit evidence artifact (schema_name {name!r}; expected one of "
+                             f"{', '.join(sorted(KINDS))})")  # fmt: skip
+        return None  # a folder may hold other JSON files (coverage, package metadata): not ours
+    schema, role = KINDS[str(name)]
+    check(doc, path, schema)
+    return Evidence(role, path, doc, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def collect(paths: Sequence[Path]) -> list[Evidence]:
+    """The artifacts in ``paths`` (files, or folders searched two levels deep), one per role."""
+    found: list[Evidence] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in (*path.glob("*.json"), *path.glob("*/*.json")) if p.is_file())
+            if len(files) > MAX_FOLDER_FILES:
+                raise InputError(f"{path}: more than {MAX_FOLDER_FILES} JSON files; pass the artifacts themselves")
+            items = [e for e in (_read(f, explicit=False) for f in files) if e is not None]
+            if not items:
+                raise InputError(f"{path}: no sdetkit evidence artifacts in this folder")
+            found += items
+        elif path.exists():
+            found += [e for e in (_read(path, explicit=True),) if e is not None]
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    roles: dict[str, Evidence] = {}
+    for item in found:
+        if item.role in roles and roles[item.role].sha256 != item.sha256:
+            raise InputError(f"{item.path}: a second {item.role} artifact for one run (first: {roles[item.role].path})")
+        roles.setdefault(item.role, item)
+    if "fast" not in roles and "release" not in roles:
+        where = ", ".join(str(p) for p in paths)
+        raise InputError(f"{where}: no gate fast or release preflight artifact: a run needs gate evidence")
+    return [roles[r] for r in ("fast", "release", "doctor", "decision") if r in roles]
+
+
+def _times(items: Iterable[Evidence]) -> tuple[dt.datetime | None, dt.datetime | None]:
+    starts, ends = [], []
+    for item in items:
+        run = item.doc.get("run")
+        if isinstance(run, Mapping) and isinstance(run.get("started_at"), str):
+            try:
+                start = utc(run["started_at"])
+            except ValueError as exc:
+                raise InputError(f"{item.path}: run.started_at {run['started_at']!r} is not an ISO 8601 time") from exc
+            starts.append(start)
+            ends.append(start + dt.timedelta(seconds=float(run.get("duration_s") or 0)))
+    return (min(starts), max(ends)) if starts else (None, None)
+
+
+def build_run(
+    repo_id: str,
+    owner: Owner,
+    items: Sequence[Evidence],
+    *,
+    at: dt.datetime | None,
+    ci_run_url: str | None,
+    now: dt.datetime,
+) -> Run:
+    """One run from validated artifacts. ``at`` overrides the evidence time (for back-filling
+    evidence written with ``--stable-json``, which leaves times out)."""
+    by_role = {e.role: e for e in items}
+    fast, release = by_role.get("fast"), by_role.get("release")
+    doctor, decision = by_role.get("doctor"), by_role.get("decision")
+    if decision is not None:
+        inputs = decision.doc.get("inputs", {})
+        for role, gate in (("fast", fast), ("release", release)):
+            made_from = (inputs.get(role) or {}).get("sha256")
+            if gate is not None and made_from != gate.sha256:
+                raise InputError(f"{decision.path}: this decision was made from a different {role} artifact "
+                                 f"than {gate.path} (sha256 differs)")  # fmt: skip
+    started, finished = _times(items)
+    stamp = at or finished
+    if stamp is None:
+        paths = ", ".join(str(e.path) for e in items)
+        raise InputError(f"{paths}: no run times in the evidence (written with --stable-json?): pass --at TIME")
+    if stamp > now + dt.timedelta(hours=1):
+        raise InputError(f"{items[0].path}: evidence time {iso(stamp)} is in the future (now {iso(now)})")
+    commits = {str(e.doc["commit"]) for e in (fast, release) if e is not None and e.doc.get("commit")}
+    commit = next(iter(sorted(commits))) if len(commits) == 1 else None
+    failed = sorted({str(s) for e in (fast, release) if e is not None for s in e.doc.get("failed_steps", [])})
+    fast_ok = bool(fast.doc["ok"]) if fast else None
+    release_ok = bool(release.doc["ok"]) if release else None
+    doctor_ok = bool(doctor.doc["ok"]) if doctor else None
+    audit = audit_status(release.doc if release else None)
+    confident = not blockers(owner.lane, fast_ok=fast_ok, release_ok=release_ok, doctor_ok=doctor_ok, audit=audit)
+    confident = confident and len(commits) == 1 and (decision is None or bool(decision.doc["ok"]))
+    version = next(
+        (str(e.doc["run"]["sdetkit_version"]) for e in items if isinstance(e.doc.get("run"), Mapping)),
+        None,
+    )
+    digest = hashlib.sha256("\0".join([repo_id, *sorted(e.sha256 for e in items)]).encode()).hexdigest()
+    branch = next((str(e.doc["branch"]) for e in (fast, release) if e is not None and e.doc.get("branch")), None)
+    return Run(
+        run_id=digest,
+        repo_id=repo_id,
+        team=owner.team,
+        lane=owner.lane,
+        commit_sha=commit,
+        branch=branch,
+        ci_run_url=ci_run_url,
+        started_at=iso(started) if started else None,
+        finished_at=iso(finished) if finished else None,
+        source_timestamp=iso(stamp),
+        evidence_window_end=stamp.astimezone(dt.timezone.utc).date().isoformat(),
+        gate_fast_ok=fast_ok,
+        gate_release_ok=release_ok,
+        doctor_ok=doctor_ok,
+        decision_ok=bool(decision.doc["ok"]) if decision else None,
+        release_confidence_ok=confident,
+        failed_steps=tuple(failed),
+        failed_steps_count=len(failed),
+        sdetkit_version=version,
+        schema_versions=json.dumps({e.doc["schema_name"]: e.doc["schema_version"] for e in items}, sort_keys=True),
+        ingested_at=iso(now),
+        audit_status=audit,
+    )
+
+
+def from_record(record: Record, now: dt.datetime) -> Run:
+    """A stored run from a normalized record (bulk import); its id is the hash of its content."""
+    fields: list[Any] = list(record)
+    fields[record._fields.index("evidence_window_end")] = record.evidence_window_end.isoformat()
+    fields[record._fields.index("source_timestamp")] = iso(record.source_timestamp)
+    content = json.dumps(fields)
+    return Run(
+        run_id=hashlib.sha256(content.encode()).hexdigest(),
+        repo_id=record.repo_id,
+        team=record.team,
+        lane=record.lane,
+        commit_sha=None,
+        branch=None,
+        ci_run_url=None,
+        started_at=None,
+        finished_at=None,
+        source_timestamp=iso(record.source_timestamp),
+        evidence_window_end=record.evidence_window_end.isoformat(),
+        gate_fast_ok=record.gate_fast_ok,
+        gate_release_ok=record.gate_release_ok,
+        doctor_ok=record.doctor_ok,
+        decision_ok=None,
+        release_confidence_ok=record.release_confidence_ok,
+        failed_steps=record.failed_steps,
+        failed_steps_count=record.failed_steps_count,
+        sdetkit_version=None,
+        schema_versions="{}",
+        ingested_at=iso(now),
+        audit_status=None,
+    )
+
+
+def to_record(run: Run) -> Record:
+    """The scorecard's view of a run: absent evidence is not passing evidence."""
+    return Record(
+        repo_id=run.repo_id,
+        team=run.team,
+        lane=run.lane,
+        gate_fast_ok=bool(run.gate_fast_ok),
+        gate_release_ok=bool(run.gate_release_ok),
+        doctor_ok=bool(run.doctor_ok),
+        failed_steps_count=run.failed_steps_count,
+        evidence_window_end=dt.date.fromisoformat(run.evidence_window_end),
+        source_timestamp=utc(run.source_timestamp),
+        release_confidence_ok=run.release_confidence_ok,
+        failed_steps=run.failed_steps,
+    )

@@ -1,0 +1,225 @@
+"""The weekly KPI payload (schema 1.0.0): six KPIs computed from stored runs and incidents.
+
+Each KPI is ``{value, unit, sample_size, quality, source}``. A value the store cannot back is
+``null`` and its ``source`` says why; nothing is estimated.
+
+Quality says how much history backs a number:
+- ``seed``: the store's evidence is less than two weeks old at the week's end (a baseline), or the
+  value is null;
+- ``provisional``: less than four weeks of history, or fewer than 5 samples;
+- ``stable``: four weeks of history or more and at least 5 samples.
+
+Program status (``green`` / ``amber`` / ``red``) is derived by these rules, first match wins:
+1. red: the failed release gate frequency is above 25%, or more than a quarter of the expected
+   repositories did not report;
+2. amber: there is no release evidence in the week, the failed release gate frequency is above
+   10%, any expected repository did not report, or first-time onboarding success is below 80%;
+3. green otherwise.
+An override (``--status`` with ``--status-reason``) is recorded next to the derived status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from sdetkit.lanes import LANES
+from sdetkit.portfolio.ingest import utc
+from sdetkit.portfolio.store import Incident, Run, Store
+
+SCHEMA_NAME = "sdetkit.kpi.weekly"
+SCHEMA_VERSION = "1.0.0"
+NAMES = (
+    "first_time_success_onboarding_rate",
+    "median_release_decision_time",
+    "failed_release_gate_frequency",
+    "rollback_rate",
+    "mean_time_to_triage_first_failure",
+    "docs_to_adoption_conversion",
+)
+RED_GATE_FAILURE, AMBER_GATE_FAILURE, AMBER_ONBOARDING, RED_MISSING_SHARE = 25.0, 10.0, 80.0, 0.25
+STABLE_WEEKS, STABLE_SAMPLES = 4, 5
+
+
+class Inputs(NamedTuple):
+    """What the payload is computed from; gathered from the store by the command."""
+
+    start: dt.date
+    end: dt.date
+    runs: Sequence[Run]  # evidence in [start, end]
+    first_runs: Sequence[Run]  # each repository's first run up to end
+    incidents: Sequence[Incident]  # opened in [start, end]
+    incidents_ever: int
+    first_evidence: dt.date | None
+    expected: Sequence[str]
+
+
+def _kpi(value: float | None, unit: str, sample: int, quality: str, source: str) -> dict[str, Any]:
+    return {
+        "value": None if value is None else round(value, 2),
+        "unit": unit,
+        "sample_size": sample,
+        "quality": "seed" if value is None else quality,
+        "source": source,
+    }
+
+
+def _quality(inputs: Inputs, sample: int) -> str:
+    if inputs.first_evidence is None or (inputs.end - inputs.first_evidence).days < 7:
+        return "seed"
+    weeks = (inputs.end - inputs.first_evidence).days // 7 + 1
+    return "stable" if weeks >= STABLE_WEEKS and sample >= STABLE_SAMPLES else "provisional"
+
+
+def _minutes(start: str, end: str) -> float:
+    return (utc(end) - utc(start)).total_seconds() / 60.0
+
+
+def compute(inputs: Inputs) -> dict[str, dict[str, Any]]:
+    """The six KPIs for the window."""
+    period = f"{inputs.start}..{inputs.end}"
+
+    def q(sample: int) -> str:
+        return _quality(inputs, sample)
+
+    firsts = inputs.first_runs
+    onboarded = sum(bool(r.gate_fast_ok) for r in firsts)
+    onboarding = _kpi(
+        100.0 * onboarded / len(firsts) if firsts else None,
+        "percent",
+        len(firsts),
+        q(len(firsts)),
+        f"first stored run of each repository up to {inputs.end}: {onboarded} of {len(firsts)} passed gate fast"
+        if firsts
+        else "no repository has reported yet",
+    )
+
+    releases = [r for r in inputs.runs if r.gate_release_ok is not None]
+    failed = sum(not r.gate_release_ok for r in releases)
+    frequency = _kpi(
+        100.0 * failed / len(releases) if releases else None,
+        "percent",
+        len(releases),
+        q(len(releases)),
+        f"release preflight runs with evidence in {period}: {failed} of {len(releases)} failed"
+        if releases
+        else f"no release preflight evidence in {period}",
+    )
+
+    timed = [_minutes(r.started_at, r.finished_at) for r in releases if r.started_at and r.finished_at]
+    decision = _kpi(
+        statistics.median(timed) if timed else None,
+        "minutes",
+        len(timed),
+        q(len(timed)),
+        f"gate artifacts' run times (first start to last finish) of {len(timed)} release runs in {period}"
+        if timed
+        else f"no release runs with run times in {period} (--stable-json artifacts carry no times)",
+    )
+
+    shipped = sum(r.release_confidence_ok for r in inputs.runs)
+    rollbacks = sum(i.kind == "rollback" for i in inputs.incidents)
+    if inputs.incidents_ever == 0:
+        rollback = _kpi(None, "percent", 0, "seed", "no incident records in the store (record rollbacks with "
+                        "`sdetkit portfolio incident --kind rollback`)")  # fmt: skip
+    elif not shipped:
+        rollback = _kpi(None, "percent", 0, "seed", f"no release-confident runs in {period} to roll back")
+    else:
+        rollback = _kpi(
+            100.0 * rollbacks / shipped,
+            "percent",
+            shipped,
+            q(shipped),
+            f"{rollbacks} rollback incidents opened in {period} per {shipped} release-confident runs",
+        )
+
+    triaged = [_minutes(i.opened_at, i.triaged_at) for i in inputs.incidents if i.kind == "failure" and i.triaged_at]
+    if inputs.incidents_ever == 0:
+        source = "no incident records in the store (record failures with `sdetkit portfolio incident --kind failure`)"
+    elif triaged:
+        source = f"failure incidents opened in {period}, opened to triaged"
+    else:
+        source = f"no triaged failure incidents opened in {period}"
+    triage = _kpi(statistics.fmean(triaged) if triaged else None, "minutes", len(triaged), q(len(triaged)), source)
+
+    docs = _kpi(
+        None,
+        "percent",
+        0,
+        "seed",
+        "not measured: needs documentation visit counts, which gate evidence does not carry",
+    )
+    values = (onboarding, decision, frequency, rollback, triage, docs)
+    return dict(zip(NAMES, values, strict=True))
+
+
+def derive_status(kpis: Mapping[str, Mapping[str, Any]], expected: int, missing: int) -> tuple[str, str]:
+    """The program status and the rule that produced it."""
+    failure = kpis["failed_release_gate_frequency"]["value"]
+    onboarding = kpis["first_time_success_onboarding_rate"]["value"]
+    if failure is not None and failure > RED_GATE_FAILURE:
+        return "red", f"failed release gate frequency {failure}% > {RED_GATE_FAILURE}%"
+    if expected and missing / expected > RED_MISSING_SHARE:
+        return "red", f"{missing} of {expected} expected repositories did not report"
+    if failure is None:
+        return "amber", "no release preflight evidence this week"
+    if failure > AMBER_GATE_FAILURE:
+        return "amber", f"failed release gate frequency {failure}% > {AMBER_GATE_FAILURE}%"
+    if missing:
+        return "amber", f"{missing} of {expected} expected repositories did not report"
+    if onboarding is not None and onboarding < AMBER_ONBOARDING:
+        return "amber", f"first-time onboarding success {onboarding}% < {AMBER_ONBOARDING}%"
+    return (
+        "green",
+        f"failed release gate frequency {failure}% <= {AMBER_GATE_FAILURE}%, every expected repository reported",
+    )
+
+
+def payload(inputs: Inputs, override: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The whole payload; ``override`` is ``(status, reason)``."""
+    kpis = compute(inputs)
+    reporting = sorted({r.repo_id for r in inputs.runs})
+    missing = sorted(set(inputs.expected) - set(reporting))
+    derived, rule = derive_status(kpis, len(inputs.expected), len(missing))
+    status = override[0] if override else derived
+    lanes: dict[str, dict[str, Any]] = {}
+    for run in inputs.runs:
+        lanes.setdefault(run.lane, {"repos": set()})["repos"].add(run.repo_id)
+    return {
+        "schema_name": SCHEMA_NAME,
+        "schema_version": SCHEMA_VERSION,
+        "ok": status != "red",
+        "week_ending": inputs.end.isoformat(),
+        "week_start": inputs.start.isoformat(),
+        "program_status": status,
+        "program_status_derivation": {
+            "derived": derived,
+            "rule": rule,
+            "override": None if override is None else {"status": override[0], "reason": override[1]},
+        },
+        "kpis": kpis,
+        "repos": {"reporting": len(reporting), "expected": len(inputs.expected), "missing": missing},
+        "lanes": {
+            name: {"repo_count": len(v["repos"]), "kpi_emphasis": list(LANES[name].kpi_emphasis)}
+            for name, v in sorted(lanes.items())
+        },
+    }
+
+
+def gather(
+    store: Store, start: dt.date, end: dt.date, expected: Sequence[str], runs: Sequence[Run] | None = None
+) -> Inputs:
+    """Read what the payload needs for ``[start, end]`` from the store (``runs``: already read)."""
+    first = store.first_evidence_date()
+    return Inputs(
+        start=start,
+        end=end,
+        runs=store.runs_between(start.isoformat(), end.isoformat()) if runs is None else runs,
+        first_runs=store.first_runs(end.isoformat()),
+        incidents=store.incidents_between(start.isoformat(), end.isoformat()),
+        incidents_ever=store.incident_count(),
+        first_evidence=dt.date.fromisoformat(first) if first else None,
+        expected=expected,
+    )

@@ -1,0 +1,324 @@
+"""Markdown executive report, plus the plain-text content both report formats share.
+
+The section content (tables of plain strings, sentences) is built here once; ``render`` turns it
+into Markdown and the HTML renderer turns the same content into HTML, so both formats always say
+the same thing in the same order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from sdetkit.report.charts import CHARTS
+
+_DASH = "\u2013"  # an en dash: "nothing to show" in a table cell
+_ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": _DASH}
+_STATUS_ICONS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
+_NO_DATA = "no data"
+# Backslash-escape what Markdown would read as markup. "_" inside a word is literal in CommonMark,
+# so only a "_" at a word edge is escaped and names like release_gate stay readable; likewise "#"
+# and ">" only mean something at the start of a line.
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<|]|^[#>]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One report table as plain strings; ``tags`` give each row a word renderers may style by."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    empty: str  # the sentence shown instead of a table without rows
+    numeric: frozenset[int] = frozenset()  # right-aligned columns
+    tags: tuple[str, ...] = ()  # one per row, or none at all
+    tag_columns: frozenset[int] = frozenset()  # the columns a row's tag styles
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _rows(value: Any) -> list[Mapping[str, Any]]:
+    return [row for row in value or [] if isinstance(row, Mapping)]
+
+
+def _text(value: Any, default: str = "") -> str:
+    return default if value is None else " ".join(str(value).split())
+
+
+def _plain_number(value: float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 10:
+        return f"{_plain_number(seconds)} s"
+    minutes, secs = divmod(round(seconds), 60)
+    if not minutes:
+        return f"{secs} s"
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    if hours < 48:
+        return f"{hours} h {minutes:02d} min"
+    return f"{hours // 24} d {hours % 24} h"
+
+
+def format_value(value: Any, unit: Any = "") -> str:
+    """A model number for people: "66.67%", "21 min", "3"; "no data" for null."""
+    if not _is_number(value):
+        return _NO_DATA
+    if unit == "%":
+        return f"{_plain_number(value)}%"
+    if unit == "s":
+        return _duration(float(value))
+    return f"{_plain_number(value)} {_text(unit)}".rstrip()
+
+
+def period_noun(model: Mapping[str, Any]) -> str:
+    """ "week" or "month", for sentences such as "none this week"."""
+    return {"weekly": "week", "monthly": "month"}.get(str(model.get("kind")), "period")
+
+
+def title(model: Mapping[str, Any]) -> str:
+    """The report title, or a generic one when the model has none."""
+    return _text(model.get("title")) or f"Executive {_text(model.get('kind'), 'program')} report"
+
+
+def _span(period: Any) -> str:
+    period = period if isinstance(period, Mapping) else {}
+    label = _text(period.get("label"), _NO_DATA)
+    start, end = period.get("start"), period.get("end")
+    return f"{label} ({_text(start)} to {_text(end)})" if start and end else label
+
+
+def context_lines(model: Mapping[str, Any]) -> list[str]:
+    """Which period the report covers, what it is compared with, and where the data came from."""
+    lines = [f"Period: {_span(model.get('period'))}; compared with {_span(model.get('previous_period'))}."]
+    if model.get("generated_from"):
+        lines.append(f"Source: {_text(model.get('generated_from'))}.")
+    return lines
+
+
+def status(model: Mapping[str, Any]) -> str:
+    """The program status word in lower case ("green", "amber", "red"), "unknown" when absent."""
+    return _text((model.get("decision") or {}).get("program_status")).lower() or "unknown"
+
+
+def decision_lines(model: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The status reason, the one-sentence summary and the repository counts line."""
+    decision = model.get("decision") or {}
+    counts = (
+        f"Ready to ship: {format_value(decision.get('ship_ready'))} · "
+        f"reporting: {format_value(decision.get('reporting'))} · "
+        f"expected: {format_value(decision.get('expected'))}"
+    )
+    reason = _text(decision.get("status_reason"), "no reason given")
+    return reason, _text(decision.get("summary"), "No summary available."), counts
+
+
+def trend(kpi: Mapping[str, Any]) -> tuple[str, str]:
+    """The arrow for a KPI's direction and whether that is "better", "worse" or "unchanged"."""
+    direction, better = kpi.get("direction"), kpi.get("better")
+    arrow = _ARROWS.get(str(direction), _ARROWS["none"])
+    if direction == "flat":
+        return arrow, "unchanged"
+    if direction in ("up", "down") and better in ("up", "down"):
+        return arrow, "better" if direction == better else "worse"
+    return arrow, "no previous value"
+
+
+def kpi_table(model: Mapping[str, Any]) -> Table:
+    """Headline KPIs: value, previous value, trend arrow and assessment."""
+    rows, tags = [], []
+    for kpi in _rows(model.get("kpis")):
+        arrow, verdict = trend(kpi)
+        unit = kpi.get("unit")
+        label = _text(kpi.get("label")) or _text(kpi.get("id"))
+        value, previous = format_value(kpi.get("value"), unit), format_value(kpi.get("previous"), unit)
+        rows.append((label, value, previous, arrow, verdict, _text(kpi.get("note"))))
+        tags.append(verdict.split()[0])  # better | worse | unchanged | no
+    headers = ("KPI", f"this {period_noun(model)}", "previous", "trend", "assessment", "note")
+    return Table(headers, tuple(rows), "No KPIs available.", frozenset({1, 2}), tuple(tags), frozenset({3, 4}))
+
+
+def _change(now: Any, before: Any) -> str:
+    if not (_is_number(now) and _is_number(before)):
+        return _DASH
+    delta = now - before
+    return f"+{_plain_number(delta)}" if delta > 0 else _plain_number(delta)
+
+
+def risk_table(model: Mapping[str, Any]) -> Table:
+    """Repositories per risk tier now and in the previous period, with the change."""
+    risk = model.get("risk") or {}
+    now, before = risk.get("current") or {}, risk.get("previous") or {}
+    tiers = ("high", "medium", "low")
+    rows = tuple(
+        (tier, format_value(now.get(tier)), format_value(before.get(tier)), _change(now.get(tier), before.get(tier)))
+        for tier in tiers
+    )
+    headers = ("tier", f"this {period_noun(model)}", "previous", "change")
+    return Table(headers, rows, "No risk data.", frozenset({1, 2, 3}), tiers, frozenset({0}))
+
+
+def repo_label(row: Mapping[str, Any]) -> str:
+    """ "billing (team payments, lane scale)"; parts the model lacks are left out."""
+    where = [f"{key} {_text(row.get(key))}" for key in ("team", "lane") if row.get(key)]
+    name = _text(row.get("repo_id"), "unnamed repository")
+    return f"{name} ({', '.join(where)})" if where else name
+
+
+def movement(model: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """The repositories that turned red and those that recovered, as labelled lists."""
+    return [
+        ("Turned red", [repo_label(r) for r in _rows(model.get("turned_red"))]),
+        ("Recovered", [repo_label(r) for r in _rows(model.get("recovered"))]),
+    ]
+
+
+def longest_red_table(model: Mapping[str, Any]) -> Table:
+    """Repositories red the longest: how many weeks and since when."""
+    rows = tuple(
+        (
+            _text(r.get("repo_id")),
+            _text(r.get("team"), _DASH),
+            _text(r.get("lane"), _DASH),
+            format_value(r.get("weeks")),
+            _text(r.get("since"), "unknown"),
+        )
+        for r in _rows(model.get("longest_red"))
+    )
+    headers = ("repository", "team", "lane", "weeks red", "red since")
+    return Table(headers, rows, f"No repository is red this {period_noun(model)}.", frozenset({3}))
+
+
+def steps_table(model: Mapping[str, Any]) -> Table:
+    """The steps that failed in the most repositories."""
+    rows = tuple(
+        (_text(r.get("step")), format_value(r.get("repo_count"))) for r in _rows(model.get("top_failing_steps"))
+    )
+    return Table(("step", "repositories failing"), rows, f"No failing steps this {period_noun(model)}.", frozenset({1}))
+
+
+def _group_cells(row: Mapping[str, Any]) -> tuple[str, ...]:
+    return (
+        format_value(row.get("repo_count_reporting")),
+        format_value(row.get("high_risk_repo_count")),
+        format_value(row.get("release_gate_failure_rate_percent"), "%"),
+        format_value(row.get("release_confidence_rate_percent"), "%"),
+    )
+
+
+_GROUP_HEADERS = ("reporting", "high risk", "gate failure rate", "confidence rate")
+
+
+def team_table(model: Mapping[str, Any]) -> Table:
+    """Per-team reporting count, high-risk count, gate failure rate and confidence rate."""
+    rows = tuple((_text(r.get("name")), *_group_cells(r)) for r in _rows(model.get("by_team")))
+    empty = f"No team data this {period_noun(model)}."
+    return Table(("team", *_GROUP_HEADERS), rows, empty, frozenset({1, 2, 3, 4}))
+
+
+def lane_table(model: Mapping[str, Any]) -> Table:
+    """The same figures per adoption lane, with the policy each lane follows."""
+    rows = tuple(
+        (_text(r.get("name")), _text(r.get("policy"), _DASH), *_group_cells(r)) for r in _rows(model.get("by_lane"))
+    )
+    empty = f"No lane data this {period_noun(model)}."
+    return Table(("lane", "policy", *_GROUP_HEADERS), rows, empty, frozenset({2, 3, 4, 5}))
+
+
+def missing_table(model: Mapping[str, Any]) -> Table:
+    """Expected repositories that did not report, with when they last did ("never" if not at all)."""
+    rows = tuple(
+        (
+            _text(r.get("repo_id")),
+            _text(r.get("team"), _DASH),
+            _text(r.get("lane"), _DASH),
+            _text(r.get("last_seen"), "never"),
+        )
+        for r in _rows(model.get("missing"))
+    )
+    empty = f"No repositories missing this {period_noun(model)}."
+    return Table(("repository", "team", "lane", "last seen"), rows, empty)
+
+
+def streak_text(model: Mapping[str, Any]) -> str:
+    """The streak as a sentence: "3 of 4 weeks (target not met)." or "No streak data."."""
+    streak = model.get("streak") or {}
+    if not _is_number(streak.get("weeks")):
+        return "No streak data."
+    weeks = _plain_number(streak["weeks"])
+    if not _is_number(streak.get("target")):
+        return f"{weeks} week{'' if weeks == '1' else 's'} in a row."
+    target = _plain_number(streak["target"])
+    met = "target met" if streak.get("met") else "target not met"
+    return f"{weeks} of {target} week{'' if target == '1' else 's'} ({met})."
+
+
+def table_sections(model: Mapping[str, Any]) -> list[tuple[str, str, Table]]:
+    """The sections between the movement lists and the streak: (section id, heading, table)."""
+    return [
+        ("longest-red", "Longest red", longest_red_table(model)),
+        ("top-steps", "Top failing steps", steps_table(model)),
+        ("by-team", "By team", team_table(model)),
+        ("by-lane", "By lane", lane_table(model)),
+        ("missing", "Missing repositories", missing_table(model)),
+    ]
+
+
+def md(value: Any) -> str:
+    """Model text as literal Markdown: whitespace collapsed, markup characters (and "|") escaped."""
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), _text(value))
+
+
+def _md_table(table: Table) -> list[str]:
+    if not table.rows:
+        return [md(table.empty)]
+    align = ["---:" if i in table.numeric else "---" for i in range(len(table.headers))]
+    lines = ["| " + " | ".join(md(h) for h in table.headers) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in table.rows]
+    return lines
+
+
+def _charts_section(html_name: str | None) -> list[str]:
+    where = "the HTML version of this report"
+    if html_name:
+        where += f": [{md(html_name)}]({quote(html_name)})"
+    lines = [f"Markdown cannot embed the charts portably; they are in {where}.", ""]
+    return lines + [f"- {caption}" for caption in CHARTS.values()]
+
+
+def render(model: Mapping[str, Any], html_name: str | None = None) -> str:
+    """The whole report as Markdown; ``html_name`` is the HTML report's file name to link the charts to."""
+    noun = period_noun(model)
+    reason, summary, counts = decision_lines(model)
+    icon = _STATUS_ICONS.get(status(model), "⚪")
+    blocks: list[list[str]] = [
+        [f"# {md(title(model))}"],
+        *([md(line)] for line in context_lines(model)),
+        ["## Decision"],
+        [f"**Program status: {icon} {status(model).upper()}** — {md(reason.rstrip('.'))}."],
+        [md(summary)],
+        [md(counts)],
+        ["## Headline KPIs"],
+        _md_table(kpi_table(model)),
+        ["## Risk tiers"],
+        _md_table(risk_table(model)),
+        ["## Turned red and recovered"],
+    ]
+    for heading, labels in movement(model):
+        blocks.append([f"### {heading} ({len(labels)})"])
+        blocks.append([f"- {md(label)}" for label in labels] or [f"None this {noun}."])
+    for _, heading, table in table_sections(model):
+        blocks += [[f"## {heading}"], _md_table(table)]
+    blocks += [["## Reporting streak"], [md(streak_text(model))]]
+    blocks += [["## Charts"], _charts_section(html_name)]
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"

@@ -1,0 +1,349 @@
+"""The evidence store on SQLite and PostgreSQL: ingest, de-duplication, migrations, refusals,
+concurrent writers, the scorecard's schema freeze, and lanes as policy."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sdetkit.errors import InputError
+from sdetkit.portfolio import store as st
+from tests.portfolio_support import jsonl, record, sdetkit
+
+
+def _fake_gate(tmp: Path, *, release_ok: bool = True, audit: str = "passed") -> Path:
+    """Schema-valid artifacts without running tools: for store behaviour, not gate behaviour."""
+    from tests.test_decide import gate, step
+
+    out = tmp / "build"
+    out.mkdir(parents=True)
+    run = {"started_at": "2026-11-04T09:50:00Z", "duration_s": 60.0, "sdetkit_version": "0.1.0",
+           "python": {"path": "python3", "version": "3.11", "source": "PATH"}, "jobs": 2, "steps": {}}  # fmt: skip
+    fast = gate("fast", [step("lint")]) | {"run": run}
+    release = gate(
+        "release", [step("clean-tree"), step("audit", audit), step("build", "passed" if release_ok else "failed")]
+    )
+    release["run"] = run | {"started_at": "2026-11-04T09:55:00Z"}
+    (out / "gate-fast.json").write_text(json.dumps(fast))
+    (out / "release-preflight.json").write_text(json.dumps(release))
+    return out
+
+
+def test_ingest_stores_once_and_scores_from_the_store(db: str, tmp_path: Path) -> None:
+    evidence = _fake_gate(tmp_path / "api")
+    first = sdetkit("portfolio", "ingest", "--db", db, "--repo", "api", "--team", "payments", "--lane", "scale",
+                    "--ci-run-url", "https://ci.example.invalid/run/1", str(evidence))  # fmt: skip
+    assert first.code == 0, first.stderr
+    assert "1 new, 0 already stored" in first.stdout
+    again = sdetkit("portfolio", "ingest", "--db", db, "--repo", "api", str(evidence))
+    assert again.code == 0 and "0 new, 1 already stored" in again.stdout
+    store = st.open_store(db, create=False)
+    try:
+        (run,) = store.runs_between("2026-11-01", "2026-11-08")
+    finally:
+        store.close()
+    assert (run.repo_id, run.team, run.lane, run.ci_run_url) == (
+        "api",
+        "payments",
+        "scale",
+        "https://ci.example.invalid/run/1",
+    )
+    assert (run.started_at, run.finished_at, run.evidence_window_end) == (
+        "2026-11-04T09:50:00Z",
+        "2026-11-04T09:56:00Z",
+        "2026-11-04",
+    )
+    assert (run.gate_fast_ok, run.gate_release_ok, run.doctor_ok, run.decision_ok) == (True, True, None, None)
+    assert run.commit_sha == "a" * 40 and run.audit_status == "passed"
+    # Scale requires doctor evidence: without it the run is not release-confident.
+    assert run.release_confidence_ok is False
+    assert json.loads(run.schema_versions) == {"sdetkit.gate.fast": "1.0.0", "sdetkit.gate.release": "1.0.0"}
+    out = tmp_path / "card.json"
+    res = sdetkit("portfolio", "scorecard", "--db", db, "--window-start", "2026-11-02", "--window-end", "2026-11-08",
+                  "--out", str(out))  # fmt: skip
+    assert res.code == 0, res.stderr
+    card = json.loads(out.read_text())
+    assert card["totals"]["repo_count_reporting"] == 1
+    assert card["repos"][0] | {"source_timestamp": None} == {
+        "repo_id": "api", "team": "payments", "lane": "scale", "risk_tier": "medium", "release_confidence_ok": False,
+        "gate_fast_ok": True, "gate_release_ok": True, "doctor_ok": False, "failed_steps_count": 0,
+        "evidence_window_end": "2026-11-04", "source_timestamp": None,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("lane", "audit", "confident"), [
+    ("startup", "skipped", True), ("scale", "skipped", False), ("regulated", "skipped", False),
+    ("regulated", "passed", False),  # still no doctor evidence
+])  # fmt: skip
+def test_lane_policy_decides_release_confidence(tmp_path: Path, lane: str, audit: str, confident: bool) -> None:
+    evidence = _fake_gate(tmp_path / "r", audit=audit)
+    db = str(tmp_path / "s.sqlite3")
+    assert sdetkit("portfolio", "ingest", "--db", db, "--repo", "r", "--lane", lane, str(evidence)).code == 0
+    store = st.open_store(db)
+    try:
+        (run,) = store.runs_between("2026-11-04", "2026-11-04")
+    finally:
+        store.close()
+    assert run.release_confidence_ok is confident and run.audit_status == audit
+
+
+def test_regulated_lane_with_doctor_and_audit_is_confident_and_skipped_audit_is_not() -> None:
+    from sdetkit.lanes import blockers
+
+    assert blockers("regulated", fast_ok=True, release_ok=True, doctor_ok=True, audit="passed") == []
+    assert blockers("regulated", fast_ok=True, release_ok=True, doctor_ok=True, audit="skipped") == [
+        "Regulated lane: vulnerability audit skipped, it may not be skipped"
+    ]
+    assert blockers("startup", fast_ok=True, release_ok=None, doctor_ok=None, audit=None) == [
+        "no release preflight evidence"
+    ]
+
+
+def test_migrations_upgrade_an_old_store_in_place(db: str) -> None:
+    old = st.open_store(db, upto=1)
+    try:
+        assert st.schema_version(old) == 1
+        cols = [c for c in st.COLUMNS if c != "audit_status"]
+        values = {c: None for c in cols} | {
+            "run_id": "r1", "repo_id": "api", "team": "t", "lane": "startup",
+            "source_timestamp": "2026-11-04T10:00:00Z",
+            "evidence_window_end": "2026-11-04", "gate_fast_ok": 1, "gate_release_ok": 1, "doctor_ok": 1,
+            "release_confidence_ok": 1, "failed_steps": "[]", "failed_steps_count": 0, "schema_versions": "{}",
+            "ingested_at": "2026-11-04T10:00:00Z",
+        }  # fmt: skip
+        with old.transaction() as cur:
+            cur.execute(old.sql(f"INSERT INTO runs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"),  # noqa: S608
+                        tuple(values[c] for c in cols))  # fmt: skip
+    finally:
+        old.close()
+    new = st.open_store(db)
+    try:
+        assert st.schema_version(new) == st.VERSION == 2
+        (run,) = new.runs_between("2026-11-01", "2026-11-30")
+        assert run.run_id == "r1" and run.audit_status is None and run.gate_fast_ok is True
+        assert new.incident_count() == 0  # the table version 2 added exists
+    finally:
+        new.close()
+
+
+def _digest(db: str) -> str:
+    return hashlib.sha256(Path(db).read_bytes()).hexdigest() if not st.is_postgres(db) else ""
+
+
+def test_store_from_a_newer_sdetkit_is_refused_unchanged(db: str, tmp_path: Path) -> None:
+    store = st.open_store(db)
+    try:
+        with store.transaction() as cur:
+            cur.execute(store.sql("UPDATE sdetkit_meta SET value = ? WHERE key = 'schema_version'"), ("99",))
+    finally:
+        store.close()
+    before = _digest(db)
+    with pytest.raises(InputError, match="schema version 99, made by a newer sdetkit"):
+        st.open_store(db)
+    res = sdetkit(
+        "portfolio", "ingest", "--db", db, "--records", str(jsonl(tmp_path / "r.jsonl", [record("a", "2026-11-04")]))
+    )
+    assert res.code == 2 and len(res.stderr.strip().splitlines()) == 1 and "newer sdetkit" in res.stderr
+    assert _digest(db) == before
+
+
+def test_unreachable_postgres_is_one_line_exit_2(tmp_path: Path) -> None:
+    url = "postgresql://nobody:secret@127.0.0.1:1/none"
+    res = sdetkit("portfolio", "scorecard", "--db", url, "--window-start", "2026-11-01", "--window-end", "2026-11-07")
+    assert res.code == 2, res.stderr
+    assert res.stderr.startswith("sdetkit: error: postgresql://nobody@127.0.0.1:1/none: cannot connect")
+    assert "secret" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ('{"schema_name": "sdetkit.gate.fast", "ok": "false"}', "not a valid gate-fast artifact"),
+    ('{"name": "left-pad"}', "not an sdetkit evidence artifact"),
+    ("{not json", "not valid JSON"),
+    ("", "empty file"),
+])  # fmt: skip
+def test_bad_evidence_is_one_line_exit_2_and_no_store(tmp_path: Path, content: str, expected: str) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text(content)
+    db = tmp_path / "store.sqlite3"
+    res = sdetkit("portfolio", "ingest", "--db", str(db), "--repo", "r", str(bad))
+    assert res.code == 2 and expected in res.stderr and str(bad) in res.stderr, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and not db.exists()
+
+
+def test_bad_ingests_leave_the_store_unchanged(db: str, tmp_path: Path) -> None:
+    good = _fake_gate(tmp_path / "api")
+    assert sdetkit("portfolio", "ingest", "--db", db, "--repo", "api", str(good)).code == 0
+    before = _digest(db)
+    copy = tmp_path / "web"
+    copy.mkdir()
+    (copy / "gate-fast.json").write_text((good / "gate-fast.json").read_text())
+    cases = [
+        (["--repo", "api", str(good), str(tmp_path / "absent")], "no such file or folder"),
+        ([str(good.parent), str(copy)], "the same evidence is given for api and web"),
+        (["--repo", "x", "--at", "2099-01-01T00:00:00Z", str(good)], "is in the future"),
+        (["--repo", "x", "--lane", "enterprise", str(good)], "--lane enterprise: not one of startup, scale, regulated"),
+        (["--records", str(jsonl(tmp_path / "b.jsonl", [record("a", "2026-11-04") | {"doctor_ok": "yes"}]))],
+         "doctor_ok must be true or false"),
+    ]  # fmt: skip
+    for args, expected in cases:
+        res = sdetkit("portfolio", "ingest", "--db", db, *args)
+        assert res.code == 2 and expected in res.stderr, (args, res.stderr)
+    assert _digest(db) == before
+    store = st.open_store(db)
+    try:
+        assert store.run_count() == 1
+    finally:
+        store.close()
+
+
+def test_decision_must_come_from_the_ingested_gates(tmp_path: Path) -> None:
+    src = _fake_gate(tmp_path / "a")
+    fast, release = src / "gate-fast.json", src / "release-preflight.json"
+    made = sdetkit("decide", "--fast", str(fast), "--release", str(release), "--format", "json",
+                   "--out", str(src / "decision.json"))  # fmt: skip
+    assert made.code == 0, made.stderr
+    db = str(tmp_path / "s.db")
+    assert sdetkit("portfolio", "ingest", "--db", db, "--repo", "a", "--at", "2026-11-04T10:00:00Z", str(src)).code == 0
+    fast.write_text(fast.read_text() + "\n")  # same content, other bytes: not the evidence decided on
+    res = sdetkit("portfolio", "ingest", "--db", db, "--repo", "a", str(src))
+    assert res.code == 2 and "this decision was made from a different fast artifact" in res.stderr
+
+
+def test_concurrent_ingests_lose_nothing(db: str, tmp_path: Path) -> None:
+    files = []
+    for w in range(4):
+        rows = [record(f"repo-{w}-{i}", f"2026-11-{1 + i % 28:02d}") for i in range(300)]
+        files.append(jsonl(tmp_path / f"w{w}.jsonl", rows))
+    st.open_store(db).close()  # created once, so every writer finds the same store
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "sdetkit", "portfolio", "ingest", "--db", db, "--records", str(f)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+    results = [(*p.communicate(timeout=120), p.returncode) for p in procs]
+    assert all(code == 0 for _, _, code in results), results
+    store = st.open_store(db)
+    try:
+        assert store.run_count() == 1200
+    finally:
+        store.close()
+
+
+def test_concurrent_first_opens_create_the_store_once(db: str) -> None:
+    code = f"from sdetkit.portfolio import store; store.open_store({db!r}).close()"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert all(p.returncode == 0 for p in procs), errors
+    store = st.open_store(db)
+    try:
+        assert st.schema_version(store) == st.VERSION
+    finally:
+        store.close()
+
+
+def test_window_schema_is_frozen_unless_allowed(db: str, tmp_path: Path) -> None:
+    assert (
+        sdetkit(
+            "portfolio",
+            "ingest",
+            "--db",
+            db,
+            "--records",
+            str(jsonl(tmp_path / "r.jsonl", [record("a", "2026-11-04")])),
+        ).code
+        == 0
+    )
+    window = ["--window-start", "2026-11-02", "--window-end", "2026-11-08"]
+    assert sdetkit("portfolio", "scorecard", "--db", db, *window, "--schema-version", "1.0.0").code == 0
+    assert sdetkit("portfolio", "scorecard", "--db", db, *window, "--schema-version", "1.0.0").code == 0
+    refused = sdetkit(
+        "portfolio", "scorecard", "--db", db, *window, "--schema-version", "1.1.0", "--out", str(tmp_path / "o.json")
+    )
+    assert refused.code == 2 and "was reported with scorecard schema 1.0.0" in refused.stderr
+    assert not (tmp_path / "o.json").exists()
+    allowed = sdetkit(
+        "portfolio", "scorecard", "--db", db, *window, "--schema-version", "1.1.0", "--allow-schema-change"
+    )
+    assert allowed.code == 0 and json.loads(allowed.stdout)["schema_version"] == "1.1.0"
+    other_window = sdetkit(
+        "portfolio",
+        "scorecard",
+        "--db",
+        db,
+        "--window-start",
+        "2026-11-09",
+        "--window-end",
+        "2026-11-15",
+        "--schema-version",
+        "1.1.0",
+    )
+    assert other_window.code == 0
+
+
+def test_inventory_makes_missing_and_stale_visible(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    inv = tmp_path / "inventory.toml"
+    inv.write_text('[repos.api]\nteam = "payments"\nlane = "scale"\n\n[repos.web]\nteam = "web"\nlane = "startup"\n\n'
+                   '[repos.new]\nteam = "web"\nlane = "startup"\n')  # fmt: skip
+    rows = [record("api", "2026-11-04"), record("web", "2026-10-20")]
+    assert sdetkit("portfolio", "ingest", "--db", db, "--records", str(jsonl(tmp_path / "r.jsonl", rows))).code == 0
+    res = sdetkit(
+        "portfolio",
+        "scorecard",
+        "--db",
+        db,
+        "--inventory",
+        str(inv),
+        "--window-start",
+        "2026-11-02",
+        "--window-end",
+        "2026-11-08",
+    )
+    card = json.loads(res.stdout)
+    assert card["missing_repos"] == ["new", "web"]
+    assert card["stale_repos"] == [{"repo_id": "web", "last_seen": "2026-10-20"}]
+    assert card["totals"]["repo_count_expected"] == 3 and card["totals"]["high_risk_repo_count"] == 0
+    assert card["ok"] is False
+    inv.write_text('[repos.api]\nteam = "payments"\nlane = "enterprise"\n')
+    bad = sdetkit(
+        "portfolio",
+        "scorecard",
+        "--db",
+        db,
+        "--inventory",
+        str(inv),
+        "--window-start",
+        "2026-11-02",
+        "--window-end",
+        "2026-11-08",
+    )
+    assert bad.code == 2 and "repos.api: lane 'enterprise' is not one of startup, scale, regulated" in bad.stderr
+
+
+def test_reading_a_store_that_does_not_exist_is_exit_2(tmp_path: Path) -> None:
+    db = tmp_path / "nothing.sqlite3"
+    res = sdetkit("kpi", "weekly", "--db", str(db), "--week-ending", "2026-11-08", "--out", str(tmp_path / "k.json"))
+    assert res.code == 2 and "no evidence store here yet" in res.stderr and not db.exists()
+
+
+def test_default_store_lives_at_the_project_top(tmp_path: Path, make_repo: Callable[..., Path]) -> None:
+    repo = make_repo()
+    (repo / "sub").mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "SDETKIT_DB"}
+    rows = jsonl(tmp_path / "r.jsonl", [record("a", "2026-11-04")])
+    res = subprocess.run([sys.executable, "-m", "sdetkit", "portfolio", "ingest", "--records", str(rows)],
+                         cwd=repo / "sub", env=env, capture_output=True, text=True, check=False)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert (repo / ".sdetkit" / "portfolio.sqlite3").is_file()
+    assert str(repo / ".sdetkit" / "portfolio.sqlite3") in res.stdout
