@@ -203,3 +203,29 @@ def test_real_gates_feed_a_ship_decision(make_repo: Callable[..., Path], tmp_pat
     )  # fmt: skip
     assert res.returncode == 0, res.stdout + res.stderr
     assert res.stdout.startswith("### ✅ SHIP for `")
+
+
+@pytest.mark.parametrize(
+    ("lane", "audit", "with_doctor", "codes"),
+    [
+        (None, "skipped", False, []),
+        ("startup", "skipped", False, []),
+        ("scale", "skipped", False, ["lane-doctor"]),
+        ("scale", "skipped", True, []),
+        ("regulated", "skipped", True, ["lane-audit"]),
+        ("regulated", "passed", False, ["lane-doctor"]),
+        ("regulated", "passed", True, []),
+    ],
+)
+def test_lane_policy_adds_required_evidence(
+    tmp_path: Path, lane: str | None, audit: str, with_doctor: bool, codes: list[str]
+) -> None:
+    doctor = {"schema_name": "sdetkit.doctor", "schema_version": "1.0.0", "ok": True, "reason": "r", "score": 100,
+              "fail_on": "high", "failed": [], "commit": A, "checks": []}  # fmt: skip
+    extra = ["--lane", lane] if lane else []
+    if with_doctor:
+        extra += ["--doctor", str(write(tmp_path, "d.json", doctor))]
+    release = gate("release", [step("build"), step("audit", audit)])
+    code, doc, err = decision(tmp_path, gate("fast", [step("lint")]), release, *extra)
+    assert [r["code"] for r in doc["reasons"]] == codes, err
+    assert code == (0 if not codes else 1) and doc["policy"]["lane"] == lane

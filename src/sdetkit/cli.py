@@ -265,6 +265,11 @@ def parser() -> argparse.ArgumentParser:
         choices=("info", "low", "medium", "high", "critical"),
         help="lowest severity of a failed doctor check that blocks (default: high)",
     )
+    decide.add_argument(
+        "--lane",
+        choices=("startup", "scale", "regulated"),
+        help="apply the lane's policy: scale and regulated require --doctor; regulated blocks a skipped audit",
+    )
     _output_flags(decide)
 
     _add_triage(sub)
@@ -329,6 +334,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                 doctor=args.doctor,
                 max_age=args.max_age,
                 doctor_threshold=args.doctor_fail_on,
+                lane=args.lane,
             )
         )
     if args.command in ("triage", "investigate"):

@@ -114,8 +114,10 @@ def decide(
     now: dt.datetime,
     max_age: dt.timedelta | None,
     doctor_threshold: str = "high",
+    lane: str | None = None,
 ) -> Decision:
-    """The decision. Pure: ``now`` is passed in; the artifacts are already validated."""
+    """The decision. Pure: ``now`` is passed in; the artifacts are already validated. A ``lane``
+    adds its policy's required evidence (see :mod:`sdetkit.lanes`)."""
     reasons = _gate_reasons(fast, "fast") + _gate_reasons(release, "release")
     commits = {a.name: a.doc.get("commit") for a in (fast, release)}
     if None in commits.values():
@@ -153,5 +155,25 @@ def decide(
                         "doctor", f"doctor: {check['id']} ({check['severity']}) failed: {check['message']}", "doctor"
                     )
                 )
+    if lane is not None:
+        reasons += _lane_reasons(lane, release, doctor)
     commit = commits["gate-fast"] if commits["gate-fast"] == commits["release-preflight"] else None
     return Decision(not reasons, commit, tuple(reasons))
+
+
+def _lane_reasons(lane: str, release: Artifact, doctor: Artifact | None) -> list[Reason]:
+    from sdetkit.lanes import LANES, audit_status
+
+    policy, found = LANES[lane], []
+    if policy.requires_doctor and doctor is None:
+        found.append(Reason("lane-doctor", f"{policy.label} lane requires doctor evidence (--doctor)", "policy"))
+    audit = audit_status(release.doc)
+    if policy.audit_required and audit != "passed":
+        found.append(
+            Reason(
+                "lane-audit",
+                f"{policy.label} lane: the vulnerability audit was {audit}; it may not be skipped",
+                "release-preflight",
+            )
+        )
+    return found

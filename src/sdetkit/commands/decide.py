@@ -29,6 +29,7 @@ class DecideSettings(NamedTuple):
     doctor: Path | None = None
     max_age: str | None = None
     doctor_threshold: str = "high"
+    lane: str | None = None
 
 
 def parse_age(text: str) -> dt.timedelta:
@@ -74,7 +75,7 @@ def run(settings: DecideSettings) -> int:
     if settings.doctor is not None:
         doctor, doctor_info = _artifact(settings.doctor, "doctor", "doctor")
     now = dt.datetime.now(dt.timezone.utc)
-    decision = decide(fast, release, doctor, now, max_age, settings.doctor_threshold)
+    decision = decide(fast, release, doctor, now, max_age, settings.doctor_threshold, settings.lane)
     doc = document(decision, {"fast": fast_info, "release": release_info, "doctor": doctor_info}, max_age, settings)
     fmt = settings.output.format
     rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n" if fmt == "json" else render(doc, fmt == "markdown")
@@ -99,6 +100,7 @@ def document(
         "policy": {
             "max_age_s": int(max_age.total_seconds()) if max_age else None,
             "doctor_threshold": settings.doctor_threshold,
+            "lane": settings.lane,
         },
     }
 
