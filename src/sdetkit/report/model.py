@@ -9,6 +9,7 @@ expected repository reported (without an inventory: in which any repository repo
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 from collections.abc import Mapping, Sequence
@@ -62,14 +63,19 @@ def series_periods(kind: str, period: Period) -> list[Period]:
     return found[::-1]
 
 
-def _latest(runs: Sequence[Run], period: Period) -> dict[str, Run]:
-    chosen: dict[str, Run] = {}
-    start, end = period.start.isoformat(), period.end.isoformat()
+def _latest_each(runs: Sequence[Run], periods: Sequence[Period]) -> list[dict[str, Run]]:
+    """Per period (consecutive, oldest first), each repository's latest run in it: one pass."""
+    starts = [p.start.isoformat() for p in periods]
+    end = periods[-1].end.isoformat()
+    chosen: list[dict[str, Run]] = [{} for _ in periods]
     for r in runs:
-        if start <= r.evidence_window_end <= end:
-            best = chosen.get(r.repo_id)
-            if best is None or (r.source_timestamp, r.run_id) > (best.source_timestamp, best.run_id):
-                chosen[r.repo_id] = r
+        day = r.evidence_window_end
+        i = bisect.bisect_right(starts, day) - 1
+        if i < 0 or day > end:
+            continue
+        best = chosen[i].get(r.repo_id)
+        if best is None or (r.source_timestamp, r.run_id) > (best.source_timestamp, best.run_id):
+            chosen[i][r.repo_id] = r
     return chosen
 
 
@@ -185,14 +191,32 @@ def build(store: Store, kind: str, period: Period, expected: Mapping[str, Expect
     runs = store.runs_between(start.isoformat(), period.end.isoformat())
     ids = sorted(expected)
 
-    now_runs = _latest(runs, period)
-    before_runs = _latest(runs, before)
-    card = _card([to_record(r) for r in now_runs.values()], period, ids)
-    card_before = _card([to_record(r) for r in before_runs.values()], before, ids)
+    by_week = _latest_each(runs, weeks)
+    by_period = by_week if kind == "weekly" else _latest_each(runs, charted)
+    now_runs, before_runs = by_period[-1], by_period[-2]  # charted ends with: before, period
+    cards = [
+        _card([to_record(r) for r in latest.values()], p, ids) for p, latest in zip(charted, by_period, strict=True)
+    ]
+    card, card_before = cards[-1], cards[-2]
+
+    first = store.first_evidence_date()
+    firsts = store.first_runs(period.end.isoformat())
+    incidents_ever = store.incident_count()
 
     def kpis_for(p: Period) -> dict[str, Any]:
-        inside = [r for r in runs if p.start.isoformat() <= r.evidence_window_end <= p.end.isoformat()]
-        return kpi.compute(kpi.gather(store, p.start, p.end, ids, runs=inside))
+        start, end = p.start.isoformat(), p.end.isoformat()
+        return kpi.compute(
+            kpi.Inputs(
+                start=p.start,
+                end=p.end,
+                runs=[r for r in runs if start <= r.evidence_window_end <= end],
+                first_runs=[r for r in firsts if r.evidence_window_end <= end],
+                incidents=store.incidents_between(start, end),
+                incidents_ever=incidents_ever,
+                first_evidence=dt.date.fromisoformat(first) if first else None,
+                expected=ids,
+            )
+        )
 
     kpis, kpis_before = kpis_for(period), kpis_for(before)
     missing_ids = card["missing_repos"]
@@ -209,8 +233,6 @@ def build(store: Store, kind: str, period: Period, expected: Mapping[str, Expect
         _who(now_runs[r]) for r in sorted(tiers_now) if tiers_now[r] != "high" and tiers_before.get(r) == "high"
     ]
 
-    by_week = [_latest(runs, w) for w in weeks]
-    cards = [_card([to_record(r) for r in _latest(runs, p).values()], p, ids) for p in charted]
     last_seen = store.last_seen(period.start.isoformat())
     t = card["totals"]
     ship_ready = sum(r["release_confidence_ok"] for r in card["repos"])
@@ -235,7 +257,12 @@ def build(store: Store, kind: str, period: Period, expected: Mapping[str, Expect
         "kpis": _headline(card, card_before, kpis, kpis_before),
         "risk": {
             "current": {k: t[f"{k}_risk_repo_count"] for k in ("high", "medium", "low")},
-            "previous": {k: card_before["totals"][f"{k}_risk_repo_count"] for k in ("high", "medium", "low")},
+            "previous": {
+                k: card_before["totals"][f"{k}_risk_repo_count"]
+                if card_before["totals"]["repo_count_reporting"]
+                else None
+                for k in ("high", "medium", "low")
+            },
         },
         "turned_red": turned_red,
         "recovered": recovered,
