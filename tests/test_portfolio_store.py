@@ -3,15 +3,20 @@ concurrent writers, the scorecard's schema freeze, and lanes as policy."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
 
 from sdetkit.errors import InputError
 from sdetkit.portfolio import store as st
@@ -347,3 +352,59 @@ def test_default_store_lives_at_the_project_top(tmp_path: Path, make_repo: Calla
     assert res.returncode == 0, res.stderr
     assert (repo / ".sdetkit" / "portfolio.sqlite3").is_file()
     assert str(repo / ".sdetkit" / "portfolio.sqlite3") in res.stdout
+
+
+_RECORD = hs.fixed_dictionaries({
+    "repo_id": hs.sampled_from(["api", "web", "billing", "docs", "cli"]),
+    "team": hs.sampled_from(["payments", "frontend", "platform"]),
+    "lane": hs.sampled_from(["startup", "scale", "regulated"]),
+    "gate_fast_ok": hs.booleans(), "gate_release_ok": hs.booleans(), "doctor_ok": hs.booleans(),
+    "failed_steps": hs.lists(hs.sampled_from(["lint", "tests", "build", "audit"]), unique=True, max_size=3),
+    "evidence_window_end": hs.dates(dt.date(2026, 11, 1), dt.date(2026, 11, 30)).map(dt.date.isoformat),
+    "hour": hs.integers(0, 23),
+})  # fmt: skip
+
+
+def _normalized(raw: dict[str, Any]) -> dict[str, Any]:
+    raw = dict(raw)
+    hour = raw.pop("hour")
+    raw["failed_steps_count"] = len(raw["failed_steps"])
+    raw["source_timestamp"] = f"{raw['evidence_window_end']}T{hour:02d}:00:00Z"
+    return raw
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hs.lists(_RECORD, max_size=25), hs.sets(hs.sampled_from(["api", "web", "billing", "ops"])))
+def test_totals_agree_with_rows_and_the_store_agrees_with_the_file(
+    tmp_path: Path, raws: list[dict[str, Any]], expected: set[str]
+) -> None:
+    from sdetkit.portfolio import ingest, records, scorecard
+
+    path = jsonl(tmp_path / f"{uuid.uuid4().hex}.jsonl", [_normalized(r) for r in raws] or [record("x", "2026-10-01")])
+    loaded = records.load(path)
+    start, end = dt.date(2026, 11, 9), dt.date(2026, 11, 15)
+    card = scorecard.build(loaded, "1.0.0", start, end, expected=sorted(expected))
+    rows, t = card["repos"], card["totals"]
+    assert t["repo_count_reporting"] == len(rows) == len({r["repo_id"] for r in rows})
+    for tier in ("high", "medium", "low"):
+        assert t[f"{tier}_risk_repo_count"] == sum(r["risk_tier"] == tier for r in rows)
+    failed = sum(not r["gate_release_ok"] for r in rows)
+    assert t["release_gate_failure_rate_percent"] == (round(100 * failed / len(rows), 2) if rows else 0.0)
+    for key in ("by_team", "by_lane"):
+        assert sum(g["repo_count_reporting"] for g in card[key].values()) == len(rows)
+        assert sum(g["high_risk_repo_count"] for g in card[key].values()) == t["high_risk_repo_count"]
+    reporting = {r["repo_id"] for r in rows}
+    assert set(card["missing_repos"]) == expected - reporting
+    assert all(start.isoformat() <= r["evidence_window_end"] <= end.isoformat() for r in rows)
+
+    store = st.open_store(str(tmp_path / f"{uuid.uuid4().hex}.sqlite3"))
+    try:
+        now = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
+        store.add_runs([ingest.from_record(r, now) for r in loaded])
+        stored = [ingest.to_record(r) for r in store.runs_between(start.isoformat(), end.isoformat())]
+    finally:
+        store.close()
+    from_store = scorecard.build(stored, "1.0.0", start, end, expected=sorted(expected))
+    # The store holds only the window's runs, so only the repository total may differ.
+    assert {**from_store, "totals": {**from_store["totals"], "repo_count_total": 0}} == {
+        **card, "totals": {**card["totals"], "repo_count_total": 0}}  # fmt: skip
