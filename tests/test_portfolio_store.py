@@ -130,10 +130,11 @@ def test_migrations_upgrade_an_old_store_in_place(db: str) -> None:
         old.close()
     new = st.open_store(db)
     try:
-        assert st.schema_version(new) == st.VERSION == 2
+        assert st.schema_version(new) == st.VERSION == 3
         (run,) = new.runs_between("2026-11-01", "2026-11-30")
         assert run.run_id == "r1" and run.audit_status is None and run.gate_fast_ok is True
         assert new.incident_count() == 0  # the table version 2 added exists
+        assert new.query("SELECT COUNT(*) FROM artifacts") == [(0,)]  # and version 3's
     finally:
         new.close()
 
@@ -206,6 +207,45 @@ def test_bad_ingests_leave_the_store_unchanged(db: str, tmp_path: Path) -> None:
         assert store.run_count() == 1
     finally:
         store.close()
+
+
+def test_evidence_already_stored_for_another_repository_is_refused(db: str, tmp_path: Path) -> None:
+    evidence = _fake_gate(tmp_path / "zipp")
+    assert sdetkit("portfolio", "ingest", "--db", db, "--repo", "zipp", str(evidence)).code == 0
+    again = sdetkit("portfolio", "ingest", "--db", db, "--repo", "zipp", str(evidence))
+    assert again.code == 0 and "0 new, 1 already stored" in again.stdout
+    fork = sdetkit("portfolio", "ingest", "--db", db, "--repo", "zipp-fork", "--team", "t", "--lane", "startup",
+                   str(evidence))  # fmt: skip
+    assert fork.code == 2 and "was already ingested for zipp" in fork.stderr and "nothing was stored" in fork.stderr
+    store = st.open_store(db)
+    try:
+        assert store.run_count() == 1
+    finally:
+        store.close()
+
+
+def test_unknown_repository_with_an_inventory_is_refused_and_without_one_is_noted(tmp_path: Path) -> None:
+    inv = tmp_path / "inventory.toml"
+    inv.write_text('[repos.itsdangerous]\nteam = "web"\nlane = "startup"\n')
+    typo = tmp_path / "itsdangerus"
+    _fake_gate(typo)
+    db = tmp_path / "s.sqlite3"
+    res = sdetkit("portfolio", "ingest", "--db", str(db), "--inventory", str(inv), str(typo))
+    assert res.code == 2 and "itsdangerus: not in the inventory (expected: itsdangerous)" in res.stderr
+    assert not db.exists()
+    res = sdetkit("portfolio", "ingest", "--db", str(db), str(typo))
+    assert res.code == 0 and "note: itsdangerus: no team or lane known" in res.stderr
+
+
+def test_other_json_in_an_evidence_folder_is_ignored_but_broken_evidence_is_not(tmp_path: Path) -> None:
+    evidence = _fake_gate(tmp_path / "api")
+    (evidence / "notes.json").write_text("{broken")
+    (evidence / "package.json").write_text('{"name": "left-pad"}')
+    db = str(tmp_path / "s.sqlite3")
+    assert sdetkit("portfolio", "ingest", "--db", db, "--repo", "api", str(evidence)).code == 0
+    (evidence / "doctor.json").write_text('{"schema_name": "sdetkit.doctor", "ok": tr')
+    res = sdetkit("portfolio", "ingest", "--db", db, "--repo", "api", str(evidence))
+    assert res.code == 2 and "doctor.json: not valid JSON" in res.stderr
 
 
 def test_decision_must_come_from_the_ingested_gates(tmp_path: Path) -> None:

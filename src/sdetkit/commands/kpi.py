@@ -44,5 +44,7 @@ def weekly(
         for name in ("first_time_success_onboarding_rate", "failed_release_gate_frequency")
     )
     summary = f"kpi week ending {end}: program status {doc['program_status']}; {shown}\n"
-    emit(rendered, summary, target, out or target.relative_to(Path.cwd().absolute()), sys.stdout)
+    if not expected:
+        summary += "note: no inventory (--inventory or SDETKIT_INVENTORY): missing repositories are not tracked\n"
+    emit(rendered, summary, target, target, sys.stdout)
     return EXIT_OK

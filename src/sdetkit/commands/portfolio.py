@@ -12,7 +12,7 @@ from typing import Any
 
 from sdetkit.errors import EXIT_OK, InputError, UsageError
 from sdetkit.evidence.atomic import check_writable, emit
-from sdetkit.portfolio.ingest import iso, utc
+from sdetkit.portfolio.ingest import Evidence, iso, utc
 from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.store import Owner
 
@@ -73,43 +73,65 @@ def ingest(
         stamp = now()
         runs = [ing.from_record(r, stamp) for r in records.load(records_file)]
     else:
-        if not paths:
-            raise UsageError("give the evidence: artifact files or folders (or --records FILE)")
-        if repo is not None:
-            groups = [(repo, list(paths))]
-        else:
-            # Without --repo, each folder is one repository's run, named after the folder.
-            for p in paths:
-                if not p.is_dir():
-                    raise UsageError(f"{p}: without --repo, each PATH must be a folder named after its repository")
-            groups = [(p.absolute().name, [p]) for p in paths]
-        collected = [(repo_id, ing.collect(group)) for repo_id, group in groups]
-        seen: dict[str, str] = {}
-        for repo_id, items in collected:
-            for item in items:
-                other = seen.setdefault(item.sha256, repo_id)
-                if other != repo_id:
-                    raise InputError(f"{item.path}: the same evidence is given for {other} and {repo_id}")
+        collected = _collect(paths, repo)
         runs = []
         stamp = now()
         for repo_id, items in collected:
             # Everything that can be wrong with the evidence is found before the store is opened
             # (or created): a failed ingest leaves no trace. The lane is settled once it is open.
+            if expected and repo_id not in expected and not (team and lane):
+                raise InputError(
+                    f"{repo_id}: not in the inventory (expected: {', '.join(sorted(expected))}); fix the id, add it "
+                    "to the inventory, or pass --team and --lane"
+                )
             ing.build_run(repo_id, Owner(UNASSIGNED, "startup"), items, at=when, ci_run_url=ci_run_url, now=stamp)
+    notes: list[str] = []
     store = open_store(db)
     try:
+        artifacts: list[tuple[str, str, str]] = []
         if records_file is None:
             for repo_id, items in collected:
                 owner = _owner(repo_id, team, lane, expected, store.owner(repo_id))
-                runs.append(ing.build_run(repo_id, owner, items, at=when, ci_run_url=ci_run_url, now=stamp))
-        new = store.add_runs(runs)
+                if owner.team == UNASSIGNED:
+                    notes.append(f"{repo_id}: no team or lane known (not in an inventory, never stored): recorded as "
+                                 f"team {UNASSIGNED}, lane {owner.lane}; pass --team and --lane")  # fmt: skip
+                run = ing.build_run(repo_id, owner, items, at=when, ci_run_url=ci_run_url, now=stamp)
+                runs.append(run)
+                artifacts += [(e.sha256, repo_id, run.run_id) for e in items]
+        new = store.add_runs(runs, artifacts=artifacts)
         name = store.name
     finally:
         store.close()
     repos = len({r.repo_id for r in runs})
     print(f"ingested {len(runs)} run(s) from {repos} repositor{'y' if repos == 1 else 'ies'} into {name}: "
           f"{new} new, {len(runs) - new} already stored")  # fmt: skip
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     return EXIT_OK
+
+
+def _collect(paths: Sequence[Path], repo: str | None) -> list[tuple[str, list[Evidence]]]:
+    """Each repository's validated artifacts; the same evidence for two repositories is an error."""
+    from sdetkit.portfolio.ingest import collect
+
+    if not paths:
+        raise UsageError("give the evidence: artifact files or folders (or --records FILE)")
+    if repo is not None:
+        groups = [(repo, list(paths))]
+    else:
+        # Without --repo, each folder is one repository's run, named after the folder.
+        for p in paths:
+            if not p.is_dir():
+                raise UsageError(f"{p}: without --repo, each PATH must be a folder named after its repository")
+        groups = [(p.absolute().name, [p]) for p in paths]
+    collected = [(repo_id, collect(group)) for repo_id, group in groups]
+    seen: dict[str, str] = {}
+    for repo_id, items in collected:
+        for item in items:
+            other = seen.setdefault(item.sha256, repo_id)
+            if other != repo_id:
+                raise InputError(f"{item.path}: the same evidence is given for {other} and {repo_id}")
+    return collected
 
 
 def _owner(

@@ -21,7 +21,7 @@ def run(kind: str, period_text: str, out_dir: Path, db: str | None, inventory: P
         try:
             period = model.parse_month(period_text)
         except ValueError as exc:
-            raise UsageError(f"--month {period_text}: expected YYYY-MM") from exc
+            raise UsageError(f"--month {period_text}: {exc}") from exc
         stem = f"executive-monthly-{period_text}"
     md_path, html_path = (out_dir / f"{stem}.md").absolute(), (out_dir / f"{stem}.html").absolute()
     for target in (md_path, html_path):
@@ -39,5 +39,7 @@ def run(kind: str, period_text: str, out_dir: Path, db: str | None, inventory: P
     write_output(md_path, text, "--out-dir")
     d = doc["decision"]
     print(f"{doc['title']}: program status {d['program_status']}; {d['summary']}")
+    if not expected:
+        print("note: no inventory (--inventory or SDETKIT_INVENTORY): missing repositories are not tracked")
     print(f"wrote {md_path}\nwrote {html_path}")
     return EXIT_OK

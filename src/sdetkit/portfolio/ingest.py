@@ -27,6 +27,7 @@ KINDS = {
     "sdetkit.decision": ("decision", "decision"),
 }
 MAX_FOLDER_FILES = 200
+CANONICAL = ("gate-fast.json", "release-preflight.json", "doctor.json", "decision.json")
 
 
 class Evidence(NamedTuple):
@@ -49,11 +50,18 @@ def _read(path: Path, explicit: bool) -> Evidence | None:
     from sdetkit.evidence.load import check, parse_json, read_text
 
     text = read_text(path)
-    doc = parse_json(text, str(path))
+    try:
+        doc = parse_json(text, str(path))
+    except InputError:
+        # In a folder, a broken file is ours to report only if it is (or claims to be) evidence.
+        if explicit or path.name in CANONICAL or '"sdetkit.' in text:
+            raise
+        return None
     name = doc.get("schema_name") if isinstance(doc, dict) else None
     if name not in KINDS:
         if explicit:
-            raise InputError(f"{path}: not an sdetkit evidence artifact (schema_name {name!r}; expected one of "
+            found = f"schema_name {name}" if isinstance(name, str) else "no schema_name"
+            raise InputError(f"{path}: not an sdetkit evidence artifact ({found}; expected one of "
                              f"{', '.join(sorted(KINDS))})")  # fmt: skip
         return None  # a folder may hold other JSON files (coverage, package metadata): not ours
     schema, role = KINDS[str(name)]
@@ -71,7 +79,7 @@ def collect(paths: Sequence[Path]) -> list[Evidence]:
                 raise InputError(f"{path}: more than {MAX_FOLDER_FILES} JSON files; pass the artifacts themselves")
             items = [e for e in (_read(f, explicit=False) for f in files) if e is not None]
             if not items:
-                raise InputError(f"{path}: no sdetkit evidence artifacts in this folder")
+                raise InputError(f"{path}: no sdetkit evidence artifacts in this folder or its subfolders")
             found += items
         elif path.exists():
             found += [e for e in (_read(path, explicit=True),) if e is not None]
@@ -123,8 +131,10 @@ def build_run(
             if gate is not None and made_from != gate.sha256:
                 raise InputError(f"{decision.path}: this decision was made from a different {role} artifact "
                                  f"than {gate.path} (sha256 differs)")  # fmt: skip
-    started, finished = _times(items)
-    stamp = at or finished
+    # The decision time runs from the first gate's start to the last gate's finish; the doctor
+    # is not on that path, but its time still dates the evidence.
+    started, finished = _times(e for e in items if e.role in ("fast", "release"))
+    stamp = at or finished or _times(items)[1]
     if stamp is None:
         paths = ", ".join(str(e.path) for e in items)
         raise InputError(f"{paths}: no run times in the evidence (written with --stable-json?): pass --at TIME")

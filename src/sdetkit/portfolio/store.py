@@ -69,6 +69,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX incidents_opened ON incidents (opened_at)",
         "ALTER TABLE runs ADD COLUMN audit_status TEXT",
     ),
+    (
+        # Version 3: which repository each ingested artifact belongs to, so the same evidence
+        # cannot be counted for a second repository by a later ingest.
+        """CREATE TABLE artifacts (
+            sha256 TEXT PRIMARY KEY,
+            repo_id TEXT NOT NULL,
+            run_id TEXT NOT NULL
+        )""",
+    ),
 )
 VERSION = len(MIGRATIONS)
 
@@ -222,12 +231,28 @@ class Store:
 
     # -- runs ---------------------------------------------------------------------------------------
 
-    def add_runs(self, runs: Iterable[Run], batch: int = 5000) -> int:
+    def add_runs(self, runs: Iterable[Run], batch: int = 5000, artifacts: Sequence[tuple[str, str, str]] = ()) -> int:
         """Store runs, skipping any already stored (same run id); returns how many were new.
-        All of them land, or none do."""
+        ``artifacts`` are ``(sha256, repo_id, run_id)``: an artifact already stored for another
+        repository is an error. All of them land, or none do."""
         insert = self.sql(_INSERT_RUN)
         new = 0
         with self.transaction() as cur:
+            for sha, repo_id, run_id in artifacts:
+                cur.execute(self.sql("SELECT repo_id FROM artifacts WHERE sha256 = ?"), (sha,))
+                row = cur.fetchone()
+                if row is not None and row[0] != repo_id:
+                    raise InputError(
+                        f"{self.name}: an artifact given for {repo_id} (sha256 {sha[:12]}) was already ingested "
+                        f"for {row[0]}; the same evidence cannot count for two repositories (nothing was stored)"
+                    )
+                cur.execute(
+                    self.sql(
+                        "INSERT INTO artifacts (sha256, repo_id, run_id) VALUES (?, ?, ?) "
+                        "ON CONFLICT (sha256) DO NOTHING"
+                    ),
+                    (sha, repo_id, run_id),
+                )
             chunk: list[tuple[Any, ...]] = []
             for run in runs:
                 chunk.append(_row(run))

@@ -129,7 +129,7 @@ def _period_axis(ax: Axes, periods: list[str]) -> None:
         ax.set_xticks([])
         return
     every = max(1, math.ceil(count / 8))  # at most eight date labels, so they never overlap
-    ticks = list(range(count))[::every]
+    ticks = list(range(count - 1, -1, -every))[::-1]  # counted from the newest, which is always labelled
     ax.set_xticks(
         ticks, [periods[i] for i in ticks], rotation=30 if count > 4 else 0, ha="right" if count > 4 else "center"
     )

@@ -43,8 +43,10 @@ def month(year: int, number: int) -> Period:
 
 def parse_month(text: str) -> Period:
     year, _, number = text.partition("-")
-    if not (year.isdigit() and number.isdigit() and len(year) == 4 and 1 <= int(number) <= 12):
-        raise ValueError(text)
+    if not (year.isdigit() and number.isdigit() and len(year) == 4 and len(number) == 2):
+        raise ValueError("expected YYYY-MM, such as 2026-11")
+    if not 1 <= int(number) <= 12:
+        raise ValueError(f"there is no month {number}")
     return month(int(year), int(number))
 
 
@@ -147,17 +149,18 @@ def _who(run: Run) -> dict[str, Any]:
     return {"repo_id": run.repo_id, "team": run.team, "lane": run.lane}
 
 
-def _longest_red(weeks: Sequence[Period], by_week: Sequence[Mapping[str, Run]]) -> list[dict[str, Any]]:
+def _longest_red(by_week: Sequence[Mapping[str, Run]]) -> list[dict[str, Any]]:
     red_now = [r for r in by_week[-1].values() if scorecard.risk(to_record(r)) == "high"]
     found = []
     for run in red_now:
-        count, since = 0, weeks[-1].start
-        for period, latest in zip(reversed(weeks), reversed(by_week), strict=True):
+        count, since = 0, run.evidence_window_end
+        for latest in reversed(by_week):
             r = latest.get(run.repo_id)
             if r is None or scorecard.risk(to_record(r)) != "high":
                 break
-            count, since = count + 1, period.start
-        found.append({**_who(run), "weeks": count, "since": since.isoformat()})
+            # "since": the date of the red evidence in the earliest week of the unbroken red run.
+            count, since = count + 1, min(since, r.evidence_window_end)
+        found.append({**_who(run), "weeks": count, "since": since})
     found.sort(key=lambda f: (-f["weeks"], f["repo_id"]))
     return found[:LONGEST_RED]
 
@@ -224,10 +227,9 @@ def build(store: Store, kind: str, period: Period, expected: Mapping[str, Expect
 
     tiers_now = {r: scorecard.risk(to_record(run)) for r, run in now_runs.items()}
     tiers_before = {r: scorecard.risk(to_record(run)) for r, run in before_runs.items()}
+    # Turned red: high now and not high in the previous period, which includes not reporting then.
     turned_red = [
-        _who(now_runs[r])
-        for r in sorted(tiers_now)
-        if tiers_now[r] == "high" and r in tiers_before and tiers_before[r] != "high"
+        _who(now_runs[r]) for r in sorted(tiers_now) if tiers_now[r] == "high" and tiers_before.get(r) != "high"
     ]
     recovered = [
         _who(now_runs[r]) for r in sorted(tiers_now) if tiers_now[r] != "high" and tiers_before.get(r) == "high"
@@ -266,7 +268,7 @@ def build(store: Store, kind: str, period: Period, expected: Mapping[str, Expect
         },
         "turned_red": turned_red,
         "recovered": recovered,
-        "longest_red": _longest_red(weeks, by_week),
+        "longest_red": _longest_red(by_week),
         "top_failing_steps": card["top_failing_steps"],
         "by_team": _groups(card, "by_team"),
         "by_lane": _groups(card, "by_lane"),
