@@ -97,7 +97,7 @@ def test_reasons_in_blocking_order_with_triage_first(tmp_path: Path) -> None:
     ]
     first = doc["reasons"][0]["triage"]
     assert first["classification"] == "lint" and first["affected_file"] == "src/a.py" and first["line"] == 3
-    assert first["next_command"] == "ruff check src/a.py"
+    assert first["next_command"] == "ruff check --no-fix src/a.py"
     assert doc["reasons"][1]["triage"]["next_command"] == 'python -m pytest -q "tests/t.py::test_x"'
     assert doc["reasons"][2]["triage"]["next_command"] == "sdetkit gate release --only build"
 

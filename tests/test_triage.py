@@ -77,7 +77,7 @@ def test_stdin_and_cli_outputs() -> None:
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
     jsonschema.validate(doc, json.loads(schemas.text("triage")))
-    assert doc["first"]["next_command"] == "ruff check src/a.py"
+    assert doc["first"]["next_command"] == "ruff check --no-fix src/a.py"
     md = sdetkit(
         "investigate",
         "failure",

@@ -80,7 +80,7 @@ def _next_command(step: Mapping[str, Any], first: Mapping[str, Any], profile: st
     if first.get("test_id"):
         return f'python -m pytest -q "{first["test_id"]}"'
     if tool == "ruff" and file:
-        return f"ruff check {file}" if step.get("kind") == "lint" else f"ruff format --diff {file}"
+        return f"ruff check --no-fix {file}" if step.get("kind") == "lint" else f"ruff format --diff {file}"
     if tool in ("mypy", "pyright") and file:
         return f"python -m mypy {file}" if tool == "mypy" else f"pyright {file}"
     return f"sdetkit gate {profile}{where} --only {step['id']}"

@@ -254,7 +254,7 @@ class Extractor:
         tool = rule.tool
         if rule.id == "lint-concise":
             tool = self._linter(groups.get("message", ""))
-            groups["linter"] = "flake8" if tool == "flake8" else "ruff check"
+            groups["linter"] = "flake8" if tool == "flake8" else "ruff check --no-fix"
         classification = rule.classification
         next_template = rule.next
         if rule.id == "ruff-full" and len(context) > 1 and context[-2].startswith("unformatted:"):

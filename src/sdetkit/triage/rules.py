@@ -85,7 +85,7 @@ RULES: tuple[Rule, ...] = (
         rf"^{LOC}:(?P<line>\d+):(?P<col>\d+): (?P<rule>[A-Z]+\d+) (?:\[\*\] )?(?P<message>.+)$",
         "{linter} {file}",
     ),
-    r("ruff-full", "ruff", "lint", rf"^\s*--> {LOC}:(?P<line>\d+):(?P<col>\d+)\s*$", "ruff check {file}"),
+    r("ruff-full", "ruff", "lint", rf"^\s*--> {LOC}:(?P<line>\d+):(?P<col>\d+)\s*$", "ruff check --no-fix {file}"),
     # formatters
     r("ruff-format", "ruff", "format", rf"^Would reformat: {LOC}\s*$", "ruff format --diff {file}"),
     r("black", "black", "format", rf"^would reformat {LOC}\s*$", "black --diff {file}"),
