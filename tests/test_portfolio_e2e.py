@@ -210,7 +210,7 @@ def test_weekly_reports(program: dict[str, Any]) -> None:
     assert "| tests | 1 |" not in md  # web recovered: its steps are not failing this week
     assert "| clean-tree | 1 |" in _section(md, "Top failing steps")
     assert "| payments |" in _section(md, "By team") and "| frontend |" in _section(md, "By team")
-    assert "Scale: Startup + doctor evidence required" in _section(md, "By lane")
+    assert "Scale: Startup + a passing doctor run is required evidence" in _section(md, "By lane")
     assert page.count('<figure class="chart"') == 4 and "http://" not in page.replace("http://www.w3.org", "")
 
     md, _ = _report(program, "weekly", "2026-11-22")

@@ -25,7 +25,7 @@ LANES: dict[str, Lane] = {
     "startup": Lane(
         "startup",
         "Startup",
-        "Startup: canonical gates, artifacts kept for every run, a named release owner",
+        "Startup: gate fast and release preflight pass on the same commit",
         requires_doctor=False,
         audit_required=False,
         kpi_emphasis=("first_time_success_onboarding_rate", "median_release_decision_time"),
@@ -33,7 +33,7 @@ LANES: dict[str, Lane] = {
     "scale": Lane(
         "scale",
         "Scale",
-        "Scale: Startup + doctor evidence required, team gate ownership, weekly KPI review",
+        "Scale: Startup + a passing doctor run is required evidence",
         requires_doctor=True,
         audit_required=False,
         kpi_emphasis=("failed_release_gate_frequency", "mean_time_to_triage_first_failure"),
@@ -41,7 +41,7 @@ LANES: dict[str, Lane] = {
     "regulated": Lane(
         "regulated",
         "Regulated",
-        "Regulated: Scale + vulnerability audit may not be skipped, release checklist evidence for every version",
+        "Regulated: Scale + the vulnerability audit must run and pass (a skipped audit blocks)",
         requires_doctor=True,
         audit_required=True,
         kpi_emphasis=("rollback_rate",),
