@@ -206,7 +206,8 @@ def test_weekly_reports(program: dict[str, Any]) -> None:
     assert "web" in moved.split("### Recovered")[1] and "billing" not in moved
     longest = _section(md, "Longest red")
     assert re.search(r"\| billing \| payments \| scale \| 2 \| 2026-11-04 \|", longest), longest
-    assert "3 of 4 weeks" in _section(md, "Reporting streak")
+    assert "3 consecutive weeks" in _section(md, "Reporting streak")
+    assert "(target: 4, not met)" in _section(md, "Reporting streak")
     assert "| tests | 1 |" not in md  # web recovered: its steps are not failing this week
     assert "| clean-tree | 1 |" in _section(md, "Top failing steps")
     assert "| payments |" in _section(md, "By team") and "| frontend |" in _section(md, "By team")
@@ -216,7 +217,7 @@ def test_weekly_reports(program: dict[str, Any]) -> None:
     md, _ = _report(program, "weekly", "2026-11-22")
     missing = _section(md, "Missing repositories")
     assert "billing" in missing and "2026-11-11" in missing
-    assert "0 of 4 weeks" in _section(md, "Reporting streak")
+    assert "0 consecutive weeks" in _section(md, "Reporting streak")
 
 
 def test_monthly_report(program: dict[str, Any]) -> None:

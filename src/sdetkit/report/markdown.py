@@ -251,7 +251,7 @@ def missing_table(model: Mapping[str, Any]) -> Table:
 
 
 def streak_text(model: Mapping[str, Any]) -> str:
-    """The streak as a sentence: "3 of 4 weeks (target not met)." or "No streak data."."""
+    """The streak as a sentence, e.g. "3 consecutive weeks ... (target: 4, not met)." or "No streak data."."""
     streak = model.get("streak") or {}
     if not _is_number(streak.get("weeks")):
         return "No streak data."
@@ -259,8 +259,13 @@ def streak_text(model: Mapping[str, Any]) -> str:
     if not _is_number(streak.get("target")):
         return f"{weeks} week{'' if weeks == '1' else 's'} in a row."
     target = _plain_number(streak["target"])
-    met = "target met" if streak.get("met") else "target not met"
-    return f"{weeks} of {target} week{'' if target == '1' else 's'} ({met})."
+    met = "met" if streak.get("met") else "not met"
+    span = f"{weeks} or more" if streak.get("capped") else weeks
+    return (
+        f"{span} consecutive week{'' if weeks == '1' else 's'} with "
+        f"{streak.get('rule') or 'every expected repository reporting'} "
+        f"(target: {target}, {met})."
+    )
 
 
 def table_sections(model: Mapping[str, Any]) -> list[tuple[str, str, Table]]:
