@@ -19,10 +19,6 @@ _NETWORK = re.compile(r"(?i)connection|resolve|network|timed? ?out|unreachable|S
 
 def audit(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
     log = Log(ctx, [(str(tmp), "<tmp>"), (str(ctx.smoke), "<venv>")])
-    if ctx.auditor is None:
-        return log.result(
-            spec, Status.SKIPPED, "pip-audit is not installed (pip install pip-audit in the project's environment)"
-        )
     freeze = log.run([str(smoke_python(ctx)), "-m", "pip", "freeze", "--all", "--disable-pip-version-check"], tmp, 120)
     requirements = tmp / "requirements.txt"
     pinned = [
@@ -34,9 +30,13 @@ def audit(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
     own = wheel_name.name.split("-")[0].lower().replace("_", "-") if wheel_name else ""
     pinned = [ln for ln in pinned if ln.split("==")[0].lower().replace("_", "-") != own]
     requirements.write_text("\n".join(pinned) + "\n", encoding="utf-8")
-    if not pinned:
+    if not pinned:  # decided before looking for pip-audit: with nothing to audit, its absence is moot
         log.note("the wheel has no dependencies to audit")
         return log.result(spec, Status.PASSED)
+    if ctx.auditor is None:
+        return log.result(
+            spec, Status.SKIPPED, "pip-audit is not installed (pip install pip-audit in the project's environment)"
+        )
     argv = [
         ctx.auditor,
         "-m",
