@@ -67,8 +67,9 @@ HEALTHY: dict[str, str] = {
 
 def git(repo: Path, *args: str) -> str:
     out = subprocess.run(
-        ["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, check=True, capture_output=True, text=True
+        ["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=False
     )
+    assert out.returncode == 0, f"git {' '.join(args)} in {repo}: exit {out.returncode}: {out.stderr.strip()}"
     return out.stdout
 
 

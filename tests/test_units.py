@@ -297,3 +297,23 @@ def test_doctor_score_weights_failures_fully_and_warnings_half() -> None:
     results = [result(Severity.HIGH, CS.PASS), result(Severity.MEDIUM, CS.FAIL), result(Severity.LOW, CS.WARN)]
     assert score(results) == round(100 * (1 - 3.5 / 11))
     assert score([result(Severity.HIGH, CS.SKIP)]) == 0
+
+
+def test_outputs_to_a_special_file_are_written_in_place(tmp_path: Path) -> None:
+    """`--out /dev/null` must not replace the device with a regular file; a named pipe stands in."""
+    import os
+    import stat
+    import threading
+
+    from sdetkit.evidence import atomic
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    atomic.write_text(fifo, "evidence\n")
+    reader.join(10)
+    assert got == [b"evidence\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no temporary sibling left behind

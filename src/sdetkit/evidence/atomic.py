@@ -17,7 +17,14 @@ os.umask(_UMASK)
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` via a temporary sibling, fsync and ``os.replace``; parents are created."""
+    """Write ``data`` via a temporary sibling, fsync and ``os.replace``; parents are created.
+
+    A path that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is
+    written in place: replacing it would swap a device for an ordinary file."""
+    if path.exists() and not path.is_file():
+        with path.open("wb") as f:
+            f.write(data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
