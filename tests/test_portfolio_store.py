@@ -343,36 +343,15 @@ def test_inventory_makes_missing_and_stale_visible(tmp_path: Path) -> None:
                    '[repos.new]\nteam = "web"\nlane = "startup"\n')  # fmt: skip
     rows = [record("api", "2026-11-04"), record("web", "2026-10-20")]
     assert sdetkit("portfolio", "ingest", "--db", db, "--records", str(jsonl(tmp_path / "r.jsonl", rows))).code == 0
-    res = sdetkit(
-        "portfolio",
-        "scorecard",
-        "--db",
-        db,
-        "--inventory",
-        str(inv),
-        "--window-start",
-        "2026-11-02",
-        "--window-end",
-        "2026-11-08",
-    )
+    window = ["--window-start", "2026-11-02", "--window-end", "2026-11-08"]
+    res = sdetkit("portfolio", "scorecard", "--db", db, "--inventory", str(inv), *window)
     card = json.loads(res.stdout)
     assert card["missing_repos"] == ["new", "web"]
     assert card["stale_repos"] == [{"repo_id": "web", "last_seen": "2026-10-20"}]
     assert card["totals"]["repo_count_expected"] == 3 and card["totals"]["high_risk_repo_count"] == 0
     assert card["ok"] is False
     inv.write_text('[repos.api]\nteam = "payments"\nlane = "enterprise"\n')
-    bad = sdetkit(
-        "portfolio",
-        "scorecard",
-        "--db",
-        db,
-        "--inventory",
-        str(inv),
-        "--window-start",
-        "2026-11-02",
-        "--window-end",
-        "2026-11-08",
-    )
+    bad = sdetkit("portfolio", "scorecard", "--db", db, "--inventory", str(inv), *window)
     assert bad.code == 2 and "repos.api: lane 'enterprise' is not one of startup, scale, regulated" in bad.stderr
 
 

@@ -407,9 +407,7 @@ def _connect_postgres(url: str) -> Any:
 
 
 def _migrate(store: Store, upto: int) -> None:
-    cur = store.conn.cursor()
-    try:
-        cur.execute("BEGIN IMMEDIATE" if not store.postgres else "BEGIN")
+    with store.transaction() as cur:
         if store.postgres:
             # Two processes opening a new store at once must not both create its tables.
             cur.execute("SELECT pg_advisory_xact_lock(4242424242)")
@@ -433,12 +431,6 @@ def _migrate(store: Store, upto: int) -> None:
                 ),
                 ("schema_version", str(upto)),
             )
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
 
 
 def open_store(db: str | None, *, create: bool = True, upto: int = VERSION) -> Store:

@@ -96,49 +96,36 @@ def _headline(
 ) -> list[dict[str, Any]]:
     t, tb = card["totals"], card_before["totals"]
 
+    def row(key: str, label: str, unit: str, better: str, now: Any, before: Any) -> dict[str, Any]:
+        return {"id": key, "label": label, "value": now, "unit": unit, "previous": before,
+                "direction": _direction(now, before), "better": better}  # fmt: skip
+
     def from_card(key: str, label: str, unit: str, better: str) -> dict[str, Any]:
         now = t[key] if t["repo_count_reporting"] else None
         before = tb[key] if tb["repo_count_reporting"] else None
-        return {
-            "id": key,
-            "label": label,
-            "value": now,
-            "unit": unit,
-            "previous": before,
-            "direction": _direction(now, before),
-            "better": better,
-        }
+        return row(key, label, unit, better, now, before)
 
     def from_kpi(key: str, label: str, unit: str, better: str, scale: float = 1.0) -> dict[str, Any]:
         now, before = kpis[key]["value"], kpis_before[key]["value"]
         now = None if now is None else round(now * scale, 2)
         before = None if before is None else round(before * scale, 2)
-        row = {
-            "id": key,
-            "label": label,
-            "value": now,
-            "unit": unit,
-            "previous": before,
-            "direction": _direction(now, before),
-            "better": better,
-        }
+        found = row(key, label, unit, better, now, before)
         if now is None:
-            row["note"] = kpis[key]["source"]
-        return row
+            found["note"] = kpis[key]["source"]
+        return found
 
     return [
         from_card("release_confidence_rate_percent", "Release confidence rate", "%", "up"),
         from_card("release_gate_failure_rate_percent", "Release gate failure rate", "%", "down"),
         from_card("high_risk_repo_count", "High-risk repositories", "", "down"),
-        {
-            "id": "repo_count_reporting",
-            "label": "Repositories reporting",
-            "value": t["repo_count_reporting"],
-            "unit": "",
-            "previous": tb["repo_count_reporting"],
-            "direction": _direction(t["repo_count_reporting"], tb["repo_count_reporting"]),
-            "better": "up",
-        },
+        row(
+            "repo_count_reporting",
+            "Repositories reporting",
+            "",
+            "up",
+            t["repo_count_reporting"],
+            tb["repo_count_reporting"],
+        ),
         from_kpi("median_release_decision_time", "Median release decision time", "s", "down", scale=60.0),
         from_kpi("first_time_success_onboarding_rate", "First-time onboarding success", "%", "up"),
         from_kpi("failed_release_gate_frequency", "Failed release gate frequency (all runs)", "%", "down"),
