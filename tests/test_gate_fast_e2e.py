@@ -263,6 +263,15 @@ def test_own_artifact_inside_the_repo_does_not_make_it_dirty(make_repo: Make, ru
     run_gate(repo, out=out)
     again = run_gate(repo, out=out)
     assert again.artifact is not None and again.artifact["dirty"] is False
+    # Earlier evidence under other names (one file per CI run) is not the project's content either,
+    # but any other new file is.
+    third = run_gate(repo, out=repo / "build" / "gate-fast-3.json")
+    assert third.artifact is not None and third.artifact["dirty"] is False
+    passed = [s for s in third.artifact["steps"] if s["status"] == "passed"]
+    assert passed and all(s["cached"] for s in passed)
+    (repo / "build" / "notes.json").write_text('{"schema_name": "something.else"}')
+    fourth = run_gate(repo, out=repo / "build" / "gate-fast-4.json")
+    assert fourth.artifact is not None and fourth.artifact["dirty"] is True
 
 
 def test_list_steps_explains_the_plan(make_repo: Make, run_gate: Run) -> None:

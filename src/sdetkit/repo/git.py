@@ -89,7 +89,7 @@ def state(top: Path, ignore_files: frozenset[str] = frozenset(), ignore_dirs: fr
             rel = entry.split(" ", parts)[parts]
             if kind == "2":
                 next(fields, None)
-            if not _covered(rel, skip):
+            if not _covered(rel, skip) and not (kind == "?" and _own_artifact(top / rel)):
                 changes.append(rel)
         elif kind == "!" and not entry.endswith("/") and not _covered(entry[2:], skip):
             ignored.append(entry[2:])
@@ -109,6 +109,22 @@ def _is_report(rel: str) -> bool:
 
 def _covered(rel: str, skip: frozenset[str]) -> bool:
     return any(rel == s or rel.startswith(s.rstrip("/") + "/") for s in skip)
+
+
+_OWN_SCHEMA = re.compile(rb'"schema_name":\s*"sdetkit\.(gate\.fast|gate\.release|doctor|decision|triage)"')
+
+
+def _own_artifact(path: Path) -> bool:
+    """An untracked evidence file sdetkit wrote under another name (``--out build/gf-7.json``): not
+    the project's content, so it neither dirties the tree nor busts the cache."""
+    if path.suffix != ".json":
+        return False
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 20)
+    except OSError:
+        return False
+    return _OWN_SCHEMA.search(head) is not None
 
 
 def content_fingerprint(st: GitState) -> str:
