@@ -237,6 +237,21 @@ def test_unknown_repository_with_an_inventory_is_refused_and_without_one_is_note
     assert res.code == 0 and "note: itsdangerus: no team or lane known" in res.stderr
 
 
+def test_the_inventory_decides_team_and_lane_at_reporting_time(db: str, tmp_path: Path) -> None:
+    evidence = _fake_gate(tmp_path / "api")  # gate fast + release, no doctor
+    assert sdetkit("portfolio", "ingest", "--db", db, "--repo", "api", str(evidence)).code == 0  # unassigned, startup
+    window = ["--window-start", "2026-11-02", "--window-end", "2026-11-08"]
+    (row,) = json.loads(sdetkit("portfolio", "scorecard", "--db", db, *window).stdout)["repos"]
+    assert (row["team"], row["lane"], row["release_confidence_ok"]) == ("unassigned", "startup", True)
+    inv = tmp_path / "inventory.toml"
+    inv.write_text('[repos.api]\nteam = "payments"\nlane = "scale"\n')
+    card = json.loads(sdetkit("portfolio", "scorecard", "--db", db, "--inventory", str(inv), *window).stdout)
+    (row,) = card["repos"]
+    # Scale requires doctor evidence, which this run lacks: the lane's policy is applied again.
+    assert (row["team"], row["lane"], row["release_confidence_ok"]) == ("payments", "scale", False)
+    assert list(card["by_lane"]) == ["scale"]
+
+
 def test_other_json_in_an_evidence_folder_is_ignored_but_broken_evidence_is_not(tmp_path: Path) -> None:
     evidence = _fake_gate(tmp_path / "api")
     (evidence / "notes.json").write_text("{broken")

@@ -33,7 +33,7 @@ def weekly(
     expected = inv.resolve(inventory)
     store = open_store(db, create=False)
     try:
-        inputs = kpi.gather(store, end - dt.timedelta(days=6), end, sorted(expected))
+        inputs = kpi.gather(store, end - dt.timedelta(days=6), end, expected)
     finally:
         store.close()
     doc = kpi.payload(inputs, (status, reason) if status else None)

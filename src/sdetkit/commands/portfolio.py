@@ -189,12 +189,12 @@ def _from_store(
     db: str | None, version: str, start: dt.date, end: dt.date, expected: Mapping[str, Expected], allow_change: bool
 ) -> dict[str, Any]:
     from sdetkit.portfolio import scorecard
-    from sdetkit.portfolio.ingest import to_record
+    from sdetkit.portfolio.ingest import reassign, to_record
     from sdetkit.portfolio.store import open_store
 
     store = open_store(db, create=False)
     try:
-        runs = store.runs_between(start.isoformat(), end.isoformat())
+        runs = reassign(store.runs_between(start.isoformat(), end.isoformat()), expected)
         last_seen = store.last_seen(start.isoformat())
         doc = scorecard.build(
             [to_record(r) for r in runs], version, start, end, expected=sorted(expected), last_seen=last_seen

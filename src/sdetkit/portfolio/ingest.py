@@ -147,8 +147,8 @@ def build_run(
     release_ok = bool(release.doc["ok"]) if release else None
     doctor_ok = bool(doctor.doc["ok"]) if doctor else None
     audit = audit_status(release.doc if release else None)
-    confident = not blockers(owner.lane, fast_ok=fast_ok, release_ok=release_ok, doctor_ok=doctor_ok, audit=audit)
-    confident = confident and len(commits) == 1 and (decision is None or bool(decision.doc["ok"]))
+    decision_ok = bool(decision.doc["ok"]) if decision else None
+    confident = _confident(owner.lane, fast_ok, release_ok, doctor_ok, audit, len(commits) == 1, decision_ok)
     version = next(
         (str(e.doc["run"]["sdetkit_version"]) for e in items if isinstance(e.doc.get("run"), Mapping)),
         None,
@@ -170,7 +170,7 @@ def build_run(
         gate_fast_ok=fast_ok,
         gate_release_ok=release_ok,
         doctor_ok=doctor_ok,
-        decision_ok=bool(decision.doc["ok"]) if decision else None,
+        decision_ok=decision_ok,
         release_confidence_ok=confident,
         failed_steps=tuple(failed),
         failed_steps_count=len(failed),
@@ -179,6 +179,39 @@ def build_run(
         ingested_at=iso(now),
         audit_status=audit,
     )
+
+
+def _confident(
+    lane: str,
+    fast_ok: bool | None,
+    release_ok: bool | None,
+    doctor_ok: bool | None,
+    audit: str | None,
+    one_commit: bool,
+    decision_ok: bool | None,
+) -> bool:
+    """Release confidence under ``lane``'s policy: its required evidence passed, on one commit,
+    and the decision (when there is one) says SHIP."""
+    found = blockers(lane, fast_ok=fast_ok, release_ok=release_ok, doctor_ok=doctor_ok, audit=audit)
+    return not found and one_commit and decision_ok is not False
+
+
+def reassign(runs: Iterable[Run], expected: Mapping[str, Any]) -> list[Run]:
+    """The runs as the inventory sees them: its team and lane win over those recorded at ingest,
+    and the lane's policy is applied again to the stored evidence. (Runs imported as normalized
+    records carry no evidence to re-judge; their confidence stays as imported.)"""
+    out = []
+    for run in runs:
+        listed = expected.get(run.repo_id)
+        if listed is None or (listed.team, listed.lane) == (run.team, run.lane):
+            out.append(run)
+            continue
+        confident = run.release_confidence_ok
+        if run.schema_versions != "{}":
+            confident = _confident(listed.lane, run.gate_fast_ok, run.gate_release_ok, run.doctor_ok,
+                                   run.audit_status, run.commit_sha is not None, run.decision_ok)  # fmt: skip
+        out.append(run._replace(team=listed.team, lane=listed.lane, release_confidence_ok=confident))
+    return out
 
 
 def from_record(record: Record, now: dt.datetime) -> Run:

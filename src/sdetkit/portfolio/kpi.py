@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from sdetkit.lanes import LANES
-from sdetkit.portfolio.ingest import utc
+from sdetkit.portfolio.ingest import reassign, utc
 from sdetkit.portfolio.store import Incident, Run, Store
 
 SCHEMA_NAME = "sdetkit.kpi.weekly"
@@ -208,18 +208,16 @@ def payload(inputs: Inputs, override: tuple[str, str] | None = None) -> dict[str
     }
 
 
-def gather(
-    store: Store, start: dt.date, end: dt.date, expected: Sequence[str], runs: Sequence[Run] | None = None
-) -> Inputs:
-    """Read what the payload needs for ``[start, end]`` from the store (``runs``: already read)."""
+def gather(store: Store, start: dt.date, end: dt.date, expected: Mapping[str, Any]) -> Inputs:
+    """Read what the payload needs for ``[start, end]`` from the store, seen through the inventory."""
     first = store.first_evidence_date()
     return Inputs(
         start=start,
         end=end,
-        runs=store.runs_between(start.isoformat(), end.isoformat()) if runs is None else runs,
-        first_runs=store.first_runs(end.isoformat()),
+        runs=reassign(store.runs_between(start.isoformat(), end.isoformat()), expected),
+        first_runs=reassign(store.first_runs(end.isoformat()), expected),
         incidents=store.incidents_between(start.isoformat(), end.isoformat()),
         incidents_ever=store.incident_count(),
         first_evidence=dt.date.fromisoformat(first) if first else None,
-        expected=expected,
+        expected=sorted(expected),
     )

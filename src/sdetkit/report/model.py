@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from sdetkit.lanes import LANES
 from sdetkit.portfolio import kpi, scorecard
-from sdetkit.portfolio.ingest import to_record
+from sdetkit.portfolio.ingest import reassign, to_record
 from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.records import Record
 from sdetkit.portfolio.store import Run, Store
@@ -181,7 +181,7 @@ def build(store: Store, kind: str, period: Period, expected: Mapping[str, Expect
     charted = series_periods(kind, period)
     weeks = [week(period.end - dt.timedelta(days=7 * i)) for i in range(STREAK_WEEKS)][::-1]
     start = min(charted[0].start, weeks[0].start, before.start)
-    runs = store.runs_between(start.isoformat(), period.end.isoformat())
+    runs = reassign(store.runs_between(start.isoformat(), period.end.isoformat()), expected)
     ids = sorted(expected)
 
     by_week = _latest_each(runs, weeks)
@@ -193,7 +193,7 @@ def build(store: Store, kind: str, period: Period, expected: Mapping[str, Expect
     card, card_before = cards[-1], cards[-2]
 
     first = store.first_evidence_date()
-    firsts = store.first_runs(period.end.isoformat())
+    firsts = reassign(store.first_runs(period.end.isoformat()), expected)
     incidents_ever = store.incident_count()
 
     def kpis_for(p: Period) -> dict[str, Any]:
