@@ -370,6 +370,29 @@ def test_inventory_makes_missing_and_stale_visible(tmp_path: Path) -> None:
     assert bad.code == 2 and "repos.api: lane 'enterprise' is not one of startup, scale, regulated" in bad.stderr
 
 
+def test_periods_that_have_not_begun_are_refused(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite3")
+    assert (
+        sdetkit(
+            "portfolio",
+            "ingest",
+            "--db",
+            db,
+            "--records",
+            str(jsonl(tmp_path / "r.jsonl", [record("a", "2026-11-04")])),
+        ).code
+        == 0
+    )
+    for args in (
+        ["portfolio", "scorecard", "--window-start", "2099-01-01", "--window-end", "2099-01-07"],
+        ["kpi", "weekly", "--week-ending", "2099-01-07", "--out", str(tmp_path / "k.json")],
+        ["report", "monthly", "--month", "2099-01", "--out-dir", str(tmp_path / "docs")],
+    ):
+        res = sdetkit(*args, "--db", db)
+        assert res.code == 2 and "after today" in res.stderr and "no evidence can exist" in res.stderr, res.stderr
+    assert not (tmp_path / "k.json").exists() and not (tmp_path / "docs").exists()
+
+
 def test_reading_a_store_that_does_not_exist_is_exit_2(tmp_path: Path) -> None:
     db = tmp_path / "nothing.sqlite3"
     res = sdetkit("kpi", "weekly", "--db", str(db), "--week-ending", "2026-11-08", "--out", str(tmp_path / "k.json"))

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from sdetkit.commands.portfolio import parse_date
+from sdetkit.commands.portfolio import not_future, parse_date
 from sdetkit.errors import EXIT_OK, UsageError
 from sdetkit.evidence.atomic import check_writable, emit
 
@@ -25,6 +25,7 @@ def weekly(
     from sdetkit.portfolio.store import open_store
 
     end = parse_date("--week-ending", week_ending)
+    not_future(f"the week ending {end}", end - dt.timedelta(days=6))
     reason = (status_reason or "").strip()
     if (status is None) != (not reason):
         raise UsageError("--status and --status-reason go together: an override needs its reason on record")

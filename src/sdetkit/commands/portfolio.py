@@ -27,6 +27,13 @@ def parse_date(flag: str, text: str) -> dt.date:
         raise UsageError(f"{flag} {text}: expected a YYYY-MM-DD date") from exc
 
 
+def not_future(what: str, start: dt.date) -> None:
+    """A reporting period that has not begun can hold no evidence: asking for one is a mistake."""
+    today = now().date()
+    if start > today:
+        raise UsageError(f"{what} starts {start}, after today ({today}): no evidence can exist for it yet")
+
+
 def parse_time(flag: str, text: str) -> dt.datetime:
     try:
         return utc(text)
@@ -172,6 +179,7 @@ def scorecard(
         # Records outside the window are history, not errors; an empty window scores 0.0 (the contract).
         doc = scorecard.build(records.load(inp), schema_version, start, end, expected=sorted(expected))
     else:
+        not_future(f"the window {start}..{end}", start)
         doc = _from_store(db, schema_version, start, end, expected, allow_schema_change)
     rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n"
     t = doc["totals"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sdetkit.commands.portfolio import parse_date
+from sdetkit.commands.portfolio import not_future, parse_date
 from sdetkit.errors import EXIT_OK, UsageError
 from sdetkit.evidence.atomic import check_writable, write_output
 
@@ -27,6 +27,7 @@ def run(kind: str, period_text: str, out_dir: Path, db: str | None, inventory: P
         today = dt.datetime.now(dt.timezone.utc).date()
         if period.start <= today < period.end:  # say so, rather than look like a whole month
             period = period._replace(label=f"{period.label} (to date, {today})")
+    not_future(period.label, period.start)
     md_path, html_path = (out_dir / f"{stem}.md").absolute(), (out_dir / f"{stem}.html").absolute()
     for target in (md_path, html_path):
         check_writable(target, "--out-dir")
