@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -239,3 +240,30 @@ def test_an_output_folder_named_build_is_not_the_build_package(
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
     env = probe(bare / "bin" / "python", "test", repo, os.environ, None)
     assert "build" not in env.modules
+
+
+def test_a_backend_exception_leads_the_build_failure_message(make_repo: Make, cache_dir: Path) -> None:
+    """A backend that fails inside get_requires (a plugin that downloads at build time, offline)."""
+    files = {
+        "pyproject.toml": textwrap.dedent(
+            """
+            [build-system]
+            requires = []
+            build-backend = "offline_backend"
+            backend-path = ["_build"]
+
+            [project]
+            name = "relpkg"
+            version = "1.2.0"
+            """
+        ),
+        "_build/offline_backend.py": (
+            "def get_requires_for_build_sdist(config_settings=None):\n"
+            "    raise OSError('license text could not be downloaded: Name or service not known')\n"
+        ),
+        ".gitignore": "build/\n",
+    }
+    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build")
+    assert code == 1
+    message = step(doc, "build")["message"]
+    assert message.startswith("building the sdist and wheel failed: OSError: license text could not be downloaded")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -77,6 +78,9 @@ class Log:
         )
 
 
+_EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*(?:Error|Exception): \S")
+
+
 def failed_run(spec: StepSpec, log: Log, res: ProcessResult, what: str) -> StepResult:
     """The result for a command that did not succeed: timed out, could not start, or failed."""
     if res.timed_out:
@@ -85,5 +89,11 @@ def failed_run(spec: StepSpec, log: Log, res: ProcessResult, what: str) -> StepR
         return log.result(spec, Status.ERROR, f"{what}: {res.start_error}")
     lines = [ln.strip() for ln in redact.clean(res.output, {}, log.shown).splitlines() if ln.strip()]
     errors = [ln for ln in lines if ln.lower().startswith(("error", "fatal", "\u00d7", "exception")) or "Error:" in ln]
-    detail = (errors or lines or ["no output"])[-1][:300]
+    detail = (errors or lines or ["no output"])[-1]
+    # A build backend's own exception says more than the frontend's wrapper around it ("ERROR
+    # Backend subprocess exited when trying to invoke ..."): lead with the cause.
+    causes = [ln for ln in lines if _EXCEPTION.match(ln)]
+    if causes and causes[-1] != detail:
+        detail = f"{causes[-1]} ({detail})"
+    detail = detail[:300]
     return log.result(spec, Status.FAILED, f"{what} failed: {detail}", code=res.exit_code)
