@@ -229,3 +229,10 @@ def test_lane_policy_adds_required_evidence(
     code, doc, err = decision(tmp_path, gate("fast", [step("lint")]), release, *extra)
     assert [r["code"] for r in doc["reasons"]] == codes, err
     assert code == (0 if not codes else 1) and doc["policy"]["lane"] == lane
+
+
+def test_a_step_that_could_not_reach_the_network_is_classified_so(tmp_path: Path) -> None:
+    failed = step("build", "failed", kind="build")
+    failed["message"] = "building failed: URLError: <urlopen error [Errno -2] Name or service not known>"
+    _, doc, _ = decision(tmp_path, gate("fast", [step("lint")]), gate("release", [failed]))
+    assert doc["reasons"][0]["triage"]["classification"] == "network (a host could not be reached)"

@@ -9,6 +9,7 @@ blocks first; the first one carries its triage (classification, file, next comma
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -25,6 +26,14 @@ KIND_CLASS = {
     "vcs": "configuration",
     "security": "dependency resolution",
 }
+
+
+# Resolver and socket errors, as Python and curl word them: a step that failed because the network
+# was unreachable needs a different next move than one that failed on the code.
+_NETWORK = re.compile(
+    r"Name or service not known|Temporary failure in name resolution|nodename nor servname|"
+    r"Network is unreachable|No route to host|Connection refused|Could not resolve host|getaddrinfo failed"
+)
 
 
 class Reason(NamedTuple):
@@ -60,6 +69,8 @@ def triage(doc: Mapping[str, Any], step: Mapping[str, Any], profile: str) -> dic
         classification = "missing tool or module"
     elif step.get("kind") == "tests" and message.startswith("collection error"):
         classification = "test collection/import error"
+    elif _NETWORK.search(message):
+        classification = "network (a host could not be reached)"
     else:
         classification = KIND_CLASS.get(str(step.get("kind")), "unknown")
     return {
