@@ -235,4 +235,4 @@ def test_a_step_that_could_not_reach_the_network_is_classified_so(tmp_path: Path
     failed = step("build", "failed", kind="build")
     failed["message"] = "building failed: URLError: <urlopen error [Errno -2] Name or service not known>"
     _, doc, _ = decision(tmp_path, gate("fast", [step("lint")]), gate("release", [failed]))
-    assert doc["reasons"][0]["triage"]["classification"] == "network (a host could not be reached)"
+    assert doc["reasons"][0]["triage"]["classification"] == "infrastructure or network"

@@ -70,7 +70,7 @@ def triage(doc: Mapping[str, Any], step: Mapping[str, Any], profile: str) -> dic
     elif step.get("kind") == "tests" and message.startswith("collection error"):
         classification = "test collection/import error"
     elif _NETWORK.search(message):
-        classification = "network (a host could not be reached)"
+        classification = "infrastructure or network"
     else:
         classification = KIND_CLASS.get(str(step.get("kind")), "unknown")
     return {
