@@ -261,6 +261,9 @@ def test_other_json_in_an_evidence_folder_is_ignored_but_broken_evidence_is_not(
     (evidence / "doctor.json").write_text('{"schema_name": "sdetkit.doctor", "ok": tr')
     res = sdetkit("portfolio", "ingest", "--db", db, "--repo", "api", str(evidence))
     assert res.code == 2 and "doctor.json: not valid JSON" in res.stderr
+    (evidence / "doctor.json").write_text('{"ok": true}')  # named like evidence, but is not
+    res = sdetkit("portfolio", "ingest", "--db", db, "--repo", "api", str(evidence))
+    assert res.code == 2 and "doctor.json: not an sdetkit evidence artifact (no schema_name" in res.stderr
 
 
 def test_decision_must_come_from_the_ingested_gates(tmp_path: Path) -> None:
@@ -368,6 +371,39 @@ def test_inventory_makes_missing_and_stale_visible(tmp_path: Path) -> None:
     inv.write_text('[repos.api]\nteam = "payments"\nlane = "enterprise"\n')
     bad = sdetkit("portfolio", "scorecard", "--db", db, "--inventory", str(inv), *window)
     assert bad.code == 2 and "repos.api: lane 'enterprise' is not one of startup, scale, regulated" in bad.stderr
+
+
+def test_incidents_belong_to_known_repositories_and_past_times(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite3")
+    assert (
+        sdetkit(
+            "portfolio",
+            "ingest",
+            "--db",
+            db,
+            "--records",
+            str(jsonl(tmp_path / "r.jsonl", [record("api", "2026-11-04")])),
+        ).code
+        == 0
+    )
+    ok = sdetkit(
+        "portfolio", "incident", "--db", db, "--repo", "api", "--kind", "rollback", "--opened", "2026-11-05T10:00:00Z"
+    )
+    assert ok.code == 0 and "recorded" in ok.stdout
+    cases = [
+        (["--repo", "apii", "--kind", "rollback", "--opened", "2026-11-05T10:00:00Z"], "apii: not in the store"),
+        (["--repo", "api", "--kind", "failure", "--opened", "2099-01-01T00:00:00Z"], "is in the future"),
+        (["--repo", "api", "--kind", "rollback", "--opened", "2026-11-05T10:00:00Z",
+          "--triaged", "2026-11-05T11:00:00Z"], "--triaged applies to a failure"),
+    ]  # fmt: skip
+    for args, expected in cases:
+        res = sdetkit("portfolio", "incident", "--db", db, *args)
+        assert res.code == 2 and expected in res.stderr, (args, res.stderr)
+    store = st.open_store(db)
+    try:
+        assert store.incident_count() == 1
+    finally:
+        store.close()
 
 
 def test_periods_that_have_not_begun_are_refused(tmp_path: Path) -> None:

@@ -161,7 +161,7 @@ def _add_portfolio_and_evidence(sub: Any) -> None:
     incident.add_argument("--triaged", metavar="TIME", help="when its first failure was triaged (ISO 8601)")
     incident.add_argument("--note", default="", help="what happened")
     incident.add_argument("--id", dest="incident_id", help="your own id for it (default: from repo, kind, time)")
-    _store_flags(incident, inventory=False)
+    _store_flags(incident)
 
 
 def _add_kpi_and_report(sub: Any) -> None:
@@ -366,6 +366,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                 triaged=args.triaged,
                 note=args.note,
                 incident_id=args.incident_id,
+                inventory=args.inventory,
             )
         return portfolio.scorecard(
             inp=args.inp,

@@ -25,7 +25,7 @@ LANES: dict[str, Lane] = {
     "startup": Lane(
         "startup",
         "Startup",
-        "Startup: gate fast and release preflight pass on the same commit",
+        "Startup: gate fast and release preflight pass on the same commit, and the decision (if any) is SHIP",
         requires_doctor=False,
         audit_required=False,
         kpi_emphasis=("first_time_success_onboarding_rate", "median_release_decision_time"),

@@ -112,6 +112,8 @@ def ingest(
     repos = len({r.repo_id for r in runs})
     print(f"ingested {len(runs)} run(s) from {repos} repositor{'y' if repos == 1 else 'ies'} into {name}: "
           f"{new} new, {len(runs) - new} already stored")  # fmt: skip
+    if when is not None and new < len(runs):
+        notes.append("runs already stored keep the time they were first stored with; --at does not re-date them")
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     return EXIT_OK
@@ -219,21 +221,41 @@ def _from_store(
 
 
 def incident(
-    *, db: str | None, repo: str, kind: str, opened: str, triaged: str | None, note: str, incident_id: str | None
+    *,
+    db: str | None,
+    repo: str,
+    kind: str,
+    opened: str,
+    triaged: str | None,
+    note: str,
+    incident_id: str | None,
+    inventory: Path | None,
 ) -> int:
     """Record a rollback or a failure (and when it was triaged) for the rollback and triage KPIs."""
     import hashlib
 
+    from sdetkit.portfolio import inventory as inv
     from sdetkit.portfolio.store import Incident, open_store
 
     opened_at = parse_time("--opened", opened)
     triaged_at = parse_time("--triaged", triaged) if triaged else None
+    if triaged_at is not None and kind != "failure":
+        raise UsageError("--triaged applies to a failure (time to triage); a rollback has none")
     if triaged_at is not None and triaged_at < opened_at:
         raise UsageError(f"--triaged {triaged} is before --opened {opened}")
+    for flag, when in (("--opened", opened_at), ("--triaged", triaged_at)):
+        if when is not None and when > now() + dt.timedelta(hours=1):
+            raise UsageError(f"{flag} {iso(when)} is in the future")
+    expected = inv.resolve(inventory)
     ident = incident_id or hashlib.sha256(f"{repo}\0{kind}\0{iso(opened_at)}".encode()).hexdigest()[:16]
     record = Incident(ident, repo, kind, iso(opened_at), iso(triaged_at) if triaged_at else None, note)
-    store = open_store(db)
+    store = open_store(db, create=False)
     try:
+        # An incident for a repository nobody knows would skew the rates: it must be expected
+        # (inventory) or have reported (store).
+        if repo not in expected and store.owner(repo) is None:
+            known = "the inventory" if expected else "the store"
+            raise InputError(f"{repo}: not in {known}; an incident must belong to a known repository")
         new = store.add_incident(record)
         name = store.name
     finally:

@@ -34,7 +34,7 @@ def run(kind: str, period_text: str, out_dir: Path, db: str | None, inventory: P
     expected = inv.resolve(inventory)
     store = open_store(db, create=False)
     try:
-        doc = model.build(store, kind, period, expected)
+        doc = model.build(store, kind, period, expected, dt.datetime.now(dt.timezone.utc).date())
     finally:
         store.close()
     # Render both before writing either, so a failure leaves neither half-written.

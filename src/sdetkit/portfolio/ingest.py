@@ -59,7 +59,7 @@ def _read(path: Path, explicit: bool) -> Evidence | None:
         return None
     name = doc.get("schema_name") if isinstance(doc, dict) else None
     if name not in KINDS:
-        if explicit:
+        if explicit or path.name in CANONICAL:  # named like evidence: it must be evidence
             found = f"schema_name {name}" if isinstance(name, str) else "no schema_name"
             raise InputError(f"{path}: not an sdetkit evidence artifact ({found}; expected one of "
                              f"{', '.join(sorted(KINDS))})")  # fmt: skip

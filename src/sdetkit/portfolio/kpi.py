@@ -41,6 +41,7 @@ NAMES = (
 )
 RED_GATE_FAILURE, AMBER_GATE_FAILURE, AMBER_ONBOARDING, RED_MISSING_SHARE = 25.0, 10.0, 80.0, 0.25
 STABLE_WEEKS, STABLE_SAMPLES = 4, 5
+ONBOARDING_DAYS = 28
 
 
 class Inputs(NamedTuple):
@@ -84,16 +85,20 @@ def compute(inputs: Inputs) -> dict[str, dict[str, Any]]:
     def q(sample: int) -> str:
         return _quality(inputs, sample)
 
-    firsts = inputs.first_runs
+    # Onboarding is judged over repositories whose first run falls in the trailing four weeks, so
+    # the rate describes how onboarding goes now, not forever how the first cohort started.
+    since = (inputs.end - dt.timedelta(days=ONBOARDING_DAYS - 1)).isoformat()
+    firsts = [r for r in inputs.first_runs if r.evidence_window_end >= since]
     onboarded = sum(bool(r.gate_fast_ok) for r in firsts)
     onboarding = _kpi(
         100.0 * onboarded / len(firsts) if firsts else None,
         "percent",
         len(firsts),
         q(len(firsts)),
-        f"first stored run of each repository up to {inputs.end}: {onboarded} of {len(firsts)} passed gate fast"
+        f"repositories first reporting in {since}..{inputs.end}: {onboarded} of {len(firsts)} passed gate fast "
+        "on their first run"
         if firsts
-        else "no repository has reported yet",
+        else f"no repository first reported in {since}..{inputs.end}",
     )
 
     releases = [r for r in inputs.runs if r.gate_release_ok is not None]

@@ -116,7 +116,9 @@ def _headline(
 
     return [
         from_card("release_confidence_rate_percent", "Release confidence rate", "%", "up"),
-        from_card("release_gate_failure_rate_percent", "Release gate failure rate", "%", "down"),
+        from_card(
+            "release_gate_failure_rate_percent", "Release gate failure rate (latest run per repository)", "%", "down"
+        ),
         from_card("high_risk_repo_count", "High-risk repositories", "", "down"),
         row(
             "repo_count_reporting",
@@ -128,7 +130,9 @@ def _headline(
         ),
         from_kpi("median_release_decision_time", "Median release decision time", "s", "down", scale=60.0),
         from_kpi("first_time_success_onboarding_rate", "First-time onboarding success", "%", "up"),
-        from_kpi("failed_release_gate_frequency", "Failed release gate frequency (all runs)", "%", "down"),
+        from_kpi("failed_release_gate_frequency", "Failed release gate frequency (every release run)", "%", "down"),
+        from_kpi("rollback_rate", "Rollback rate", "%", "down"),
+        from_kpi("mean_time_to_triage_first_failure", "Mean time to triage a failure", "s", "down", scale=60.0),
     ]
 
 
@@ -175,11 +179,16 @@ def _groups(card: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
     return rows
 
 
-def build(store: Store, kind: str, period: Period, expected: Mapping[str, Expected]) -> dict[str, Any]:
-    """The report model for ``period`` (a week or a month)."""
+def build(
+    store: Store, kind: str, period: Period, expected: Mapping[str, Expected], today: dt.date | None = None
+) -> dict[str, Any]:
+    """The report model for ``period`` (a week or a month); ``today`` bounds a period still running."""
     before = previous(kind, period)
     charted = series_periods(kind, period)
-    weeks = [week(period.end - dt.timedelta(days=7 * i)) for i in range(STREAK_WEEKS)][::-1]
+    # The weeks behind the streak and longest-red end with the period, or today while it runs:
+    # a month's trailing days that have not happened yet must not break a streak.
+    last = min(period.end, today) if today else period.end
+    weeks = [week(last - dt.timedelta(days=7 * i)) for i in range(STREAK_WEEKS)][::-1]
     start = min(charted[0].start, weeks[0].start, before.start)
     runs = reassign(store.runs_between(start.isoformat(), period.end.isoformat()), expected)
     ids = sorted(expected)
