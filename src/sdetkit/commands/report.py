@@ -24,9 +24,9 @@ def run(kind: str, period_text: str, out_dir: Path, db: str | None, inventory: P
         except ValueError as exc:
             raise UsageError(f"--month {period_text}: {exc}") from exc
         stem = f"executive-monthly-{period_text}"
-        today = dt.datetime.now(dt.timezone.utc).date()
-        if period.start <= today < period.end:  # say so, rather than look like a whole month
-            period = period._replace(label=f"{period.label} (to date, {today})")
+    today = dt.datetime.now(dt.timezone.utc).date()
+    if period.start <= today < period.end:  # a period still running says so, rather than look whole
+        period = period._replace(label=f"{period.label} (to date, {today})")
     not_future(period.label, period.start)
     md_path, html_path = (out_dir / f"{stem}.md").absolute(), (out_dir / f"{stem}.html").absolute()
     for target in (md_path, html_path):
