@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -68,11 +67,6 @@ def retime(src: Path, dst: Path, when: dt.datetime, decide: bool = True) -> Path
                       str(dst / "release-preflight.json"), "--doctor", str(dst / "doctor.json"),
                       "--format", "json", "--out", str(dst / "decision.json"))  # fmt: skip
         assert res.code in (0, 1), res.stderr
-    return dst
-
-
-def copy_tree(src: Path, dst: Path) -> Path:
-    shutil.copytree(src, dst)
     return dst
 
 

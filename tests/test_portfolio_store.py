@@ -23,6 +23,12 @@ from sdetkit.portfolio import store as st
 from tests.portfolio_support import jsonl, record, sdetkit
 
 
+def _seed(db: str, tmp_path: Path, rows: list[dict[str, Any]]) -> None:
+    """Store normalized records through the real command (for tests about what comes after)."""
+    res = sdetkit("portfolio", "ingest", "--db", db, "--records", str(jsonl(tmp_path / "seed.jsonl", rows)))
+    assert res.code == 0, res.stderr
+
+
 def _fake_gate(tmp: Path, *, release_ok: bool = True, audit: str = "passed") -> Path:
     """Schema-valid artifacts without running tools: for store behaviour, not gate behaviour."""
     from tests.test_decide import gate, step
@@ -316,17 +322,7 @@ def test_concurrent_first_opens_create_the_store_once(db: str) -> None:
 
 
 def test_window_schema_is_frozen_unless_allowed(db: str, tmp_path: Path) -> None:
-    assert (
-        sdetkit(
-            "portfolio",
-            "ingest",
-            "--db",
-            db,
-            "--records",
-            str(jsonl(tmp_path / "r.jsonl", [record("a", "2026-11-04")])),
-        ).code
-        == 0
-    )
+    _seed(db, tmp_path, [record("a", "2026-11-04")])
     window = ["--window-start", "2026-11-02", "--window-end", "2026-11-08"]
     assert sdetkit("portfolio", "scorecard", "--db", db, *window, "--schema-version", "1.0.0").code == 0
     assert sdetkit("portfolio", "scorecard", "--db", db, *window, "--schema-version", "1.0.0").code == 0
@@ -360,7 +356,7 @@ def test_inventory_makes_missing_and_stale_visible(tmp_path: Path) -> None:
     inv.write_text('[repos.api]\nteam = "payments"\nlane = "scale"\n\n[repos.web]\nteam = "web"\nlane = "startup"\n\n'
                    '[repos.new]\nteam = "web"\nlane = "startup"\n')  # fmt: skip
     rows = [record("api", "2026-11-04"), record("web", "2026-10-20")]
-    assert sdetkit("portfolio", "ingest", "--db", db, "--records", str(jsonl(tmp_path / "r.jsonl", rows))).code == 0
+    _seed(db, tmp_path, rows)
     window = ["--window-start", "2026-11-02", "--window-end", "2026-11-08"]
     res = sdetkit("portfolio", "scorecard", "--db", db, "--inventory", str(inv), *window)
     card = json.loads(res.stdout)
@@ -375,17 +371,7 @@ def test_inventory_makes_missing_and_stale_visible(tmp_path: Path) -> None:
 
 def test_incidents_belong_to_known_repositories_and_past_times(tmp_path: Path) -> None:
     db = str(tmp_path / "s.sqlite3")
-    assert (
-        sdetkit(
-            "portfolio",
-            "ingest",
-            "--db",
-            db,
-            "--records",
-            str(jsonl(tmp_path / "r.jsonl", [record("api", "2026-11-04")])),
-        ).code
-        == 0
-    )
+    _seed(db, tmp_path, [record("api", "2026-11-04")])
     ok = sdetkit(
         "portfolio", "incident", "--db", db, "--repo", "api", "--kind", "rollback", "--opened", "2026-11-05T10:00:00Z"
     )
@@ -408,17 +394,7 @@ def test_incidents_belong_to_known_repositories_and_past_times(tmp_path: Path) -
 
 def test_periods_that_have_not_begun_are_refused(tmp_path: Path) -> None:
     db = str(tmp_path / "s.sqlite3")
-    assert (
-        sdetkit(
-            "portfolio",
-            "ingest",
-            "--db",
-            db,
-            "--records",
-            str(jsonl(tmp_path / "r.jsonl", [record("a", "2026-11-04")])),
-        ).code
-        == 0
-    )
+    _seed(db, tmp_path, [record("a", "2026-11-04")])
     for args in (
         ["portfolio", "scorecard", "--window-start", "2099-01-01", "--window-end", "2099-01-07"],
         ["kpi", "weekly", "--week-ending", "2099-01-07", "--out", str(tmp_path / "k.json")],
