@@ -28,14 +28,6 @@ KIND_CLASS = {
 }
 
 
-# Resolver and socket errors, as Python and curl word them: a step that failed because the network
-# was unreachable needs a different next move than one that failed on the code.
-_NETWORK = re.compile(
-    r"Name or service not known|Temporary failure in name resolution|nodename nor servname|"
-    r"Network is unreachable|No route to host|Connection refused|Could not resolve host|getaddrinfo failed"
-)
-
-
 class Reason(NamedTuple):
     code: str
     message: str
@@ -60,6 +52,10 @@ class Artifact(NamedTuple):
 
 def triage(doc: Mapping[str, Any], step: Mapping[str, Any], profile: str) -> dict[str, Any]:
     """Classification, location and the command that reproduces one failed step."""
+    # Triage's own network pattern (imported here: only a failed step pays for the rule table). A
+    # step that failed because a host was unreachable needs another next move than a code failure.
+    from sdetkit.triage.rules import NETWORK
+
     first = step.get("first_failure") or {}
     status = step.get("status")
     message = str(first.get("message") or step.get("message") or f"{step['id']} {status}")
@@ -69,7 +65,7 @@ def triage(doc: Mapping[str, Any], step: Mapping[str, Any], profile: str) -> dic
         classification = "missing tool or module"
     elif step.get("kind") == "tests" and message.startswith("collection error"):
         classification = "test collection/import error"
-    elif _NETWORK.search(message):
+    elif re.search(NETWORK, message):
         classification = "infrastructure or network"
     else:
         classification = KIND_CLASS.get(str(step.get("kind")), "unknown")

@@ -28,6 +28,13 @@ def r(rule_id: str, tool: str, classification: str, pattern: str, nxt: str, tier
 
 
 LOC = r"(?P<file>[^\s:'\"()]+?\.(?:py|pyi))"
+# Resolver, socket and runner-capacity errors as Python, curl and CI services word them. `decide`
+# classifies a failed step's message with the same pattern.
+NETWORK = (
+    r"(?i)(Could not resolve host|Temporary failure in name resolution|Connection (?:timed out|refused|reset)"
+    r"|Name or service not known|nodename nor servname|Network is unreachable|No route to host|getaddrinfo failed"
+    r"|No space left on device|503 Service Unavailable)"
+)
 TEST_ID = r"(?P<test>[^\s:]+\.py::[^\s]+?)"
 
 RULES: tuple[Rule, ...] = (
@@ -159,13 +166,7 @@ RULES: tuple[Rule, ...] = (
     ),
     r("go-test", "go test", "test failure", r"^\s*--- FAIL: (?P<test>\S+)", "go test -run '^{test}$' ./..."),
     # infrastructure and configuration
-    r(
-        "network",
-        "network",
-        "infrastructure or network",
-        r"(?i)(Could not resolve host|Temporary failure in name resolution|Connection (?:timed out|refused|reset)|Name or service not known|No space left on device|503 Service Unavailable)",
-        "re-run the job (infrastructure)",
-    ),
+    r("network", "network", "infrastructure or network", NETWORK, "re-run the job (infrastructure)"),
     r(
         "config",
         "config",
