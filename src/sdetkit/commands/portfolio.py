@@ -18,6 +18,7 @@ from sdetkit.portfolio.store import Owner
 
 _SEMVER_1 = re.compile(r"^1\.\d+\.\d+$")
 UNASSIGNED = "unassigned"
+UNKNOWN = Owner(UNASSIGNED, "startup")
 
 
 def parse_date(flag: str, text: str) -> dt.date:
@@ -81,30 +82,32 @@ def ingest(
         runs = [ing.from_record(r, stamp) for r in records.load(records_file)]
     else:
         collected = _collect(paths, repo)
-        runs = []
+        runs, built = [], []
         stamp = now()
         for repo_id, items in collected:
             # Everything that can be wrong with the evidence is found before the store is opened
-            # (or created): a failed ingest leaves no trace. The lane is settled once it is open.
+            # (or created): a failed ingest leaves no trace. The owner is settled once it is open.
             if expected and repo_id not in expected and not (team and lane):
                 raise InputError(
                     f"{repo_id}: not in the inventory (expected: {', '.join(sorted(expected))}); fix the id, add it "
                     "to the inventory, or pass --team and --lane"
                 )
-            ing.build_run(repo_id, Owner(UNASSIGNED, "startup"), items, at=when, ci_run_url=ci_run_url, now=stamp)
+            run = ing.build_run(repo_id, UNKNOWN, items, at=when, ci_run_url=ci_run_url, now=stamp)
+            built.append((run, items))
     notes: list[str] = []
     store = open_store(db)
     try:
         artifacts: list[tuple[str, str, str]] = []
         if records_file is None:
-            for repo_id, items in collected:
-                owner = _owner(repo_id, team, lane, expected, store.owner(repo_id))
+            for run, items in built:
+                owner = _owner(run.repo_id, team, lane, expected, store.owner(run.repo_id))
                 if owner.team == UNASSIGNED:
-                    notes.append(f"{repo_id}: no team or lane known (not in an inventory, never stored): recorded as "
-                                 f"team {UNASSIGNED}, lane {owner.lane}; pass --team and --lane")  # fmt: skip
-                run = ing.build_run(repo_id, owner, items, at=when, ci_run_url=ci_run_url, now=stamp)
-                runs.append(run)
-                artifacts += [(e.sha256, repo_id, run.run_id) for e in items]
+                    notes.append(
+                        f"{run.repo_id}: no team or lane known (not in an inventory, never stored): recorded as team "
+                        f"{UNASSIGNED}, lane {owner.lane}; pass --team and --lane"
+                    )
+                runs.append(ing.assign(run, owner))
+                artifacts += [(e.sha256, run.repo_id, run.run_id) for e in items]
         new = store.add_runs(runs, artifacts=artifacts)
         name = store.name
     finally:
@@ -148,7 +151,7 @@ def _owner(
 ) -> Owner:
     """Team and lane: the flags, else the inventory, else what the store last recorded, else unassigned/startup."""
     listed = expected.get(repo_id)
-    base = Owner(listed.team, listed.lane) if listed else stored or Owner(UNASSIGNED, "startup")
+    base = Owner(listed.team, listed.lane) if listed else stored or UNKNOWN
     return Owner(team or base.team, lane or base.lane)
 
 

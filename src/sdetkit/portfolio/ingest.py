@@ -196,22 +196,21 @@ def _confident(
     return not found and one_commit and decision_ok is not False
 
 
+def assign(run: Run, owner: Owner) -> Run:
+    """``run`` owned by ``owner``, with the owner's lane policy applied to its stored evidence.
+    (Runs imported as normalized records carry no evidence to re-judge: their confidence stays.)"""
+    if (owner.team, owner.lane) == (run.team, run.lane):
+        return run
+    confident = run.release_confidence_ok
+    if run.schema_versions != "{}":
+        confident = _confident(owner.lane, run.gate_fast_ok, run.gate_release_ok, run.doctor_ok,
+                               run.audit_status, run.commit_sha is not None, run.decision_ok)  # fmt: skip
+    return run._replace(team=owner.team, lane=owner.lane, release_confidence_ok=confident)
+
+
 def reassign(runs: Iterable[Run], expected: Mapping[str, Any]) -> list[Run]:
-    """The runs as the inventory sees them: its team and lane win over those recorded at ingest,
-    and the lane's policy is applied again to the stored evidence. (Runs imported as normalized
-    records carry no evidence to re-judge; their confidence stays as imported.)"""
-    out = []
-    for run in runs:
-        listed = expected.get(run.repo_id)
-        if listed is None or (listed.team, listed.lane) == (run.team, run.lane):
-            out.append(run)
-            continue
-        confident = run.release_confidence_ok
-        if run.schema_versions != "{}":
-            confident = _confident(listed.lane, run.gate_fast_ok, run.gate_release_ok, run.doctor_ok,
-                                   run.audit_status, run.commit_sha is not None, run.decision_ok)  # fmt: skip
-        out.append(run._replace(team=listed.team, lane=listed.lane, release_confidence_ok=confident))
-    return out
+    """The runs as the inventory sees them: its team and lane win over those recorded at ingest."""
+    return [assign(r, Owner(listed.team, listed.lane)) if (listed := expected.get(r.repo_id)) else r for r in runs]
 
 
 def from_record(record: Record, now: dt.datetime) -> Run:
