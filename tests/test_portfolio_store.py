@@ -375,7 +375,11 @@ def test_incidents_belong_to_known_repositories_and_past_times(tmp_path: Path) -
     ok = sdetkit(
         "portfolio", "incident", "--db", db, "--repo", "api", "--kind", "rollback", "--opened", "2026-11-05T10:00:00Z"
     )
-    assert ok.code == 0 and "recorded" in ok.stdout
+    assert ok.code == 0 and "recorded" in ok.stdout and "already" not in ok.stdout
+    again = sdetkit(
+        "portfolio", "incident", "--db", db, "--repo", "api", "--kind", "rollback", "--opened", "2026-11-05T10:00:00Z"
+    )
+    assert again.code == 0 and "already recorded" in again.stdout
     cases = [
         (["--repo", "apii", "--kind", "rollback", "--opened", "2026-11-05T10:00:00Z"], "apii: not in the store"),
         (["--repo", "api", "--kind", "failure", "--opened", "2099-01-01T00:00:00Z"], "is in the future"),

@@ -313,16 +313,14 @@ class Store:
     # -- incidents ----------------------------------------------------------------------------------
 
     def add_incident(self, incident: Incident) -> bool:
+        """Store an incident once; returns whether it was new (rows skipped by DO NOTHING count 0)."""
         insert = self.sql(
             "INSERT INTO incidents (incident_id, repo_id, kind, opened_at, triaged_at, note) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id) DO NOTHING"
         )
         with self.transaction() as cur:
-            cur.execute(self.sql("SELECT 1 FROM incidents WHERE incident_id = ?"), (incident.incident_id,))
-            if cur.fetchone() is not None:
-                return False
             cur.execute(insert, tuple(incident))
-        return True
+            return int(cur.rowcount) == 1
 
     def incidents_between(self, start: str, end: str) -> list[Incident]:
         """Incidents opened on a day in ``[start, end]``."""
