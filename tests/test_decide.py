@@ -17,7 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sdetkit.decision import Artifact, decide
+from sdetkit.doctor.base import CheckStatus, Severity, score_of, verdict
 from sdetkit.evidence import schemas
+from sdetkit.model import Status
+from sdetkit.verdict import summarize
 
 A = "a" * 40
 B = "b" * 40
@@ -33,16 +36,31 @@ def step(sid: str, status: str = "passed", kind: str = "custom", first: dict[str
 
 
 def gate(profile: str, steps: list[dict[str, Any]], commit: str | None = A, dirty: bool = False) -> dict[str, Any]:
-    failed = sorted(s["id"] for s in steps if s["status"] in ("failed", "error", "timed_out"))
+    # A consistent artifact: its summary is what its steps give (decide refuses one that is not).
+    verdict = summarize((s["id"], Status(s["status"])) for s in steps)
     counts = {k: sum(s["status"] == k for s in steps) for k in ("passed", "failed", "error", "timed_out", "skipped")}
     doc = {
         "schema_name": f"sdetkit.gate.{profile}", "schema_version": "1.0.0", "profile": profile,
-        "ok": not failed and bool(steps), "failed_steps": failed, "reason": "r", "commit": commit, "branch": "main",
+        "ok": verdict.ok, "failed_steps": list(verdict.failed_steps), "reason": verdict.reason, "commit": commit,
+        "branch": "main",
         "dirty": dirty, "project_path": ".", "selection": {"only": [], "skip": []}, "counts": counts, "steps": steps,
     }  # fmt: skip
     if profile == "release":
         doc |= {"version": "1.0.0", "dists": [], "sbom": None, "dry_run": False}
     return doc
+
+
+def doctor_doc(checks: list[tuple[str, str, str, str]], fail_on: str = "high") -> dict[str, Any]:
+    """A consistent doctor artifact of (id, severity, status, message) checks."""
+    outcomes = [(cid, Severity(sev), CheckStatus(status)) for cid, sev, status, _ in checks]
+    ok, reason = verdict(outcomes, Severity(fail_on))
+    return {
+        "schema_name": "sdetkit.doctor", "schema_version": "1.0.0", "ok": ok, "reason": reason,
+        "score": score_of([(sev, status) for _, sev, status in outcomes]), "fail_on": fail_on,
+        "failed": sorted(c[0] for c in checks if c[2] == "fail"), "commit": A,
+        "checks": [{"id": cid, "category": cid.split(".")[0], "severity": sev, "title": "t", "status": status,
+                    "message": message, "fix": "f"} for cid, sev, status, message in checks],
+    }  # fmt: skip
 
 
 def write(tmp: Path, name: str, doc: Any) -> Path:
@@ -114,12 +132,7 @@ def test_stale_evidence_and_doctor_threshold(tmp_path: Path) -> None:
     old["run"] |= {"jobs": 1, "steps": {}}
     code, doc, _ = decision(tmp_path, old, gate("release", [step("build")]), "--max-age", "24h")
     assert code == 1 and doc["reasons"][0]["code"] == "stale" and "run.started_at" in doc["reasons"][0]["message"]
-    doctor = {
-        "schema_name": "sdetkit.doctor", "schema_version": "1.0.0", "ok": False, "reason": "r", "score": 80,
-        "fail_on": "high", "failed": ["docs.license"], "commit": A,
-        "checks": [{"id": "docs.license", "category": "docs", "severity": "low", "title": "t", "status": "fail",
-                    "message": "no LICENSE file", "fix": "f"}],
-    }  # fmt: skip
+    doctor = doctor_doc([("docs.license", "low", "fail", "no LICENSE file")])
     path = write(tmp_path, "d.json", doctor)
     assert decision(tmp_path, gate("fast", [step("l")]), gate("release", [step("b")]), "--doctor", str(path))[0] == 0
     code, doc, _ = decision(
@@ -161,7 +174,9 @@ def test_missing_file_and_wrong_artifact_kind(tmp_path: Path) -> None:
     assert res.returncode == 2 and "nope.json: no such file" in res.stderr
     release = write(tmp_path, "r.json", gate("release", [step("b")]))
     res = run_decide("--fast", str(release), "--release", str(release))
-    assert res.returncode == 2 and "not a valid gate-fast artifact" in res.stderr
+    assert res.returncode == 2 and "this is a gate-release artifact (sdetkit.gate.release); expected a gate-fast" in (
+        res.stderr
+    )
 
 
 statuses = st.sampled_from(["passed", "failed", "error", "timed_out", "skipped"])
@@ -220,8 +235,7 @@ def test_real_gates_feed_a_ship_decision(make_repo: Callable[..., Path], tmp_pat
 def test_lane_policy_adds_required_evidence(
     tmp_path: Path, lane: str | None, audit: str, with_doctor: bool, codes: list[str]
 ) -> None:
-    doctor = {"schema_name": "sdetkit.doctor", "schema_version": "1.0.0", "ok": True, "reason": "r", "score": 100,
-              "fail_on": "high", "failed": [], "commit": A, "checks": []}  # fmt: skip
+    doctor = doctor_doc([("git.head", "high", "pass", "")])
     extra = ["--lane", lane] if lane else []
     if with_doctor:
         extra += ["--doctor", str(write(tmp_path, "d.json", doctor))]

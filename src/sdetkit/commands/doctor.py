@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sdetkit import __version__
-from sdetkit.doctor.base import CheckResult, CheckStatus, DoctorContext, Severity, blocking, score
+from sdetkit.doctor.base import CheckResult, CheckStatus, DoctorContext, Severity, score, verdict
 from sdetkit.doctor.registry import BY_ID, CHECKS
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError, SdetkitError, UsageError
 from sdetkit.evidence.atomic import check_writable, emit
@@ -118,19 +118,11 @@ def run(settings: DoctorSettings) -> int:
 
 
 def document(results: list[CheckResult], fail_on: Severity, ctx: DoctorContext, stable: bool) -> dict[str, Any]:
-    blockers = blocking(results, fail_on)
-    ran = [r for r in results if r.finding.status is not CheckStatus.SKIP]
-    reason = (
-        "no check ran"
-        if not ran
-        else f"{len(blockers)} check(s) failed at or above {fail_on.value}: {', '.join(r.check.id for r in blockers)}"
-        if blockers
-        else f"{len(ran)} checks ran, none failed at or above {fail_on.value}"
-    )
+    ok, reason = verdict([(r.check.id, r.check.severity, r.finding.status) for r in results], fail_on)
     return {
         "schema_name": SCHEMA_NAME,
         "schema_version": SCHEMA_VERSION,
-        "ok": bool(ran) and not blockers,
+        "ok": ok,
         "reason": reason,
         "score": score(results),
         "fail_on": fail_on.value,

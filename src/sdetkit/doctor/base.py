@@ -70,20 +70,32 @@ class CheckResult(NamedTuple):
 
 def score(results: Sequence[CheckResult]) -> int:
     """0-100, weighted by severity: a failure costs its full weight, a warning half."""
-    total = sum(WEIGHT[r.check.severity] for r in results if r.finding.status is not CheckStatus.SKIP)
+    return score_of([(r.check.severity, r.finding.status) for r in results])
+
+
+def score_of(outcomes: Sequence[tuple[Severity, CheckStatus]]) -> int:
+    """:func:`score` of ``(severity, status)`` pairs (also how a written artifact is re-checked)."""
+    total = sum(WEIGHT[sev] for sev, status in outcomes if status is not CheckStatus.SKIP)
     if total == 0:
         return 0
     lost = sum(
-        WEIGHT[r.check.severity] * (1.0 if r.finding.status is CheckStatus.FAIL else 0.5)
-        for r in results
-        if r.finding.status in (CheckStatus.FAIL, CheckStatus.WARN)
+        WEIGHT[sev] * (1.0 if status is CheckStatus.FAIL else 0.5)
+        for sev, status in outcomes
+        if status in (CheckStatus.FAIL, CheckStatus.WARN)
     )
     return round(100 * (1 - lost / total))
 
 
-def blocking(results: Sequence[CheckResult], fail_on: Severity) -> list[CheckResult]:
-    """Failed checks at or above ``fail_on``."""
-    return [r for r in results if r.finding.status is CheckStatus.FAIL and r.check.severity.rank >= fail_on.rank]
+def verdict(outcomes: Sequence[tuple[str, Severity, CheckStatus]], fail_on: Severity) -> tuple[bool, str]:
+    """``(ok, reason)`` of ``(check id, severity, status)`` triples: ok when a check ran and none
+    failed at or above ``fail_on``. The doctor command and the artifact re-check both use it."""
+    blockers = [cid for cid, sev, status in outcomes if status is CheckStatus.FAIL and sev.rank >= fail_on.rank]
+    ran = [cid for cid, _, status in outcomes if status is not CheckStatus.SKIP]
+    if not ran:
+        return False, "no check ran"
+    if blockers:
+        return False, f"{len(blockers)} check(s) failed at or above {fail_on.value}: {', '.join(blockers)}"
+    return True, f"{len(ran)} checks ran, none failed at or above {fail_on.value}"
 
 
 def ok(f: str = "") -> Finding:

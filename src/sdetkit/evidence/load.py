@@ -63,10 +63,20 @@ def load(path: Path, schema: str) -> dict[str, Any]:
     return check(read_json(path), path, schema)
 
 
+@functools.cache
+def kinds() -> dict[str, str]:
+    """``schema_name`` -> shipped schema name, for every artifact kind sdetkit writes."""
+    return {json.loads(schemas.text(name))["properties"]["schema_name"]["const"]: name for name in schemas.NAMES}
+
+
 def check(doc: Any, path: Path, schema: str) -> dict[str, Any]:
-    """``doc`` (read from ``path``) validated against the shipped schema ``schema``."""
+    """``doc`` (read from ``path``) validated against the shipped schema ``schema``, and checked to
+    agree with itself (see :mod:`sdetkit.evidence.consistency`)."""
+    from sdetkit.evidence import consistency
+
     if not isinstance(doc, dict):
         raise InputError(f"{path}: expected a JSON object, found {type(doc).__name__}")
+    _same_kind(doc, path, schema)
     # A wrong value (``"ok": "false"``) says more than a missing key: report those first.
     errors = sorted(
         validator(schema).iter_errors(doc),
@@ -77,4 +87,17 @@ def check(doc: Any, path: Path, schema: str) -> dict[str, Any]:
         where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
         raise InputError(f"{path}: not a valid {schema} artifact: at {where}: {err.message}{more}")
+    found = consistency.problems(doc, schema)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise InputError(f"{path}: {schema} artifact contradicts itself: {found[0]}{more}")
     return doc
+
+
+def _same_kind(doc: dict[str, Any], path: Path, schema: str) -> None:
+    """An artifact of another kind says which kind it is, not which of the expected fields it lacks.
+    (A missing or unknown ``schema_name`` is left to the schema, which names every problem.)"""
+    name = doc.get("schema_name")
+    kind = kinds().get(name) if isinstance(name, str) else None
+    if kind is not None and kind != schema:
+        raise InputError(f"{path}: this is a {kind} artifact ({name}); expected a {schema} artifact")

@@ -82,7 +82,21 @@ def _problems(raw: Any, where: str) -> tuple[Record | None, list[str]]:
         release_confidence_ok=confidence,
         failed_steps=tuple(steps),
     )
-    return record, []
+    contradictions = [f"{where}: {c}" for c in contradictions_of(record, "failed_steps" in raw)]
+    return (None, contradictions) if contradictions else (record, [])
+
+
+def contradictions_of(r: Record, steps_given: bool) -> list[str]:
+    """How a record disagrees with itself: the same rule as for artifacts
+    (:mod:`sdetkit.evidence.consistency`), applied to the normalized fields."""
+    found = []
+    if steps_given and len(r.failed_steps) != r.failed_steps_count:
+        found.append(f"failed_steps_count is {r.failed_steps_count} but failed_steps lists {len(r.failed_steps)}")
+    if r.gate_fast_ok and r.gate_release_ok and r.failed_steps_count:
+        found.append(f"both gates are ok but failed_steps_count is {r.failed_steps_count}")
+    if r.release_confidence_ok and not (r.gate_fast_ok and r.gate_release_ok):
+        found.append("release_confidence_ok is true but a gate is not ok")
+    return found
 
 
 _MUST = frozenset(REQUIRED)
@@ -112,10 +126,14 @@ def _fast(raw: Any) -> Record | None:
     try:
         when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
         when = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
-        return Record(repo, team, lane, fast, release, doctor, count, dt.date.fromisoformat(day), when, confident,
-                      tuple(steps))  # fmt: skip
+        record = Record(repo, team, lane, fast, release, doctor, count, dt.date.fromisoformat(day), when, confident,
+                        tuple(steps))  # fmt: skip
     except ValueError:
         return None
+    # Cheap enough for bulk files; a contradiction goes the slow way, which names it.
+    if (steps and len(steps) != count) or (fast and release and count) or (confident and not (fast and release)):
+        return None
+    return record
 
 
 def _parse(path: Path, text: str) -> tuple[list[Any], list[str] | list[int]]:
