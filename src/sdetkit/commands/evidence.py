@@ -10,7 +10,7 @@ from typing import Any
 from sdetkit import __version__
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError
 from sdetkit.evidence import bundle
-from sdetkit.evidence.atomic import check_writable, write_bytes
+from sdetkit.evidence.atomic import check_writable, write_own
 from sdetkit.evidence.load import load, read_json
 
 
@@ -45,7 +45,7 @@ def pack(folder: Path, files: list[Path], out: Path) -> int:
         "commits": sorted(commits),
         "files": entries,
     }
-    write_bytes(out, bundle.pack(payload, manifest))
+    write_own(out, bundle.pack(payload, manifest))
     sys.stdout.write(f"packed {len(payload)} artifacts into {out}\n")
     for e in entries:
         sys.stdout.write(f"  {e['name']}  sha256 {e['sha256'][:16]}…  {e['size']} bytes\n")
@@ -53,8 +53,7 @@ def pack(folder: Path, files: list[Path], out: Path) -> int:
 
 
 def verify(path: Path, fmt: str) -> int:
-    members = bundle.read(path)
-    manifest, problems = bundle.verify(members)
+    manifest, problems = bundle.verify(bundle.read(path))
     result: dict[str, Any] = {
         "bundle": str(path),
         "ok": not problems,

@@ -11,6 +11,7 @@ import hashlib
 import json
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
@@ -83,14 +84,31 @@ def _unsafe(info: zipfile.ZipInfo) -> str | None:
     return None
 
 
-def read(bundle: Path) -> dict[str, bytes]:
-    """Every member of a bundle, after the safety checks; InputError names the first unsafe thing."""
+class Contents(NamedTuple):
+    """What could be read of a bundle: intact members, and damaged ones with what is wrong."""
+
+    members: dict[str, bytes]
+    damaged: dict[str, str]
+
+
+# What zipfile raises for a member whose bytes are damaged: a CRC mismatch or a bad local header
+# (BadZipFile), corrupt deflate data (zlib.error), a stream cut short (EOFError), a flipped flag
+# bit that claims encryption (RuntimeError) or an unknown compression method (NotImplementedError).
+_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError)
+
+
+def read(bundle: Path) -> Contents:
+    """Every member of a bundle, after the safety checks; InputError names the first unsafe thing
+    (or says the file is no zip archive). A member whose bytes are damaged is reported in
+    ``damaged``, not raised: the other members can still be verified."""
     try:
         zf = zipfile.ZipFile(bundle)
     except FileNotFoundError as exc:
         raise InputError(f"{bundle}: no such file") from exc
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"{bundle}: not a zip archive ({exc})") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{bundle}: is a directory, not an evidence bundle") from exc
+    except _DAMAGE as exc:
+        raise InputError(f"{bundle}: not a zip archive, or its directory is damaged ({exc})") from exc
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -100,42 +118,49 @@ def read(bundle: Path) -> dict[str, bytes]:
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):
             raise InputError(f"{bundle}: the same member name appears twice")
-        out: dict[str, bytes] = {}
+        out = Contents({}, {})
         for info in infos:
             why = _unsafe(info)
             if why:
                 raise InputError(f"{bundle}: member {info.filename!r} refused: {why}")
-            with zf.open(info) as f:
-                data = f.read(MAX_MEMBER + 1)  # bounded even if the header lies
+            try:
+                with zf.open(info) as f:
+                    data = f.read(MAX_MEMBER + 1)  # bounded even if the header lies
+            except _DAMAGE as exc:
+                out.damaged[info.filename] = f"damaged: cannot be read ({type(exc).__name__}: {exc})"
+                continue
             if len(data) > MAX_MEMBER or len(data) != info.file_size:
-                raise InputError(f"{bundle}: member {info.filename!r} is not the size its header says")
-            out[info.filename] = data
+                out.damaged[info.filename] = "damaged: not the size its header says"
+                continue
+            out.members[info.filename] = data
     return out
 
 
-def verify(members: dict[str, bytes]) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Check the manifest against the members: presence, sha256, and each artifact's schema."""
-    import jsonschema
+def verify(contents: Contents) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Check the manifest against the members: presence, sha256, each artifact's schema and its
+    agreement with itself. Damaged members are problems, named."""
+    from sdetkit.evidence.load import check
 
-    from sdetkit.evidence import schemas
-
-    problems: list[Problem] = []
+    members, damaged = contents
+    problems = [Problem(name, why) for name, why in sorted(damaged.items())]
     raw = members.get(MANIFEST)
     if raw is None:
-        return None, [Problem(MANIFEST, "missing")]
+        return None, problems or [Problem(MANIFEST, "missing")]
     try:
         manifest = json.loads(raw)
     except ValueError:
         manifest = None
     files = manifest.get("files") if isinstance(manifest, dict) else None
     if not isinstance(manifest, dict) or not isinstance(files, list) or not all(isinstance(e, dict) for e in files):
-        return None, [Problem(MANIFEST, "not a valid manifest (JSON object with a files list)")]
+        return None, [*problems, Problem(MANIFEST, "not a valid manifest (JSON object with a files list)")]
     if manifest.get("schema_name") != MANIFEST_SCHEMA:
         problems.append(Problem(MANIFEST, f"schema_name is {manifest.get('schema_name')!r}, not {MANIFEST_SCHEMA!r}"))
     listed = set()
     for entry in files:
         name = str(entry.get("name"))
         listed.add(name)
+        if name in damaged:
+            continue
         data = members.get(name)
         if data is None:
             problems.append(Problem(name, "listed in the manifest but missing from the bundle"))
@@ -143,17 +168,17 @@ def verify(members: dict[str, bytes]) -> tuple[dict[str, Any] | None, list[Probl
         digest = hashlib.sha256(data).hexdigest()
         if digest != entry.get("sha256"):
             problems.append(Problem(name, f"sha256 {digest} differs from the manifest's {entry.get('sha256')}"))
-        schema = CANONICAL.get(name)
         try:
             doc = json.loads(data)
         except ValueError:
             problems.append(Problem(name, "not valid JSON"))
             continue
+        schema = CANONICAL.get(name)
         if schema is not None:
-            errors = list(jsonschema.Draft202012Validator(json.loads(schemas.text(schema))).iter_errors(doc))
-            if errors:
-                where = "/".join(str(p) for p in errors[0].absolute_path) or "(top level)"
-                problems.append(Problem(name, f"does not validate as {schema}: at {where}: {errors[0].message}"))
+            try:
+                check(doc, Path(name), schema)
+            except InputError as exc:
+                problems.append(Problem(name, str(exc).removeprefix(f"{name}: ")))
     for name in sorted(set(members) - listed - {MANIFEST}):
         problems.append(Problem(name, "in the bundle but not in the manifest"))
     return manifest, problems
