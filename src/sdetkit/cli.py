@@ -229,7 +229,11 @@ def parser() -> argparse.ArgumentParser:
     )
     _gate_flags(release)
     release.add_argument("--dry-run", action="store_true", help="print the plan and claim nothing (ok: false)")
-    release.add_argument("--allow-cache", action="store_true", help="let the tests step come from the cache")
+    release.add_argument(
+        "--allow-cache",
+        action="store_true",
+        help="let passing steps come from the cache (by default every step runs for real)",
+    )
 
     doctor = sub.add_parser(
         "doctor",

@@ -117,12 +117,7 @@ def build(
         if unknown:
             listed = ", ".join(sorted(known)) or "none"
             raise UsageError(f"{flag}: unknown step {unknown[0]!r} (planned steps: {listed})")
-    for sid in list(specs):
-        if (options.only and sid not in options.only) or sid in options.skip:
-            why = "not selected (--only)" if options.only and sid not in options.only else "skipped by --skip"
-            decided[sid] = StepResult(specs.pop(sid), Status.SKIPPED, message=why)
-    # A selected step does not wait for steps the user chose not to run.
-    specs = {k: s._replace(needs=tuple(n for n in s.needs if n in specs)) for k, s in specs.items()}
+    _select(specs, decided, options)
 
     order = [p.step_id for p in DISCOVERABLE] + [s.id for s in extra] + sorted(declared)
     report_order = tuple(dict.fromkeys(i for i in order if i in specs or i in decided))
@@ -133,6 +128,45 @@ def build(
         tuple(not_chosen),
         report_order,
     )
+
+
+def _select(specs: dict[str, StepSpec], decided: dict[str, StepResult], options: PlanOptions) -> None:
+    """Apply ``--only`` and ``--skip`` in place. ``--only X`` also plans what X needs (so that
+    ``--only version`` builds first and reproduces what the full gate saw), and says so in the
+    step's reason; a step that needs a ``--skip``-ped one is skipped with it, never run without
+    the input it needs."""
+    wanted = set(specs) if not options.only else set()
+    needed_by: dict[str, str] = {}
+    todo = [i for i in options.only if i in specs]
+    while todo:
+        sid = todo.pop()
+        if sid in wanted:
+            continue
+        wanted.add(sid)
+        for need in specs[sid].needs:
+            if need in specs and need not in wanted:
+                needed_by.setdefault(need, sid)
+                todo.append(need)
+    for sid, dependent in needed_by.items():
+        if sid not in options.only:
+            specs[sid] = specs[sid]._replace(reason=f"{specs[sid].reason}; planned because --only {dependent} needs it")
+    gone = dict.fromkeys(sorted(set(options.skip) & set(specs)), "skipped by --skip")
+    root = {sid: sid for sid in gone}
+    changed = True
+    while changed:  # a step that needs a skipped one cannot run either
+        changed = False
+        for sid, spec in specs.items():
+            missing = next((n for n in spec.needs if n in gone), None)
+            if sid not in gone and missing is not None:
+                root[sid] = root[missing]
+                why = "" if root[sid] == missing else f" because it needs {root[sid]}"
+                gone[sid] = f"skipped: needs {missing}, which --skip left out{why}"
+                changed = True
+    for sid in list(specs):
+        if sid not in wanted:
+            decided[sid] = StepResult(specs.pop(sid), Status.SKIPPED, message="not selected (--only)")
+        elif sid in gone:
+            decided[sid] = StepResult(specs.pop(sid), Status.SKIPPED, message=gone[sid])
 
 
 def _check_needs(specs: dict[str, StepSpec], off: set[str], source: str) -> None:

@@ -25,4 +25,4 @@ class GateSettings(NamedTuple):
     python: str | None = None
     profile: str = "fast"
     dry_run: bool = False
-    allow_cache: bool = False  # release: let tests come from the cache
+    allow_cache: bool = False  # release: let passing steps come from the cache

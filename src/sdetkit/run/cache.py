@@ -64,18 +64,15 @@ def cache_root(environ: Mapping[str, str]) -> Path:
 class StepCache:
     """Lookup and store of passing step results under one base key."""
 
-    def __init__(self, root: Path | None, base_key: str, skip_kinds: frozenset[str] = frozenset()) -> None:
+    def __init__(self, root: Path | None, base_key: str, read: bool = True) -> None:
         self.root = root
         self.base_key = base_key
-        self.skip_kinds = skip_kinds  # kinds that always run (release: tests, unless --allow-cache)
+        # False: every step runs for real (the release gate, unless --allow-cache); passes are
+        # still stored, so the next fast gate on the same tree can use them.
+        self.read = read
 
     def applies(self, spec: StepSpec) -> bool:
-        return (
-            self.root is not None
-            and not spec.modifies
-            and spec.program != INTERNAL
-            and spec.kind not in self.skip_kinds
-        )
+        return self.root is not None and not spec.modifies and spec.program != INTERNAL
 
     @staticmethod
     def base(content: str, env_fingerprint: str, python: str, environ: Mapping[str, str]) -> str:
@@ -114,7 +111,7 @@ class StepCache:
         return root / "steps" / key[:2] / f"{key}.json"
 
     def get(self, spec: StepSpec) -> StepResult | None:
-        if self.root is None or not self.applies(spec):
+        if self.root is None or not self.read or not self.applies(spec):
             return None
         try:
             data = json.loads(self._path(self.root, self.key(spec)).read_text("utf-8"))
