@@ -106,6 +106,7 @@ class StepResult(NamedTuple):
     first_failure: FirstFailure | None = None
     duration: float = 0.0
     tool_version: str | None = None
+    side_effects: tuple[str, ...] = ()  # work-tree paths that appeared or changed while it ran
 
 
 class RepoFacts(NamedTuple):

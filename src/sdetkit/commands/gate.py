@@ -20,6 +20,7 @@ from sdetkit.formats.progress import Progress
 from sdetkit.model import GateReport, RepoFacts, Status, StepResult, StepSpec, Verdict
 from sdetkit.plan import Plan, PlanOptions, build
 from sdetkit.repo import config, environment, git
+from sdetkit.run import side_effects
 from sdetkit.run.cache import StepCache, cache_root, tool_dir
 from sdetkit.run.execute import StepExecutor
 from sdetkit.run.process import ProcessRunner
@@ -27,7 +28,7 @@ from sdetkit.run.scheduler import schedule
 from sdetkit.run.stepenv import step_environ
 from sdetkit.settings import GateSettings
 from sdetkit.steps.base import NotChosen, PlanContext
-from sdetkit.verdict import reduce
+from sdetkit.verdict import DRY_RUN_REASON, reduce
 
 if TYPE_CHECKING:
     from sdetkit.release.context import ReleaseContext
@@ -77,10 +78,15 @@ def _workspace(settings: GateSettings, root: Path, out: Path | None) -> tuple[_W
     croot = cache_root(os.environ)
     python, source = environment.choose_interpreter(root, top, settings.python, os.environ)
     env = environment.probe(python, source, root, os.environ, croot / "probes")
-    own = [out, _sbom_path(out)] if out else []
-    state = git.state(top, _inside(top, own), _inside(top, [Path(env.prefix)]))
     tools = tool_dir(croot, root)
-    return _Workspace(root, top, state, env, step_environ(env, tools), croot, tools), facts
+    ws = _Workspace(root, top, _state(top, out, env), env, step_environ(env, tools), croot, tools)
+    return ws, facts
+
+
+def _state(top: Path, out: Path | None, env: environment.Environment) -> git.GitState:
+    """The work tree's state, this run's own outputs and the tools' environment aside."""
+    own = [out, _sbom_path(out)] if out else []
+    return git.state(top, _inside(top, own), _inside(top, [Path(env.prefix)]))
 
 
 def run(settings: GateSettings) -> int:
@@ -122,7 +128,7 @@ def run(settings: GateSettings) -> int:
     report = _report(settings, ws, plan, results, jobs, started_at, time.monotonic() - started)
     report = report._replace(extra=extra_fields if settings.profile == "release" else {})
     if settings.dry_run:
-        report = report._replace(verdict=Verdict(False, (), "dry run: the plan was printed, nothing was run"))
+        report = report._replace(verdict=Verdict(False, (), DRY_RUN_REASON))
 
     fmt, stable = settings.output.format, settings.output.stable_json
     rendered = _render(report, fmt, stable, display_python)
@@ -179,9 +185,9 @@ def _execute(
     base = ""
     if use_cache:
         base = StepCache.base(git.content_fingerprint(ws.state), ws.env.fingerprint, ws.env.python, ws.environ)
-    # The release gate runs the whole test suite for real unless --allow-cache.
-    always_run = frozenset({"tests"}) if settings.profile == "release" and not settings.allow_cache else frozenset()
-    cache = StepCache(ws.cache_root if use_cache else None, base, always_run)
+    # The release gate's evidence is made by this run: nothing comes from the cache unless --allow-cache.
+    read = settings.profile != "release" or settings.allow_cache
+    cache = StepCache(ws.cache_root if use_cache else None, base, read)
     runner = ProcessRunner()
     shown = [(str(ws.root), "."), (str(ws.tools), "<cache>"), (str(Path.home()), "~")]
     if ws.top != ws.root:
@@ -197,6 +203,9 @@ def _execute(
             results = schedule(plan.run, executor, jobs, progress, runner.terminate_all)
         finally:
             progress.close()
+        if executor.windows:  # a step ran a command in the work tree: did it leave files there?
+            after = _state(ws.top, out, ws.env)
+            results = side_effects.attribute(ws.state, after, executor.windows, results)
         return results, _release_fields(rctx, out)
 
 

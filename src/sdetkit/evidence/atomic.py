@@ -62,10 +62,19 @@ def check_writable(path: Path, flag: str = "--out") -> None:
         raise OutputError(f"{flag} {path}: file is not writable")
 
 
+def write_own(path: Path, data: bytes) -> None:
+    """:func:`write_bytes` for an output of sdetkit's, noted in the ledger so that it never counts
+    as a change of the work tree it lands in (see :mod:`sdetkit.evidence.ledger`)."""
+    from sdetkit.evidence import ledger
+
+    write_bytes(path, data)
+    ledger.record(path, data)
+
+
 def write_output(path: Path, text: str, flag: str = "--out") -> None:
     """Atomic write for a user-named output; failures become one-line OutputErrors."""
     try:
-        write_text(path, text)
+        write_own(path, text.encode("utf-8"))
     except OSError as exc:
         raise OutputError(f"{flag} {path}: cannot write: {exc.strerror or exc}") from exc
 

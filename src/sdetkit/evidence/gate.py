@@ -52,6 +52,8 @@ def _step(r: StepResult, stable: bool) -> dict[str, Any]:
     if not stable:
         # Whether a result came from the cache is a fact about this run, not about the tree.
         doc["cached"] = r.cached
+    if r.side_effects:
+        doc["side_effects"] = list(r.side_effects)
     return doc
 
 

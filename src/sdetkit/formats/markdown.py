@@ -31,4 +31,8 @@ def render(report: GateReport) -> str:
         out += ["", "Re-run a failing step:", "", "```sh"]
         out += [rerun_gate(r, repo.project_path, report.profile) for r in failing]
         out.append("```")
+    for r in report.results:
+        if r.side_effects:
+            paths = ", ".join(f"`{p}`" for p in r.side_effects[:5])
+            out += ["", f"Side effect: `{r.spec.id}` left {paths} in the work tree; the next gate sees a change."]
     return "\n".join(out) + "\n"

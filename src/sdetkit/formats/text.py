@@ -36,6 +36,13 @@ def render(report: GateReport, python: str) -> str:
             lines.append(f"  re-run: {rerun_gate(r, repo.project_path, report.profile)}")
             if r.spec.program not in (None, INTERNAL):
                 lines.append(f"      or: {rerun_tool(r, python)}")
+    touched = [r for r in report.results if r.side_effects]
+    if touched:
+        lines.append("")
+        for r in touched:
+            more = len(r.side_effects) - 5
+            shown = ", ".join(r.side_effects[:5]) + (f" and {more} more" if more > 0 else "")
+            lines.append(f"side effect: {r.spec.id} left {shown} in the work tree (the next gate sees a change)")
     lines += ["", f"{'OK' if report.verdict.ok else 'FAILED'}: {report.verdict.reason}"]
     return "\n".join(lines) + "\n"
 

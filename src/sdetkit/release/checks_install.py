@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sdetkit.evidence.atomic import write_text
+from sdetkit.evidence.atomic import write_own
 from sdetkit.model import FirstFailure, Status, StepResult, StepSpec
 from sdetkit.release import dists
 from sdetkit.release.context import Log, ReleaseContext, failed_run
@@ -77,7 +77,7 @@ def sbom(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
     }
     text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
     if ctx.sbom is not None:
-        write_text(ctx.sbom, text)
+        write_own(ctx.sbom, text.encode("utf-8"))
         log.note(f"wrote {ctx.sbom.name}: {len(components)} components")
     else:
         log.note(f"{len(components)} components (no --out, so no SBOM file written)")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sdetkit.errors import InputError
+from sdetkit.evidence import ledger
 from sdetkit.hashing import file_sha256
 from sdetkit.run.process import query
 
@@ -72,6 +73,7 @@ def state(top: Path, ignore_files: frozenset[str] = frozenset(), ignore_dirs: fr
     skip = OWN_OUTPUTS | ignore_files
     commit = branch = None
     changes: list[str] = []
+    untracked: list[str] = []
     ignored: list[str] = []
     fields = iter(res.stdout.decode("utf-8", "surrogateescape").split("\0"))
     for entry in fields:
@@ -91,8 +93,13 @@ def state(top: Path, ignore_files: frozenset[str] = frozenset(), ignore_dirs: fr
                 next(fields, None)
             if not _covered(rel, skip) and not (kind == "?" and _own_artifact(top / rel)):
                 changes.append(rel)
+                untracked += [rel] if kind == "?" else []
         elif kind == "!" and not entry.endswith("/") and not _covered(entry[2:], skip):
             ignored.append(entry[2:])
+    # Whatever sdetkit wrote into the tree (an SBOM, a bundle, an artifact under any name) and is
+    # unchanged since is its own output, not the project's change.
+    mine = ledger.own(top, untracked)
+    changes = [c for c in changes if c not in mine]
     return GitState(top, commit, branch, tuple(sorted(changes)), tuple(sorted(ignored)))
 
 
@@ -111,7 +118,7 @@ def _covered(rel: str, skip: frozenset[str]) -> bool:
     return any(rel == s or rel.startswith(s.rstrip("/") + "/") for s in skip)
 
 
-_OWN_SCHEMA = re.compile(rb'"schema_name":\s*"sdetkit\.(gate\.fast|gate\.release|doctor|decision|triage)"')
+_OWN_SCHEMA = re.compile(rb'"schema_name":\s*"sdetkit\.[a-z]+(\.[a-z]+)*"')
 
 
 def _own_artifact(path: Path) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -37,6 +38,9 @@ class StepExecutor:
         self.shown_paths = shown_paths
         self.versions = versions
         self.internal = internal
+        # Wall-clock windows of the steps that ran a process in the work tree, to tell which step
+        # a file that appeared there came from (see sdetkit.run.side_effects).
+        self.windows: dict[str, tuple[float, float]] = {}
 
     def __call__(self, spec: StepSpec) -> StepResult:
         version = self.versions.get(spec.tool)
@@ -58,7 +62,9 @@ class StepExecutor:
         ]
         env = dict(self.environ)
         env.update(spec.env)
+        began = time.time()
         proc = self.runner.run(argv, self.root, env, spec.timeout)
+        self.windows[spec.id] = (began, time.time())
         output = redact.clean(proc.output, env, [(str(tmp), "<tmp>"), *self.shown_paths])
         log = redact.tail(output)
         if proc.start_error is not None:
