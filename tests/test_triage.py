@@ -166,6 +166,27 @@ def test_gate_artifact_input(tmp_path: Path) -> None:
     assert (got["classification"], got["next_command"]) == ("type", "python -m mypy src/a.py")
 
 
+def test_gate_artifact_findings_keep_the_plan_order(tmp_path: Path) -> None:
+    """The gate prints lint, format, typecheck, tests; failed_steps is sorted by id (format first):
+    triage and decide both follow the plan, as the gate printed it."""
+    from tests.test_decide import gate, step
+
+    plan = [("lint", "lint"), ("format", "format"), ("typecheck", "typecheck"), ("tests", "tests")]
+    doc = gate("fast", [step(sid, "failed", kind) for sid, kind in plan])
+    assert doc["failed_steps"] == ["format", "lint", "tests", "typecheck"]
+    path = tmp_path / "gate-fast.json"
+    path.write_text(json.dumps(doc))
+    res = sdetkit("triage", str(path), "--format", "json")
+    found = json.loads(res.stdout)["findings"]
+    assert [f["source"].rsplit(".", 1)[-1] for f in found] == ["lint", "format", "typecheck", "tests"]
+    release = tmp_path / "release-preflight.json"
+    release.write_text(json.dumps(gate("release", [step("build")])))
+    out = tmp_path / "decision.json"
+    sdetkit("decide", "--fast", str(path), "--release", str(release), "--format", "json", "--out", str(out))
+    reasons = json.loads(out.read_text())["reasons"]
+    assert [r["triage"]["step"] for r in reasons] == ["lint", "format", "typecheck", "tests"]
+
+
 def test_missing_input_and_no_failure(tmp_path: Path) -> None:
     res = sdetkit("triage", str(tmp_path / "nope.log"))
     assert res.returncode == 2 and b"nope.log: no such file" in res.stderr

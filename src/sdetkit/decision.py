@@ -101,8 +101,8 @@ def _gate_reasons(art: Artifact, profile: str) -> list[Reason]:
         ]
     if doc.get("ok") is True and not doc.get("failed_steps"):
         return []
-    steps = {s["id"]: s for s in doc.get("steps", [])}
-    failed = [steps[i] for i in doc.get("failed_steps", []) if i in steps]
+    # In the plan's order, as the gate printed them (failed_steps itself is sorted by id).
+    failed = [s for s in doc.get("steps", []) if s["id"] in doc.get("failed_steps", [])]
     if not failed:
         return [Reason(f"{art.name}-not-ok", f"{art.name}: {doc.get('reason')}", art.name)]
     out = []

@@ -74,15 +74,16 @@ def from_junit(path: Path) -> list[Finding]:
 
 def from_artifact(path: Path) -> list[Finding]:
     from sdetkit.decision import triage as step_triage
-    from sdetkit.evidence.load import load, read_json
+    from sdetkit.evidence.load import check, read_json
 
     raw = read_json(path)
     schema = "gate-release" if isinstance(raw, dict) and raw.get("profile") == "release" else "gate-fast"
-    doc = load(path, schema)
-    steps = {s["id"]: s for s in doc["steps"]}
+    doc = check(raw, path, schema)
     found = []
-    for i, sid in enumerate(doc["failed_steps"]):
-        t = step_triage(doc, steps[sid], doc["profile"])
+    # The plan's order, as the gate printed it (failed_steps is sorted by id: lint before build).
+    for i, step in enumerate(s for s in doc["steps"] if s["id"] in doc["failed_steps"]):
+        sid = step["id"]
+        t = step_triage(doc, step, doc["profile"])
         found.append(
             Finding(
                 rule="gate-artifact",
@@ -96,7 +97,7 @@ def from_artifact(path: Path) -> list[Finding]:
                 next_command=t["next_command"],
                 source=f"{path}:steps.{sid}",
                 position=i,
-                excerpt=str(steps[sid].get("log_tail", ""))[-1500:],
+                excerpt=str(step.get("log_tail", ""))[-1500:],
             )
         )
     return found
