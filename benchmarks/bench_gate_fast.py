@@ -175,7 +175,7 @@ def base_environ(work: Path, bytecode: bool) -> dict[str, str]:
 
 
 def step_environ(base: Mapping[str, str], interp: Interpreter, tools: Path) -> dict[str, str]:
-    """What sdetkit gives its steps (see ``commands/gate_fast.py::_step_environ``)."""
+    """What sdetkit gives its steps (see ``run/stepenv.py::step_environ``)."""
     env = dict(base)
     env["PATH"] = os.pathsep.join([str(interp.scripts), env.get("PATH", "")])
     if interp.is_venv:
@@ -830,7 +830,7 @@ def bench_overhead(bench: Bench, root: Path, repeat: int, results: Results) -> N
 INSTRUMENT = r"""
 import json, subprocess, sys, time
 t0 = time.perf_counter()
-import sdetkit.commands.gate_fast
+import sdetkit.commands.gate
 t_import = time.perf_counter() - t0
 calls = []
 _run = subprocess.run
@@ -895,7 +895,7 @@ def overhead_breakdown(bench: Bench, repo: Path, reps: int) -> Table:
     total = median(bare) + median(imports) + median(mains)
     rows: list[tuple[str, list[float]]] = [
         ("interpreter start (`python -c pass`)", bare),
-        ("import sdetkit.commands.gate_fast (and what it imports)", imports),
+        ("import sdetkit.commands.gate (and what it imports)", imports),
         ("cli.main() for the gate run (everything below)", mains),
     ]
     rows += [(f"  query, one after another: {k}", v) for k, v in per_query.items()]
@@ -913,9 +913,9 @@ def overhead_breakdown(bench: Bench, repo: Path, reps: int) -> Table:
 
 
 def import_offenders(bench: Bench, top: int = 12) -> Table:
-    """``python -X importtime -c 'import sdetkit.commands.gate_fast'``: biggest self times."""
+    """``python -X importtime -c 'import sdetkit.commands.gate'``: biggest self times."""
     py = str(bench.interp.python)
-    argv = [py, "-X", "importtime", "-c", "import sdetkit.commands.gate_fast"]
+    argv = [py, "-X", "importtime", "-c", "import sdetkit.commands.gate"]
     runs: dict[str, list[tuple[float, float]]] = {}
     for _ in range(6):
         res = subprocess.run(argv, env=bench.env, capture_output=True, text=True, check=True)
@@ -1049,7 +1049,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=DEFAULT_REPEAT,
         help="repetitions per measurement",
     )
-    ap.add_argument("--quick", action="store_true", help="shorter steps, smaller repo, 3 reps")
+    ap.add_argument(
+        "--quick", action="store_true", help="shorter steps, smaller repo, 1 rep; exits 0 whatever the targets (CI)"
+    )
     ap.add_argument("--markdown", action="store_true", help="print the results as Markdown")
     ap.add_argument("--json", type=Path, metavar="FILE", help="also write raw timings to FILE")
     ap.add_argument(
@@ -1072,7 +1074,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
 
-    repeat = 3 if args.quick and args.repeat == DEFAULT_REPEAT else args.repeat
+    repeat = 1 if args.quick and args.repeat == DEFAULT_REPEAT else args.repeat
     step_s = 0.3 if args.quick else 0.5
     modules, fib_params = (40, 8) if args.quick else (120, 8)
     only = set(args.only) or {"sleep", "cpu", "real", "overhead"}
@@ -1141,7 +1143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "checks": [c.__dict__ for c in results.checks],
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", "utf-8")
-    return 0 if all(c.ok for c in results.checks if c.applies) else 1
+    # --quick proves the benchmark still runs end to end (CI runs it); one noisy repetition on a
+    # shared machine says nothing about the targets, so only a full run fails on them.
+    return 0 if args.quick or all(c.ok for c in results.checks if c.applies) else 1
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ whose duration is similar to the build's, so the two can overlap.
 doctor: the median wall time of a full run (test collection included) against the 3 s target, next
 to ``pytest --collect-only`` alone.
 
-Usage: python benchmarks/bench_release_doctor.py [--repeat N]
+Usage: python benchmarks/bench_release_doctor.py [--repeat N] [--quick]
 """
 
 from __future__ import annotations
@@ -80,7 +80,10 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="one repetition (CI runs this so the script cannot rot)")
     args = ap.parse_args()
+    if args.quick:
+        args.repeat = 1
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="sdetkit-bench-release-") as tmp:
         work = Path(tmp)

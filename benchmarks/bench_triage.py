@@ -5,7 +5,7 @@ lines, a few warnings, one real failure near the end), then runs, interleaved ``
 ``sdetkit triage LOG --format json`` and ``grep -c -E PATTERN LOG`` with the words triage's
 prefilter looks for. Reports medians, the ratio, and triage's peak resident memory.
 
-Usage: python benchmarks/bench_triage.py [--size-mb 1024] [--repeat 3]
+Usage: python benchmarks/bench_triage.py [--size-mb 1024] [--repeat 3] [--quick]
 """
 
 from __future__ import annotations
@@ -59,7 +59,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--size-mb", type=int, default=1024)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="a 16 MiB log, one run (CI runs this so it cannot rot)")
     args = ap.parse_args()
+    if args.quick:
+        args.size_mb, args.repeat = 16, 1
     with tempfile.TemporaryDirectory(prefix="sdetkit-bench-triage-") as tmp:
         log = Path(tmp) / "big.log"
         size = make_log(log, args.size_mb << 20)
