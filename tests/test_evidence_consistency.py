@@ -103,7 +103,7 @@ def test_decide_refuses_a_forged_ship(forged: tuple[Path, Path, Path], tmp_path:
 
 
 def test_pack_ingest_and_triage_refuse_it_too(forged: tuple[Path, Path, Path], tmp_path: Path) -> None:
-    repo, fast, _ = forged
+    _, fast, _ = forged
     bundle = tmp_path / "evidence.zip"
     res = sdetkit("evidence", "pack", "--dir", str(fast.parent), "--out", str(bundle))
     assert res.returncode == 2 and "contradicts itself: ok is true" in res.stderr and not bundle.exists()
