@@ -441,6 +441,8 @@ _RECORD = hs.fixed_dictionaries({
 def _normalized(raw: dict[str, Any]) -> dict[str, Any]:
     raw = dict(raw)
     hour = raw.pop("hour")
+    if raw["gate_fast_ok"] and raw["gate_release_ok"]:  # a consistent record: passing gates failed no step
+        raw["failed_steps"] = []
     raw["failed_steps_count"] = len(raw["failed_steps"])
     raw["source_timestamp"] = f"{raw['evidence_window_end']}T{hour:02d}:00:00Z"
     return raw
