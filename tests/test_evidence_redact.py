@@ -1,4 +1,5 @@
-"""evidence/redact.py: secrets are masked and nothing else is."""
+"""evidence/redact.py: secrets are masked and nothing else is; stable mode masks each volatile value
+(one case per pattern, with a near miss it must leave alone) and keeps the evidence around it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdetkit.evidence.redact import MASK, clean, redact, tail
+from sdetkit.evidence.redact import MASK, VOLATILE, clean, redact, stabilise, tail
 
 # Redaction --------------------------------------------------------------------------------------
 
@@ -101,6 +102,138 @@ def test_environment_variables_about_secrets_are_not_secrets() -> None:
     env = {"PASSWORD_STORE_DIR": "/home/ci/.password-store", "TOKENIZERS_PARALLELISM": "disabled"}
     line = "reading /home/ci/.password-store with tokenizers disabled"
     assert redact(line, env) == line
+
+
+# Stable mode ------------------------------------------------------------------------------------
+
+PATTERNS = {v.name: v for v in VOLATILE}
+
+# (pattern, a value it must mask, the stable form, a near miss that must stay as it is)
+CASES = [
+    (
+        "pytest-tmp",
+        "tmp_path = PosixPath('/tmp/pytest-of-ci/pytest-17/test_upload0')",
+        "tmp_path = PosixPath('<tmp>/test_upload0')",
+        "wrote /srv/pytest-data/run-17/test_upload0/out.txt",
+    ),
+    (
+        "pytest-tmp",
+        r"C:\Users\ci\AppData\Local\Temp\pytest-of-ci\pytest-3\test_a0\x.txt",
+        r"<tmp>\test_a0\x.txt",
+        r"C:\src\pytest-plugins\tests\test_a.py",
+    ),
+    ("mkdtemp", "copied to /tmp/tmpk3j_x9qa/pkg-1.0.whl", "copied to <tmp>/pkg-1.0.whl", "/tmp/tmpfiles/cache.db"),
+    (
+        "mkdtemp",
+        "* Creating isolated environment: /tmp/build-env-q1w2e3r4",
+        "* Creating isolated environment: <tmp>",
+        "* Building wheel in /tmp/build-output",
+    ),
+    ("timestamp", "2026-03-01 10:04:59,123 INFO start", "<time> INFO start", "released on 2026-03-01"),
+    (
+        "duration",
+        "2 failed, 5 passed in 61.02s (0:01:01)",
+        "2 failed, 5 passed in <duration>",
+        "tests/test_timeout_5s.py::test_waits_2s_then_3x PASSED",
+    ),
+    ("clock", "[10:04:59] worker ready", "[<time>] worker ready", "src/app.py:12:34: E501 line too long"),
+    (
+        "address",
+        "assert <app.Session object at 0x7f3a9c2b1d60> is None",
+        "assert <app.Session object at <addr>> is None",
+        "assert 0xdeadbeef == 0xcafef00d",
+    ),
+    (
+        "address",
+        "Current thread 0x00007f3a9d8e1740 (most recent call first):",
+        "Current thread <addr> (most recent call first):",
+        "HEAD is now at 3f2a9c1 (0x1f flags)",
+    ),
+    (
+        "mock-id",
+        "<MagicMock name='client.get' id='140213522315536'>",
+        "<MagicMock name='client.get' id='<addr>'>",
+        "Item(id='42')",
+    ),
+    (
+        "port",
+        "ConnectionRefusedError: [Errno 111] 127.0.0.1:44324",
+        "ConnectionRefusedError: [Errno 111] 127.0.0.1:<port>",
+        "GET http://localhost:8080/health 200",
+    ),
+    ("port", "serving on http://[::1]:51234/", "serving on http://[::1]:<port>/", "postgresql://db.internal:5432/app"),
+    (
+        "port-tuple",
+        "<socket.socket fd=7, family=2, type=1, proto=0, laddr=('127.0.0.1', 51234)>",
+        "<socket.socket fd=7, family=2, type=1, proto=0, laddr=('127.0.0.1', <port>)>",
+        "server.bind(('0.0.0.0', 8000))",
+    ),
+    ("seed", "Using --randomly-seed=3405691582", "Using --randomly-seed=<seed>", "seed_count=3 reseed=5"),
+    (
+        "seed",
+        "You can add @seed(302934307671667531745680586572287416010) to this test",
+        "You can add @seed(<seed>) to this test",
+        "hypothesis-6.100.0, randomly-3.15.0",
+    ),
+    (
+        "hypothesis-blob",
+        "@reproduce_failure('6.100.0', b'AXicY2BkYGBgAAAABgAC')",
+        "@reproduce_failure('6.100.0', <seed>)",
+        "run with @reproduce_failure to replay it",
+    ),
+    ("pid", "worker exited (pid 48213)", "worker exited (pid <pid>)", "rapid retry 3, pidfile 7"),
+    (
+        "uuid",
+        "request_id=0d135c42-cded-4b9f-ade6-9be08aa99aea",
+        "request_id=<uuid>",
+        "namespace 886313e1-3b8a-5372-9b90-0c9aee199e5d",  # uuid5: the same in every run
+    ),
+    (
+        "thread-repr",
+        "<Thread(worker, started daemon 140213498771136)>",
+        "<Thread(worker, started daemon <thread>)>",
+        "started 3 workers",
+    ),
+    (
+        "thread-id",
+        "thread_id=140213498771136 acquired lock",
+        "thread_id=<thread> acquired lock",
+        "Thread-3 (worker) acquired lock",
+    ),
+]
+
+
+def test_every_volatile_pattern_has_a_case() -> None:
+    assert {name for name, *_ in CASES} == set(PATTERNS)
+    assert len(PATTERNS) == len(VOLATILE)  # names are unique
+
+
+@pytest.mark.parametrize(("name", "value", "stable", "near_miss"), CASES)
+def test_pattern_masks_its_value_and_leaves_a_near_miss(name: str, value: str, stable: str, near_miss: str) -> None:
+    pattern = PATTERNS[name]
+    assert pattern.pattern.sub(pattern.replacement, value) == stable
+    assert stabilise(value) == stable  # no other pattern takes part of the value or its evidence
+    assert stabilise(near_miss) == near_miss
+
+
+def test_pytest_rules_are_centred_again_after_masking() -> None:
+    fast, slow = _pytest_rule("1 failed in 0.21s"), _pytest_rule("1 failed in 75.30s (0:01:15)")
+    assert stabilise(fast) == stabilise(slow) == _pytest_rule("1 failed in <duration>")
+    wide = "= " + "x" * 90 + " in 0.21s ="  # wider than the terminal: pytest's fill is one character
+    assert stabilise(wide) == "= " + "x" * 90 + " in <duration> ="
+
+
+def _pytest_rule(title: str) -> str:
+    """A title centred in an 80-column rule, as pytest prints it."""
+    fill = "=" * ((80 - len(title) - 2) // 2)
+    line = f"{fill} {title} {fill}"
+    return line + "=" if len(line) < 80 else line
+
+
+@settings(max_examples=300, deadline=None)
+@given(EVIDENCE)
+def test_stable_mode_keeps_evidence(line: str) -> None:
+    assert stabilise(line) == line
 
 
 # Bounded tails ----------------------------------------------------------------------------------

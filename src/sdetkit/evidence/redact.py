@@ -1,9 +1,10 @@
-"""Bounded, secret-free log tails, with run-specific paths (and, for stable output, times) masked."""
+"""Bounded, secret-free log tails, with run-specific paths (and, for stable output, volatile values) masked."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 TAIL_LINES = 60
 TAIL_CHARS = 6000
@@ -98,16 +99,103 @@ def tail(text: str, lines: int = TAIL_LINES, chars: int = TAIL_CHARS) -> str:
     return text
 
 
-_DURATION = re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds|min|minutes)\b")
-_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
-_SEED = re.compile(r"(?i)(randomly-seed=|random seed[:=]?\s*|seed=)\d+")
-_CLOCK = re.compile(r"\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b")
+# Volatile values (stable output) -----------------------------------------------------------------
+
+
+class Volatile(NamedTuple):
+    """A value that differs between runs of the same tree, and what stable output shows instead."""
+
+    name: str
+    pattern: re.Pattern[str]
+    replacement: str  # a re.sub template: labels such as ``pid `` or ``127.0.0.1:`` are kept
+
+
+def _volatile(name: str, pattern: str, replacement: str) -> Volatile:
+    return Volatile(name, re.compile(pattern), replacement)
+
+
+# The temp folder roots Python's tempfile uses: /tmp, /var/tmp, macOS's /var/folders/../T, Windows' Temp.
+_TEMP_DIR = r"(?:[A-Za-z]:)?(?:[\w.~-]*[/\\])*?(?:tmp|temp|Temp|TEMP|T)[/\\]"
+
+# One list, applied in order to each line. Each value is masked, never the evidence around it: line
+# numbers, versions, test ids, commit hashes and assertion values stay. Paths come first because they
+# hold digits the later patterns would otherwise take in part.
+VOLATILE: tuple[Volatile, ...] = (
+    # pytest's base temp folder is numbered per run (.../pytest-of-USER/pytest-N); the test's own
+    # folder under it (test_name0) is named after the test and stays.
+    _volatile("pytest-tmp", r"(?:[A-Za-z]:)?[\w.~/\\-]*?[/\\]pytest-of-[^\s/\\'\"]+[/\\]pytest-\d+", "<tmp>"),
+    # tempfile.mkdtemp/mkstemp names: a prefix (tmp, build-env-, pip-req-build-) and eight random
+    # characters, directly in a temp folder.
+    _volatile("mkdtemp", rf"{_TEMP_DIR}(?:tmp|[\w.-]*?[-_])[a-z0-9_]{{8}}(?![\w-])", "<tmp>"),
+    _volatile("timestamp", r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?", "<time>"),
+    # Before "clock": pytest adds the elapsed clock time past a minute ("in 61.02s (0:01:01)"), so a
+    # slow and a fast run of the same tree must read the same.
+    _volatile(
+        "duration",
+        r"\b\d+(?:\.\d+)?[ ]?(?:ms|us|µs|ns|s|secs?|seconds?|mins?|minutes?)\b(?: \(\d+:\d{2}:\d{2}\))?",
+        "<duration>",
+    ),
+    # A wall-clock or elapsed time (10:04:59, 0:07:51.5); never file:line:column (a.py:12:34:).
+    _volatile("clock", r"(?<![\d:.])\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?![\d:])", "<time>"),
+    # Object addresses in reprs (<Foo object at 0x7f3a...>) and faulthandler's thread addresses. A
+    # 32-bit constant such as 0xdeadbeef is a value, so it stays unless it follows "at".
+    _volatile("address", r"(?:(?<=\bat )0x[0-9a-fA-F]+|\b0x[0-9a-fA-F]{9,16})\b", "<addr>"),
+    _volatile("mock-id", r"\bid='\d{6,}'", "id='<addr>'"),  # unittest.mock: <MagicMock id='1402...'>
+    # A port the OS picked (the ephemeral ranges start at 32768 on Linux, 49152 elsewhere) on a
+    # loopback or numeric address. Fixed ports (localhost:8080, :5432) are configuration and stay.
+    _volatile(
+        "port",
+        r"((?:\blocalhost|\b\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]*\]):)(?:3[2-9]|[4-6]\d)\d{3}\b",
+        r"\1<port>",
+    ),
+    _volatile(
+        "port-tuple",  # socket reprs and getsockname(): ('127.0.0.1', 44324)
+        r"(\(['\"](?:localhost|[\d.]+|[0-9a-fA-F:]+)['\"], )(?:3[2-9]|[4-6]\d)\d{3}(?=[,)])",
+        r"\1<port>",
+    ),
+    # Seeds that test-order and property-testing plugins draw per run: pytest-randomly,
+    # pytest-random-order, hypothesis (--hypothesis-seed=N, @seed(N)) and a bare "seed=N".
+    _volatile(
+        "seed",
+        r"(?i)(\b(?:randomly-seed|random-order-seed|hypothesis-seed|seed)[ ]?[=:][ ]?|\brandom seed[ ]?[=:]?[ ]?"
+        r"|@seed\()\d+",
+        r"\1<seed>",
+    ),
+    # Hypothesis's reproduce blob encodes the random search that found the failure.
+    _volatile("hypothesis-blob", r"(@reproduce_failure\('[^']*', )b'[^']*'\)", r"\1<seed>)"),
+    _volatile("pid", r"(?i)\b(pid)([ ]?[=:]?[ ]?)\d+\b", r"\1\2<pid>"),
+    # Time- and random-based UUIDs (versions 1, 4, 6, 7); name-based uuid3/uuid5 are reproducible.
+    _volatile("uuid", r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[1467][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\b", "<uuid>"),
+    _volatile("thread-repr", r"(\bstarted (?:daemon )?)\d+(?=\)>)", r"\1<thread>"),  # <Thread(x, started 1402...)>
+    _volatile("thread-id", r"(?i)\b((?:thread[ _-]?id|ident|native_id|tid)[ ]?[=:][ ]?)\d+\b", r"\1<thread>"),
+)
+
+# pytest centres a section title in a rule of = - or _ as wide as the terminal. A masked value of
+# another width would move the rule's ends, so a rule whose title changed is centred again.
+_RULE = re.compile(r"([=_-])(\1*) (.*) \1+")
+
+
+def _recentre(line: str, masked: str) -> str:
+    """``masked`` with its rule refilled to the width of the ``line`` it came from, as pytest fills it."""
+    before, rule = _RULE.fullmatch(line), _RULE.fullmatch(masked)
+    if before is None or rule is None or masked == line:
+        return masked
+    sep, title = rule[1], rule[3]
+    if not before[2]:  # a title as wide as the terminal had a one-character fill; so does its masked form
+        return f"{sep} {title} {sep}"
+    fill = sep * max((len(line) - len(title) - 2) // 2, 1)
+    centred = f"{fill} {title} {fill}"
+    return centred + sep if len(centred) < len(line) else centred
 
 
 def stabilise(text: str) -> str:
-    """Mask durations, clock times and random seeds: the same tree reads the same however long it
-    took and whatever seed a test-order plugin drew."""
-    text = _TIMESTAMP.sub("<time>", text)
-    text = _CLOCK.sub("<time>", text)
-    text = _SEED.sub(lambda m: f"{m[1]}<seed>", text)
-    return _DURATION.sub("<duration>", text)
+    """Mask the values that differ between runs of the same tree (see ``VOLATILE``), line by line:
+    the same tree reads the same however long it took, whatever addresses, ports, temp folders,
+    pids and seeds this run drew."""
+    out = []
+    for line in text.split("\n"):
+        masked = line
+        for v in VOLATILE:
+            masked = v.pattern.sub(v.replacement, masked)
+        out.append(_recentre(line, masked))
+    return "\n".join(out)
