@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -245,3 +248,29 @@ def test_paths_colours_and_bounds() -> None:
     assert text.startswith("src/a.py:1: boom")
     assert len(tail(text).splitlines()) == 60
     assert tail("y" * 9000) == "y" * 6000  # one line longer than the bound keeps its end
+
+
+# Lines of a failing run whose volatile values have any width: a pid of 1 or 7 digits, a duration of
+# 0.1s or 400s, pytest's temp folder number 1 or 10000.
+_RUN_LINES: list[Callable[[random.Random], str]] = [
+    lambda r: f"worker pid {r.randrange(1, 10 ** r.randint(1, 7))} ready",
+    lambda r: f"E   OSError: /tmp/pytest-of-ci/pytest-{r.randrange(10 ** r.randint(1, 5))}/test_io0/x.txt",
+    lambda r: _pytest_rule(f"1 failed, 2 passed in {r.uniform(0, 400):.2f}s"),
+    lambda r: f"E   assert <Client object at {r.randrange(0x10_0000_0000, 0x7FFF_FFFF_FFFF):#x}> is None",
+    lambda r: f"bound 127.0.0.1:{r.randrange(32768, 61000)}",
+    lambda r: "tests/test_io.py:12: AssertionError",
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(range(len(_RUN_LINES))), min_size=1, max_size=80),
+    st.randoms(use_true_random=False),
+    st.integers(min_value=100, max_value=1500),
+)
+def test_stable_tail_does_not_depend_on_the_width_of_volatile_values(
+    kinds: list[int], rnd: random.Random, chars: int
+) -> None:
+    # Two runs of the same tree print the same lines with every volatile value drawn again.
+    first, second = ("\n".join(_RUN_LINES[k](rnd) for k in kinds) for _ in range(2))
+    assert stabilise(tail(first, chars=chars)) == stabilise(tail(second, chars=chars))

@@ -91,12 +91,22 @@ def clean(output: str, environ: Mapping[str, str], paths: Sequence[tuple[str, st
 
 
 def tail(text: str, lines: int = TAIL_LINES, chars: int = TAIL_CHARS) -> str:
-    """The last ``lines`` lines of cleaned output, at most ``chars`` characters."""
-    kept = text.rstrip("\n").split("\n")[-lines:]
-    text = "\n".join(ln.rsplit("\r", 1)[-1] for ln in kept)
-    if len(text) > chars:
-        text = text[-chars:].split("\n", 1)[-1]
-    return text
+    """The last lines of cleaned output: at most ``lines`` lines whose stable form fits in ``chars``
+    characters (a last line longer than that keeps its last ``chars`` characters).
+
+    Measuring the stable form means a stable artifact's tail starts at the same line in every run of
+    the same tree, however wide the addresses, pids or durations before it were."""
+    kept = [ln.rsplit("\r", 1)[-1] for ln in text.rstrip("\n").split("\n")[-lines:]]
+    start, size = len(kept), -1
+    while start > 0:
+        width = len(stabilise(kept[start - 1])) + 1
+        if size + width > chars:
+            break
+        size += width
+        start -= 1
+    if start == len(kept):
+        return kept[-1][-chars:]
+    return "\n".join(kept[start:])
 
 
 # Volatile values (stable output) -----------------------------------------------------------------
