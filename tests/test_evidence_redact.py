@@ -198,6 +198,12 @@ CASES = [
         "started 3 workers",
     ),
     (
+        "thread-repr",
+        "E   AssertionError: <Thread(Thread-1 (sleep), stopped 140213498771136)> left 2 entries",
+        "E   AssertionError: <Thread(Thread-1 (sleep), stopped <thread>)> left 2 entries",
+        "<Thread(Thread-1 (sleep), initial)>",
+    ),
+    (
         "thread-id",
         "thread_id=140213498771136 acquired lock",
         "thread_id=<thread> acquired lock",

@@ -176,7 +176,8 @@ VOLATILE: tuple[Volatile, ...] = (
     _volatile("pid", r"(?i)\b(pid)([ ]?[=:]?[ ]?)\d+\b", r"\1\2<pid>"),
     # Time- and random-based UUIDs (versions 1, 4, 6, 7); name-based uuid3/uuid5 are reproducible.
     _volatile("uuid", r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[1467][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\b", "<uuid>"),
-    _volatile("thread-repr", r"(\bstarted (?:daemon )?)\d+(?=\)>)", r"\1<thread>"),  # <Thread(x, started 1402...)>
+    # threading.Thread's repr while it runs and after it is joined: <Thread(x, stopped daemon 1402...)>
+    _volatile("thread-repr", r"(\b(?:started|stopped) (?:daemon )?)\d+(?=\)>)", r"\1<thread>"),
     _volatile("thread-id", r"(?i)\b((?:thread[ _-]?id|ident|native_id|tid)[ ]?[=:][ ]?)\d+\b", r"\1<thread>"),
 )
 
