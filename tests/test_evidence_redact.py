@@ -45,6 +45,7 @@ EVIDENCE = st.one_of(
     st.builds(lambda w, a, b: f"E       assert {w}({a}) == {b}", _name, _num, _num),
     st.builds(lambda w: f"    def test_{w}({w}: str, timeout: int = 5) -> None:", _name),
     st.builds(lambda w: f"        {w} = make_{w}()", _name),
+    st.builds(lambda w: f"        validator.validate_{w} = self._mocked_validate_{w}", _name),
     st.builds(lambda w: f"E       assert {w} == expected_{w}", _name),
     st.builds(lambda w, sha: f"See https://github.com/org/{w}-service/commit/{sha}", _name, _sha),
     st.builds(lambda w: f"Tests the basic functionality of {w}", _name),

@@ -43,8 +43,10 @@ _ASSIGNED = re.compile(
     # `=` but not `==`; `:` only before a space or a quote, so `auth.py:273:` is never a key and value.
     r"(['\"]?[ \t]*(?:=(?!=)|:(?=[ \t'\"]))[ \t]*)(['\"]?)"
     # Not a value: an auth scheme (the header patterns mask what follows it), a type annotation or
-    # literal (`token: str`, `password=None`) or a call (`token = make_token()`).
+    # literal (`token: str`, `password=None`), a call (`token = make_token()`) or an attribute in a
+    # traceback's source line (`validator.validate_token = self._validate_token`).
     r"(?!(?:bearer|basic)\s)(?!(?:None|null|true|false|str|bytes|int|Any|Optional|SecretStr)\b)(?![A-Za-z_][\w.]*\()"
+    r"(?![A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:[\s,)\]]|$))"
     r"([^\s'\"]{4,})"
 )
 _AUTH_HEADER = re.compile(
