@@ -58,7 +58,8 @@ _BEARER = re.compile(
     r"\b(Bearer|bearer|BEARER|Basic|basic|BASIC)[ \t]+"
     r"(?=[A-Za-z0-9._~+/=-][A-Za-z0-9._~+/=-]*[0-9A-Z+/=])[A-Za-z0-9._~+/=-]{8,}"
 )
-_URL_CREDS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]*:[^/\s@]+@")
+# The scheme is anchored where its run of characters starts, so a long run without "://" is read once.
+_URL_CREDS = re.compile(r"(?i)(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*://)[^/\s:@]*:[^/\s@]+@")
 
 
 def _is_secret_name(name: str) -> bool:
@@ -126,8 +127,11 @@ def _volatile(name: str, pattern: str, replacement: str) -> Volatile:
     return Volatile(name, re.compile(pattern), replacement)
 
 
+# A path starts where a run of path characters starts: anchoring there keeps the path patterns linear
+# on a long line (a lazy prefix tried from every position inside the run would be quadratic).
+_PATH = r"(?<![\w.~/\\-])(?:[A-Za-z]:)?[\w.~/\\-]*?"
 # The temp folder roots Python's tempfile uses: /tmp, /var/tmp, macOS's /var/folders/../T, Windows' Temp.
-_TEMP_DIR = r"(?:[A-Za-z]:)?(?:[\w.~-]*[/\\])*?(?:tmp|temp|Temp|TEMP|T)[/\\]"
+_TEMP_DIR = rf"{_PATH}(?<![\w.~-])(?:tmp|temp|Temp|TEMP|T)[/\\]"
 
 # One list, applied in order to each line. Each value is masked, never the evidence around it: line
 # numbers, versions, test ids, commit hashes and assertion values stay. Paths come first because they
@@ -135,7 +139,7 @@ _TEMP_DIR = r"(?:[A-Za-z]:)?(?:[\w.~-]*[/\\])*?(?:tmp|temp|Temp|TEMP|T)[/\\]"
 VOLATILE: tuple[Volatile, ...] = (
     # pytest's base temp folder is numbered per run (.../pytest-of-USER/pytest-N); the test's own
     # folder under it (test_name0) is named after the test and stays.
-    _volatile("pytest-tmp", r"(?:[A-Za-z]:)?[\w.~/\\-]*?[/\\]pytest-of-[^\s/\\'\"]+[/\\]pytest-\d+", "<tmp>"),
+    _volatile("pytest-tmp", rf"{_PATH}[/\\]pytest-of-[^\s/\\'\"]+[/\\]pytest-\d+", "<tmp>"),
     # tempfile.mkdtemp/mkstemp names: a prefix (tmp, build-env-, pip-req-build-) and eight random
     # characters, directly in a temp folder.
     _volatile("mkdtemp", rf"{_TEMP_DIR}(?:tmp|[\w.-]*?[-_])[a-z0-9_]{{8}}(?![\w-])", "<tmp>"),
@@ -153,8 +157,9 @@ VOLATILE: tuple[Volatile, ...] = (
     # 32-bit constant such as 0xdeadbeef is a value, so it stays unless it follows "at".
     _volatile("address", r"(?:(?<=\bat )0x[0-9a-fA-F]+|\b0x[0-9a-fA-F]{9,16})\b", "<addr>"),
     _volatile("mock-id", r"\bid='\d{6,}'", "id='<addr>'"),  # unittest.mock: <MagicMock id='1402...'>
-    # A port the OS picked (the ephemeral ranges start at 32768 on Linux, 49152 elsewhere) on a
-    # loopback or numeric address. Fixed ports (localhost:8080, :5432) are configuration and stay.
+    # A port the OS picked on a loopback or numeric address: five digits from 32000 (the ephemeral
+    # ranges start at 32768 on Linux, 49152 elsewhere). Fixed ports (localhost:8080, :5432, :27017)
+    # are configuration and stay.
     _volatile(
         "port",
         r"((?:\blocalhost|\b\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]*\]):)(?:3[2-9]|[4-6]\d)\d{3}\b",
@@ -190,8 +195,10 @@ _RULE = re.compile(r"([=_-])(\1*) (.*) \1+")
 
 def _recentre(line: str, masked: str) -> str:
     """``masked`` with its rule refilled to the width of the ``line`` it came from, as pytest fills it."""
+    if masked == line:
+        return masked
     before, rule = _RULE.fullmatch(line), _RULE.fullmatch(masked)
-    if before is None or rule is None or masked == line:
+    if before is None or rule is None:
         return masked
     sep, title = rule[1], rule[3]
     if not before[2]:  # a title as wide as the terminal had a one-character fill; so does its masked form
