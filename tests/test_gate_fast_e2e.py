@@ -237,6 +237,52 @@ def test_stable_json_is_byte_identical_across_cold_and_cached_runs(make_repo: Ma
     assert b'"run"' not in first.raw
 
 
+VOLATILE_FAILURE = """
+    import os
+    import random
+    import socket
+    import time
+    from pathlib import Path
+
+
+    class Client:
+        pass
+
+
+    def test_upload(tmp_path: Path) -> None:
+        time.sleep(random.random() / 10)
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            port = server.getsockname()[1]
+            client = Client()
+            print(f"pid {os.getpid()} serving on 127.0.0.1:{port} for {client!r}")
+            got = (tmp_path / "upload.txt").exists()
+            assert got, f"{client!r} sent nothing to 127.0.0.1:{port} in {tmp_path}"
+"""
+
+
+def test_stable_json_is_byte_identical_for_a_failing_run_with_volatile_output(
+    make_repo: Make, run_gate: Run, tmp_path: Path
+) -> None:
+    # The failing test prints an object address, an ephemeral port, its pid and pytest's numbered
+    # temp folder, and takes a random time: every run differs unless stable mode masks them.
+    files = dict(HEALTHY)
+    files["tests/test_upload.py"] = VOLATILE_FAILURE
+    repo = make_repo(files)
+    first = run_gate(repo, "--stable-json", "--no-cache", out=tmp_path / "first.json")
+    second = run_gate(repo, "--stable-json", "--no-cache", out=tmp_path / "second.json")
+    assert first.code == second.code == 1
+    assert first.raw is not None and first.raw == second.raw
+    assert first.artifact is not None and first.artifact["failed_steps"] == ["tests"]
+    step = first.step("tests")
+    assert step["first_failure"]["test_id"] == "tests/test_upload.py::test_upload"
+    assert step["first_failure"]["message"] == (
+        "AssertionError: <test_upload.Client object at <addr>> sent nothing to 127.0.0.1:<port> in <tmp>/test_upload0"
+    )
+    assert "pid <pid> serving on 127.0.0.1:<port> for <test_upload.Client object at <addr>>" in step["log_tail"]
+    assert "tests/test_upload.py:20: AssertionError" in step["log_tail"]
+
+
 def test_cache_reports_hits_and_never_hides_a_change(make_repo: Make, run_gate: Run) -> None:
     repo = make_repo()
     cold = run_gate(repo)
