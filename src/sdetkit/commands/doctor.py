@@ -140,7 +140,7 @@ def document(results: list[CheckResult], fail_on: Severity, ctx: DoctorContext, 
             {
                 "id": r.check.id,
                 "category": r.check.category,
-                "severity": r.check.severity.value,
+                "severity": r.severity.value,
                 "title": r.check.title,
                 "status": r.finding.status.value,
                 "message": r.finding.message,

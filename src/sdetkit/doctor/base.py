@@ -50,9 +50,14 @@ class DoctorContext(NamedTuple):
 
 
 class Finding(NamedTuple):
+    """What a check found. ``severity`` overrides the check's own for this finding: one check can
+    find a blocking problem or a minor one (a missing dependency the tests import, or one they do
+    not), and the score and the verdict must weigh what was found, not the worst it could be."""
+
     status: CheckStatus
     message: str
     fix: str = ""
+    severity: Severity | None = None
 
 
 class Check(NamedTuple):
@@ -67,14 +72,19 @@ class CheckResult(NamedTuple):
     check: Check
     finding: Finding
 
+    @property
+    def severity(self) -> Severity:
+        """The finding's severity when it names one, else the check's."""
+        return self.finding.severity or self.check.severity
+
 
 def score(results: Sequence[CheckResult]) -> int:
     """0-100, weighted by severity: a failure costs its full weight, a warning half."""
-    total = sum(WEIGHT[r.check.severity] for r in results if r.finding.status is not CheckStatus.SKIP)
+    total = sum(WEIGHT[r.severity] for r in results if r.finding.status is not CheckStatus.SKIP)
     if total == 0:
         return 0
     lost = sum(
-        WEIGHT[r.check.severity] * (1.0 if r.finding.status is CheckStatus.FAIL else 0.5)
+        WEIGHT[r.severity] * (1.0 if r.finding.status is CheckStatus.FAIL else 0.5)
         for r in results
         if r.finding.status in (CheckStatus.FAIL, CheckStatus.WARN)
     )
@@ -83,19 +93,19 @@ def score(results: Sequence[CheckResult]) -> int:
 
 def blocking(results: Sequence[CheckResult], fail_on: Severity) -> list[CheckResult]:
     """Failed checks at or above ``fail_on``."""
-    return [r for r in results if r.finding.status is CheckStatus.FAIL and r.check.severity.rank >= fail_on.rank]
+    return [r for r in results if r.finding.status is CheckStatus.FAIL and r.severity.rank >= fail_on.rank]
 
 
 def ok(f: str = "") -> Finding:
     return Finding(CheckStatus.PASS, f)
 
 
-def fail(message: str, fix: str) -> Finding:
-    return Finding(CheckStatus.FAIL, message, fix)
+def fail(message: str, fix: str, severity: Severity | None = None) -> Finding:
+    return Finding(CheckStatus.FAIL, message, fix, severity)
 
 
-def warn(message: str, fix: str) -> Finding:
-    return Finding(CheckStatus.WARN, message, fix)
+def warn(message: str, fix: str, severity: Severity | None = None) -> Finding:
+    return Finding(CheckStatus.WARN, message, fix, severity)
 
 
 def skip(message: str) -> Finding:
