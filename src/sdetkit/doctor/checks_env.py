@@ -134,12 +134,16 @@ def tool_pins(ctx: DoctorContext) -> Finding:
     requirement files, tox and nox deps, dependency groups), each pin named with where it is."""
     if ctx.env is None or ctx.facts is None:
         return skip("the environment or project could not be read")
-    pins = [(tool, version, where) for tool, version, where in _pins(ctx.facts) if ctx.env.dists.get(tool)]
-    if not pins:
+    declared = _pins(ctx.facts)
+    pins = [(tool, version, where) for tool, version, where in declared if ctx.env.dists.get(tool)]
+    if not declared:
         return skip(
-            "no installed ruff or mypy is pinned (.pre-commit-config.yaml, requirement files, tox and nox "
-            "deps, dependency groups)"
+            "no ruff or mypy version pinned (.pre-commit-config.yaml, requirement files, tox and nox deps, "
+            "dependency groups)"
         )
+    if not pins:  # a pinned tool that is not installed is tools.installed's finding, not a drift
+        tools = ", ".join(sorted({t for t, _, _ in declared}))
+        return skip(f"{tools} pinned but not installed in {ctx.env.python} (see tools.installed)")
     drift = [(t, v, w) for t, v, w in pins if not _same(ctx.env.dists[t], v)]
     if drift:
         first = {t: v for t, v, _ in reversed(pins)}  # the most trusted pin of each tool
