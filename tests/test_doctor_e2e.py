@@ -234,9 +234,13 @@ def test_ci_requirement_file_is_named_with_its_install_command(
     make_repo: Make, cache_dir: Path, tmp_path: Path
 ) -> None:
     files = {**BASE, "tests/test_used.py": "import used_dist\n", **SOURCES["ci-requirements"]}
+    # An include that leaves the repository is not the project's declaration, and is not read.
+    files["requirements/common.txt"] += "-r ../../outside.txt\n"
+    (tmp_path / "outside.txt").write_text("outside-dist\n")
     python = venv(tmp_path / "env")
     _, check = deps_check(make_repo(files), cache_dir, python)
     assert "from requirements/ci.txt (installed by .github/workflows/ci.yml)" in check["message"]
+    assert "outside-dist" not in check["message"]
     assert check["fix"] == f"{python} -m pip install -r requirements/ci.txt"
 
 

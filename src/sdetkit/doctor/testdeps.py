@@ -129,6 +129,15 @@ def _by_source(items: list[tuple[_Entry, str | None]]) -> str:
     return "; ".join(f"{', '.join(names)} from {source}" for source, names in groups.items())
 
 
+def _minor(items: list[tuple[_Entry, str | None]], where: str) -> str:
+    """What is not as declared but does not block: missing and unneeded, or at another version."""
+    missing = [(e, why) for e, why in items if e.have is None]
+    other = [(e, why) for e, why in items if e.have is not None]
+    parts = [f"not installed{where}, not needed by the tests: {_by_source(missing)}"] if missing else []
+    parts += [f"installed at another version{'' if missing else where}: {_by_source(other)}"] if other else []
+    return "; ".join(parts)
+
+
 def test_dependencies(ctx: DoctorContext) -> Finding:
     """Declared test dependencies are installed; a missing one the tests need is named with the
     install command, because otherwise the tests step fails with a collection or setup error."""
@@ -161,15 +170,11 @@ def test_dependencies(ctx: DoctorContext) -> Finding:
             (blocking if e.have is None and why and not provided else minor).append((e, why))
         fix = _fix(ctx.env.python, [e for e, _ in blocking + minor])
         if blocking:
-            also = f". Also not installed, not needed by the tests: {_by_source(minor)}" if minor else ""
+            also = f". Also {_minor(minor, '')}" if minor else ""
             need = _by_source(blocking)
             return fail(f"not installed in {ctx.env.python}, and the tests need them: {need}{also}", fix)
         if minor:
-            return warn(
-                f"not installed in {ctx.env.python} as declared, not needed by the tests: {_by_source(minor)}",
-                fix,
-                Severity.LOW,
-            )
+            return warn(_minor(minor, f" in {ctx.env.python}"), fix, Severity.LOW)
     counted = [e for e in entries if e.name not in tools]
     sources = list(dict.fromkeys(e.source.source for e in entries))
     where = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
