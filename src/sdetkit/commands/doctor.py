@@ -118,7 +118,7 @@ def run(settings: DoctorSettings) -> int:
 
 
 def document(results: list[CheckResult], fail_on: Severity, ctx: DoctorContext, stable: bool) -> dict[str, Any]:
-    ok, reason = verdict([(r.check.id, r.check.severity, r.finding.status) for r in results], fail_on)
+    ok, reason = verdict([(r.check.id, r.severity, r.finding.status) for r in results], fail_on)
     return {
         "schema_name": SCHEMA_NAME,
         "schema_version": SCHEMA_VERSION,
@@ -132,7 +132,7 @@ def document(results: list[CheckResult], fail_on: Severity, ctx: DoctorContext, 
             {
                 "id": r.check.id,
                 "category": r.check.category,
-                "severity": r.check.severity.value,
+                "severity": r.severity.value,
                 "title": r.check.title,
                 "status": r.finding.status.value,
                 "message": r.finding.message,

@@ -50,9 +50,14 @@ class DoctorContext(NamedTuple):
 
 
 class Finding(NamedTuple):
+    """What a check found. ``severity`` overrides the check's own for this finding: one check can
+    find a blocking problem or a minor one (a missing dependency the tests import, or one they do
+    not), and the score and the verdict must weigh what was found, not the worst it could be."""
+
     status: CheckStatus
     message: str
     fix: str = ""
+    severity: Severity | None = None
 
 
 class Check(NamedTuple):
@@ -67,10 +72,15 @@ class CheckResult(NamedTuple):
     check: Check
     finding: Finding
 
+    @property
+    def severity(self) -> Severity:
+        """The finding's severity when it names one, else the check's."""
+        return self.finding.severity or self.check.severity
+
 
 def score(results: Sequence[CheckResult]) -> int:
     """0-100, weighted by severity: a failure costs its full weight, a warning half."""
-    return score_of([(r.check.severity, r.finding.status) for r in results])
+    return score_of([(r.severity, r.finding.status) for r in results])
 
 
 def score_of(outcomes: Sequence[tuple[Severity, CheckStatus]]) -> int:
@@ -102,12 +112,12 @@ def ok(f: str = "") -> Finding:
     return Finding(CheckStatus.PASS, f)
 
 
-def fail(message: str, fix: str) -> Finding:
-    return Finding(CheckStatus.FAIL, message, fix)
+def fail(message: str, fix: str, severity: Severity | None = None) -> Finding:
+    return Finding(CheckStatus.FAIL, message, fix, severity)
 
 
-def warn(message: str, fix: str) -> Finding:
-    return Finding(CheckStatus.WARN, message, fix)
+def warn(message: str, fix: str, severity: Severity | None = None) -> Finding:
+    return Finding(CheckStatus.WARN, message, fix, severity)
 
 
 def skip(message: str) -> Finding:

@@ -1,27 +1,15 @@
-"""Environment checks: interpreter, virtual environment, tools, declared test dependencies."""
+"""Environment checks: interpreter, virtual environment, installed tools and their pins.
+
+Declared test dependencies are ``testdeps.py``."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 from sdetkit.doctor.base import DoctorContext, Finding, fail, ok, skip, warn
+from sdetkit.repo import requirements
 from sdetkit.repo.config import ProjectFacts
 
-# Test dependency sets, most specific first. `dev` sets are only a fallback: they usually also hold
-# tox, pre-commit or docs tools that running the tests does not need.
-TEST_GROUPS = ("test", "tests", "testing")
-DEV_GROUPS = ("dev",)
-TEST_FILES = (
-    "requirements-test.txt",
-    "requirements-tests.txt",
-    "test-requirements.txt",
-    "requirements/test.txt",
-    "requirements/tests.txt",
-)
-DEV_FILES = ("requirements-dev.txt", "dev-requirements.txt", "requirements/dev.txt")
 # `rev: v0.6.1`, or a frozen commit `rev: 76e4732...  # frozen: v0.11.11` (the comment is the version).
 _PRECOMMIT_PIN = re.compile(
     r"repo:\s*\S*/(?P<repo>ruff-pre-commit|mirrors-mypy)\S*\s+rev:\s*['\"]?v?(?P<rev>[\w.]+)['\"]?"
@@ -101,111 +89,69 @@ def tools_installed(ctx: DoctorContext) -> Finding:
     )
 
 
-def _requirements(facts_pyproject: Any, root: Path) -> list[tuple[str, str, list[str]]]:
-    """(source, install command, requirements) of the declared test dependency sets; the dev ones
-    only when no test set is declared."""
-    tests = list(_sets(facts_pyproject, root, TEST_GROUPS, TEST_FILES))
-    return tests or list(_sets(facts_pyproject, root, DEV_GROUPS, DEV_FILES))
+PINNED_TOOLS = ("ruff", "mypy")
 
 
-def _sets(
-    facts_pyproject: Any, root: Path, names: tuple[str, ...], files: tuple[str, ...]
-) -> Iterator[tuple[str, str, list[str]]]:
-    groups = facts_pyproject.get("dependency-groups", {})
-    for name in names:
-        if isinstance(groups.get(name), list):
-            yield f"[dependency-groups] {name}", f"pip install --group {name}", _group(groups, name, set())
-    extras = facts_pyproject.get("project", {}).get("optional-dependencies", {})
-    for name in names:
-        if isinstance(extras.get(name), list):
-            yield (
-                f"[project.optional-dependencies] {name}",
-                f"pip install -e '.[{name}]'",
-                [str(r) for r in extras[name]],
-            )
-    poetry_groups = facts_pyproject.get("tool", {}).get("poetry", {}).get("group", {})
-    for name in names:
-        deps = poetry_groups.get(name, {}).get("dependencies")
-        if isinstance(deps, dict):
-            yield f"[tool.poetry.group.{name}]", f"poetry install --with {name}", list(deps)
-    for rel in files:
-        path = root / rel
-        if path.is_file():
-            lines = [ln.split("#", 1)[0].strip() for ln in path.read_text("utf-8", errors="replace").splitlines()]
-            yield rel, f"pip install -r {rel}", [ln for ln in lines if ln and not ln.startswith("-")]
-
-
-def _group(groups: Any, name: str, seen: set[str]) -> list[str]:
-    out: list[str] = []
-    seen.add(name)
-    for item in groups.get(name, []):
-        if isinstance(item, str):
-            out.append(item)
-        elif (
-            isinstance(item, dict) and isinstance(item.get("include-group"), str) and item["include-group"] not in seen
-        ):
-            out += _group(groups, item["include-group"], seen)
-    return out
-
-
-def test_dependencies(ctx: DoctorContext) -> Finding:
-    """Declared test dependencies are importable; a missing one is named with the install command,
-    because otherwise the tests step fails with a collection error."""
+def _pins(facts: ProjectFacts) -> list[tuple[str, str, str]]:
+    """(tool, version, where) for every exact pin of ruff or mypy, in the order the gate trusts its
+    sources: pre-commit hooks, then tox and nox deps, requirement files, dependency groups."""
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
-    if ctx.env is None or ctx.facts is None:
-        return skip("the environment or pyproject.toml could not be read")
-    installed = {canonicalize_name(k): v for k, v in ctx.env.dists.items()}
-    marker_env = {
-        "python_version": ".".join(ctx.env.version.split(".")[:2]),
-        "python_full_version": ctx.env.version,
-        "extra": "",
-    }
-    checked = 0
-    for source, command, requirements in _requirements(ctx.facts.pyproject, ctx.root):
-        missing: list[str] = []
-        for text in requirements:
+    found = [
+        ("ruff" if m["repo"] == "ruff-pre-commit" else "mypy", m["frozen"] or m["rev"], ".pre-commit-config.yaml")
+        for m in _PRECOMMIT_PIN.finditer(facts.evidence.get(".pre-commit-config.yaml", ""))
+        if m["frozen"] or not _SHA.match(m["rev"])  # a bare commit SHA names no version
+    ]
+    sources = requirements.collect(facts)
+    declared = [(s.source, s.requirements) for s in sources.sets if s.inline and s.install is None]
+    declared += list(sources.files.items())
+    declared += [(s.source, s.requirements) for s in sources.sets if s.inline and s.install is not None]
+    for where, reqs in declared:
+        for text in reqs:
             try:
                 req = Requirement(text)
             except InvalidRequirement:
                 continue
-            if req.marker is not None and not req.marker.evaluate(marker_env):
-                continue
-            checked += 1
-            have = installed.get(canonicalize_name(req.name))
-            if have is None:
-                missing.append(req.name)
-            elif req.specifier and not req.specifier.contains(have, prereleases=True):
-                missing.append(f"{req.name} (have {have}, need {req.specifier})")
-        if missing:
-            return fail(
-                f"{source} declares {', '.join(missing)}, not installed in {ctx.env.python}",
-                f"{ctx.env.python} -m {command}" if command.startswith("pip ") else command,
-            )
-    if checked == 0:
-        return skip("no test dependencies declared (dependency groups, test/dev extras or requirements files)")
-    return ok(f"{checked} declared test dependencies are installed")
+            specs = list(req.specifier)
+            exact = len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version
+            if exact and canonicalize_name(req.name) in PINNED_TOOLS:
+                found.append((canonicalize_name(req.name), specs[0].version, where))
+    return list(dict.fromkeys(found))
+
+
+def _same(installed: str, pinned: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(installed) == Version(pinned)
+    except InvalidVersion:
+        return installed == pinned
 
 
 def tool_pins(ctx: DoctorContext) -> Finding:
-    """Installed ruff/mypy versions agree with the versions pre-commit pins."""
+    """Installed ruff/mypy versions agree with every version the project pins (pre-commit hooks,
+    requirement files, tox and nox deps, dependency groups), each pin named with where it is."""
     if ctx.env is None or ctx.facts is None:
         return skip("the environment or project could not be read")
-    text = ctx.facts.evidence.get(".pre-commit-config.yaml", "")
-    pins = {
-        ("ruff" if m["repo"] == "ruff-pre-commit" else "mypy"): m["frozen"] or m["rev"]
-        for m in _PRECOMMIT_PIN.finditer(text)
-        if m["frozen"] or not _SHA.match(m["rev"])  # a bare commit SHA names no version
-    }
-    if not pins:
-        return skip("no tool versions pinned in .pre-commit-config.yaml")
-    drift = [
-        f"{tool} {ctx.env.dists.get(tool)} installed, pre-commit pins {rev}"
-        for tool, rev in sorted(pins.items())
-        if ctx.env.dists.get(tool) not in (None, rev)
-    ]
+    declared = _pins(ctx.facts)
+    pins = [(tool, version, where) for tool, version, where in declared if ctx.env.dists.get(tool)]
+    if not declared:
+        return skip(
+            "no ruff or mypy version pinned (.pre-commit-config.yaml, requirement files, tox and nox deps, "
+            "dependency groups)"
+        )
+    if not pins:  # a pinned tool that is not installed is tools.installed's finding, not a drift
+        tools = ", ".join(sorted({t for t, _, _ in declared}))
+        return skip(f"{tools} pinned but not installed in {ctx.env.python} (see tools.installed)")
+    drift = [(t, v, w) for t, v, w in pins if not _same(ctx.env.dists[t], v)]
     if drift:
-        fix = " ".join(f"{tool}=={rev}" for tool, rev in sorted(pins.items()))
-        return warn("; ".join(drift), f"{ctx.env.python} -m pip install {fix}")
-    return ok(", ".join(f"{t} {v}" for t, v in sorted(pins.items())) + " as pinned")
+        first = {t: v for t, v, _ in reversed(pins)}  # the most trusted pin of each tool
+        return warn(
+            "; ".join(f"{t} {ctx.env.dists[t]} installed, {w} pins {v}" for t, v, w in drift),
+            f"{ctx.env.python} -m pip install " + " ".join(f"{t}=={v}" for t, v in sorted(first.items())),
+        )
+    where: dict[tuple[str, str], list[str]] = {}
+    for t, v, w in pins:
+        where.setdefault((t, v), []).append(w)
+    return ok(", ".join(f"{t} {v} as pinned ({', '.join(ws)})" for (t, v), ws in sorted(where.items())))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sdetkit.doctor import checks_env, checks_git, checks_project
+from sdetkit.doctor import checks_env, checks_git, checks_project, testdeps
 from sdetkit.doctor.base import Check
 from sdetkit.doctor.base import Severity as S
 from sdetkit.doctor.checks_project import file_check
@@ -18,9 +18,7 @@ CHECKS: tuple[Check, ...] = (
     Check("env.venv", "environment", S.MEDIUM, "a virtual environment is active or present", checks_env.virtualenv),
     Check("tools.installed", "tools", S.HIGH, "every tool the gates run is installed", checks_env.tools_installed),
     Check("tools.pinned", "tools", S.LOW, "tool versions agree with the project's pins", checks_env.tool_pins),
-    Check(
-        "deps.tests", "dependencies", S.HIGH, "declared test dependencies are installed", checks_env.test_dependencies
-    ),
+    Check("deps.tests", "dependencies", S.HIGH, "declared test dependencies are installed", testdeps.test_dependencies),
     Check(
         "pyproject.valid",
         "config",

@@ -103,6 +103,25 @@ class ProjectFacts(NamedTuple):
     def ini_section(self, file: str, section: str) -> Mapping[str, str] | None:
         return self.ini.get(file, {}).get(section)
 
+    def pytest_ini(self) -> tuple[str, Mapping[str, Any]] | None:
+        """Where pytest's configuration lives and its settings, in pytest's own lookup order
+        (pytest.ini, .pytest.ini, pyproject.toml, tox.ini, setup.cfg); None when there is none."""
+        for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest")):
+            sec = self.ini_section(name, section)
+            if sec is not None:
+                return f"{name} [{section}]", sec
+        tool = self.tool("pytest")
+        if tool is not None:
+            ini = tool.get("ini_options")
+            if isinstance(ini, Mapping):
+                return "pyproject.toml [tool.pytest.ini_options]", ini
+            return "pyproject.toml [tool.pytest]", tool
+        for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
+            sec = self.ini_section(name, section)
+            if sec is not None:
+                return f"{name} [{section}]", sec
+        return None
+
     def mentions(self, pattern: str) -> str | None:
         """The first evidence file whose text matches ``pattern``."""
         rx = re.compile(pattern)

@@ -21,22 +21,8 @@ _FINDINGS = frozenset({1, 2, 5})
 
 def pytest_config(ctx: PlanContext) -> tuple[str, Any] | None:
     """Where pytest's configuration lives (in pytest's own order) and its testpaths, if any."""
-    facts = ctx.facts
-    for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest")):
-        sec = facts.ini_section(name, section)
-        if sec is not None:
-            return f"{name} [{section}]", sec.get("testpaths")
-    tool = facts.tool("pytest")
-    if tool is not None:
-        ini = tool.get("ini_options")
-        if isinstance(ini, dict):
-            return "pyproject.toml [tool.pytest.ini_options]", ini.get("testpaths")
-        return "pyproject.toml [tool.pytest]", tool.get("testpaths")
-    for name, section in (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
-        sec = facts.ini_section(name, section)
-        if sec is not None:
-            return f"{name} [{section}]", sec.get("testpaths")
-    return None
+    found = ctx.facts.pytest_ini()
+    return None if found is None else (found[0], found[1].get("testpaths"))
 
 
 def _paths_text(testpaths: Any) -> str:
