@@ -142,17 +142,43 @@ def test_dirty_tree_fails_clean_tree_but_not_its_own_outputs(make_repo: Make, ca
     assert first["file"] == "src/relpkg/extra.py" and first["rule"] == "dirty-tree"
 
 
-def test_wheel_that_ships_tests_fails_wheel_contents(make_repo: Make, cache_dir: Path) -> None:
+def ships_tests() -> dict[str, str]:
+    """A setuptools package whose wheel also installs its ``tests`` package."""
     files = package("setuptools")
     files["pyproject.toml"] += (
         '\n[tool.setuptools.packages.find]\nwhere = ["src", "."]\ninclude = ["relpkg*", "tests*"]\n'
     )
     files["tests/__init__.py"] = ""
     files["tests/test_x.py"] = "def test_x() -> None:\n    assert True\n"
-    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,wheel-contents")
+    return files
+
+
+def test_wheel_that_ships_tests_fails_wheel_contents(make_repo: Make, cache_dir: Path) -> None:
+    code, doc, _ = release(make_repo(ships_tests()), cache_dir, "--only", "build,wheel-contents")
     assert code == 1
     first = step(doc, "wheel-contents")["first_failure"]
     assert first["rule"] == "W005" and first["message"].startswith("tests/")
+    assert first["file"] == "relpkg-1.2.0-py3-none-any.whl"
+
+
+# The wheel has two top-level entries, relpkg/ and tests/, which check-wheel-contents reports as
+# W009 too: a project that ships its tests on purpose accepts both.
+CWC_CONFIG = {
+    "pyproject.toml": '\n[tool.check-wheel-contents]\nignore = ["W005", "W009"]\n',
+    "tox.ini": "[check-wheel-contents]\nignore = W005,W009\n",
+}
+
+
+@pytest.mark.parametrize("config_file", sorted(CWC_CONFIG))
+def test_wheel_contents_follows_the_projects_check_wheel_contents_configuration(
+    config_file: str, make_repo: Make, cache_dir: Path
+) -> None:
+    files = ships_tests()
+    files[config_file] = files.get(config_file, "") + CWC_CONFIG[config_file]
+    code, doc, log = release(make_repo(files), cache_dir, "--only", "build,wheel-contents")
+    assert code == 0, log
+    assert step(doc, "wheel-contents")["status"] == "passed"
+    assert "relpkg-1.2.0-py3-none-any.whl: OK" in step(doc, "wheel-contents")["log_tail"]
 
 
 def test_dry_run_claims_nothing(make_repo: Make, cache_dir: Path) -> None:

@@ -1,39 +1,21 @@
-"""``metadata`` and ``wheel-contents``: what twine check --strict and check-wheel-contents catch."""
+"""``metadata``: what twine check --strict catches; ``wheel-contents``: check-wheel-contents on the
+wheel, run from sdetkit's interpreter with the project's own configuration."""
 
 from __future__ import annotations
 
 import io
 import re
-from collections import defaultdict
+import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from sdetkit.model import FirstFailure, Status, StepResult, StepSpec
 from sdetkit.release import dists
-from sdetkit.release.context import Log, ReleaseContext
+from sdetkit.release.context import Log, ReleaseContext, failed_run, missing_tool
 
 CONTENT_TYPES = ("text/plain", "text/x-rst", "text/markdown")
-# Top-level names that are never meant to be installed as packages (check-wheel-contents W005).
-COMMON_TOPLEVEL = frozenset(
-    {
-        "tests",
-        "test",
-        "testing",
-        "docs",
-        "doc",
-        "src",
-        "lib",
-        "examples",
-        "example",
-        "benchmarks",
-        "scripts",
-        "tools",
-        "util",
-        "utils",
-        "data",
-        "build",
-        "dist",
-    }
-)
+TOOL_TIMEOUT = 300.0
+_CWC_FAILED = re.compile(r"^(?P<wheel>\S.*?\.whl): (?P<code>[A-Z]\d{3}): (?P<what>.*?):?$")
 _CONTENT_TYPE = re.compile(r"^\s*([a-z]+/[a-z0-9.+-]+)\s*(;.*)?$", re.IGNORECASE)
 
 
@@ -98,57 +80,49 @@ def _render_rst(body: str) -> tuple[str | None, str]:
     return out, stream.getvalue()
 
 
+class WheelProblem(NamedTuple):
+    """One failed check-wheel-contents check: its code, what it means, the paths in the wheel."""
+
+    code: str
+    what: str
+    paths: tuple[str, ...]
+
+
+def read_check_wheel_contents(output: str) -> list[WheelProblem]:
+    """The failed checks check-wheel-contents printed, in its order."""
+    problems: list[WheelProblem] = []
+    current: WheelProblem | None = None
+    for raw in output.splitlines():
+        line = raw.rstrip()
+        m = _CWC_FAILED.match(line)
+        if m:
+            current = WheelProblem(m["code"], m["what"], ())
+            problems.append(current)
+        elif current is not None and line.startswith("  ") and line.strip():
+            current = current._replace(paths=(*current.paths, line.strip()))
+            problems[-1] = current
+        else:
+            current = None
+    return problems
+
+
 def wheel_contents(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
-    """No bytecode, no duplicates, no stray top-level packages, modules importable, all from the sdist."""
-    log = Log(ctx, [])
-    found = _wheel(spec, ctx, log)
-    if isinstance(found, StepResult):
-        return found
-    built, wheel = found
-    names = dists.wheel_names(wheel)
-    problems: list[tuple[str, str]] = []  # (rule, message)
-    seen: set[str] = set()
-    for n in names:
-        if n in seen:
-            problems.append(("W001-dup", f"{n} appears twice in the archive"))
-        seen.add(n)
-    problems += [("W001", f"{n} is compiled bytecode") for n in names if n.endswith((".pyc", ".pyo"))]
-    by_hash: dict[str, list[str]] = defaultdict(list)
-    for n, digest in dists.wheel_file_hashes(wheel).items():
-        # Package markers are often identical on purpose (a licence header, `py.typed`).
-        if n.rsplit("/", 1)[-1] not in {"__init__.py", "py.typed"}:
-            by_hash[digest].append(n)
-    problems += [("W002", f"duplicate files: {', '.join(sorted(g))}") for g in by_hash.values() if len(g) > 1]
-    tops = {n.split("/", 1)[0] for n in names if "/" in n and not n.split("/", 1)[0].endswith((".dist-info", ".data"))}
-    loose = [n for n in names if "/" not in n and not n.endswith((".py", ".so", ".pyd", ".pth"))]
-    problems += [("W003", f"{n} is not a module but sits at the top of site-packages") for n in loose]
-    problems += [
-        ("W005", f"{t}/ is a common name that should not be installed as a package")
-        for t in sorted(tops & COMMON_TOPLEVEL)
-    ]
-    for t in sorted(tops):
-        if not t.isidentifier() and any(n.startswith(t + "/") and n.endswith(".py") for n in names):
-            problems.append(("W004", f"{t}/ holds modules but is not an importable name"))
-    if not dists.top_level(names):
-        problems.append(("W008", "the wheel contains no importable module or package"))
-    if built.sdist is not None:
-        problems += _missing_from_sdist(names, dists.sdist_names(built.sdist))
-    log.note(f"checked {len(names)} files in {wheel.name}")
-    if problems:
-        for rule, msg in problems:
-            log.note(f"{rule}: {msg}")
-        rule, msg = problems[0]
-        return log.result(spec, Status.FAILED, msg, FirstFailure(msg, file=wheel.name, rule=rule))
-    return log.result(spec, Status.PASSED)
-
-
-def _missing_from_sdist(wheel_names: list[str], sdist_names: list[str]) -> list[tuple[str, str]]:
-    """Modules the wheel ships that the sdist does not contain (so the sdist cannot rebuild it)."""
-    suffixes = {"/".join(n.split("/")[1:]) for n in sdist_names}  # drop the pkg-version/ prefix
-    suffixes |= {s.split("/", 1)[1] for s in list(suffixes) if s.startswith("src/")}
-    missing = []
-    for n in wheel_names:
-        packaged = n.endswith(".py") and not n.split("/", 1)[0].endswith((".dist-info", ".data"))
-        if packaged and n not in suffixes and not any(s.endswith("/" + n) for s in suffixes):
-            missing.append(("W010", f"{n} is in the wheel but not in the sdist"))
-    return missing
+    """check-wheel-contents on the wheel, run in the project folder so that its own configuration
+    (pyproject.toml, tox.ini, setup.cfg, check-wheel-contents.cfg) applies."""
+    log = Log(ctx, [(str(ctx.dist), "<dist>"), (str(ctx.root), "<project>")])
+    wheel = dists.find(ctx.dist).wheel
+    if wheel is None:
+        return log.result(spec, Status.ERROR, "no wheel was built")
+    missing = missing_tool("check_wheel_contents", "check-wheel-contents", spec, log)
+    if missing is not None:
+        return missing
+    res = log.run([sys.executable, "-m", "check_wheel_contents", str(wheel)], ctx.root, TOOL_TIMEOUT)
+    if res.exit_code == 0:
+        return log.result(spec, Status.PASSED)
+    problems = read_check_wheel_contents(res.output) if res.exit_code is not None else []
+    if not problems:
+        return failed_run(spec, log, res, "check-wheel-contents")
+    first = problems[0]
+    more = f" (and {len(first.paths) - 1} more)" if len(first.paths) > 1 else ""
+    msg = f"{first.paths[0]}: {first.what}{more}" if first.paths else first.what
+    return log.result(spec, Status.FAILED, msg, FirstFailure(msg, file=wheel.name, rule=first.code), res.exit_code)

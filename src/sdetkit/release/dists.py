@@ -6,8 +6,6 @@ failed check, never a crash or a write outside sdetkit's folders.
 
 from __future__ import annotations
 
-import hashlib
-import tarfile
 import zipfile
 from email.message import Message
 from email.parser import HeaderParser
@@ -50,24 +48,6 @@ def wheel_metadata(wheel: Path) -> tuple[str, Message]:
             raise ValueError(f"{wheel.name}: METADATA is {info.file_size} bytes")
         text = zf.read(name).decode("utf-8")
     return text, HeaderParser().parsestr(text)
-
-
-def sdist_names(sdist: Path) -> list[str]:
-    with tarfile.open(sdist, "r:gz") as tf:
-        return [m.name for m in tf.getmembers() if m.isfile()]
-
-
-def wheel_file_hashes(wheel: Path) -> dict[str, str]:
-    """Content hash of every non-empty file outside .dist-info (for duplicate detection)."""
-    out: dict[str, str] = {}
-    with zipfile.ZipFile(wheel) as zf:
-        for info in zf.infolist():
-            if info.is_dir() or info.file_size == 0 or ".dist-info/" in info.filename:
-                continue
-            if info.file_size > MEMBER_LIMIT:
-                continue
-            out[info.filename] = hashlib.sha256(zf.read(info)).hexdigest()
-    return out
 
 
 def top_level(names: list[str]) -> list[str]:

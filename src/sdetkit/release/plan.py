@@ -37,7 +37,7 @@ CHECKS: tuple[Check, ...] = (
         "package",
         ("build",),
         checks_package.wheel_contents,
-        "no bytecode, duplicates or stray top-level packages; nothing the sdist lacks",
+        "check-wheel-contents on the wheel, with the project's own configuration",
     ),
     Check(
         "install-smoke",
