@@ -102,6 +102,36 @@ def test_readme_that_does_not_render_fails_metadata(make_repo: Make, cache_dir: 
     assert code == 1
     assert step(doc, "metadata")["status"] == "failed"
     assert "does not render" in step(doc, "metadata")["message"]
+    assert 'Unknown directive type "broken-directive"' in step(doc, "metadata")["message"]
+    first = step(doc, "metadata")["first_failure"]
+    assert (first["file"], first["line"]) == ("README.rst", 4)  # where the directive is, not the wheel
+
+
+def test_render_failure_in_a_joined_long_description_names_its_file_and_line(make_repo: Make, cache_dir: Path) -> None:
+    """setuptools joins ``long_description = file: A, B``: twine's line is a line of the joined
+    text, which is mapped back to the file that holds it."""
+    files = package("setuptools")
+    files["pyproject.toml"] = files["pyproject.toml"].replace('readme = "README.md"\n', 'dynamic = ["readme"]\n')
+    files["setup.cfg"] = (
+        "[metadata]\nlong_description = file: README.rst, CHANGES.rst\nlong_description_content_type = text/x-rst\n"
+    )
+    files["README.rst"] = "relpkg\n======\n\nA package.\n"
+    files["CHANGES.rst"] = "Changes\n=======\n\n1.2.0\n-----\n\n- First release.\n\n.. not-a-directive::\n"
+    code, doc, log = release(make_repo(files), cache_dir, "--only", "build,metadata")
+    assert code == 1, log
+    first = step(doc, "metadata")["first_failure"]
+    assert (first["file"], first["line"]) == ("CHANGES.rst", 9)
+    assert "line 14: Error" in step(doc, "metadata")["log_tail"]  # twine's line, in the joined text
+
+
+def test_missing_long_description_names_the_file_that_declares_the_metadata(make_repo: Make, cache_dir: Path) -> None:
+    files = package()
+    files["pyproject.toml"] = files["pyproject.toml"].replace('readme = "README.md"\n', "")
+    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,metadata")
+    assert code == 1
+    metadata = step(doc, "metadata")
+    assert metadata["first_failure"]["file"] == "pyproject.toml"
+    assert "`long_description` missing" in metadata["log_tail"]
 
 
 def test_tag_that_disagrees_with_the_built_version(make_repo: Make, cache_dir: Path) -> None:

@@ -1,83 +1,38 @@
-"""``metadata``: what twine check --strict catches; ``wheel-contents``: check-wheel-contents on the
-wheel, run from sdetkit's interpreter with the project's own configuration."""
+"""``metadata``: ``twine check --strict`` on the sdist and the wheel; ``wheel-contents``:
+check-wheel-contents on the wheel, with the project's own configuration.
+
+Both tools are sdetkit's own dependencies, so they run from sdetkit's interpreter through the
+process runner, and their output is read for the first failure (the rule, the file).
+"""
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 from pathlib import Path
 from typing import NamedTuple
 
 from sdetkit.model import FirstFailure, Status, StepResult, StepSpec
-from sdetkit.release import dists
+from sdetkit.release import dists, readme
 from sdetkit.release.context import Log, ReleaseContext, failed_run, missing_tool
 
-CONTENT_TYPES = ("text/plain", "text/x-rst", "text/markdown")
 TOOL_TIMEOUT = 300.0
+# twine prints through rich, which wraps at the console width: wide enough that a docutils message
+# stays on one line for the reader below (Log.run drops the padding).
+_WIDE = {"COLUMNS": "1000"}
+_CHECKING = re.compile(r"^Checking (?P<dist>.+?): (?P<rest>.*)$")
+_LOGGED = re.compile(r"^(?P<level>ERROR|WARNING|CRITICAL)\s+(?P<text>\S.*)$")
+_DOCUTILS = re.compile(r"^\s*line (?P<line>\d*): (?P<level>[A-Za-z]+): (?P<text>.*)$")
 _CWC_FAILED = re.compile(r"^(?P<wheel>\S.*?\.whl): (?P<code>[A-Z]\d{3}): (?P<what>.*?):?$")
-_CONTENT_TYPE = re.compile(r"^\s*([a-z]+/[a-z0-9.+-]+)\s*(;.*)?$", re.IGNORECASE)
 
 
-def _wheel(spec: StepSpec, ctx: ReleaseContext, log: Log) -> tuple[dists.Built, Path] | StepResult:
-    built = dists.find(ctx.dist)
-    if built.wheel is None:
-        return log.result(spec, Status.ERROR, "no wheel was built")
-    return built, built.wheel
+class TwineProblem(NamedTuple):
+    """One thing ``twine check --strict`` failed a distribution for."""
 
-
-def metadata(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
-    """Core metadata validates, the long description has a valid content type and renders."""
-    from packaging.metadata import ExceptionGroup, Metadata
-
-    log = Log(ctx, [])
-    found = _wheel(spec, ctx, log)
-    if isinstance(found, StepResult):
-        return found
-    _, wheel = found
-    try:
-        raw, headers = dists.wheel_metadata(wheel)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        return log.result(spec, Status.FAILED, f"unreadable wheel metadata: {exc}")
-    problems: list[str] = []
-    try:
-        Metadata.from_email(raw, validate=True)
-    except ExceptionGroup as group:
-        problems += [f"core metadata: {e}" for e in group.exceptions]
-    except Exception as exc:  # packaging raises several types for malformed input
-        problems.append(f"core metadata: {exc}")
-    content_type = headers.get("Description-Content-Type")
-    body = headers.get_payload() if isinstance(headers.get_payload(), str) else ""
-    if not str(body).strip() and not headers.get("Description"):
-        problems.append("no long description (set project.readme)")
-    kind = "text/x-rst"
-    if content_type:
-        m = _CONTENT_TYPE.match(content_type)
-        if not m or m[1].lower() not in CONTENT_TYPES:
-            problems.append(f"Description-Content-Type {content_type!r} is not one of {', '.join(CONTENT_TYPES)}")
-        else:
-            kind = m[1].lower()
-    if str(body).strip() and kind == "text/x-rst":
-        rendered, warnings = _render_rst(str(body))
-        if rendered is None:
-            first = warnings.strip().splitlines()[0] if warnings.strip() else "rendering failed"
-            problems.append(f"the long description (reStructuredText) does not render: {first}")
-    log.note(
-        f"checked {wheel.name}: Metadata-Version {headers.get('Metadata-Version')}, {content_type or 'no content type'}"
-    )
-    if problems:
-        for p in problems:
-            log.note(p)
-        return log.result(spec, Status.FAILED, problems[0], FirstFailure(problems[0], file=wheel.name))
-    return log.result(spec, Status.PASSED)
-
-
-def _render_rst(body: str) -> tuple[str | None, str]:
-    import readme_renderer.rst
-
-    stream = io.StringIO()
-    out = readme_renderer.rst.render(body, stream=stream)
-    return out, stream.getvalue()
+    dist: str  # the file name of the sdist or wheel
+    text: str
+    render_line: int | None = None  # the long description's line docutils names
+    rendering: bool = False  # the markup does not render (rather than a warning or invalid metadata)
 
 
 class WheelProblem(NamedTuple):
@@ -86,6 +41,82 @@ class WheelProblem(NamedTuple):
     code: str
     what: str
     paths: tuple[str, ...]
+
+
+def read_twine(output: str) -> list[TwineProblem]:
+    """The problems ``twine --no-color check --strict`` printed, in its order."""
+    problems: list[TwineProblem] = []
+    dist = ""
+    entry: list[str] = []
+
+    def close() -> None:
+        if not entry:
+            return
+        found = next((m for m in map(_DOCUTILS.match, entry[1:]) if m), None)
+        if found:
+            text = f"{found['level'].capitalize()}: {found['text'].strip()}"
+            problems.append(TwineProblem(dist, text, int(found["line"]) if found["line"] else None, True))
+        else:
+            problems.append(TwineProblem(dist, entry[0]))
+        entry.clear()
+
+    for raw in output.splitlines():
+        line = raw.rstrip()
+        checking = _CHECKING.match(line)
+        if checking:
+            close()
+            dist = Path(checking["dist"]).name
+            line = checking["rest"]  # an exception is logged on the same line: "Checking x: ERROR ..."
+        logged = _LOGGED.match(line)
+        if logged:
+            close()
+            entry.append(logged["text"])
+        elif entry and (line.startswith(" ") or not line):
+            entry.append(line)
+        else:
+            close()
+    close()
+    return problems
+
+
+def metadata(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
+    """``twine check --strict`` on both distributions; a failure names the file that causes it."""
+    log = Log(ctx, [(str(ctx.dist), "<dist>"), (str(tmp), "<tmp>")])
+    built = dists.find(ctx.dist)
+    if built.wheel is None or built.sdist is None:
+        return log.result(spec, Status.ERROR, "the build did not produce both an sdist and a wheel")
+    missing = missing_tool("twine", "twine", spec, log)
+    if missing is not None:
+        return missing
+    argv = [sys.executable, "-m", "twine", "--no-color", "check", "--strict", str(built.wheel), str(built.sdist)]
+    res = log.run(argv, tmp, TOOL_TIMEOUT, _WIDE)
+    if res.exit_code == 0:
+        return log.result(spec, Status.PASSED)
+    problems = read_twine(res.output) if res.exit_code is not None else []
+    if not problems:
+        return failed_run(spec, log, res, "twine check --strict")
+    first = problems[0]
+    if first.rendering:
+        msg = f"the long description does not render ({first.dist}): {first.text}"
+        where = _readme_location(ctx, ctx.dist / first.dist, first.render_line)
+    else:
+        msg = f"{first.dist}: {first.text}"
+        declared_in = readme.metadata_file(ctx.root, ctx.facts)
+        where = readme.Location(declared_in) if declared_in else None
+    if where is not None:
+        log.note(f"first failure: {where.file}{'' if where.line is None else f':{where.line}'}")
+    file = where.file if where else first.dist
+    return log.result(
+        spec, Status.FAILED, msg, FirstFailure(msg, file=file, line=where.line if where else None), res.exit_code
+    )
+
+
+def _readme_location(ctx: ReleaseContext, dist: Path, line: int | None) -> readme.Location | None:
+    try:
+        description = dists.long_description(dist)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return readme.locate(description, line, ctx.root, readme.sources(ctx.root, ctx.facts))
 
 
 def read_check_wheel_contents(output: str) -> list[WheelProblem]:

@@ -6,6 +6,7 @@ failed check, never a crash or a write outside sdetkit's folders.
 
 from __future__ import annotations
 
+import tarfile
 import zipfile
 from email.message import Message
 from email.parser import HeaderParser
@@ -48,6 +49,38 @@ def wheel_metadata(wheel: Path) -> tuple[str, Message]:
             raise ValueError(f"{wheel.name}: METADATA is {info.file_size} bytes")
         text = zf.read(name).decode("utf-8")
     return text, HeaderParser().parsestr(text)
+
+
+def sdist_metadata(sdist: Path) -> Message:
+    """The parsed PKG-INFO at the top of an sdist."""
+    with tarfile.open(sdist, "r:gz") as tf:
+        member = next((m for m in tf.getmembers() if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")), None)
+        if member is None or not member.isfile():
+            raise ValueError(f"{sdist.name}: no PKG-INFO")
+        if member.size > MEMBER_LIMIT:
+            raise ValueError(f"{sdist.name}: PKG-INFO is {member.size} bytes")
+        stream = tf.extractfile(member)
+        if stream is None:
+            raise ValueError(f"{sdist.name}: PKG-INFO cannot be read")
+        text = stream.read().decode("utf-8")
+    return HeaderParser().parsestr(text)
+
+
+def long_description(dist: Path) -> str:
+    """The long description a wheel or sdist carries, as twine hands it to the renderer."""
+    headers = dist_metadata(dist)
+    body = headers.get_payload()
+    if isinstance(body, str) and body.strip():
+        return body
+    # Metadata before 2.1 keeps it in a folded Description header: continuation lines are
+    # indented by eight spaces, or by seven and a bar.
+    lines = str(headers.get("Description", "")).split("\n")
+    return "\n".join([lines[0], *(ln[8:] if ln.startswith(("        ", "       |")) else ln for ln in lines[1:])])
+
+
+def dist_metadata(dist: Path) -> Message:
+    """Parsed core metadata of a wheel or an sdist."""
+    return wheel_metadata(dist)[1] if dist.name.endswith(".whl") else sdist_metadata(dist)
 
 
 def top_level(names: list[str]) -> list[str]:

@@ -30,7 +30,7 @@ CHECKS: tuple[Check, ...] = (
         "package",
         ("build",),
         checks_package.metadata,
-        "core metadata and long description (twine check --strict)",
+        "twine check --strict on the sdist and the wheel",
     ),
     Check(
         "wheel-contents",
