@@ -219,15 +219,33 @@ def test_dry_run_claims_nothing(make_repo: Make, cache_dir: Path) -> None:
     assert {s["status"] for s in doc["steps"]} == {"skipped"}
 
 
-def test_full_release_with_sbom_and_reproducible_dists(make_repo: Make, cache_dir: Path) -> None:
-    repo = make_repo(package())
+def test_full_release_with_sbom_and_reproducible_dists(make_repo: Make, cache_dir: Path, tmp_path: Path) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    files = package()
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        'requires-python = ">=3.10"', 'requires-python = ">=3.10"\ndependencies = ["packaging>=24"]'
+    )
+    repo = make_repo(files)
     code, doc, log = release(repo, cache_dir, "--skip", "audit")
     assert code == 0, log
     assert doc["sbom"] == "sbom.cdx.json"
-    sbom = json.loads((repo.parent / f"{repo.name}-out" / "sbom.cdx.json").read_text())
-    assert sbom["bomFormat"] == "CycloneDX" and sbom["metadata"]["component"]["name"] == "relpkg"
-    _, again, _ = release(repo, cache_dir, "--only", "build")
+    raw = (repo.parent / f"{repo.name}-out" / "sbom.cdx.json").read_text()
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(raw) is None  # None: no validation error
+    sbom = json.loads(raw)
+    assert (sbom["bomFormat"], sbom["specVersion"]) == ("CycloneDX", "1.6")
+    versions = {c["name"]: c["version"] for c in sbom["components"]}
+    assert versions["relpkg"] == "1.2.0" and "packaging" in versions
+    assert {"relpkg==1.2.0": ["packaging==" + versions["packaging"]]}.items() <= {
+        d["ref"]: d.get("dependsOn", []) for d in sbom["dependencies"]
+    }.items()
+    # The smoke venv's own pip is not the package's, and sdetkit's scratch paths stay out.
+    assert "pip" not in versions and "file:" not in raw and str(tmp_path) not in raw
+    again_out = tmp_path / "again" / "release-preflight.json"
+    _, again, _ = release(repo, cache_dir, "--only", "build,install-smoke,sbom", out=again_out)
     assert again["dists"] == doc["dists"]  # same commit, same bytes (SOURCE_DATE_EPOCH)
+    assert (again_out.parent / "sbom.cdx.json").read_text() == raw
 
 
 def test_audit_never_passes_without_evidence(make_repo: Make, cache_dir: Path) -> None:

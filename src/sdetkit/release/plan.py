@@ -50,7 +50,13 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "changelog", "version", ("build",), checks_version.changelog, "the changelog has an entry for the built version"
     ),
-    Check("sbom", "security", ("install-smoke",), checks_install.sbom, "CycloneDX SBOM of the installed wheel"),
+    Check(
+        "sbom",
+        "security",
+        ("install-smoke",),
+        checks_install.sbom,
+        "CycloneDX SBOM of the installed wheel (cyclonedx-py)",
+    ),
     Check("audit", "security", ("install-smoke",), checks_audit.audit, "pip-audit of the installed dependencies"),
     Check(
         "clean-tree",
