@@ -36,26 +36,27 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+def _table(value: Any, *keys: str) -> Mapping[str, Any]:
+    """``value[k1][k2]...`` when every step is a table, else an empty table (malformed TOML is the
+    doctor's business, not a reason for this check to crash)."""
+    for key in keys:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value if isinstance(value, Mapping) else {}
+
+
 def declared(facts: ProjectFacts) -> list[str]:
     """The files the project says its long description is read from, in the order it joins them."""
-    pyproject: Mapping[str, Any] = facts.pyproject
-    project = pyproject.get("project", {})
-    tool = pyproject.get("tool", {})
     found: list[str] = []
-    readme = project.get("readme") if isinstance(project, Mapping) else None
-    if isinstance(readme, Mapping):
-        found += _strings(readme.get("file"))
-    else:
-        found += _strings(readme)
-    if isinstance(tool, Mapping):
-        found += _strings(tool.get("poetry", {}).get("readme"))
-        fancy = tool.get("hatch", {}).get("metadata", {}).get("hooks", {}).get("fancy-pypi-readme", {})
-        for fragment in fancy.get("fragments", []) if isinstance(fancy, Mapping) else []:
-            if isinstance(fragment, Mapping):
-                found += _strings(fragment.get("path"))
-    value = (facts.ini_section("setup.cfg", "metadata") or {}).get("long_description", "")
-    if value.strip().startswith("file:"):
-        found += [p.strip() for p in value.strip()[len("file:") :].split(",") if p.strip()]
+    readme = _table(facts.pyproject, "project").get("readme")
+    found += _strings(readme.get("file")) if isinstance(readme, Mapping) else _strings(readme)
+    found += _strings(_table(facts.pyproject, "tool", "poetry").get("readme"))
+    fancy = _table(facts.pyproject, "tool", "hatch", "metadata", "hooks", "fancy-pypi-readme").get("fragments")
+    for fragment in fancy if isinstance(fancy, list) else []:
+        if isinstance(fragment, Mapping):
+            found += _strings(fragment.get("path"))
+    value = (facts.ini_section("setup.cfg", "metadata") or {}).get("long_description", "").strip()
+    if value.startswith("file:"):
+        found += [p.strip() for p in value[len("file:") :].split(",") if p.strip()]
     return list(dict.fromkeys(found))
 
 
