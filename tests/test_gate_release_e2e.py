@@ -102,6 +102,36 @@ def test_readme_that_does_not_render_fails_metadata(make_repo: Make, cache_dir: 
     assert code == 1
     assert step(doc, "metadata")["status"] == "failed"
     assert "does not render" in step(doc, "metadata")["message"]
+    assert 'Unknown directive type "broken-directive"' in step(doc, "metadata")["message"]
+    first = step(doc, "metadata")["first_failure"]
+    assert (first["file"], first["line"]) == ("README.rst", 4)  # where the directive is, not the wheel
+
+
+def test_render_failure_in_a_joined_long_description_names_its_file_and_line(make_repo: Make, cache_dir: Path) -> None:
+    """setuptools joins ``long_description = file: A, B``: twine's line is a line of the joined
+    text, which is mapped back to the file that holds it."""
+    files = package("setuptools")
+    files["pyproject.toml"] = files["pyproject.toml"].replace('readme = "README.md"\n', 'dynamic = ["readme"]\n')
+    files["setup.cfg"] = (
+        "[metadata]\nlong_description = file: README.rst, CHANGES.rst\nlong_description_content_type = text/x-rst\n"
+    )
+    files["README.rst"] = "relpkg\n======\n\nA package.\n"
+    files["CHANGES.rst"] = "Changes\n=======\n\n1.2.0\n-----\n\n- First release.\n\n.. not-a-directive::\n"
+    code, doc, log = release(make_repo(files), cache_dir, "--only", "build,metadata")
+    assert code == 1, log
+    first = step(doc, "metadata")["first_failure"]
+    assert (first["file"], first["line"]) == ("CHANGES.rst", 9)
+    assert "line 14: Error" in step(doc, "metadata")["log_tail"]  # twine's line, in the joined text
+
+
+def test_missing_long_description_names_the_file_that_declares_the_metadata(make_repo: Make, cache_dir: Path) -> None:
+    files = package()
+    files["pyproject.toml"] = files["pyproject.toml"].replace('readme = "README.md"\n', "")
+    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,metadata")
+    assert code == 1
+    metadata = step(doc, "metadata")
+    assert metadata["first_failure"]["file"] == "pyproject.toml"
+    assert "`long_description` missing" in metadata["log_tail"]
 
 
 def test_tag_that_disagrees_with_the_built_version(make_repo: Make, cache_dir: Path) -> None:
@@ -142,17 +172,43 @@ def test_dirty_tree_fails_clean_tree_but_not_its_own_outputs(make_repo: Make, ca
     assert first["file"] == "src/relpkg/extra.py" and first["rule"] == "dirty-tree"
 
 
-def test_wheel_that_ships_tests_fails_wheel_contents(make_repo: Make, cache_dir: Path) -> None:
+def ships_tests() -> dict[str, str]:
+    """A setuptools package whose wheel also installs its ``tests`` package."""
     files = package("setuptools")
     files["pyproject.toml"] += (
         '\n[tool.setuptools.packages.find]\nwhere = ["src", "."]\ninclude = ["relpkg*", "tests*"]\n'
     )
     files["tests/__init__.py"] = ""
     files["tests/test_x.py"] = "def test_x() -> None:\n    assert True\n"
-    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,wheel-contents")
+    return files
+
+
+def test_wheel_that_ships_tests_fails_wheel_contents(make_repo: Make, cache_dir: Path) -> None:
+    code, doc, _ = release(make_repo(ships_tests()), cache_dir, "--only", "build,wheel-contents")
     assert code == 1
     first = step(doc, "wheel-contents")["first_failure"]
     assert first["rule"] == "W005" and first["message"].startswith("tests/")
+    assert first["file"] == "relpkg-1.2.0-py3-none-any.whl"
+
+
+# The wheel has two top-level entries, relpkg/ and tests/, which check-wheel-contents reports as
+# W009 too: a project that ships its tests on purpose accepts both.
+CWC_CONFIG = {
+    "pyproject.toml": '\n[tool.check-wheel-contents]\nignore = ["W005", "W009"]\n',
+    "tox.ini": "[check-wheel-contents]\nignore = W005,W009\n",
+}
+
+
+@pytest.mark.parametrize("config_file", sorted(CWC_CONFIG))
+def test_wheel_contents_follows_the_projects_check_wheel_contents_configuration(
+    config_file: str, make_repo: Make, cache_dir: Path
+) -> None:
+    files = ships_tests()
+    files[config_file] = files.get(config_file, "") + CWC_CONFIG[config_file]
+    code, doc, log = release(make_repo(files), cache_dir, "--only", "build,wheel-contents")
+    assert code == 0, log
+    assert step(doc, "wheel-contents")["status"] == "passed"
+    assert "relpkg-1.2.0-py3-none-any.whl: OK" in step(doc, "wheel-contents")["log_tail"]
 
 
 def test_dry_run_claims_nothing(make_repo: Make, cache_dir: Path) -> None:
@@ -163,15 +219,33 @@ def test_dry_run_claims_nothing(make_repo: Make, cache_dir: Path) -> None:
     assert {s["status"] for s in doc["steps"]} == {"skipped"}
 
 
-def test_full_release_with_sbom_and_reproducible_dists(make_repo: Make, cache_dir: Path) -> None:
-    repo = make_repo(package())
+def test_full_release_with_sbom_and_reproducible_dists(make_repo: Make, cache_dir: Path, tmp_path: Path) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    files = package()
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        'requires-python = ">=3.10"', 'requires-python = ">=3.10"\ndependencies = ["packaging>=24"]'
+    )
+    repo = make_repo(files)
     code, doc, log = release(repo, cache_dir, "--skip", "audit")
     assert code == 0, log
     assert doc["sbom"] == "sbom.cdx.json"
-    sbom = json.loads((repo.parent / f"{repo.name}-out" / "sbom.cdx.json").read_text())
-    assert sbom["bomFormat"] == "CycloneDX" and sbom["metadata"]["component"]["name"] == "relpkg"
-    _, again, _ = release(repo, cache_dir, "--only", "build")
+    raw = (repo.parent / f"{repo.name}-out" / "sbom.cdx.json").read_text()
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(raw) is None  # None: no validation error
+    sbom = json.loads(raw)
+    assert (sbom["bomFormat"], sbom["specVersion"]) == ("CycloneDX", "1.6")
+    versions = {c["name"]: c["version"] for c in sbom["components"]}
+    assert versions["relpkg"] == "1.2.0" and "packaging" in versions
+    assert {"relpkg==1.2.0": ["packaging==" + versions["packaging"]]}.items() <= {
+        d["ref"]: d.get("dependsOn", []) for d in sbom["dependencies"]
+    }.items()
+    # The smoke venv's own pip is not the package's, and sdetkit's scratch paths stay out.
+    assert "pip" not in versions and "file:" not in raw and str(tmp_path) not in raw
+    again_out = tmp_path / "again" / "release-preflight.json"
+    _, again, _ = release(repo, cache_dir, "--only", "build,install-smoke,sbom", out=again_out)
     assert again["dists"] == doc["dists"]  # same commit, same bytes (SOURCE_DATE_EPOCH)
+    assert (again_out.parent / "sbom.cdx.json").read_text() == raw
 
 
 def test_audit_never_passes_without_evidence(make_repo: Make, cache_dir: Path) -> None:

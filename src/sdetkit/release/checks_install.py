@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from sdetkit.evidence.atomic import write_own
 from sdetkit.model import FirstFailure, Status, StepResult, StepSpec
-from sdetkit.release import dists
-from sdetkit.release.context import Log, ReleaseContext, failed_run
+from sdetkit.release import cyclonedx, dists
+from sdetkit.release.context import Log, ReleaseContext, failed_run, missing_tool
+
+# Pinned rather than cyclonedx-py's default, so a new release of the tool cannot change the artifact.
+SPEC_VERSION = "1.6"
 
 
 def smoke_python(ctx: ReleaseContext) -> Path:
@@ -43,42 +47,34 @@ def install_smoke(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
 
 
 def sbom(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
-    """CycloneDX 1.5 JSON of the installed wheel and everything it pulled in. Deterministic:
-    no serial number or timestamp, components sorted."""
-    log = Log(ctx, [(str(ctx.smoke), "<venv>")])
-    res = log.run(
-        [str(smoke_python(ctx)), "-m", "pip", "list", "--format", "json", "--disable-pip-version-check"], tmp, 120
-    )
-    if res.exit_code != 0:
-        return failed_run(spec, log, res, "listing the installed packages")
-    try:
-        installed = json.loads(res.output.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return log.result(spec, Status.ERROR, "pip list did not answer in JSON")
+    """CycloneDX JSON of the install-smoke environment, written by cyclonedx-py in its reproducible
+    mode (no serial number; the timestamp is the commit's SOURCE_DATE_EPOCH), so the same commit
+    gives the same bytes."""
+    log = Log(ctx, [(str(tmp), "<tmp>"), (str(ctx.smoke), "<venv>"), (str(ctx.dist), "<dist>")])
     wheel = dists.find(ctx.dist).wheel
-    main = wheel.name.split("-")[0].lower().replace("_", "-") if wheel else ""
-    components = []
-    root_component = None
-    for item in sorted(installed, key=lambda i: str(i["name"]).lower()):
-        name, version = str(item["name"]), str(item["version"])
-        if name.lower() in {"pip", "setuptools", "wheel"}:
-            continue
-        comp = {"type": "library", "name": name, "version": version, "purl": f"pkg:pypi/{name.lower()}@{version}"}
-        if name.lower().replace("_", "-") == main:
-            root_component = comp
-        else:
-            components.append(comp)
-    doc = {
-        "bomFormat": "CycloneDX",
-        "specVersion": "1.5",
-        "version": 1,
-        "metadata": {"component": root_component, "tools": [{"name": "sdetkit"}]},
-        "components": components,
-    }
+    if wheel is None:
+        return log.result(spec, Status.ERROR, "no wheel was built")
+    missing = missing_tool("cyclonedx_py", "cyclonedx-py", spec, log)
+    if missing is not None:
+        return missing
+    raw = tmp / "sbom.cdx.json"
+    argv = [sys.executable, "-m", "cyclonedx_py", "environment", "--spec-version", SPEC_VERSION]
+    argv += ["--output-format", "JSON", "--output-reproducible", "--output-file", str(raw), str(smoke_python(ctx))]
+    res = log.run(argv, tmp, spec.timeout)
+    if res.exit_code != 0:
+        return failed_run(spec, log, res, "cyclonedx-py environment")
+    try:
+        doc = json.loads(raw.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        return log.result(spec, Status.ERROR, f"cyclonedx-py wrote no readable JSON: {exc}")
+    left_out = cyclonedx.tidy(doc, wheel.name)
+    if left_out:
+        log.note(f"left out the environment's own installers, which {wheel.name} does not need: {', '.join(left_out)}")
     text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    count = len(doc.get("components", []))
     if ctx.sbom is not None:
         write_own(ctx.sbom, text.encode("utf-8"))
-        log.note(f"wrote {ctx.sbom.name}: {len(components)} components")
+        log.note(f"wrote {ctx.sbom.name}: CycloneDX {doc.get('specVersion')}, {count} components")
     else:
-        log.note(f"{len(components)} components (no --out, so no SBOM file written)")
+        log.note(f"{count} components (no --out, so no SBOM file written)")
     return log.result(spec, Status.PASSED)

@@ -1,154 +1,159 @@
-"""``metadata`` and ``wheel-contents``: what twine check --strict and check-wheel-contents catch."""
+"""``metadata``: ``twine check --strict`` on the sdist and the wheel; ``wheel-contents``:
+check-wheel-contents on the wheel, with the project's own configuration.
+
+Both tools are sdetkit's own dependencies, so they run from sdetkit's interpreter through the
+process runner, and their output is read for the first failure (the rule, the file).
+"""
 
 from __future__ import annotations
 
-import io
 import re
-from collections import defaultdict
+import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from sdetkit.model import FirstFailure, Status, StepResult, StepSpec
-from sdetkit.release import dists
-from sdetkit.release.context import Log, ReleaseContext
+from sdetkit.release import dists, readme
+from sdetkit.release.context import Log, ReleaseContext, failed_run, missing_tool
 
-CONTENT_TYPES = ("text/plain", "text/x-rst", "text/markdown")
-# Top-level names that are never meant to be installed as packages (check-wheel-contents W005).
-COMMON_TOPLEVEL = frozenset(
-    {
-        "tests",
-        "test",
-        "testing",
-        "docs",
-        "doc",
-        "src",
-        "lib",
-        "examples",
-        "example",
-        "benchmarks",
-        "scripts",
-        "tools",
-        "util",
-        "utils",
-        "data",
-        "build",
-        "dist",
-    }
-)
-_CONTENT_TYPE = re.compile(r"^\s*([a-z]+/[a-z0-9.+-]+)\s*(;.*)?$", re.IGNORECASE)
+TOOL_TIMEOUT = 300.0
+# twine prints through rich, which wraps at the console width: wide enough that a docutils message
+# stays on one line for the reader below (Log.run drops the padding).
+_WIDE = {"COLUMNS": "1000"}
+_CHECKING = re.compile(r"^Checking (?P<dist>.+?): (?P<rest>.*)$")
+_LOGGED = re.compile(r"^(?P<level>ERROR|WARNING|CRITICAL)\s+(?P<text>\S.*)$")
+_DOCUTILS = re.compile(r"^\s*line (?P<line>\d*): (?P<level>[A-Za-z]+): (?P<text>.*)$")
+_CWC_FAILED = re.compile(r"^(?P<wheel>\S.*?\.whl): (?P<code>[A-Z]\d{3}): (?P<what>.*?):?$")
 
 
-def _wheel(spec: StepSpec, ctx: ReleaseContext, log: Log) -> tuple[dists.Built, Path] | StepResult:
-    built = dists.find(ctx.dist)
-    if built.wheel is None:
-        return log.result(spec, Status.ERROR, "no wheel was built")
-    return built, built.wheel
+class TwineProblem(NamedTuple):
+    """One thing ``twine check --strict`` failed a distribution for."""
+
+    dist: str  # the file name of the sdist or wheel
+    text: str
+    render_line: int | None = None  # the long description's line docutils names
+    rendering: bool = False  # the markup does not render (rather than a warning or invalid metadata)
+
+
+class WheelProblem(NamedTuple):
+    """One failed check-wheel-contents check: its code, what it means, the paths in the wheel."""
+
+    code: str
+    what: str
+    paths: tuple[str, ...]
+
+
+def read_twine(output: str) -> list[TwineProblem]:
+    """The problems ``twine --no-color check --strict`` printed, in its order."""
+    problems: list[TwineProblem] = []
+    dist = ""
+    entry: list[str] = []
+
+    def close() -> None:
+        if not entry:
+            return
+        found = next((m for m in map(_DOCUTILS.match, entry[1:]) if m), None)
+        if found:
+            text = f"{found['level'].capitalize()}: {found['text'].strip()}"
+            problems.append(TwineProblem(dist, text, int(found["line"]) if found["line"] else None, True))
+        else:
+            problems.append(TwineProblem(dist, entry[0]))
+        entry.clear()
+
+    for raw in output.splitlines():
+        line = raw.rstrip()
+        checking = _CHECKING.match(line)
+        if checking:
+            close()
+            dist = Path(checking["dist"]).name
+            line = checking["rest"]  # an exception is logged on the same line: "Checking x: ERROR ..."
+        logged = _LOGGED.match(line)
+        if logged:
+            close()
+            entry.append(logged["text"])
+        elif entry and (line.startswith(" ") or not line):
+            entry.append(line)
+        else:
+            close()
+    close()
+    return problems
 
 
 def metadata(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
-    """Core metadata validates, the long description has a valid content type and renders."""
-    from packaging.metadata import ExceptionGroup, Metadata
-
-    log = Log(ctx, [])
-    found = _wheel(spec, ctx, log)
-    if isinstance(found, StepResult):
-        return found
-    _, wheel = found
-    try:
-        raw, headers = dists.wheel_metadata(wheel)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        return log.result(spec, Status.FAILED, f"unreadable wheel metadata: {exc}")
-    problems: list[str] = []
-    try:
-        Metadata.from_email(raw, validate=True)
-    except ExceptionGroup as group:
-        problems += [f"core metadata: {e}" for e in group.exceptions]
-    except Exception as exc:  # packaging raises several types for malformed input
-        problems.append(f"core metadata: {exc}")
-    content_type = headers.get("Description-Content-Type")
-    body = headers.get_payload() if isinstance(headers.get_payload(), str) else ""
-    if not str(body).strip() and not headers.get("Description"):
-        problems.append("no long description (set project.readme)")
-    kind = "text/x-rst"
-    if content_type:
-        m = _CONTENT_TYPE.match(content_type)
-        if not m or m[1].lower() not in CONTENT_TYPES:
-            problems.append(f"Description-Content-Type {content_type!r} is not one of {', '.join(CONTENT_TYPES)}")
-        else:
-            kind = m[1].lower()
-    if str(body).strip() and kind == "text/x-rst":
-        rendered, warnings = _render_rst(str(body))
-        if rendered is None:
-            first = warnings.strip().splitlines()[0] if warnings.strip() else "rendering failed"
-            problems.append(f"the long description (reStructuredText) does not render: {first}")
-    log.note(
-        f"checked {wheel.name}: Metadata-Version {headers.get('Metadata-Version')}, {content_type or 'no content type'}"
+    """``twine check --strict`` on both distributions; a failure names the file that causes it."""
+    log = Log(ctx, [(str(ctx.dist), "<dist>"), (str(tmp), "<tmp>")])
+    built = dists.find(ctx.dist)
+    if built.wheel is None or built.sdist is None:
+        return log.result(spec, Status.ERROR, "the build did not produce both an sdist and a wheel")
+    missing = missing_tool("twine", "twine", spec, log)
+    if missing is not None:
+        return missing
+    argv = [sys.executable, "-m", "twine", "--no-color", "check", "--strict", str(built.wheel), str(built.sdist)]
+    res = log.run(argv, tmp, TOOL_TIMEOUT, _WIDE)
+    if res.exit_code == 0:
+        return log.result(spec, Status.PASSED)
+    problems = read_twine(res.output) if res.exit_code is not None else []
+    if not problems:
+        return failed_run(spec, log, res, "twine check --strict")
+    first = problems[0]
+    if first.rendering:
+        msg = f"the long description does not render ({first.dist}): {first.text}"
+        where = _readme_location(ctx, ctx.dist / first.dist, first.render_line)
+    else:
+        msg = f"{first.dist}: {first.text}"
+        declared_in = readme.metadata_file(ctx.root, ctx.facts)
+        where = readme.Location(declared_in) if declared_in else None
+    if where is not None:
+        log.note(f"first failure: {where.file}{'' if where.line is None else f':{where.line}'}")
+    file = where.file if where else first.dist
+    return log.result(
+        spec, Status.FAILED, msg, FirstFailure(msg, file=file, line=where.line if where else None), res.exit_code
     )
-    if problems:
-        for p in problems:
-            log.note(p)
-        return log.result(spec, Status.FAILED, problems[0], FirstFailure(problems[0], file=wheel.name))
-    return log.result(spec, Status.PASSED)
 
 
-def _render_rst(body: str) -> tuple[str | None, str]:
-    import readme_renderer.rst
+def _readme_location(ctx: ReleaseContext, dist: Path, line: int | None) -> readme.Location | None:
+    try:
+        description = dists.long_description(dist)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return readme.locate(description, line, ctx.root, readme.sources(ctx.root, ctx.facts))
 
-    stream = io.StringIO()
-    out = readme_renderer.rst.render(body, stream=stream)
-    return out, stream.getvalue()
+
+def read_check_wheel_contents(output: str) -> list[WheelProblem]:
+    """The failed checks check-wheel-contents printed, in its order."""
+    problems: list[WheelProblem] = []
+    current: WheelProblem | None = None
+    for raw in output.splitlines():
+        line = raw.rstrip()
+        m = _CWC_FAILED.match(line)
+        if m:
+            current = WheelProblem(m["code"], m["what"], ())
+            problems.append(current)
+        elif current is not None and line.startswith("  ") and line.strip():
+            current = current._replace(paths=(*current.paths, line.strip()))
+            problems[-1] = current
+        else:
+            current = None
+    return problems
 
 
 def wheel_contents(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
-    """No bytecode, no duplicates, no stray top-level packages, modules importable, all from the sdist."""
-    log = Log(ctx, [])
-    found = _wheel(spec, ctx, log)
-    if isinstance(found, StepResult):
-        return found
-    built, wheel = found
-    names = dists.wheel_names(wheel)
-    problems: list[tuple[str, str]] = []  # (rule, message)
-    seen: set[str] = set()
-    for n in names:
-        if n in seen:
-            problems.append(("W001-dup", f"{n} appears twice in the archive"))
-        seen.add(n)
-    problems += [("W001", f"{n} is compiled bytecode") for n in names if n.endswith((".pyc", ".pyo"))]
-    by_hash: dict[str, list[str]] = defaultdict(list)
-    for n, digest in dists.wheel_file_hashes(wheel).items():
-        # Package markers are often identical on purpose (a licence header, `py.typed`).
-        if n.rsplit("/", 1)[-1] not in {"__init__.py", "py.typed"}:
-            by_hash[digest].append(n)
-    problems += [("W002", f"duplicate files: {', '.join(sorted(g))}") for g in by_hash.values() if len(g) > 1]
-    tops = {n.split("/", 1)[0] for n in names if "/" in n and not n.split("/", 1)[0].endswith((".dist-info", ".data"))}
-    loose = [n for n in names if "/" not in n and not n.endswith((".py", ".so", ".pyd", ".pth"))]
-    problems += [("W003", f"{n} is not a module but sits at the top of site-packages") for n in loose]
-    problems += [
-        ("W005", f"{t}/ is a common name that should not be installed as a package")
-        for t in sorted(tops & COMMON_TOPLEVEL)
-    ]
-    for t in sorted(tops):
-        if not t.isidentifier() and any(n.startswith(t + "/") and n.endswith(".py") for n in names):
-            problems.append(("W004", f"{t}/ holds modules but is not an importable name"))
-    if not dists.top_level(names):
-        problems.append(("W008", "the wheel contains no importable module or package"))
-    if built.sdist is not None:
-        problems += _missing_from_sdist(names, dists.sdist_names(built.sdist))
-    log.note(f"checked {len(names)} files in {wheel.name}")
-    if problems:
-        for rule, msg in problems:
-            log.note(f"{rule}: {msg}")
-        rule, msg = problems[0]
-        return log.result(spec, Status.FAILED, msg, FirstFailure(msg, file=wheel.name, rule=rule))
-    return log.result(spec, Status.PASSED)
-
-
-def _missing_from_sdist(wheel_names: list[str], sdist_names: list[str]) -> list[tuple[str, str]]:
-    """Modules the wheel ships that the sdist does not contain (so the sdist cannot rebuild it)."""
-    suffixes = {"/".join(n.split("/")[1:]) for n in sdist_names}  # drop the pkg-version/ prefix
-    suffixes |= {s.split("/", 1)[1] for s in list(suffixes) if s.startswith("src/")}
-    missing = []
-    for n in wheel_names:
-        packaged = n.endswith(".py") and not n.split("/", 1)[0].endswith((".dist-info", ".data"))
-        if packaged and n not in suffixes and not any(s.endswith("/" + n) for s in suffixes):
-            missing.append(("W010", f"{n} is in the wheel but not in the sdist"))
-    return missing
+    """check-wheel-contents on the wheel, run in the project folder so that its own configuration
+    (pyproject.toml, tox.ini, setup.cfg, check-wheel-contents.cfg) applies."""
+    log = Log(ctx, [(str(ctx.dist), "<dist>"), (str(ctx.root), "<project>")])
+    wheel = dists.find(ctx.dist).wheel
+    if wheel is None:
+        return log.result(spec, Status.ERROR, "no wheel was built")
+    missing = missing_tool("check_wheel_contents", "check-wheel-contents", spec, log)
+    if missing is not None:
+        return missing
+    res = log.run([sys.executable, "-m", "check_wheel_contents", str(wheel)], ctx.root, TOOL_TIMEOUT)
+    if res.exit_code == 0:
+        return log.result(spec, Status.PASSED)
+    problems = read_check_wheel_contents(res.output) if res.exit_code is not None else []
+    if not problems:
+        return failed_run(spec, log, res, "check-wheel-contents")
+    first = problems[0]
+    more = f" (and {len(first.paths) - 1} more)" if len(first.paths) > 1 else ""
+    msg = f"{first.paths[0]}: {first.what}{more}" if first.paths else first.what
+    return log.result(spec, Status.FAILED, msg, FirstFailure(msg, file=wheel.name, rule=first.code), res.exit_code)

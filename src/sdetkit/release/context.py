@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,10 +43,14 @@ class Log:
         self.parts: list[str] = []
         self.started = time.monotonic()
 
-    def run(self, argv: list[str], cwd: Path, timeout: float | None) -> ProcessResult:
+    def run(
+        self, argv: list[str], cwd: Path, timeout: float | None, env: Mapping[str, str] | None = None
+    ) -> ProcessResult:
+        """Run one command with the checks' environment (plus ``env``) and keep its output."""
         self.parts.append("$ " + " ".join(self._show(a) for a in argv))
-        res = self.ctx.runner.run(argv, cwd, self.ctx.environ, timeout)
-        self.parts.append(res.output.rstrip("\n"))
+        res = self.ctx.runner.run(argv, cwd, {**self.ctx.environ, **(env or {})}, timeout)
+        # Tools that draw with rich pad every line to the console width: padding is not output.
+        self.parts.append("\n".join(ln.rstrip() for ln in res.output.rstrip("\n").split("\n")))
         return res
 
     def note(self, text: str) -> None:
@@ -97,3 +102,14 @@ def failed_run(spec: StepSpec, log: Log, res: ProcessResult, what: str) -> StepR
         detail = f"{causes[-1]} ({detail})"
     detail = detail[:300]
     return log.result(spec, Status.FAILED, f"{what} failed: {detail}", code=res.exit_code)
+
+
+def missing_tool(module: str, program: str, spec: StepSpec, log: Log) -> StepResult | None:
+    """An error result when ``module``, one of sdetkit's own dependencies that a check runs with
+    sdetkit's interpreter, is not importable there (sdetkit run from a source tree, say)."""
+    from importlib.util import find_spec
+
+    if find_spec(module) is not None:
+        return None
+    msg = f"{program} is not installed beside sdetkit ({sys.executable}): reinstall sdetkit with its dependencies"
+    return log.result(spec, Status.ERROR, msg)

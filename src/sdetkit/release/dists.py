@@ -6,7 +6,6 @@ failed check, never a crash or a write outside sdetkit's folders.
 
 from __future__ import annotations
 
-import hashlib
 import tarfile
 import zipfile
 from email.message import Message
@@ -52,22 +51,36 @@ def wheel_metadata(wheel: Path) -> tuple[str, Message]:
     return text, HeaderParser().parsestr(text)
 
 
-def sdist_names(sdist: Path) -> list[str]:
+def sdist_metadata(sdist: Path) -> Message:
+    """The parsed PKG-INFO at the top of an sdist."""
     with tarfile.open(sdist, "r:gz") as tf:
-        return [m.name for m in tf.getmembers() if m.isfile()]
+        member = next((m for m in tf.getmembers() if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")), None)
+        if member is None or not member.isfile():
+            raise ValueError(f"{sdist.name}: no PKG-INFO")
+        if member.size > MEMBER_LIMIT:
+            raise ValueError(f"{sdist.name}: PKG-INFO is {member.size} bytes")
+        stream = tf.extractfile(member)
+        if stream is None:
+            raise ValueError(f"{sdist.name}: PKG-INFO cannot be read")
+        text = stream.read().decode("utf-8")
+    return HeaderParser().parsestr(text)
 
 
-def wheel_file_hashes(wheel: Path) -> dict[str, str]:
-    """Content hash of every non-empty file outside .dist-info (for duplicate detection)."""
-    out: dict[str, str] = {}
-    with zipfile.ZipFile(wheel) as zf:
-        for info in zf.infolist():
-            if info.is_dir() or info.file_size == 0 or ".dist-info/" in info.filename:
-                continue
-            if info.file_size > MEMBER_LIMIT:
-                continue
-            out[info.filename] = hashlib.sha256(zf.read(info)).hexdigest()
-    return out
+def long_description(dist: Path) -> str:
+    """The long description a wheel or sdist carries, as twine hands it to the renderer."""
+    headers = dist_metadata(dist)
+    body = headers.get_payload()
+    if isinstance(body, str) and body.strip():
+        return body
+    # Metadata before 2.1 keeps it in a folded Description header: continuation lines are
+    # indented by eight spaces, or by seven and a bar.
+    lines = str(headers.get("Description", "")).split("\n")
+    return "\n".join([lines[0], *(ln[8:] if ln.startswith(("        ", "       |")) else ln for ln in lines[1:])])
+
+
+def dist_metadata(dist: Path) -> Message:
+    """Parsed core metadata of a wheel or an sdist."""
+    return wheel_metadata(dist)[1] if dist.name.endswith(".whl") else sdist_metadata(dist)
 
 
 def top_level(names: list[str]) -> list[str]:

@@ -30,14 +30,14 @@ CHECKS: tuple[Check, ...] = (
         "package",
         ("build",),
         checks_package.metadata,
-        "core metadata and long description (twine check --strict)",
+        "twine check --strict on the sdist and the wheel",
     ),
     Check(
         "wheel-contents",
         "package",
         ("build",),
         checks_package.wheel_contents,
-        "no bytecode, duplicates or stray top-level packages; nothing the sdist lacks",
+        "check-wheel-contents on the wheel, with the project's own configuration",
     ),
     Check(
         "install-smoke",
@@ -50,7 +50,13 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "changelog", "version", ("build",), checks_version.changelog, "the changelog has an entry for the built version"
     ),
-    Check("sbom", "security", ("install-smoke",), checks_install.sbom, "CycloneDX SBOM of the installed wheel"),
+    Check(
+        "sbom",
+        "security",
+        ("install-smoke",),
+        checks_install.sbom,
+        "CycloneDX SBOM of the installed wheel (cyclonedx-py)",
+    ),
     Check("audit", "security", ("install-smoke",), checks_audit.audit, "pip-audit of the installed dependencies"),
     Check(
         "clean-tree",
