@@ -110,6 +110,9 @@ def test_tag_that_disagrees_with_the_built_version(make_repo: Make, cache_dir: P
     code, doc, _ = release(repo, cache_dir, "--only", "build,version")
     assert code == 1
     assert step(doc, "version")["message"] == "built version 1.2.0 does not match the tag at HEAD (v1.3.0)"
+    first = step(doc, "version")["first_failure"]
+    assert (first["file"], first["rule"]) == ("pyproject.toml", "tag-mismatch")
+    assert (repo / "pyproject.toml").read_text().splitlines()[first["line"] - 1].strip() == 'version = "1.2.0"'
 
 
 def test_dynamic_version_from_file_must_match(make_repo: Make, cache_dir: Path) -> None:
