@@ -61,6 +61,7 @@ def test_a_version_in_body_text_is_never_an_entry() -> None:
         ("## <a name='1.2.3'></a>1.2.3 (2024-01-01)", "1.2.3", False),
         ("## 0.1.1 &ndash; 2023-12-26", "0.1.1", False),
         ("## 2.0.0-rc.2 (2024-03-19)", "2.0.0-rc.2", False),
+        ("## 1.2.3 {#v1-2-3}", "1.2.3", False),
     ],
 )
 def test_heading_forms(heading: str, version: str, unreleased: bool) -> None:

@@ -61,8 +61,13 @@ def test_development_build_with_an_unreleased_section_passes() -> None:
 def test_development_build_without_any_place_for_its_notes_fails() -> None:
     got = check("## 8.4.0\n\n- Old.\n", "8.5.0.dev0")
     assert not got.ok
-    assert got.summary == (
-        "no entry for 8.5.0 (development build 8.5.0.dev0); the newest entry is 8.4.0 at CHANGELOG.md:1"
+    assert got.message == (
+        "CHANGELOG.md has no entry for 8.5.0 (development build 8.5.0.dev0);"
+        " the newest entry is 8.4.0 at CHANGELOG.md:1"
+    )
+    assert (got.summary, got.line) == (
+        "no entry for 8.5.0 (development build 8.5.0.dev0); the newest entry is 8.4.0",
+        1,
     )
 
 
@@ -93,9 +98,12 @@ def test_an_oldest_first_file_passes_on_its_last_entry() -> None:
 
 def test_missing_entry_with_changes_still_under_unreleased_points_at_them() -> None:
     got = check("## [Unreleased]\n\n- New.\n\n## [1.1.0]\n\n- Old.\n", "1.2.0")
+    assert got.message == (
+        "CHANGELOG.md has no entry for 1.2.0; changes under Unreleased at CHANGELOG.md:1 are not in any released"
+        " entry; the newest entry is 1.1.0 at CHANGELOG.md:5"
+    )
     assert got.summary == (
-        "no entry for 1.2.0; changes under Unreleased at CHANGELOG.md:1 are not in any released entry;"
-        " the newest entry is 1.1.0 at CHANGELOG.md:5"
+        "no entry for 1.2.0; changes under Unreleased are not in any released entry; the newest entry is 1.1.0 (line 5)"
     )
     assert got.line == 1
 

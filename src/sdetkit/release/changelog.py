@@ -25,7 +25,9 @@ from packaging.version import InvalidVersion, Version
 class Entry(NamedTuple):
     """One changelog entry, in file order."""
 
-    version: str | None  # as written, markup removed ("v1.2.0"); None for an unversioned Unreleased section
+    # As written, markup removed ("v1.2.0"); a development version's base ("1.4.0.dev0" is 1.4.0,
+    # marked unreleased); None for an unversioned Unreleased section.
+    version: str | None
     line: int  # 1-based line of the heading's text
     unreleased: bool  # marked as not released yet, in the heading or on its first line
     has_body: bool  # has change notes (not only sub-headings, a release date or a placeholder)
@@ -133,6 +135,7 @@ _REST_LINK = re.compile(r"`([^`<]*?)\s*(?:<[^>`]*>)?`_{0,2}")  # `1.2.3 <url>`_ 
 _MD_LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])?")  # [1.2.3](url), [1.2.3][ref], [1.2.3]
 _REST_REF = re.compile(r"(?<=\w)_{1,2}(?=\s|$)")  # Unreleased_
 _TAG = re.compile(r"<[^>]+>")
+_ATTR_LIST = re.compile(r"\{\s*:?\s*[#.][^}]*\}")  # MkDocs/Pandoc "{#v1-2-3}" anchors
 
 _MARKER = (
     r"un-?released|not\s+(?:yet\s+)?released(?:\s+yet)?|in\s+development|under\s+development|"
@@ -161,7 +164,7 @@ _SEPARATORS = "-\u2013\u2014:/|,([*"
 
 def _plain(title: str) -> str:
     """The heading text without links, emphasis, anchors or a trailing colon."""
-    t = _TAG.sub("", html.unescape(title))
+    t = _ATTR_LIST.sub("", _TAG.sub("", html.unescape(title)))
     t = _REST_LINK.sub(r"\1", t)
     t = _MD_LINK.sub(r"\1", t)
     t = _REST_REF.sub("", t)

@@ -87,30 +87,46 @@ def judge(entries: Sequence[Entry], built: str, rel: str) -> Judgement:
         text = f"the entry for {built} is marked unreleased ({mine.heading}); date it before releasing"
         return Judgement(False, f"{text} ({at}{mine.line})", text, mine.line, "changelog-unreleased")
 
-    wanted = f"{target}" if dev else built
     if mine is None:
-        text = f"no entry for {wanted}" + (f" (development build {built})" if dev else "")
-        line = None
-        if pending is not None:
-            text += f"; changes under {pending.heading} at {at}{pending.line} are not in any released entry"
-            line = pending.line
-        if newest is not None:
-            text += f"; the newest entry is {newest.version} at {at}{newest.line}"
-            line = line or newest.line
-        elif waiting and pending is None:
-            text += f"; only an empty {waiting[0].heading} section at {at}{waiting[0].line}"
-            line = waiting[0].line
-        return Judgement(False, f"{rel} has {text}", text, line, "changelog-entry")
+        return _missing(f"{target}" if dev else built, built if dev else None, rel, pending, newest, waiting)
     if newest is not None and mine is not newest and (newest.parsed() or _ZERO) > (mine.parsed() or _ZERO):
-        text = f"the newest entry is {newest.version}, not the built {built} (its entry is at {at}{mine.line})"
+        text = f"the newest entry is {newest.version}, not the built {built} (its entry is at line {mine.line})"
         full = f"the newest entry in {rel} is {newest.version} at {at}{newest.line}, not the built {built}"
         full += f" (its entry is at {at}{mine.line})"
         return Judgement(False, full, text, newest.line, "changelog-not-newest")
     if pending is not None:
         text = f"changes under {pending.heading} at {at}{pending.line} are not in any released entry"
-        return Judgement(False, text, text, pending.line, "changelog-unreleased-changes")
+        summary = f"changes under {pending.heading} are not in any released entry"
+        return Judgement(False, text, summary, pending.line, "changelog-unreleased-changes")
     text = f"entry for {built} at {at}{mine.line}"
     return Judgement(True, text, text, mine.line)
+
+
+def _missing(
+    wanted: str,
+    dev_build: str | None,
+    rel: str,
+    pending: Entry | None,
+    newest: Entry | None,
+    waiting: Sequence[Entry],
+) -> Judgement:
+    """No entry for the wanted version: say where the notes are instead, and point at that line
+    (the filled Unreleased section to rename, else the newest entry)."""
+    head = f"no entry for {wanted}" + (f" (development build {dev_build})" if dev_build else "")
+    full, short, line = [head], [head], None
+    if pending is not None:
+        full.append(f"changes under {pending.heading} at {rel}:{pending.line} are not in any released entry")
+        short.append(f"changes under {pending.heading} are not in any released entry")
+        line = pending.line
+    if newest is not None:
+        full.append(f"the newest entry is {newest.version} at {rel}:{newest.line}")
+        short.append(f"the newest entry is {newest.version}" + (f" (line {newest.line})" if line else ""))
+        line = line or newest.line
+    elif waiting and pending is None:
+        full.append(f"only an empty {waiting[0].heading} section at {rel}:{waiting[0].line}")
+        short.append(f"only an empty {waiting[0].heading} section")
+        line = waiting[0].line
+    return Judgement(False, f"{rel} has " + "; ".join(full), "; ".join(short), line, "changelog-entry")
 
 
 def _newer(entry: Entry, target: Version | None) -> bool:

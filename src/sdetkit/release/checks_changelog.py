@@ -63,7 +63,9 @@ def changelog(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
     hint = ""
     if config is not None:
         log.note(f"towncrier: {config.config}; fragments in {', '.join(config.folders)}: {len(config.fragments)}")
-        log.parts += [f"  {f}" for f in config.fragments[:50]]
+        shown = config.fragments[:50]
+        more = len(config.fragments) - len(shown)
+        log.note("\n".join([*(f"  {f}" for f in shown), *([f"  ... and {more} more"] if more else [])]))
         if config.fragments:
             hint = f"; {config.pending()} (not in any entry until towncrier build)"
     path = find_changelog(ctx.root, config.filename if config else None)
