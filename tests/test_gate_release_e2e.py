@@ -140,6 +140,9 @@ def test_tag_that_disagrees_with_the_built_version(make_repo: Make, cache_dir: P
     code, doc, _ = release(repo, cache_dir, "--only", "build,version")
     assert code == 1
     assert step(doc, "version")["message"] == "built version 1.2.0 does not match the tag at HEAD (v1.3.0)"
+    first = step(doc, "version")["first_failure"]
+    assert (first["file"], first["rule"]) == ("pyproject.toml", "tag-mismatch")
+    assert (repo / "pyproject.toml").read_text().splitlines()[first["line"] - 1].strip() == 'version = "1.2.0"'
 
 
 def test_dynamic_version_from_file_must_match(make_repo: Make, cache_dir: Path) -> None:
@@ -158,7 +161,32 @@ def test_missing_changelog_entry(make_repo: Make, cache_dir: Path) -> None:
     files["CHANGELOG.md"] = "# Changelog\n\n## 1.1.0\n\n- Old.\n"
     code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,changelog")
     assert code == 1
-    assert step(doc, "changelog")["message"] == "CHANGELOG.md has no entry for 1.2.0"
+    assert step(doc, "changelog")["message"] == (
+        "CHANGELOG.md has no entry for 1.2.0; the newest entry is 1.1.0 at CHANGELOG.md:3"
+    )
+    first = step(doc, "changelog")["first_failure"]
+    assert (first["file"], first["line"], first["rule"]) == ("CHANGELOG.md", 3, "changelog-entry")
+
+
+def test_changelog_entry_passes_and_names_its_line(make_repo: Make, cache_dir: Path) -> None:
+    files = package()
+    files["CHANGELOG.md"] = "# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - 2026-01-01\n\n- First release.\n"
+    code, doc, log = release(make_repo(files), cache_dir, "--only", "build,changelog")
+    assert code == 0, log
+    assert step(doc, "changelog")["message"] == "entry for 1.2.0 at CHANGELOG.md:5"
+
+
+def test_changelog_entry_marked_unreleased_fails_the_release(make_repo: Make, cache_dir: Path) -> None:
+    files = package()
+    files["CHANGELOG.md"] = "# Changelog\n\n## 1.2.0 (unreleased)\n\n- First release.\n"
+    code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,changelog")
+    assert code == 1
+    changelog = step(doc, "changelog")
+    assert changelog["message"] == (
+        "the entry for 1.2.0 is marked unreleased (1.2.0 (unreleased)); date it before releasing (CHANGELOG.md:3)"
+    )
+    first = changelog["first_failure"]
+    assert (first["file"], first["line"], first["rule"]) == ("CHANGELOG.md", 3, "changelog-unreleased")
 
 
 def test_dirty_tree_fails_clean_tree_but_not_its_own_outputs(make_repo: Make, cache_dir: Path) -> None:
@@ -290,7 +318,8 @@ def test_pending_towncrier_fragments_are_not_a_changelog_entry(make_repo: Make, 
     code, doc, _ = release(make_repo(files), cache_dir, "--only", "build,changelog")
     assert code == 1
     assert step(doc, "changelog")["message"] == (
-        "CHANGELOG.md has no entry for 1.2.0; 1 towncrier fragments are pending (run towncrier build)"
+        "CHANGELOG.md has no entry for 1.2.0; the newest entry is 1.1.0 at CHANGELOG.md:3;"
+        " 1 towncrier fragment pending in changes (not in any entry until towncrier build)"
     )
 
 

@@ -1,21 +1,18 @@
 """``version``: the built version agrees with its source of truth and the tag at HEAD;
-``changelog``: the changelog has an entry for it; ``clean-tree``: nothing uncommitted."""
+``clean-tree``: nothing uncommitted. (``changelog`` is in ``checks_changelog``.)"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from sdetkit.model import FirstFailure, Status, StepResult, StepSpec
 from sdetkit.release import dists
 from sdetkit.release.context import Log, ReleaseContext
+from sdetkit.release.version_source import source_of_truth
 from sdetkit.run.process import query
 
-CHANGELOG_NAMES = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS", "RELEASE_NOTES", "RELEASES")
-CHANGELOG_SUFFIXES = (".md", ".rst", ".txt", "")
-_VERSION_ASSIGN = re.compile(r"""^\s*__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""", re.M)
 _TAG = re.compile(r"^v?\d+(\.\d+)*([._-]?(a|b|rc|alpha|beta|dev|post)\.?\d*)*$", re.I)
 
 
@@ -47,58 +44,11 @@ def _normal(v: str) -> str:
         return v.strip()
 
 
-def source_of_truth(root: Path, pyproject: Mapping[str, Any]) -> tuple[str, str | None]:
-    """(where, version) of the version's declared source; version None when it is derived (VCS)."""
-    project = pyproject.get("project", {})
-    tool = pyproject.get("tool", {})
-    if isinstance(project.get("version"), str):
-        return "pyproject.toml [project] version", project["version"]
-    poetry = tool.get("poetry", {})
-    if isinstance(poetry.get("version"), str) and poetry["version"] not in ("0.0.0", "0"):
-        return "pyproject.toml [tool.poetry] version", poetry["version"]
-    candidates: list[tuple[str, str]] = []
-    hatch_path = tool.get("hatch", {}).get("version", {}).get("path")
-    if isinstance(hatch_path, str):
-        candidates.append(("[tool.hatch.version] path", hatch_path))
-    pdm_version = tool.get("pdm", {}).get("version", {})
-    if pdm_version.get("source") == "file" and isinstance(pdm_version.get("path"), str):
-        candidates.append(("[tool.pdm.version] path", pdm_version["path"]))
-    attr = tool.get("setuptools", {}).get("dynamic", {}).get("version", {}).get("attr") or _setup_cfg_attr(root)
-    if isinstance(attr, str):
-        module = attr.rsplit(".", 1)[0].replace(".", "/")
-        candidates += [
-            ("[tool.setuptools.dynamic] attr", f"{base}{module}{suffix}")
-            for base in ("", "src/")
-            for suffix in (".py", "/__init__.py")
-        ]
-    if "flit" in str(pyproject.get("build-system", {}).get("build-backend", "")):
-        module = str(tool.get("flit", {}).get("module", {}).get("name") or project.get("name", "")).replace("-", "_")
-        candidates += [
-            ("flit module", f"{base}{module}{suffix}") for base in ("", "src/") for suffix in ("/__init__.py", ".py")
-        ]
-    for where, rel in candidates:
-        path = root / rel
-        if path.is_file():
-            m = _VERSION_ASSIGN.search(path.read_text("utf-8", errors="replace"))
-            if m:
-                return f"{rel} __version__ ({where})", m[1]
-    return "version control (dynamic version)", None
-
-
 def release_epoch(top: Path) -> str | None:
     """The commit time, for SOURCE_DATE_EPOCH (reproducible sdists and wheels)."""
     res = query(["git", "show", "-s", "--format=%ct", "HEAD"], top)
     text = res.stdout.decode().strip()
     return text if res.exit_code == 0 and text.isdigit() else None
-
-
-def _setup_cfg_attr(root: Path) -> str | None:
-    """``version = attr: pkg.__version__`` in setup.cfg's [metadata]."""
-    path = root / "setup.cfg"
-    if not path.is_file():
-        return None
-    m = re.search(r"(?m)^version\s*=\s*attr:\s*([\w.]+)\s*$", path.read_text("utf-8", errors="replace"))
-    return m[1] if m else None
 
 
 def tags_for(ctx: ReleaseContext, version_text: str) -> dict[str, str]:
@@ -134,7 +84,8 @@ def version(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
     if built is None:
         return log.result(spec, Status.ERROR, "no built version to compare (the build did not produce a wheel)")
     problems: list[tuple[str, str]] = []  # (rule, message)
-    where, declared = source_of_truth(ctx.root, ctx.facts.pyproject)
+    source = source_of_truth(ctx.root, ctx.facts.pyproject)
+    where, declared = source.where, source.version
     log.note(f"built version {built}; source of truth: {where}" + (f" = {declared}" if declared else ""))
     if declared is not None and _normal(declared) != _normal(built):
         problems.append(("version-mismatch", f"built version {built} differs from {where} = {declared}"))
@@ -165,72 +116,12 @@ def version(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
         for _, text in problems:
             log.note(text)
         rule, text = problems[0]
-        return log.result(spec, Status.FAILED, text, FirstFailure(text, rule=rule))
+        # Every version failure is fixed where the version is declared: point there (issue 9, 7a).
+        if source.file is not None:
+            log.note(f"the version is declared at {source.file}" + (f":{source.line}" if source.line else ""))
+        first = FirstFailure(text, file=source.file, line=source.line, rule=rule)
+        return log.result(spec, Status.FAILED, text, first)
     return log.result(spec, Status.PASSED)
-
-
-def find_changelog(root: Path) -> Path | None:
-    for folder in (root, root / "docs"):
-        if not folder.is_dir():
-            continue
-        names = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
-        for base in CHANGELOG_NAMES:
-            for suffix in CHANGELOG_SUFFIXES:
-                hit = names.get((base + suffix).lower())
-                if hit is not None:
-                    return hit
-    return None
-
-
-def _towncrier(ctx: ReleaseContext) -> tuple[str, Path] | None:
-    table = ctx.facts.tool("towncrier")
-    if table is None:
-        return None
-    folder = table.get("directory")
-    if not isinstance(folder, str):
-        package, pdir = table.get("package"), table.get("package_dir", ".")
-        folder = f"{pdir}/{package}/newsfragments" if isinstance(package, str) else "newsfragments"
-    return "pyproject.toml [tool.towncrier]", ctx.root / folder
-
-
-def _fragments(folder: Path) -> list[Path]:
-    """News fragments (``123.feature.md``), not the folder's README or templates."""
-    if not folder.is_dir():
-        return []
-    return [
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and not p.name.startswith(".")
-        and "template" not in p.name.lower()
-        and not p.name.lower().startswith("readme")
-        and p.suffix not in {".jinja", ".j2"}
-    ]
-
-
-def changelog(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
-    """The changelog file has an entry for the built version. Pending towncrier fragments are
-    not an entry: towncrier writes the entry when the release is cut."""
-    log = Log(ctx, [])
-    built = built_version(ctx)
-    if built is None:
-        return log.result(spec, Status.ERROR, "no built version to look up (the build did not produce a wheel)")
-    path = find_changelog(ctx.root)
-    towncrier = _towncrier(ctx)
-    pending = _fragments(towncrier[1]) if towncrier else []
-    hint = f"; {len(pending)} towncrier fragments are pending (run towncrier build)" if pending else ""
-    if path is None:
-        msg = "no changelog (CHANGELOG, CHANGES, HISTORY or NEWS as .md, .rst or .txt)" + hint
-        return log.result(spec, Status.FAILED, msg, FirstFailure(msg, rule="changelog-missing"))
-    text = path.read_text("utf-8", errors="replace")
-    rel = path.relative_to(ctx.root).as_posix()
-    pattern = re.compile(rf"(?<![\w.])v?{re.escape(built)}(?![\w]|\.\d)")
-    if pattern.search(text):
-        log.note(f"{rel} mentions {built}")
-        return log.result(spec, Status.PASSED)
-    msg = f"{rel} has no entry for {built}{hint}"
-    first = FirstFailure(f"no entry for {built}{hint}", file=rel, rule="changelog-entry")
-    return log.result(spec, Status.FAILED, msg, first)
 
 
 def clean_tree(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:

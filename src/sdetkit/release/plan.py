@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sdetkit.model import INTERNAL, StepResult, StepSpec
-from sdetkit.release import checks_audit, checks_build, checks_install, checks_package, checks_version
+from sdetkit.release import (
+    checks_audit,
+    checks_build,
+    checks_changelog,
+    checks_install,
+    checks_package,
+    checks_version,
+)
 from sdetkit.release.context import ReleaseContext
 from sdetkit.steps.base import NotChosen
 
@@ -48,7 +55,11 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check("version", "version", ("build",), checks_version.version, "built version = source of truth = tag at HEAD"),
     Check(
-        "changelog", "version", ("build",), checks_version.changelog, "the changelog has an entry for the built version"
+        "changelog",
+        "version",
+        ("build",),
+        checks_changelog.changelog,
+        "the changelog's newest entry is the built version's, and is not marked unreleased",
     ),
     Check(
         "sbom",
