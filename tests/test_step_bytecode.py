@@ -21,7 +21,7 @@ import pytest
 from sdetkit.repo.environment import Environment
 from sdetkit.run import bytecode
 from sdetkit.run.cache import tool_dir
-from sdetkit.run.stepenv import pycache, prepare_bytecode, step_environ
+from sdetkit.run.stepenv import prepare_bytecode, pycache, step_environ
 from tests.conftest import GateRun, tree_state
 
 TAG = sys.implementation.cache_tag
