@@ -180,7 +180,11 @@ def step_environ(base: Mapping[str, str], interp: Interpreter, tools: Path) -> d
     env["PATH"] = os.pathsep.join([str(interp.scripts), env.get("PATH", "")])
     if interp.is_venv:
         env["VIRTUAL_ENV"] = str(interp.prefix)
-    env["PYTHONPYCACHEPREFIX"] = str(tools / "pycache")
+    # As sdetkit does: a bytecode prefix only where bytecode is written (run/bytecode.py). The gate
+    # also links the environment's own bytecode into it; this baseline does not, so on a cold run
+    # its Python steps compile the standard library once, which the gate's do not.
+    if not env.get("PYTHONDONTWRITEBYTECODE"):
+        env["PYTHONPYCACHEPREFIX"] = str(tools / "pycache")
     env["NO_COLOR"] = "1"
     for noisy in NOISY_ENV:
         env.pop(noisy, None)

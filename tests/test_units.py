@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -15,6 +18,7 @@ from hypothesis import strategies as st
 from sdetkit.evidence import gate as artifact
 from sdetkit.evidence.redact import stabilise
 from sdetkit.model import FirstFailure, GateReport, RepoFacts, Status, StepResult, StepSpec
+from sdetkit.run.process import ProcessRunner
 from sdetkit.run.scheduler import schedule
 from sdetkit.steps.mypy import Mypy
 from sdetkit.steps.pyright import Pyright
@@ -297,3 +301,12 @@ def test_outputs_to_a_special_file_are_written_in_place(tmp_path: Path) -> None:
     assert got == [b"evidence\n"]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no temporary sibling left behind
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTTIN"), reason="POSIX job control")
+def test_steps_run_in_their_own_group_and_cannot_stop_on_terminal_reads(tmp_path: Path) -> None:
+    # Own process group: a timeout kills everything a step started. SIGTTIN ignored: a step that
+    # reads the terminal fails at once instead of being stopped as a background job.
+    code = "import os, signal; print(os.getpgid(0) == os.getpid(), signal.getsignal(signal.SIGTTIN) == signal.SIG_IGN)"
+    res = ProcessRunner().run([sys.executable, "-c", code], tmp_path, os.environ, 60)
+    assert res.output.split() == ["True", "True"]

@@ -18,7 +18,7 @@ from sdetkit.evidence.atomic import check_writable, emit
 from sdetkit.plan import PlanOptions, build
 from sdetkit.repo import config, environment, git
 from sdetkit.run.cache import cache_root, tool_dir
-from sdetkit.run.stepenv import step_environ
+from sdetkit.run.stepenv import prepare_bytecode, step_environ
 from sdetkit.settings import OutputSettings
 from sdetkit.steps.base import PlanContext
 
@@ -56,7 +56,9 @@ def _context(settings: DoctorSettings, root: Path) -> DoctorContext:
     try:
         python, source = environment.choose_interpreter(root, top, settings.python, os.environ)
         env = environment.probe(python, source, root, os.environ, croot / "probes")
-        environ = step_environ(env, tool_dir(croot, root))
+        tools = tool_dir(croot, root)
+        environ = step_environ(env, tools)
+        prepare_bytecode(environ, env, tools, top)  # doctor's checks start the project's pytest too
     except UsageError:
         raise
     except SdetkitError:

@@ -25,7 +25,7 @@ from sdetkit.run.cache import StepCache, cache_root, tool_dir
 from sdetkit.run.execute import StepExecutor
 from sdetkit.run.process import ProcessRunner
 from sdetkit.run.scheduler import schedule
-from sdetkit.run.stepenv import step_environ
+from sdetkit.run.stepenv import prepare_bytecode, step_environ
 from sdetkit.settings import GateSettings
 from sdetkit.steps.base import NotChosen, PlanContext
 from sdetkit.verdict import DRY_RUN_REASON, reduce
@@ -193,6 +193,8 @@ def _execute(
     if ws.top != ws.root:
         shown.append((str(ws.top), "<worktree>"))
     versions = {name: v for name in ("ruff", "mypy", "pytest", "pyright") if (v := ws.env.tool_version(name))}
+    # Once per environment change; before any step, so none compiles what the environment has.
+    prepare_bytecode(ws.environ, ws.env, ws.tools, ws.top)
     progress = Progress(sys.stderr, len(plan.run), settings.output.format == "text" and sys.stderr.isatty())
     with tempfile.TemporaryDirectory(prefix="sdetkit-") as scratch_dir:
         scratch = Path(scratch_dir)

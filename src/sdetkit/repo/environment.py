@@ -35,6 +35,7 @@ print(json.dumps({
     "scripts": paths["scripts"],
     "site": sorted({paths["purelib"], paths["platlib"]}),
     "sys_path": [p for p in sys.path if p and os.path.isdir(p)],
+    "cache_tag": sys.implementation.cache_tag,
     "modules": [m for m in sys.argv[1:] if getattr(importlib.util.find_spec(m), "origin", None)],
 }))
 """
@@ -57,6 +58,10 @@ class Environment(NamedTuple):
     dists: Mapping[str, str]
     fingerprint: str
     is_venv: bool
+    # Folders the interpreter imports from, and the tag of its bytecode files (``cpython-311``;
+    # None when the implementation writes none): where the environment's own bytecode lives.
+    sys_path: tuple[str, ...] = ()
+    cache_tag: str | None = None
 
     def tool_version(self, name: str) -> str | None:
         return self.dists.get(name)
@@ -137,7 +142,7 @@ def _probe_key(python: Path, cwd: Path, environ: Mapping[str, str]) -> str | Non
                 return None
     except OSError:
         return None
-    parts = ["probe-v2", str(python), str(st.st_ino), str(st.st_size), str(st.st_mtime_ns), str(cwd)]
+    parts = ["probe-v3", str(python), str(st.st_ino), str(st.st_size), str(st.st_mtime_ns), str(cwd)]
     parts += [f"{k}={environ.get(k, '')}" for k in _PROBE_ENV]
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
@@ -208,4 +213,6 @@ def probe(python: Path, source: str, cwd: Path, environ: Mapping[str, str], cach
         dists=dists,
         fingerprint=fingerprint,
         is_venv=_venv_python(Path(prefix)) is not None,
+        sys_path=tuple(str(p) for p in data["sys_path"]),
+        cache_tag=str(data["cache_tag"]) if data.get("cache_tag") else None,
     )

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from sdetkit.repo.environment import Environment
+from sdetkit.run import bytecode
 
 
 def step_environ(env: Environment, tools: Path) -> dict[str, str]:
@@ -17,8 +18,12 @@ def step_environ(env: Environment, tools: Path) -> dict[str, str]:
         environ["VIRTUAL_ENV"] = env.prefix
     else:
         environ.pop("VIRTUAL_ENV", None)  # sdetkit's own activated venv is not the target's
-    # Files tools and test runs would otherwise drop into the repository.
-    environ["PYTHONPYCACHEPREFIX"] = str(tools / "pycache")
+    # Files tools and test runs would otherwise drop into the repository. Bytecode is redirected only
+    # where it is written at all: under PYTHONDONTWRITEBYTECODE a prefix keeps nothing out of the
+    # tree and only hides the environment's own bytecode, so every process (and every subprocess a
+    # test starts) would compile the standard library and its packages from source (run/bytecode.py).
+    if bytecode.writes_bytecode(environ):
+        environ["PYTHONPYCACHEPREFIX"] = str(pycache(tools))
     environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(tools / "hypothesis")
     environ.setdefault("COVERAGE_FILE", str(tools / ".coverage"))
     tools.mkdir(parents=True, exist_ok=True)
@@ -26,3 +31,18 @@ def step_environ(env: Environment, tools: Path) -> dict[str, str]:
     for noisy in ("FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE", "MYPY_FORCE_COLOR"):
         environ.pop(noisy, None)
     return environ
+
+
+def pycache(tools: Path) -> Path:
+    """The project's bytecode prefix, inside its tool-cache folder (kept between runs)."""
+    return tools / "pycache"
+
+
+def prepare_bytecode(environ: dict[str, str], env: Environment, tools: Path, tree: Path) -> int:
+    """Before steps run: link the environment's bytecode into the prefix, when steps get one, so the
+    prefix only changes where the project's own bytecode goes. Returns the links made (0 once done)."""
+    prefix = pycache(tools)
+    if environ.get("PYTHONPYCACHEPREFIX") != str(prefix) or env.cache_tag is None:
+        return 0
+    roots = bytecode.mirrored_roots(env.sys_path, tree, env.prefix)
+    return bytecode.mirror(prefix, roots, bytecode.wanted(env.cache_tag, environ))
