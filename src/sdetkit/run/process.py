@@ -107,6 +107,7 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float | None) -> bool:
         proc.wait()
     finally:
         timer.cancel()
+        timer.join()  # a timer that fired finishes its kills first; one cancelled ends at once
     return fired.is_set()
 
 
