@@ -55,11 +55,8 @@ def test_ingest_stores_once_and_scores_from_the_store(db: str, tmp_path: Path) -
     assert "1 new, 0 already stored" in first.stdout
     again = sdetkit("portfolio", "ingest", "--db", db, "--repo", "api", str(evidence))
     assert again.code == 0 and "0 new, 1 already stored" in again.stdout
-    store = st.open_store(db, create=False)
-    try:
+    with st.open_store(db, create=False) as store:
         (run,) = store.runs_between("2026-11-01", "2026-11-08")
-    finally:
-        store.close()
     assert (run.repo_id, run.team, run.lane, run.ci_run_url) == (
         "api",
         "payments",
@@ -97,11 +94,8 @@ def test_lane_policy_decides_release_confidence(tmp_path: Path, lane: str, audit
     evidence = _fake_gate(tmp_path / "r", audit=audit)
     db = str(tmp_path / "s.sqlite3")
     assert sdetkit("portfolio", "ingest", "--db", db, "--repo", "r", "--lane", lane, str(evidence)).code == 0
-    store = st.open_store(db)
-    try:
+    with st.open_store(db) as store:
         (run,) = store.runs_between("2026-11-04", "2026-11-04")
-    finally:
-        store.close()
     assert run.release_confidence_ok is confident and run.audit_status == audit
 
 
@@ -117,8 +111,10 @@ def test_regulated_lane_with_doctor_and_audit_is_confident_and_skipped_audit_is_
     ]
 
 
-def test_migrations_upgrade_an_old_store_in_place(db: str) -> None:
-    old = st.open_store(db, upto=1)
+def test_migrations_upgrade_an_old_store_in_place(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as m:  # a store made by the sdetkit that knew only migration 1
+        m.setattr(st, "MIGRATIONS", st.MIGRATIONS[:1])
+        old = st.open_store(db)
     try:
         assert st.schema_version(old) == 1
         cols = [c for c in st.COLUMNS if c != "audit_status"]
@@ -134,15 +130,12 @@ def test_migrations_upgrade_an_old_store_in_place(db: str) -> None:
                         tuple(values[c] for c in cols))  # fmt: skip
     finally:
         old.close()
-    new = st.open_store(db)
-    try:
+    with st.open_store(db) as new:
         assert st.schema_version(new) == st.VERSION == 3
         (run,) = new.runs_between("2026-11-01", "2026-11-30")
         assert run.run_id == "r1" and run.audit_status is None and run.gate_fast_ok is True
         assert new.incident_count() == 0  # the table version 2 added exists
         assert new.query("SELECT COUNT(*) FROM artifacts") == [(0,)]  # and version 3's
-    finally:
-        new.close()
 
 
 def _digest(db: str) -> str:
@@ -150,12 +143,8 @@ def _digest(db: str) -> str:
 
 
 def test_store_from_a_newer_sdetkit_is_refused_unchanged(db: str, tmp_path: Path) -> None:
-    store = st.open_store(db)
-    try:
-        with store.transaction() as cur:
-            cur.execute(store.sql("UPDATE sdetkit_meta SET value = ? WHERE key = 'schema_version'"), ("99",))
-    finally:
-        store.close()
+    with st.open_store(db) as store, store.transaction() as cur:
+        cur.execute(store.sql("UPDATE sdetkit_meta SET value = ? WHERE key = 'schema_version'"), ("99",))
     before = _digest(db)
     with pytest.raises(InputError, match="schema version 99, made by a newer sdetkit"):
         st.open_store(db)
@@ -208,11 +197,8 @@ def test_bad_ingests_leave_the_store_unchanged(db: str, tmp_path: Path) -> None:
         res = sdetkit("portfolio", "ingest", "--db", db, *args)
         assert res.code == 2 and expected in res.stderr, (args, res.stderr)
     assert _digest(db) == before
-    store = st.open_store(db)
-    try:
+    with st.open_store(db) as store:
         assert store.run_count() == 1
-    finally:
-        store.close()
 
 
 def test_evidence_already_stored_for_another_repository_is_refused(db: str, tmp_path: Path) -> None:
@@ -223,11 +209,8 @@ def test_evidence_already_stored_for_another_repository_is_refused(db: str, tmp_
     fork = sdetkit("portfolio", "ingest", "--db", db, "--repo", "zipp-fork", "--team", "t", "--lane", "startup",
                    str(evidence))  # fmt: skip
     assert fork.code == 2 and "was already ingested for zipp" in fork.stderr and "nothing was stored" in fork.stderr
-    store = st.open_store(db)
-    try:
+    with st.open_store(db) as store:
         assert store.run_count() == 1
-    finally:
-        store.close()
 
 
 def test_unknown_repository_with_an_inventory_is_refused_and_without_one_is_noted(tmp_path: Path) -> None:
@@ -302,11 +285,8 @@ def test_concurrent_ingests_lose_nothing(db: str, tmp_path: Path) -> None:
     ]
     results = [(*p.communicate(timeout=120), p.returncode) for p in procs]
     assert all(code == 0 for _, _, code in results), results
-    store = st.open_store(db)
-    try:
+    with st.open_store(db) as store:
         assert store.run_count() == 1200
-    finally:
-        store.close()
 
 
 def test_concurrent_first_opens_create_the_store_once(db: str) -> None:
@@ -314,11 +294,8 @@ def test_concurrent_first_opens_create_the_store_once(db: str) -> None:
     procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(4)]
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), errors
-    store = st.open_store(db)
-    try:
+    with st.open_store(db) as store:
         assert st.schema_version(store) == st.VERSION
-    finally:
-        store.close()
 
 
 def test_window_schema_is_frozen_unless_allowed(db: str, tmp_path: Path) -> None:
@@ -389,11 +366,8 @@ def test_incidents_belong_to_known_repositories_and_past_times(tmp_path: Path) -
     for args, expected in cases:
         res = sdetkit("portfolio", "incident", "--db", db, *args)
         assert res.code == 2 and expected in res.stderr, (args, res.stderr)
-    store = st.open_store(db)
-    try:
+    with st.open_store(db) as store:
         assert store.incident_count() == 1
-    finally:
-        store.close()
 
 
 def test_periods_that_have_not_begun_are_refused(tmp_path: Path) -> None:
@@ -472,13 +446,10 @@ def test_totals_agree_with_rows_and_the_store_agrees_with_the_file(
     assert set(card["missing_repos"]) == expected - reporting
     assert all(start.isoformat() <= r["evidence_window_end"] <= end.isoformat() for r in rows)
 
-    store = st.open_store(str(tmp_path / f"{uuid.uuid4().hex}.sqlite3"))
-    try:
+    with st.open_store(str(tmp_path / f"{uuid.uuid4().hex}.sqlite3")) as store:
         now = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
         store.add_runs([ingest.from_record(r, now) for r in loaded])
         stored = [ingest.to_record(r) for r in store.runs_between(start.isoformat(), end.isoformat())]
-    finally:
-        store.close()
     from_store = scorecard.build(stored, "1.0.0", start, end, expected=sorted(expected))
     # The store holds only the window's runs, so only the repository total may differ.
     assert {**from_store, "totals": {**from_store["totals"], "repo_count_total": 0}} == {

@@ -32,11 +32,8 @@ def weekly(
     target = (out or Path("docs") / f"kpi-weekly-{end.isoformat()}.json").absolute()
     check_writable(target)
     expected = inv.resolve(inventory)
-    store = open_store(db, create=False)
-    try:
+    with open_store(db, create=False) as store:
         inputs = kpi.gather(store, end - dt.timedelta(days=6), end, expected)
-    finally:
-        store.close()
     doc = kpi.payload(inputs, (status, reason) if status else None)
     rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n"
     k = doc["kpis"]

@@ -95,8 +95,7 @@ def ingest(
             run = ing.build_run(repo_id, UNKNOWN, items, at=when, ci_run_url=ci_run_url, now=stamp)
             built.append((run, items))
     notes: list[str] = []
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         artifacts: list[tuple[str, str, str]] = []
         if records_file is None:
             for run, items in built:
@@ -110,8 +109,6 @@ def ingest(
                 artifacts += [(e.sha256, run.repo_id, run.run_id) for e in items]
         new = store.add_runs(runs, artifacts=artifacts)
         name = store.name
-    finally:
-        store.close()
     repos = len({r.repo_id for r in runs})
     print(f"ingested {len(runs)} run(s) from {repos} repositor{'y' if repos == 1 else 'ies'} into {name}: "
           f"{new} new, {len(runs) - new} already stored")  # fmt: skip
@@ -205,8 +202,7 @@ def _from_store(
     from sdetkit.portfolio.ingest import reassign, to_record
     from sdetkit.portfolio.store import open_store
 
-    store = open_store(db, create=False)
-    try:
+    with open_store(db, create=False) as store:
         runs = reassign(store.runs_between(start.isoformat(), end.isoformat()), expected)
         last_seen = store.last_seen(start.isoformat())
         doc = scorecard.build(
@@ -218,8 +214,6 @@ def _from_store(
                 f"the window {start}..{end} was reported with scorecard schema {frozen}; a window keeps one schema "
                 f"version (pass --allow-schema-change to report it with {version})"
             )
-    finally:
-        store.close()
     return doc
 
 
@@ -252,8 +246,7 @@ def incident(
     expected = inv.resolve(inventory)
     ident = incident_id or hashlib.sha256(f"{repo}\0{kind}\0{iso(opened_at)}".encode()).hexdigest()[:16]
     record = Incident(ident, repo, kind, iso(opened_at), iso(triaged_at) if triaged_at else None, note)
-    store = open_store(db, create=False)
-    try:
+    with open_store(db, create=False) as store:
         # An incident for a repository nobody knows would skew the rates: it must be expected
         # (inventory) or have reported (store).
         if repo not in expected and store.owner(repo) is None:
@@ -261,7 +254,5 @@ def incident(
             raise InputError(f"{repo}: not in {known}; an incident must belong to a known repository")
         new = store.add_incident(record)
         name = store.name
-    finally:
-        store.close()
     print(f"incident {ident} ({kind}, {repo}) {'recorded' if new else 'already recorded'} in {name}")
     return EXIT_OK

@@ -32,11 +32,8 @@ def run(kind: str, period_text: str, out_dir: Path, db: str | None, inventory: P
     for target in (md_path, html_path):
         check_writable(target, "--out-dir")
     expected = inv.resolve(inventory)
-    store = open_store(db, create=False)
-    try:
+    with open_store(db, create=False) as store:
         doc = model.build(store, kind, period, expected, dt.datetime.now(dt.timezone.utc).date())
-    finally:
-        store.close()
     # Render both before writing either, so a failure leaves neither half-written.
     page = html.render(doc, charts.all_charts(doc))
     text = markdown.render(doc, html_name=html_path.name)

@@ -369,6 +369,12 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _connect_sqlite(path: str, create: bool) -> Any:
     import sqlite3
@@ -404,7 +410,8 @@ def _connect_postgres(url: str) -> Any:
         raise InputError(f"{describe(url)}: cannot connect to the PostgreSQL store: {detail}") from exc
 
 
-def _migrate(store: Store, upto: int) -> None:
+def _migrate(store: Store) -> None:
+    upto = len(MIGRATIONS)
     with store.transaction() as cur:
         if store.postgres:
             # Two processes opening a new store at once must not both create its tables.
@@ -431,17 +438,17 @@ def _migrate(store: Store, upto: int) -> None:
             )
 
 
-def open_store(db: str | None, *, create: bool = True, upto: int = VERSION) -> Store:
-    """Open (and create or upgrade) the store at ``db`` (see :func:`resolve`).
+def open_store(db: str | None, *, create: bool = True) -> Store:
+    """Open (and create or upgrade) the store at ``db`` (see :func:`resolve`); use it as a context
+    manager, which closes it.
 
     ``create=False`` is for readers: a missing SQLite file is an error, not a new empty store.
-    ``upto`` exists for tests that build an old store to upgrade.
     """
     url = resolve(db)
     postgres = is_postgres(url)
     store = Store(_connect_postgres(url) if postgres else _connect_sqlite(url, create), url, postgres)
     try:
-        _migrate(store, upto)
+        _migrate(store)
     except BaseException:
         store.close()
         raise
