@@ -70,17 +70,27 @@ def states(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {f"{n}-{s}": real_evidence(_repo(root, n, s), env) for n, s in sorted(wanted)}
 
 
+@pytest.fixture(scope="module")
+def weeks(states: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """Each week's evidence folders, re-timed and decided once per module (ingest only reads them)."""
+    root = tmp_path_factory.mktemp("weeks")
+    found: dict[str, list[Path]] = {}
+    for i, week in enumerate(WEEK_ENDINGS):
+        found[week] = [
+            retime(states[f"{repo}-{plan[i]}"], root / week / repo, RUNS[week])
+            for repo, plan in SCHEDULE.items()
+            if plan[i] is not None
+        ]
+    return found
+
+
 @pytest.fixture
-def program(db: str, states: dict[str, Path], tmp_path: Path) -> dict[str, Any]:
+def program(db: str, weeks: dict[str, list[Path]], tmp_path: Path) -> dict[str, Any]:
     """Four weeks of CI evidence ingested into the store, plus two incidents."""
     inventory = tmp_path / "inventory.toml"
     inventory.write_text(INVENTORY)
-    for i, week in enumerate(WEEK_ENDINGS):
-        folders = []
-        for repo, plan in SCHEDULE.items():
-            state = plan[i]
-            if state is not None:
-                folders.append(str(retime(states[f"{repo}-{state}"], tmp_path / week / repo, RUNS[week])))
+    for week in WEEK_ENDINGS:
+        folders = [str(f) for f in weeks[week]]
         # One call ingests every repository's folder; ids come from the folder names.
         res = sdetkit("portfolio", "ingest", "--db", db, "--inventory", str(inventory), *folders)
         assert res.code == 0, res.stderr
@@ -91,7 +101,7 @@ def program(db: str, states: dict[str, Path], tmp_path: Path) -> dict[str, Any]:
         ["--repo", "api", "--kind", "rollback", "--opened", "2026-11-05T12:00:00Z", "--note", "bad config shipped"],
     ):  # fmt: skip
         assert sdetkit("portfolio", "incident", "--db", db, *args).code == 0
-    return {"db": db, "inventory": str(inventory), "dir": tmp_path}
+    return {"db": db, "inventory": str(inventory), "dir": tmp_path, "weeks": weeks}
 
 
 def _scorecard(program: dict[str, Any], end: str) -> dict[str, Any]:
@@ -263,5 +273,11 @@ def test_charts_render_in_a_real_browser(program: dict[str, Any], chromium_bin: 
 
 
 def test_same_evidence_twice_is_stored_once(program: dict[str, Any], states: dict[str, Path]) -> None:
-    again = sdetkit("portfolio", "ingest", "--db", program["db"], str(program["dir"] / "2026-11-22" / "api"))
+    again = sdetkit(
+        "portfolio",
+        "ingest",
+        "--db",
+        program["db"],
+        str(next(f for f in program["weeks"]["2026-11-22"] if f.name == "api")),
+    )
     assert again.code == 0 and "0 new, 1 already stored" in again.stdout
