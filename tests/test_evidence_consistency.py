@@ -120,6 +120,7 @@ def test_scorecard_refuses_records_that_contradict_themselves(tmp_path: Path) ->
         record("a", "2026-11-04") | {"failed_steps_count": 2, "failed_steps": ["lint"]},
         {k: v for k, v in record("b", "2026-11-04").items() if k != "failed_steps"} | {"failed_steps_count": 1},
         record("c", "2026-11-04", ok=False) | {"release_confidence_ok": True},
+        record("d", "2026-11-04", ok=False) | {"failed_steps": []},  # the bulk path must catch it too
     ]
     for i, (row, needle) in enumerate(
         zip(
@@ -128,6 +129,7 @@ def test_scorecard_refuses_records_that_contradict_themselves(tmp_path: Path) ->
                 "failed_steps_count is 2 but failed_steps lists 1",
                 "both gates are ok but failed_steps_count is 1",
                 "release_confidence_ok is true but a gate is not ok",
+                "failed_steps_count is 2 but failed_steps lists 0",
             ],
             strict=True,
         )

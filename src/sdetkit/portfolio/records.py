@@ -130,10 +130,8 @@ def _fast(raw: Any) -> Record | None:
                         tuple(steps))  # fmt: skip
     except ValueError:
         return None
-    # Cheap enough for bulk files; a contradiction goes the slow way, which names it.
-    if (steps and len(steps) != count) or (fast and release and count) or (confident and not (fast and release)):
-        return None
-    return record
+    # One rule for both paths; a contradiction goes the slow way, which names it.
+    return None if contradictions_of(record, "failed_steps" in raw) else record
 
 
 def _parse(path: Path, text: str) -> tuple[list[Any], list[str] | list[int]]:
