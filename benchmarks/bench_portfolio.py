@@ -116,7 +116,7 @@ def median(times: Sequence[float]) -> float:
 def artifact_ingest(work: Path, db: str, folders: int) -> float:
     """Runs/s for real artifact folders: each read, schema-validated and hashed."""
     sys.path.insert(0, str(ROOT))
-    from tests.test_decide import gate, step
+    from tests.commands.test_decide import gate, step
 
     run = {"started_at": "2026-11-04T09:50:00Z", "duration_s": 60.0, "sdetkit_version": "0.1.0",
            "python": {"path": "python3", "version": "3.11", "source": "PATH"}, "jobs": 2, "steps": {}}  # fmt: skip

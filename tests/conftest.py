@@ -19,6 +19,18 @@ from sdetkit.evidence import schemas
 from tests.portfolio_support import db  # noqa: F401 - fixtures shared by the store and report tests
 from tests.services import chromium_bin, postgres_db, postgres_server  # noqa: F401
 
+# tests/ mirrors src/: tests/<package>/test_<module>.py test one module in process. The end-to-end
+# tests (the CLI or real tools in subprocesses) live in tests/commands/ or are marked slow; both get
+# the e2e marker, so `pytest -m "not e2e"` runs the fast units alone.
+_E2E = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "commands" in item.path.parts or item.get_closest_marker("slow"):
+            item.add_marker(_E2E)
+
+
 # Fixed identity and dates make commit hashes, and so golden artifacts, reproducible.
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",

@@ -15,12 +15,13 @@ import jsonschema
 import pytest
 
 from sdetkit.evidence import schemas
+from tests import paths
 from tests.conftest import HEALTHY, git, write_files
 from tests.portfolio_support import real_evidence, retime, sdetkit
 
 pytestmark = pytest.mark.slow
 
-GOLDEN = Path(__file__).parent / "data" / "golden" / "portfolio-scorecard-2026-11-15.json"
+GOLDEN = paths.DATA / "golden" / "portfolio-scorecard-2026-11-15.json"
 WEEK_ENDINGS = ("2026-11-01", "2026-11-08", "2026-11-15", "2026-11-22")
 RUN_DAYS = (dt.datetime(2026, 10, 28, 10, tzinfo=dt.timezone.utc) + dt.timedelta(days=7 * i) for i in range(4))
 RUNS = dict(zip(WEEK_ENDINGS, RUN_DAYS, strict=True))

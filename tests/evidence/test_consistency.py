@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sdetkit.evidence import consistency
+from tests.commands.test_decide import doctor_doc, gate, step
 from tests.portfolio_support import jsonl, record
-from tests.test_decide import doctor_doc, gate, step
 
 STATUSES = ("passed", "failed", "error", "timed_out", "skipped")
 FORGERIES: list[tuple[str, Callable[[dict[str, Any]], None]]] = [

@@ -31,7 +31,7 @@ def _seed(db: str, tmp_path: Path, rows: list[dict[str, Any]]) -> None:
 
 def _fake_gate(tmp: Path, *, release_ok: bool = True, audit: str = "passed") -> Path:
     """Schema-valid artifacts without running tools: for store behaviour, not gate behaviour."""
-    from tests.test_decide import gate, step
+    from tests.commands.test_decide import gate, step
 
     out = tmp / "build"
     out.mkdir(parents=True)

@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 
 from sdetkit.evidence import schemas
+from tests import paths
 from tests.conftest import HEALTHY
 
 pytestmark = pytest.mark.slow
@@ -119,7 +120,7 @@ def test_list_only_and_unknown_checks(make_repo: Make, cache_dir: Path) -> None:
 
 
 def test_stable_doctor_artifact_matches_golden_file(make_repo: Make, cache_dir: Path) -> None:
-    golden = Path(__file__).parent / "data" / "golden" / "doctor-subset.json"
+    golden = paths.DATA / "golden" / "doctor-subset.json"
     checks = "git.head,git.ignore,pyproject.valid,docs.readme,docs.license,docs.changelog,docs.security,ci.config"
     _, doc, _ = doctor(make_repo(COMPLETE), cache_dir, "--stable-json", "--only", checks)
     text = json.dumps(doc, indent=2, sort_keys=True) + "\n"

@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,9 @@ from hypothesis import strategies as st
 
 from sdetkit.errors import EXIT_USAGE, UsageError
 from sdetkit.report import charts, html, markdown
+from tests import paths
 
-DATA = Path(__file__).parent / "data" / "report"
+DATA = paths.DATA / "report"
 CHART_IDS = ["confidence", "risk", "team_failure", "top_steps"]
 # The only absolute URLs a page may hold: XML namespace names, which nothing ever fetches.
 XMLNS_URL = re.compile(r'\sxmlns(?::\w+)?="https?://[^"]*"')

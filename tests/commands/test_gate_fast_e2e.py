@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import paths
 from tests.conftest import HEALTHY, GateRun, git, tree_state, write_files
 
 pytestmark = pytest.mark.slow
@@ -221,7 +222,7 @@ def test_custom_non_python_steps_run_with_needs(make_repo: Make, run_gate: Run) 
 
 
 def test_stable_json_matches_golden_file(make_repo: Make, run_gate: Run) -> None:
-    golden = Path(__file__).parent / "data" / "golden" / "gate-fast-custom.json"
+    golden = paths.DATA / "golden" / "gate-fast-custom.json"
     res = run_gate(make_repo(CUSTOM), "--stable-json")
     assert res.raw is not None
     if os.environ.get("SDETKIT_UPDATE_GOLDEN"):

@@ -13,8 +13,9 @@ import pytest
 
 from sdetkit.evidence import schemas
 from sdetkit.triage.readers import read
+from tests import paths
 
-CORPUS = Path(__file__).parent / "data" / "triage"
+CORPUS = paths.DATA / "triage"
 CASES = sorted(p for p in CORPUS.iterdir() if (p / "expected.json").is_file()) if CORPUS.is_dir() else []
 
 
@@ -154,7 +155,7 @@ def test_junit_failures_in_report_order(tmp_path: Path) -> None:
 
 
 def test_gate_artifact_input(tmp_path: Path) -> None:
-    from tests.test_decide import gate, step
+    from tests.commands.test_decide import gate, step
 
     doc = gate(
         "fast", [step("typecheck", "failed", "typecheck", {"message": "bad return", "file": "src/a.py", "line": 4})]
@@ -169,7 +170,7 @@ def test_gate_artifact_input(tmp_path: Path) -> None:
 def test_gate_artifact_findings_keep_the_plan_order(tmp_path: Path) -> None:
     """The gate prints lint, format, typecheck, tests; failed_steps is sorted by id (format first):
     triage and decide both follow the plan, as the gate printed it."""
-    from tests.test_decide import gate, step
+    from tests.commands.test_decide import gate, step
 
     plan = [("lint", "lint"), ("format", "format"), ("typecheck", "typecheck"), ("tests", "tests")]
     doc = gate("fast", [step(sid, "failed", kind) for sid, kind in plan])

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.commands.test_gate_release_e2e import Make, package, release, step
 from tests.conftest import git
-from tests.test_gate_release_e2e import Make, package, release, step
 
 pytestmark = pytest.mark.slow
 BIN = str(Path(sys.executable).parent)

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sdetkit.release.changelog import Entry, parse
+from tests import paths
 
-DATA = Path(__file__).parent / "data" / "changelog"
+DATA = paths.DATA / "changelog"
 GOLDENS = sorted(p for p in DATA.glob("*.json"))
 
 

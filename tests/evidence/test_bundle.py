@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_decide import gate, step
+from tests.commands.test_decide import gate, step
 
 
 def sdetkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

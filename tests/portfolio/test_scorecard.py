@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from sdetkit.evidence import schemas
 from sdetkit.portfolio import scorecard
 from sdetkit.portfolio.records import Record
+from tests import paths
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.REPO
 START, END = dt.date(2026, 11, 16), dt.date(2026, 11, 22)
 
 
