@@ -19,6 +19,9 @@ else:
         def __format__(self, spec: str) -> str:
             return format(str(self.value), spec)
 
+        def __hash__(self) -> int:  # a member is a dict key its plain string finds, as on 3.11
+            return str.__hash__(self)
+
 
 def values(kind: type[StrEnum]) -> tuple[str, ...]:
     """The plain strings of an enum, in definition order: argparse ``choices`` (its error message
