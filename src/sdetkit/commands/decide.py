@@ -90,4 +90,3 @@ def document(
             "lane": settings.lane,
         },
     }
-

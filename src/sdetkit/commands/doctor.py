@@ -124,4 +124,3 @@ def document(results: list[CheckResult], fail_on: Severity, ctx: DoctorContext, 
             for r in results
         ],
     }
-

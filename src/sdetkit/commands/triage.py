@@ -61,4 +61,3 @@ def run(settings: TriageSettings) -> int:
     }
     deliver(DocumentReport("triage", doc), settings.output, sys.stdout)
     return EXIT_OK
-
