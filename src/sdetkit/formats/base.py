@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from sdetkit.model import GateReport
@@ -29,8 +28,7 @@ class Report(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class DocumentReport:
+class DocumentReport(NamedTuple):
     """A report whose every view is built from its JSON document alone."""
 
     command: str
@@ -40,8 +38,7 @@ class DocumentReport:
         return self.doc
 
 
-@dataclass(frozen=True)
-class GateOutput:
+class GateOutput(NamedTuple):
     """A gate run as the formats see it: the text and markdown views read the report itself,
     not its document, and need the interpreter as the user should see it."""
 
