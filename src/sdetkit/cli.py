@@ -6,56 +6,55 @@ Heavy modules are imported only when their command runs, so ``sdetkit --help`` s
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
 from sdetkit import __version__
+from sdetkit import settings as st
+from sdetkit.doctor.severity import Severity
+from sdetkit.enums import values
 from sdetkit.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, SdetkitError
-from sdetkit.formats import FORMATS
+from sdetkit.formats.registry import names as format_names
+from sdetkit.lanes import LaneName
+from sdetkit.portfolio.kinds import IncidentKind, ProgramStatus
 
 
 def _ids(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+_IDS: dict[str, Any] = {"type": _ids, "action": "append", "default": [], "metavar": "IDS"}  # --only, --skip
+
+
 def _flat(groups: list[list[str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for g in groups for i in g))
 
 
-def _positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
-    return n
+def _positive(convert: Callable[[str], float], what: str) -> Callable[[str], Any]:
+    """An argparse type: ``convert``'s number, which must be above zero."""
 
+    def parse(value: str) -> float:
+        try:
+            n = convert(value)
+        except ValueError:
+            n = 0
+        if not n > 0:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {value!r}")
+        return n
 
-def _positive_float(value: str) -> float:
-    try:
-        n = float(value)
-    except ValueError:
-        n = 0.0
-    if not n > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
-    return n
+    return parse
 
 
 def _output_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
-    p.add_argument(
-        "--out",
-        type=Path,
-        metavar="FILE",
-        help="write the report to FILE atomically (parents created)",
-    )
+    p.add_argument("--format", choices=format_names(), default="text", help="report format (default: text)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the report to FILE atomically (parents created)")
     p.add_argument(
         "--stable-json",
         action="store_true",
@@ -70,20 +69,31 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"sdetkit: error: {message} (see `{self.prog} --help`)\n")
 
 
+def _actions(sub: Any, name: str, dest: str = "action", metavar: str = "ACTION", **kw: Any) -> Any:
+    """A command made of sub-commands (``portfolio ingest``), one of which must be given."""
+    actions = sub.add_parser(name, **kw).add_subparsers(dest=dest, metavar=metavar, parser_class=_Parser)
+    actions.required = True
+    return actions
+
+
+def _severity_flag(p: argparse.ArgumentParser, flag: str, what: str) -> None:
+    default = Severity.HIGH
+    p.add_argument(flag, default=default.value, choices=values(Severity), help=f"{what} (default: {default})")
+
+
 def _gate_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", nargs="?", type=Path, default=Path(), help="project folder (default: .)")
     _output_flags(p)
-    p.add_argument("--jobs", type=_positive_int, help="steps run at once (default: CPU count)")
-    p.add_argument("--timeout", type=_positive_float, help="seconds per step (config may override per step)")
     p.add_argument(
-        "--only",
-        type=_ids,
-        action="append",
-        default=[],
-        metavar="IDS",
-        help="run only these step ids (comma-separated)",
+        "--jobs", type=_positive(int, "a positive whole number"), help="steps run at once (default: CPU count)"
     )
-    p.add_argument("--skip", type=_ids, action="append", default=[], metavar="IDS", help="skip these step ids")
+    p.add_argument(
+        "--timeout",
+        type=_positive(float, "a positive number of seconds"),
+        help="seconds per step (config may override per step)",
+    )
+    p.add_argument("--only", **_IDS, help="run only these step ids (comma-separated)")
+    p.add_argument("--skip", **_IDS, help="skip these step ids")
     p.add_argument("--list-steps", action="store_true", help="print the plan and why each step was chosen")
     p.add_argument("--no-cache", action="store_true", help="run every step even if a cached pass matches")
     p.add_argument("--python", metavar="PYTHON", help="interpreter or virtual environment whose tools to run")
@@ -103,32 +113,27 @@ def _add_triage(sub: Any) -> None:
         "it. Inputs: raw CI logs (GitHub Actions, GitLab, plain; - for standard input), JUnit XML, gate artifacts.",
     )
     _triage_flags(triage)
-    investigate = sub.add_parser("investigate", help="investigate failure --log FILE: the same as triage")
-    isub = investigate.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
-    isub.required = True
+    isub = _actions(sub, "investigate", "what", "WHAT", help="investigate failure --log FILE: the same as triage")
     _triage_flags(isub.add_parser("failure", help="the first meaningful failure in a log (same as triage)"))
 
 
-def _store_flags(p: argparse.ArgumentParser, inventory: bool = True) -> None:
+def _store_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
         metavar="PATH|URL",
         help="evidence store: a SQLite file or postgresql:// URL (default: $SDETKIT_DB, else "
         ".sdetkit/portfolio.sqlite3 at the top of this project)",
     )
-    if inventory:
-        p.add_argument(
-            "--inventory",
-            type=Path,
-            metavar="FILE",
-            help="TOML of the repositories expected to report (default: $SDETKIT_INVENTORY)",
-        )
+    p.add_argument(
+        "--inventory",
+        type=Path,
+        metavar="FILE",
+        help="TOML of the repositories expected to report (default: $SDETKIT_INVENTORY)",
+    )
 
 
 def _add_portfolio_and_evidence(sub: Any) -> None:
-    portfolio = sub.add_parser("portfolio", help="evidence store, ingest, and the portfolio scorecard")
-    psub = portfolio.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    psub.required = True
+    psub = _actions(sub, "portfolio", help="evidence store, ingest, and the portfolio scorecard")
     ingest = psub.add_parser("ingest", help="validate repositories' artifacts and store one run per repository")
     ingest.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="artifact files or folders")
     ingest.add_argument("--repo", metavar="ID", help="repository id (default: each PATH folder's name)")
@@ -139,13 +144,8 @@ def _add_portfolio_and_evidence(sub: Any) -> None:
     ingest.add_argument("--records", type=Path, metavar="FILE", help="bulk-import normalized records (JSON/JSONL)")
     _store_flags(ingest)
     score = psub.add_parser("scorecard", help="the versioned portfolio scorecard (sdetkit.portfolio.aggregate)")
-    score.add_argument(
-        "--in",
-        dest="inp",
-        type=Path,
-        metavar="FILE",
-        help="normalized records (JSON array or JSONL) instead of the store",
-    )
+    records = "normalized records (JSON array or JSONL) instead of the store"
+    score.add_argument("--in", dest="inp", type=Path, metavar="FILE", help=records)
     score.add_argument("--out", type=Path, metavar="FILE", help="scorecard to write atomically")
     score.add_argument("--schema-version", default="1.0.0", help="scorecard schema version, 1.x.y (default 1.0.0)")
     score.add_argument("--window-start", required=True, metavar="YYYY-MM-DD")
@@ -156,7 +156,7 @@ def _add_portfolio_and_evidence(sub: Any) -> None:
     _store_flags(score)
     incident = psub.add_parser("incident", help="record a rollback or a failure and when it was triaged")
     incident.add_argument("--repo", required=True, metavar="ID")
-    incident.add_argument("--kind", required=True, choices=("rollback", "failure"))
+    incident.add_argument("--kind", required=True, choices=values(IncidentKind))
     incident.add_argument("--opened", required=True, metavar="TIME", help="when it happened (ISO 8601)")
     incident.add_argument("--triaged", metavar="TIME", help="when its first failure was triaged (ISO 8601)")
     incident.add_argument("--note", default="", help="what happened")
@@ -165,19 +165,15 @@ def _add_portfolio_and_evidence(sub: Any) -> None:
 
 
 def _add_kpi_and_report(sub: Any) -> None:
-    kpi = sub.add_parser("kpi", help="the weekly KPI payload from the evidence store")
-    ksub = kpi.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    ksub.required = True
+    ksub = _actions(sub, "kpi", help="the weekly KPI payload from the evidence store")
     weekly = ksub.add_parser("weekly", help="six KPIs for the week ending on a date (schema 1.0.0)")
     weekly.add_argument("--week-ending", required=True, metavar="YYYY-MM-DD")
     weekly.add_argument("--out", type=Path, metavar="FILE", help="default: docs/kpi-weekly-<date>.json")
-    weekly.add_argument("--status", choices=("green", "amber", "red"), help="override the derived program status")
+    weekly.add_argument("--status", choices=values(ProgramStatus), help="override the derived program status")
     weekly.add_argument("--status-reason", metavar="TEXT", help="why the status is overridden (required with it)")
     _store_flags(weekly)
 
-    report = sub.add_parser("report", help="executive reports (Markdown + self-contained HTML with charts)")
-    rsub = report.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    rsub.required = True
+    rsub = _actions(sub, "report", help="executive reports (Markdown + self-contained HTML with charts)")
     rweekly = rsub.add_parser("weekly", help="the week ending on a date")
     rweekly.add_argument("--week-ending", required=True, metavar="YYYY-MM-DD")
     rmonthly = rsub.add_parser("monthly", help="one calendar month")
@@ -188,9 +184,7 @@ def _add_kpi_and_report(sub: Any) -> None:
 
 
 def _add_evidence(sub: Any) -> None:
-    evidence = sub.add_parser("evidence", help="bundle evidence artifacts, or verify a bundle")
-    esub = evidence.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    esub.required = True
+    esub = _actions(sub, "evidence", help="bundle evidence artifacts, or verify a bundle")
     epack = esub.add_parser("pack", help="zip the canonical artifacts with a manifest of their hashes")
     epack.add_argument("files", nargs="*", type=Path, help="artifacts to pack (default: the canonical ones in --dir)")
     epack.add_argument("--dir", type=Path, default=Path("build"), help="where the artifacts are (default: build)")
@@ -199,7 +193,7 @@ def _add_evidence(sub: Any) -> None:
     )
     everify = esub.add_parser("verify", help="check a bundle's hashes and schemas against its manifest")
     everify.add_argument("bundle", type=Path)
-    everify.add_argument("--format", choices=("text", "json"), default="text")
+    everify.add_argument("--format", choices=format_names(), default="text")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -211,9 +205,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    gate = sub.add_parser("gate", help="run a repository's checks and write gate evidence")
-    gsub = gate.add_subparsers(dest="profile", metavar="PROFILE", parser_class=_Parser)
-    gsub.required = True
+    gsub = _actions(sub, "gate", "profile", "PROFILE", help="run a repository's checks and write gate evidence")
     fast = gsub.add_parser(
         "fast",
         help="lint, format, type check, tests and declared steps, in parallel",
@@ -229,11 +221,8 @@ def parser() -> argparse.ArgumentParser:
     )
     _gate_flags(release)
     release.add_argument("--dry-run", action="store_true", help="print the plan and claim nothing (ok: false)")
-    release.add_argument(
-        "--allow-cache",
-        action="store_true",
-        help="let passing steps come from the cache (by default every step runs for real)",
-    )
+    from_cache = "let passing steps come from the cache (by default every step runs for real)"
+    release.add_argument("--allow-cache", action="store_true", help=from_cache)
 
     doctor = sub.add_parser(
         "doctor",
@@ -242,14 +231,9 @@ def parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("path", nargs="?", type=Path, default=Path(), help="project folder (default: .)")
     _output_flags(doctor)
-    doctor.add_argument(
-        "--fail-on",
-        default="high",
-        choices=("info", "low", "medium", "high", "critical"),
-        help="lowest severity of a failed check that fails the run (default: high)",
-    )
-    doctor.add_argument("--only", type=_ids, action="append", default=[], metavar="IDS", help="run only these checks")
-    doctor.add_argument("--skip", type=_ids, action="append", default=[], metavar="IDS", help="skip these checks")
+    _severity_flag(doctor, "--fail-on", "lowest severity of a failed check that fails the run")
+    doctor.add_argument("--only", **_IDS, help="run only these checks")
+    doctor.add_argument("--skip", **_IDS, help="skip these checks")
     doctor.add_argument("--list-checks", action="store_true", help="list every check with its category and severity")
     doctor.add_argument("--python", metavar="PYTHON", help="interpreter or virtual environment to examine")
 
@@ -263,15 +247,10 @@ def parser() -> argparse.ArgumentParser:
     decide.add_argument("--release", type=Path, required=True, metavar="FILE", help="release-preflight.json")
     decide.add_argument("--doctor", type=Path, metavar="FILE", help="doctor.json")
     decide.add_argument("--max-age", metavar="AGE", help="newest acceptable evidence age, e.g. 90m, 24h, 7d")
-    decide.add_argument(
-        "--doctor-fail-on",
-        default="high",
-        choices=("info", "low", "medium", "high", "critical"),
-        help="lowest severity of a failed doctor check that blocks (default: high)",
-    )
+    _severity_flag(decide, "--doctor-fail-on", "lowest severity of a failed doctor check that blocks")
     decide.add_argument(
         "--lane",
-        choices=("startup", "scale", "regulated"),
+        choices=values(LaneName),
         help="apply the lane's policy: scale and regulated require --doctor; regulated blocks a skipped audit",
     )
     _output_flags(decide)
@@ -281,127 +260,108 @@ def parser() -> argparse.ArgumentParser:
     _add_kpi_and_report(sub)
     _add_evidence(sub)
 
-    schema = sub.add_parser("schema", help="JSON Schemas of sdetkit's artifacts")
-    ssub = schema.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    ssub.required = True
+    ssub = _actions(sub, "schema", help="JSON Schemas of sdetkit's artifacts")
     show = ssub.add_parser("show", help="print a schema (no name: list them)")
     show.add_argument("name", nargs="?")
     return top
 
 
+def _output(a: argparse.Namespace) -> st.OutputSettings:
+    return st.OutputSettings(a.format, a.out, a.stable_json)
+
+
+def _store(a: argparse.Namespace) -> st.StoreSettings:
+    return st.StoreSettings(a.db, a.inventory)
+
+
+def _gate(a: argparse.Namespace) -> st.GateSettings:
+    # --fix is the fast profile's flag; --dry-run and --allow-cache the release profile's.
+    fix, dry_run, allow_cache = (getattr(a, flag, False) for flag in ("fix", "dry_run", "allow_cache"))
+    return st.GateSettings(
+        path=a.path,
+        output=_output(a),
+        jobs=a.jobs,
+        timeout=a.timeout,
+        only=_flat(a.only),
+        skip=_flat(a.skip),
+        list_steps=a.list_steps,
+        cache=not a.no_cache,
+        fix=fix,
+        python=a.python,
+        profile=a.profile,
+        dry_run=dry_run,
+        allow_cache=allow_cache,
+    )
+
+
+def _doctor(a: argparse.Namespace) -> st.DoctorSettings:
+    only, skip = _flat(a.only), _flat(a.skip)
+    return st.DoctorSettings(a.path, _output(a), Severity(a.fail_on), only, skip, a.list_checks, a.python)
+
+
+def _decide(a: argparse.Namespace) -> st.DecideSettings:
+    lane = LaneName(a.lane) if a.lane else None
+    return st.DecideSettings(a.fast, a.release, _output(a), a.doctor, a.max_age, Severity(a.doctor_fail_on), lane)
+
+
+def _ingest(a: argparse.Namespace) -> st.IngestSettings:
+    return st.IngestSettings(tuple(a.paths), _store(a), a.repo, a.team, a.lane, a.ci_run_url, a.at, a.records)
+
+
+def _scorecard(a: argparse.Namespace) -> st.ScorecardSettings:
+    window, store = (a.window_start, a.window_end), _store(a)
+    return st.ScorecardSettings(*window, store, a.inp, a.out, a.schema_version, a.allow_schema_change)
+
+
+def _incident(a: argparse.Namespace) -> st.IncidentSettings:
+    kind, store = IncidentKind(a.kind), _store(a)
+    return st.IncidentSettings(a.repo, kind, a.opened, store, a.triaged, a.note, a.incident_id)
+
+
+def _kpi(a: argparse.Namespace) -> st.KpiWeeklySettings:
+    status = ProgramStatus(a.status) if a.status else None
+    return st.KpiWeeklySettings(a.week_ending, _store(a), a.out, status, a.status_reason)
+
+
+def _report(a: argparse.Namespace) -> st.ReportSettings:
+    period = a.week_ending if a.action == "weekly" else a.month
+    return st.ReportSettings(a.action, period, _store(a), a.out_dir)
+
+
+# What each command line runs: "module:function" in sdetkit.commands (imported only when it runs,
+# so `sdetkit --help` stays fast), and how its one typed settings value is built from the arguments.
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]]]] = {
+    "gate": ("gate:run", _gate),
+    "doctor": ("doctor:run", _doctor),
+    "decide": ("decide:run", _decide),
+    "triage": ("triage:run", lambda a: st.TriageSettings(tuple(a.inputs) + tuple(a.log), _output(a))),
+    "portfolio ingest": ("portfolio:ingest", _ingest),
+    "portfolio scorecard": ("portfolio:scorecard", _scorecard),
+    "portfolio incident": ("portfolio:incident", _incident),
+    "kpi": ("kpi:weekly", _kpi),
+    "report": ("report:run", _report),
+    "evidence pack": ("evidence:pack", lambda a: st.PackSettings(a.dir, tuple(a.files), a.out)),
+    "evidence verify": ("evidence:verify", lambda a: st.VerifySettings(a.bundle, a.format)),
+    "schema": ("schema:show", lambda a: st.SchemaSettings(a.name)),
+}
+
+
+def _command(args: argparse.Namespace) -> str:
+    if args.command == "investigate":
+        return "triage"
+    return f"{args.command} {args.action}" if args.command in ("portfolio", "evidence") else args.command
+
+
+def build_settings(args: argparse.Namespace) -> tuple[object, ...]:
+    """The typed settings value of the command ``args`` (from :func:`parser`) names."""
+    return _COMMANDS[_command(args)][1](args)
+
+
 def _dispatch(args: argparse.Namespace) -> int:
-    from sdetkit.settings import OutputSettings
-
-    if args.command == "gate":
-        from sdetkit.commands import gate
-        from sdetkit.settings import GateSettings
-
-        return gate.run(
-            GateSettings(
-                path=args.path,
-                output=OutputSettings(args.format, args.out, args.stable_json),
-                jobs=args.jobs,
-                timeout=args.timeout,
-                only=_flat(args.only),
-                skip=_flat(args.skip),
-                list_steps=args.list_steps,
-                cache=not args.no_cache,
-                fix=getattr(args, "fix", False),
-                python=args.python,
-                profile=args.profile,
-                dry_run=getattr(args, "dry_run", False),
-                allow_cache=getattr(args, "allow_cache", False),
-            )
-        )
-    if args.command == "doctor":
-        from sdetkit.commands import doctor
-
-        return doctor.run(
-            doctor.DoctorSettings(
-                path=args.path,
-                output=OutputSettings(args.format, args.out, args.stable_json),
-                fail_on=args.fail_on,
-                only=_flat(args.only),
-                skip=_flat(args.skip),
-                list_checks=args.list_checks,
-                python=args.python,
-            )
-        )
-    if args.command == "decide":
-        from sdetkit.commands import decide
-
-        return decide.run(
-            decide.DecideSettings(
-                fast=args.fast,
-                release=args.release,
-                output=OutputSettings(args.format, args.out, args.stable_json),
-                doctor=args.doctor,
-                max_age=args.max_age,
-                doctor_threshold=args.doctor_fail_on,
-                lane=args.lane,
-            )
-        )
-    if args.command in ("triage", "investigate"):
-        from sdetkit.commands import triage
-
-        inputs = tuple(args.inputs) + tuple(args.log)
-        return triage.run(triage.TriageSettings(inputs, OutputSettings(args.format, args.out, args.stable_json)))
-    if args.command == "portfolio":
-        from sdetkit.commands import portfolio
-
-        if args.action == "ingest":
-            return portfolio.ingest(
-                args.paths,
-                db=args.db,
-                repo=args.repo,
-                team=args.team,
-                lane=args.lane,
-                inventory=args.inventory,
-                ci_run_url=args.ci_run_url,
-                at=args.at,
-                records_file=args.records,
-            )
-        if args.action == "incident":
-            return portfolio.incident(
-                db=args.db,
-                repo=args.repo,
-                kind=args.kind,
-                opened=args.opened,
-                triaged=args.triaged,
-                note=args.note,
-                incident_id=args.incident_id,
-                inventory=args.inventory,
-            )
-        return portfolio.scorecard(
-            inp=args.inp,
-            db=args.db,
-            out=args.out,
-            schema_version=args.schema_version,
-            window_start=args.window_start,
-            window_end=args.window_end,
-            inventory=args.inventory,
-            allow_schema_change=args.allow_schema_change,
-        )
-    if args.command == "kpi":
-        from sdetkit.commands import kpi
-
-        return kpi.weekly(args.week_ending, args.out, args.db, args.inventory, args.status, args.status_reason)
-    if args.command == "report":
-        from sdetkit.commands import report
-
-        period = args.week_ending if args.action == "weekly" else args.month
-        return report.run(args.action, period, args.out_dir, args.db, args.inventory)
-    if args.command == "evidence":
-        from sdetkit.commands import evidence
-
-        if args.action == "pack":
-            return evidence.pack(args.dir, list(args.files), args.out)
-        return evidence.verify(args.bundle, args.format)
-    if args.command == "schema":
-        from sdetkit.commands import schema
-
-        return schema.show(args.name)
-    raise AssertionError(args.command)
+    target = _COMMANDS[_command(args)][0]
+    module, function = target.split(":")
+    run: Callable[[Any], int] = getattr(importlib.import_module(f"sdetkit.commands.{module}"), function)
+    return run(build_settings(args))
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:

@@ -13,7 +13,10 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-SEVERITIES = ("info", "low", "medium", "high", "critical")
+from sdetkit.doctor.severity import Severity
+from sdetkit.enums import values
+
+SEVERITIES = values(Severity)  # lowest first: a threshold blocks its own rank and above
 # Step kinds and what a failure of that kind is, for triage.
 KIND_CLASS = {
     "lint": "lint",

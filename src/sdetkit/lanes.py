@@ -11,43 +11,43 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from sdetkit.enums import StrEnum, values
+
+
+class LaneName(StrEnum):
+    """The lanes, from the least controlled to the most."""
+
+    STARTUP = "startup"
+    SCALE = "scale"
+    REGULATED = "regulated"
+
 
 class Lane(NamedTuple):
-    name: str
-    label: str
+    name: LaneName
     policy: str
     requires_doctor: bool
     audit_required: bool
     kpi_emphasis: tuple[str, ...]
 
+    @property
+    def label(self) -> str:
+        """The lane's name as a heading says it (``Startup``)."""
+        return self.name.value.capitalize()
 
+
+# One row a lane: requires doctor evidence, audit required, the KPIs its reports lead with, policy.
+_POLICIES = (
+    (LaneName.STARTUP, False, False, ("first_time_success_onboarding_rate", "median_release_decision_time"),
+     "Startup: gate fast and release preflight pass on the same commit, and the decision (if any) is SHIP"),
+    (LaneName.SCALE, True, False, ("failed_release_gate_frequency", "mean_time_to_triage_first_failure"),
+     "Scale: Startup + a passing doctor run is required evidence"),
+    (LaneName.REGULATED, True, True, ("rollback_rate",),
+     "Regulated: Scale + the vulnerability audit must run and pass (a skipped audit blocks)"),
+)  # fmt: skip
 LANES: dict[str, Lane] = {
-    "startup": Lane(
-        "startup",
-        "Startup",
-        "Startup: gate fast and release preflight pass on the same commit, and the decision (if any) is SHIP",
-        requires_doctor=False,
-        audit_required=False,
-        kpi_emphasis=("first_time_success_onboarding_rate", "median_release_decision_time"),
-    ),
-    "scale": Lane(
-        "scale",
-        "Scale",
-        "Scale: Startup + a passing doctor run is required evidence",
-        requires_doctor=True,
-        audit_required=False,
-        kpi_emphasis=("failed_release_gate_frequency", "mean_time_to_triage_first_failure"),
-    ),
-    "regulated": Lane(
-        "regulated",
-        "Regulated",
-        "Regulated: Scale + the vulnerability audit must run and pass (a skipped audit blocks)",
-        requires_doctor=True,
-        audit_required=True,
-        kpi_emphasis=("rollback_rate",),
-    ),
+    name.value: Lane(name, policy, doctor, audit, emphasis) for name, doctor, audit, emphasis, policy in _POLICIES
 }
-NAMES = tuple(LANES)
+NAMES = values(LaneName)
 
 
 def audit_status(release: Mapping[str, Any] | None) -> str | None:

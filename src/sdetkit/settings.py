@@ -1,18 +1,31 @@
-"""Typed settings the CLI hands to commands; commands never see argparse namespaces."""
+"""Typed settings, one value per command: the CLI builds them from the parsed arguments
+(:mod:`sdetkit.cli`), and commands receive nothing else (never an argparse namespace).
+
+Allowed values are enums defined once in their domain (``Severity``, ``LaneName``...); the
+parser's ``choices`` are derived from them. Kept free of heavy imports: the CLI imports this module.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import NamedTuple
 
+from sdetkit.doctor.severity import Severity
+from sdetkit.lanes import LaneName
+from sdetkit.portfolio.kinds import IncidentKind, ProgramStatus
+
 
 class OutputSettings(NamedTuple):
-    format: str = "text"
-    out: Path | None = None
+    """What every reporting command is told about its output: ``--format``, ``--out``, ``--stable-json``."""
+
+    format: str = "text"  # a name in sdetkit.formats.registry
+    out: Path | None = None  # as the user gave it: the path printed after "wrote"
     stable_json: bool = False
 
 
 class GateSettings(NamedTuple):
+    """``sdetkit gate fast|release``."""
+
     path: Path
     output: OutputSettings
     jobs: int | None = None
@@ -26,3 +39,118 @@ class GateSettings(NamedTuple):
     profile: str = "fast"
     dry_run: bool = False
     allow_cache: bool = False  # release: let passing steps come from the cache
+
+
+class DoctorSettings(NamedTuple):
+    """``sdetkit doctor``."""
+
+    path: Path
+    output: OutputSettings
+    fail_on: Severity = Severity.HIGH
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    list_checks: bool = False
+    python: str | None = None
+
+
+class DecideSettings(NamedTuple):
+    """``sdetkit decide``: the evidence files and the policy they are judged by."""
+
+    fast: Path
+    release: Path
+    output: OutputSettings
+    doctor: Path | None = None
+    max_age: str | None = None
+    doctor_threshold: Severity = Severity.HIGH
+    lane: LaneName | None = None
+
+
+class TriageSettings(NamedTuple):
+    """``sdetkit triage`` and ``sdetkit investigate failure``: the inputs, in the order given."""
+
+    inputs: tuple[Path, ...]
+    output: OutputSettings
+
+
+class StoreSettings(NamedTuple):
+    """Where the evidence store is, and which repositories are expected to report."""
+
+    db: str | None = None
+    inventory: Path | None = None
+
+
+class IngestSettings(NamedTuple):
+    """``sdetkit portfolio ingest``."""
+
+    paths: tuple[Path, ...]
+    store: StoreSettings
+    repo: str | None = None
+    team: str | None = None
+    lane: str | None = None  # checked by the command: its message names the flag and the lanes
+    ci_run_url: str | None = None
+    at: str | None = None
+    records: Path | None = None
+
+
+class ScorecardSettings(NamedTuple):
+    """``sdetkit portfolio scorecard``: the window, and records or the store to score it from."""
+
+    window_start: str
+    window_end: str
+    store: StoreSettings
+    inp: Path | None = None
+    out: Path | None = None
+    schema_version: str = "1.0.0"
+    allow_schema_change: bool = False
+
+
+class IncidentSettings(NamedTuple):
+    """``sdetkit portfolio incident``."""
+
+    repo: str
+    kind: IncidentKind
+    opened: str
+    store: StoreSettings
+    triaged: str | None = None
+    note: str = ""
+    incident_id: str | None = None
+
+
+class KpiWeeklySettings(NamedTuple):
+    """``sdetkit kpi weekly``."""
+
+    week_ending: str
+    store: StoreSettings
+    out: Path | None = None
+    status: ProgramStatus | None = None
+    status_reason: str | None = None
+
+
+class ReportSettings(NamedTuple):
+    """``sdetkit report weekly|monthly``."""
+
+    kind: str  # "weekly" or "monthly"
+    period: str  # the week's last day (YYYY-MM-DD) or the month (YYYY-MM)
+    store: StoreSettings
+    out_dir: Path = Path("docs")
+
+
+class PackSettings(NamedTuple):
+    """``sdetkit evidence pack``."""
+
+    folder: Path
+    files: tuple[Path, ...]
+    out: Path
+
+
+class VerifySettings(NamedTuple):
+    """``sdetkit evidence verify``."""
+
+    bundle: Path
+    format: str = "text"
+
+
+class SchemaSettings(NamedTuple):
+    """``sdetkit schema show [NAME]``."""
+
+    name: str | None = None

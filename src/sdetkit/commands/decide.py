@@ -4,32 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from sdetkit.decision import SEVERITIES, Artifact, Decision, decide
+from sdetkit.decision import Artifact, Decision, decide
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, UsageError
-from sdetkit.evidence.atomic import check_writable, emit
+from sdetkit.evidence.atomic import check_writable
 from sdetkit.evidence.load import load
-from sdetkit.settings import OutputSettings
+from sdetkit.formats.base import DocumentReport
+from sdetkit.formats.deliver import deliver
+from sdetkit.settings import DecideSettings
 
 SCHEMA_NAME = "sdetkit.decision"
 SCHEMA_VERSION = "1.0.0"
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-class DecideSettings(NamedTuple):
-    fast: Path
-    release: Path
-    output: OutputSettings
-    doctor: Path | None = None
-    max_age: str | None = None
-    doctor_threshold: str = "high"
-    lane: str | None = None
 
 
 def parse_age(text: str) -> dt.timedelta:
@@ -63,8 +54,6 @@ def _artifact(path: Path, schema: str, name: str) -> tuple[Artifact, dict[str, A
 
 
 def run(settings: DecideSettings) -> int:
-    if settings.doctor_threshold not in SEVERITIES:
-        raise UsageError(f"--doctor-fail-on {settings.doctor_threshold}: expected one of {', '.join(SEVERITIES)}")
     max_age = parse_age(settings.max_age) if settings.max_age else None
     out = settings.output.out.absolute() if settings.output.out else None
     if out is not None:
@@ -77,9 +66,7 @@ def run(settings: DecideSettings) -> int:
     now = dt.datetime.now(dt.timezone.utc)
     decision = decide(fast, release, doctor, now, max_age, settings.doctor_threshold, settings.lane)
     doc = document(decision, {"fast": fast_info, "release": release_info, "doctor": doctor_info}, max_age, settings)
-    fmt = settings.output.format
-    rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n" if fmt == "json" else render(doc, fmt == "markdown")
-    emit(rendered, render(doc, False) if fmt != "text" else "", out, settings.output.out, sys.stdout)
+    deliver(DocumentReport("decide", doc), settings.output, sys.stdout)
     return EXIT_OK if decision.ship else EXIT_FAILED
 
 
@@ -103,41 +90,3 @@ def document(
             "lane": settings.lane,
         },
     }
-
-
-def render(doc: dict[str, Any], markdown: bool) -> str:
-    """Text for a terminal, or markdown for a pull-request comment or CI job summary."""
-    commit = doc["commit"][:12] if doc["commit"] else "no single commit"
-    reasons = doc["reasons"]
-    if markdown:
-        icon = "✅" if doc["ok"] else "⛔"
-        lines = [f"### {icon} {doc['decision']} for `{commit}`", ""]
-        if not reasons:
-            lines.append(
-                "Both gates passed on the same clean commit"
-                + (" and the doctor found nothing blocking." if doc["inputs"]["doctor"] else ".")
-            )
-        for i, r in enumerate(reasons, 1):
-            lines.append(f"{i}. {r['message']}")
-        first = next((r["triage"] for r in reasons if r["triage"]), None)
-        if first:
-            where = (
-                f"`{first['affected_file']}`" + (f" line {first['line']}" if first["line"] else "")
-                if first["affected_file"]
-                else "n/a"
-            )
-            lines += [
-                "",
-                f"**First failure** ({first['classification']}, {where}). Reproduce:",
-                "",
-                "```sh",
-                first["next_command"],
-                "```",
-            ]
-        return "\n".join(lines) + "\n"
-    lines = [f"{doc['decision']}: {commit}"]
-    lines += [f"  {i}. {r['message']}" for i, r in enumerate(reasons, 1)]
-    first = next((r["triage"] for r in reasons if r["triage"]), None)
-    if first:
-        lines.append(f"first failure: {first['classification']}; reproduce with: {first['next_command']}")
-    return "\n".join(lines) + "\n"

@@ -2,39 +2,29 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from sdetkit import __version__
 from sdetkit.doctor.base import CheckResult, CheckStatus, DoctorContext, Severity, score, verdict
 from sdetkit.doctor.registry import BY_ID, CHECKS
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError, SdetkitError, UsageError
-from sdetkit.evidence.atomic import check_writable, emit
+from sdetkit.evidence.atomic import check_writable
+from sdetkit.formats.base import DocumentReport
+from sdetkit.formats.deliver import deliver
 from sdetkit.plan import PlanOptions, build
 from sdetkit.repo import config, environment, git
 from sdetkit.run.cache import cache_root, tool_dir
 from sdetkit.run.stepenv import prepare_bytecode, step_environ
-from sdetkit.settings import OutputSettings
+from sdetkit.settings import DoctorSettings
 from sdetkit.steps.base import PlanContext
 
 SCHEMA_NAME = "sdetkit.doctor"
 SCHEMA_VERSION = "1.0.0"
-LABEL = {CheckStatus.PASS: "PASS", CheckStatus.WARN: "WARN", CheckStatus.FAIL: "FAIL", CheckStatus.SKIP: "SKIP"}
-
-
-class DoctorSettings(NamedTuple):
-    path: Path
-    output: OutputSettings
-    fail_on: str = "high"
-    only: tuple[str, ...] = ()
-    skip: tuple[str, ...] = ()
-    list_checks: bool = False
-    python: str | None = None
 
 
 def _context(settings: DoctorSettings, root: Path) -> DoctorContext:
@@ -78,12 +68,7 @@ def _context(settings: DoctorSettings, root: Path) -> DoctorContext:
 def run(settings: DoctorSettings) -> int:
     started = time.monotonic()
     started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    try:
-        fail_on = Severity(settings.fail_on)
-    except ValueError as exc:
-        raise UsageError(
-            f"--fail-on {settings.fail_on}: expected one of {', '.join(s.value for s in Severity)}"
-        ) from exc
+    fail_on = settings.fail_on
     for flag, ids in (("--only", settings.only), ("--skip", settings.skip)):
         unknown = sorted(set(ids) - set(BY_ID))
         if unknown:
@@ -111,11 +96,7 @@ def run(settings: DoctorSettings) -> int:
             "sdetkit_version": __version__,
             "python": ctx.env.python if ctx.env else None,
         }
-    fmt = settings.output.format
-    rendered = (
-        json.dumps(doc, indent=2, sort_keys=True) + "\n" if fmt == "json" else render_text(doc, fmt == "markdown")
-    )
-    emit(rendered, render_text(doc, False) if fmt != "text" else "", out, settings.output.out, sys.stdout)
+    deliver(DocumentReport("doctor", doc), settings.output, sys.stdout)
     return EXIT_OK if doc["ok"] else EXIT_FAILED
 
 
@@ -143,31 +124,3 @@ def document(results: list[CheckResult], fail_on: Severity, ctx: DoctorContext, 
             for r in results
         ],
     }
-
-
-def render_text(doc: dict[str, Any], markdown: bool) -> str:
-    if markdown:
-        icon = "✅" if doc["ok"] else "❌"
-        lines = [
-            f"### {icon} sdetkit doctor: score {doc['score']}/100",
-            "",
-            doc["reason"] + ".",
-            "",
-            "| check | severity | status | message |",
-            "|---|---|---|---|",
-        ]
-        lines += [
-            f"| `{c['id']}` | {c['severity']} | {c['status']} | {c['message'].replace('|', '/')} |"
-            for c in doc["checks"]
-        ]
-        return "\n".join(lines) + "\n"
-    lines = [f"sdetkit doctor: score {doc['score']}/100", ""]
-    for c in doc["checks"]:
-        lines.append(f"  {LABEL[CheckStatus(c['status'])]:<5} {c['id']:<20} {c['severity']:<8} {c['message']}")
-    fixes = [c for c in doc["checks"] if c["status"] in ("fail", "warn") and c["fix"]]
-    if fixes:
-        lines.append("")
-        for c in fixes:
-            lines.append(f"{c['id']}: {c['fix']}")
-    lines += ["", f"{'OK' if doc['ok'] else 'FAILED'}: {doc['reason']}"]
-    return "\n".join(lines) + "\n"

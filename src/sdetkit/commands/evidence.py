@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from sdetkit import __version__
@@ -12,12 +10,16 @@ from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError
 from sdetkit.evidence import bundle
 from sdetkit.evidence.atomic import check_writable, write_own
 from sdetkit.evidence.load import load, read_json
+from sdetkit.formats.base import DocumentReport
+from sdetkit.formats.deliver import deliver
+from sdetkit.settings import OutputSettings, PackSettings, VerifySettings
 
 
-def pack(folder: Path, files: list[Path], out: Path) -> int:
-    """Bundle the canonical artifacts found in ``folder`` (or the ``files`` named)."""
+def pack(settings: PackSettings) -> int:
+    """Bundle the canonical artifacts found in ``settings.folder`` (or the ``files`` named)."""
+    folder, out = settings.folder, settings.out
     check_writable(out)
-    chosen = files or [folder / name for name in bundle.CANONICAL if (folder / name).is_file()]
+    chosen = list(settings.files) or [folder / name for name in bundle.CANONICAL if (folder / name).is_file()]
     if not chosen:
         raise InputError(f"{folder}: no evidence artifacts ({', '.join(bundle.CANONICAL)})")
     payload: dict[str, bytes] = {}
@@ -52,7 +54,9 @@ def pack(folder: Path, files: list[Path], out: Path) -> int:
     return EXIT_OK
 
 
-def verify(path: Path, fmt: str) -> int:
+def verify(settings: VerifySettings) -> int:
+    """Check a bundle's hashes and schemas against its manifest; the exit code says whether they held."""
+    path = settings.bundle
     manifest, problems = bundle.verify(bundle.read(path))
     result: dict[str, Any] = {
         "bundle": str(path),
@@ -61,11 +65,5 @@ def verify(path: Path, fmt: str) -> int:
         "files": [e.get("name") for e in manifest.get("files", [])] if manifest else [],
         "problems": [{"file": p.file, "problem": p.problem} for p in problems],
     }
-    if fmt == "json":
-        sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
-    else:
-        verdict = "verified" if not problems else "NOT verified"
-        sys.stdout.write(f"{path}: {verdict} ({len(result['files'])} artifacts listed)\n")
-        for p in problems:
-            sys.stdout.write(f"  {p.file}: {p.problem}\n")
+    deliver(DocumentReport("verify", result), OutputSettings(settings.format), sys.stdout)
     return EXIT_OK if not problems else EXIT_FAILED

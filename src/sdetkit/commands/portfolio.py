@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -11,39 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit.errors import EXIT_OK, InputError, UsageError
-from sdetkit.evidence.atomic import check_writable, emit
-from sdetkit.portfolio.ingest import Evidence, iso, utc
+from sdetkit.evidence.atomic import check_writable
+from sdetkit.formats.base import DocumentReport
+from sdetkit.formats.deliver import deliver
+from sdetkit.portfolio.dates import not_future, now, parse_date, parse_time
+from sdetkit.portfolio.ingest import Evidence, iso
 from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.store import Owner
+from sdetkit.settings import IncidentSettings, IngestSettings, OutputSettings, ScorecardSettings
 
 _SEMVER_1 = re.compile(r"^1\.\d+\.\d+$")
 UNASSIGNED = "unassigned"
 UNKNOWN = Owner(UNASSIGNED, "startup")
-
-
-def parse_date(flag: str, text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise UsageError(f"{flag} {text}: expected a YYYY-MM-DD date") from exc
-
-
-def not_future(what: str, start: dt.date) -> None:
-    """A reporting period that has not begun can hold no evidence: asking for one is a mistake."""
-    today = now().date()
-    if start > today:
-        raise UsageError(f"{what} starts {start}, after today ({today}): no evidence can exist for it yet")
-
-
-def parse_time(flag: str, text: str) -> dt.datetime:
-    try:
-        return utc(text)
-    except ValueError as exc:
-        raise UsageError(f"{flag} {text}: expected an ISO 8601 time such as 2026-03-01T12:00:00Z") from exc
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def _lane(flag_value: str | None) -> str | None:
@@ -54,27 +32,17 @@ def _lane(flag_value: str | None) -> str | None:
     return flag_value
 
 
-def ingest(
-    paths: Sequence[Path],
-    *,
-    db: str | None,
-    repo: str | None,
-    team: str | None,
-    lane: str | None,
-    inventory: Path | None,
-    ci_run_url: str | None,
-    at: str | None,
-    records_file: Path | None,
-) -> int:
+def ingest(settings: IngestSettings) -> int:
     """Validate every input first, then store all runs in one transaction (all or nothing)."""
     from sdetkit.portfolio import ingest as ing
     from sdetkit.portfolio import inventory as inv
     from sdetkit.portfolio import records
     from sdetkit.portfolio.store import open_store
 
-    lane = _lane(lane)
-    when = parse_time("--at", at) if at else None
-    expected = inv.resolve(inventory)
+    paths, repo, team, records_file = settings.paths, settings.repo, settings.team, settings.records
+    lane = _lane(settings.lane)
+    when = parse_time("--at", settings.at) if settings.at else None
+    expected = inv.resolve(settings.store.inventory)
     if records_file is not None:
         if paths or repo:
             raise UsageError("--records imports normalized records; give artifact folders in a separate call")
@@ -92,10 +60,10 @@ def ingest(
                     f"{repo_id}: not in the inventory (expected: {', '.join(sorted(expected))}); fix the id, add it "
                     "to the inventory, or pass --team and --lane"
                 )
-            run = ing.build_run(repo_id, UNKNOWN, items, at=when, ci_run_url=ci_run_url, now=stamp)
+            run = ing.build_run(repo_id, UNKNOWN, items, at=when, ci_run_url=settings.ci_run_url, now=stamp)
             built.append((run, items))
     notes: list[str] = []
-    with open_store(db) as store:
+    with open_store(settings.store.db) as store:
         artifacts: list[tuple[str, str, str]] = []
         if records_file is None:
             for run, items in built:
@@ -152,20 +120,13 @@ def _owner(
     return Owner(team or base.team, lane or base.lane)
 
 
-def scorecard(
-    *,
-    inp: Path | None,
-    db: str | None,
-    out: Path | None,
-    schema_version: str,
-    window_start: str,
-    window_end: str,
-    inventory: Path | None,
-    allow_schema_change: bool,
-) -> int:
+def scorecard(settings: ScorecardSettings) -> int:
+    """The versioned scorecard of a window, from normalized records or the store."""
     from sdetkit.portfolio import inventory as inv
     from sdetkit.portfolio import records, scorecard
 
+    inp, db, out, schema_version = settings.inp, settings.store.db, settings.out, settings.schema_version
+    window_start, window_end = settings.window_start, settings.window_end
     if not _SEMVER_1.match(schema_version):
         raise UsageError(f"--schema-version {schema_version}: this sdetkit writes schema 1.x.y (for example 1.0.0)")
     start, end = parse_date("--window-start", window_start), parse_date("--window-end", window_end)
@@ -174,7 +135,7 @@ def scorecard(
     target = out.absolute() if out else None
     if target is not None:
         check_writable(target)
-    expected = inv.resolve(inventory)
+    expected = inv.resolve(settings.store.inventory)
     if inp is not None:
         if db is not None:
             raise UsageError("--in and --db are two sources: give one")
@@ -182,8 +143,7 @@ def scorecard(
         doc = scorecard.build(records.load(inp), schema_version, start, end, expected=sorted(expected))
     else:
         not_future(f"the window {start}..{end}", start)
-        doc = _from_store(db, schema_version, start, end, expected, allow_schema_change)
-    rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n"
+        doc = _from_store(db, schema_version, start, end, expected, settings.allow_schema_change)
     t = doc["totals"]
     missing = f"; missing {len(doc['missing_repos'])}" if doc["missing_repos"] else ""
     summary = (
@@ -191,7 +151,7 @@ def scorecard(
         f"reporting{missing}; risk high {t['high_risk_repo_count']}, medium {t['medium_risk_repo_count']}, low "
         f"{t['low_risk_repo_count']}; release gate failure rate {t['release_gate_failure_rate_percent']}%\n"
     )
-    emit(rendered, summary, target, out, sys.stdout)
+    deliver(DocumentReport("scorecard", doc), OutputSettings("json", out), sys.stdout, summary)
     return EXIT_OK
 
 
@@ -217,23 +177,14 @@ def _from_store(
     return doc
 
 
-def incident(
-    *,
-    db: str | None,
-    repo: str,
-    kind: str,
-    opened: str,
-    triaged: str | None,
-    note: str,
-    incident_id: str | None,
-    inventory: Path | None,
-) -> int:
+def incident(settings: IncidentSettings) -> int:
     """Record a rollback or a failure (and when it was triaged) for the rollback and triage KPIs."""
     import hashlib
 
     from sdetkit.portfolio import inventory as inv
     from sdetkit.portfolio.store import Incident, open_store
 
+    repo, kind, opened, triaged = settings.repo, settings.kind.value, settings.opened, settings.triaged
     opened_at = parse_time("--opened", opened)
     triaged_at = parse_time("--triaged", triaged) if triaged else None
     if triaged_at is not None and kind != "failure":
@@ -243,10 +194,10 @@ def incident(
     for flag, when in (("--opened", opened_at), ("--triaged", triaged_at)):
         if when is not None and when > now() + dt.timedelta(hours=1):
             raise UsageError(f"{flag} {iso(when)} is in the future")
-    expected = inv.resolve(inventory)
-    ident = incident_id or hashlib.sha256(f"{repo}\0{kind}\0{iso(opened_at)}".encode()).hexdigest()[:16]
-    record = Incident(ident, repo, kind, iso(opened_at), iso(triaged_at) if triaged_at else None, note)
-    with open_store(db, create=False) as store:
+    expected = inv.resolve(settings.store.inventory)
+    ident = settings.incident_id or hashlib.sha256(f"{repo}\0{kind}\0{iso(opened_at)}".encode()).hexdigest()[:16]
+    record = Incident(ident, repo, kind, iso(opened_at), iso(triaged_at) if triaged_at else None, settings.note)
+    with open_store(settings.store.db, create=False) as store:
         # An incident for a repository nobody knows would skew the rates: it must be expected
         # (inventory) or have reported (store).
         if repo not in expected and store.owner(repo) is None:

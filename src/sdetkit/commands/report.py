@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from sdetkit.commands.portfolio import not_future, parse_date
 from sdetkit.errors import EXIT_OK, UsageError
 from sdetkit.evidence.atomic import check_writable, write_output
+from sdetkit.portfolio.dates import not_future, parse_date
+from sdetkit.settings import ReportSettings
 
 
-def run(kind: str, period_text: str, out_dir: Path, db: str | None, inventory: Path | None) -> int:
+def run(settings: ReportSettings) -> int:
+    """Write the period's Markdown and HTML report into ``settings.out_dir``, both or neither."""
     from sdetkit.portfolio import inventory as inv
     from sdetkit.portfolio.store import open_store
     from sdetkit.report import charts, html, markdown, model
+
+    kind, period_text, out_dir = settings.kind, settings.period, settings.out_dir
 
     if kind == "weekly":
         period = model.week(parse_date("--week-ending", period_text))
@@ -31,8 +34,8 @@ def run(kind: str, period_text: str, out_dir: Path, db: str | None, inventory: P
     md_path, html_path = (out_dir / f"{stem}.md").absolute(), (out_dir / f"{stem}.html").absolute()
     for target in (md_path, html_path):
         check_writable(target, "--out-dir")
-    expected = inv.resolve(inventory)
-    with open_store(db, create=False) as store:
+    expected = inv.resolve(settings.store.inventory)
+    with open_store(settings.store.db, create=False) as store:
         doc = model.build(store, kind, period, expected, dt.datetime.now(dt.timezone.utc).date())
     # Render both before writing either, so a failure leaves neither half-written.
     page = html.render(doc, charts.all_charts(doc))

@@ -6,9 +6,12 @@ import sys
 
 from sdetkit.errors import EXIT_OK
 from sdetkit.evidence import schemas
+from sdetkit.settings import SchemaSettings
 
 
-def show(name: str | None) -> int:
+def show(settings: SchemaSettings) -> int:
+    """Print the schema named, or (no name) the names of every schema."""
+    name = settings.name
     if name is None:
         sys.stdout.write("\n".join(schemas.NAMES) + "\n")
     else:

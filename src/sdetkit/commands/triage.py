@@ -3,26 +3,21 @@ evidence, and the exact command that reproduces it."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from sdetkit.errors import EXIT_OK, UsageError
-from sdetkit.evidence.atomic import check_writable, emit
-from sdetkit.settings import OutputSettings
+from sdetkit.evidence.atomic import check_writable
+from sdetkit.formats.base import DocumentReport
+from sdetkit.formats.deliver import deliver
+from sdetkit.settings import TriageSettings
 from sdetkit.triage.extract import Finding
 from sdetkit.triage.rules import CAUSAL
 
 SCHEMA_NAME = "sdetkit.triage"
 SCHEMA_VERSION = "1.0.0"
 SHOWN = 50
-
-
-class TriageSettings(NamedTuple):
-    inputs: tuple[Path, ...]
-    output: OutputSettings
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -64,48 +59,5 @@ def run(settings: TriageSettings) -> int:
         "causal_findings": sum(1 for f in ordered if f.tier == CAUSAL),
         "counts": dict(sorted(Counter(f.classification for f in ordered).items())),
     }
-    fmt = settings.output.format
-    rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n" if fmt == "json" else render(doc, fmt == "markdown")
-    emit(rendered, render(doc, False) if fmt != "text" else "", out, settings.output.out, sys.stdout)
+    deliver(DocumentReport("triage", doc), settings.output, sys.stdout)
     return EXIT_OK
-
-
-def _where(f: dict[str, Any]) -> str:
-    if f["test_id"]:
-        return str(f["test_id"])
-    if f["affected_file"]:
-        return str(f["affected_file"]) + (f":{f['line']}" if f["line"] else "")
-    return str(f["source"])
-
-
-def render(doc: dict[str, Any], markdown: bool) -> str:
-    first = doc["first"]
-    if first is None:
-        return "no failure found in " + ", ".join(doc["inputs"]) + "\n"
-    others = doc["findings"][1:6]
-    if markdown:
-        lines = [
-            f"### First failure: {first['classification']} ({first['tool']})",
-            "",
-            f"`{_where(first)}`: {first['message']}",
-            "",
-            "Reproduce:",
-            "",
-            "```sh",
-            first["next_command"],
-            "```",
-        ]
-        if first["excerpt"]:
-            lines += ["", "<details><summary>evidence</summary>", "", "```", first["excerpt"], "```", "</details>"]
-        if others:
-            lines += ["", "Then:", ""] + [f"- {o['classification']}: `{_where(o)}`: {o['message']}" for o in others]
-        return "\n".join(lines) + "\n"
-    lines = [
-        f"first failure: {first['classification']} ({first['tool']}) at {_where(first)}",
-        f"  {first['message']}",
-        f"  reproduce: {first['next_command']}",
-        f"  evidence: {first['source']}",
-    ]
-    if others:
-        lines += ["", "then:"] + [f"  {o['classification']}: {_where(o)}: {o['message'][:160]}" for o in others]
-    return "\n".join(lines) + "\n"

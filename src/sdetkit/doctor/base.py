@@ -7,22 +7,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from sdetkit.doctor.severity import Severity as Severity  # noqa: PLC0414 - re-exported for the checks
 from sdetkit.repo.config import ProjectFacts
 from sdetkit.repo.environment import Environment
 from sdetkit.repo.git import GitState
-
-
-class Severity(str, enum.Enum):
-    INFO = "info"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return list(Severity).index(self)
-
 
 WEIGHT = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 3, Severity.HIGH: 7, Severity.CRITICAL: 15}
 

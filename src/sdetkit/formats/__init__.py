@@ -1,3 +1,2 @@
-"""Renderers: a report in, text out. No I/O."""
-
-FORMATS = ("text", "json", "markdown")  # the --format choices
+"""Output formats: a command's report in, text out (``base``), chosen by name (``registry``),
+one module per format (``text``, ``json``, ``markdown``), written once (``deliver``)."""

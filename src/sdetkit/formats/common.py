@@ -1,8 +1,10 @@
-"""Bits every renderer shares: shell-quoted commands and one-line failure summaries."""
+"""Bits every renderer shares: shell-quoted commands, one-line failure summaries, where a finding is."""
 
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
+from typing import Any
 
 from sdetkit.model import StepResult
 
@@ -37,3 +39,26 @@ def failure_line(result: StepResult) -> str:
     if f.rule and f.rule not in text:
         text += f" [{f.rule}]"
     return text
+
+
+def finding_place(f: Mapping[str, Any]) -> str:
+    """Where a triage finding is: its test, else its file and line, else the evidence it came from."""
+    if f["test_id"]:
+        return str(f["test_id"])
+    if f["affected_file"]:
+        return str(f["affected_file"]) + (f":{f['line']}" if f["line"] else "")
+    return str(f["source"])
+
+
+def first_triage(decision: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The triage of a decision's first blocking reason that has one."""
+    return next((r["triage"] for r in decision["reasons"] if r["triage"]), None)
+
+
+def decision_commit(decision: Mapping[str, Any]) -> str:
+    return str(decision["commit"][:12]) if decision["commit"] else "no single commit"
+
+
+def nothing_found(triage: Mapping[str, Any]) -> str:
+    """Every format's triage view when no failure was found: one line naming the inputs."""
+    return "no failure found in " + ", ".join(triage["inputs"]) + "\n"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sdetkit.formats.common import failure_line, rerun_gate
+from collections.abc import Mapping
+from typing import Any
+
+from sdetkit.formats.base import GateOutput, PerCommandFormat
+from sdetkit.formats.common import decision_commit, failure_line, finding_place, first_triage, nothing_found, rerun_gate
 from sdetkit.model import GateReport
 
 
@@ -36,3 +40,78 @@ def render(report: GateReport) -> str:
             paths = ", ".join(f"`{p}`" for p in r.side_effects[:5])
             out += ["", f"Side effect: `{r.spec.id}` left {paths} in the work tree; the next gate sees a change."]
     return "\n".join(out) + "\n"
+
+
+class MarkdownFormat(PerCommandFormat):
+    """Fits a pull-request comment or a CI job summary."""
+
+    name = "markdown"
+
+    def gate(self, output: GateOutput) -> str:
+        return render(output.report)
+
+    def doctor(self, doc: Mapping[str, Any]) -> str:
+        icon = "✅" if doc["ok"] else "❌"
+        lines = [
+            f"### {icon} sdetkit doctor: score {doc['score']}/100",
+            "",
+            doc["reason"] + ".",
+            "",
+            "| check | severity | status | message |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{c['id']}` | {c['severity']} | {c['status']} | {c['message'].replace('|', '/')} |"
+            for c in doc["checks"]
+        ]
+        return "\n".join(lines) + "\n"
+
+    def decide(self, doc: Mapping[str, Any]) -> str:
+        icon = "✅" if doc["ok"] else "⛔"
+        lines = [f"### {icon} {doc['decision']} for `{decision_commit(doc)}`", ""]
+        if not doc["reasons"]:
+            lines.append(
+                "Both gates passed on the same clean commit"
+                + (" and the doctor found nothing blocking." if doc["inputs"]["doctor"] else ".")
+            )
+        lines += [f"{i}. {r['message']}" for i, r in enumerate(doc["reasons"], 1)]
+        first = first_triage(doc)
+        if first:
+            where = "n/a"
+            if first["affected_file"]:
+                where = f"`{first['affected_file']}`" + (f" line {first['line']}" if first["line"] else "")
+            lines += ["", f"**First failure** ({first['classification']}, {where}). Reproduce:", ""]
+            lines += ["```sh", first["next_command"], "```"]
+        return "\n".join(lines) + "\n"
+
+    def triage(self, doc: Mapping[str, Any]) -> str:
+        if (first := doc["first"]) is None:
+            return nothing_found(doc)
+        lines = [
+            f"### First failure: {first['classification']} ({first['tool']})",
+            "",
+            f"`{finding_place(first)}`: {first['message']}",
+            "",
+            "Reproduce:",
+            "",
+            "```sh",
+            first["next_command"],
+            "```",
+        ]
+        if first["excerpt"]:
+            lines += ["", "<details><summary>evidence</summary>", "", "```", first["excerpt"], "```", "</details>"]
+        others = doc["findings"][1:6]
+        if others:
+            lines += ["", "Then:", ""] + [
+                f"- {o['classification']}: `{finding_place(o)}`: {o['message']}" for o in others
+            ]
+        return "\n".join(lines) + "\n"
+
+    def verify(self, doc: Mapping[str, Any]) -> str:
+        icon = "✅" if doc["ok"] else "❌"
+        verdict = "verified" if doc["ok"] else "NOT verified"
+        lines = [f"### {icon} `{doc['bundle']}`: {verdict} ({len(doc['files'])} artifacts listed)"]
+        if doc["problems"]:
+            lines += ["", "| file | problem |", "|---|---|"]
+            lines += [f"| `{_cell(p['file'])}` | {_cell(p['problem'])} |" for p in doc["problems"]]
+        return "\n".join(lines) + "\n"

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from sdetkit.formats.common import command_line, failure_line, rerun_gate, rerun_tool
+from collections.abc import Mapping
+from typing import Any
+
+from sdetkit.formats.base import GateOutput, PerCommandFormat
+from sdetkit.formats.common import (
+    command_line,
+    decision_commit,
+    failure_line,
+    finding_place,
+    first_triage,
+    nothing_found,
+    rerun_gate,
+    rerun_tool,
+)
 from sdetkit.model import INTERNAL, GateReport, Status, StepSpec
 from sdetkit.steps.base import NotChosen
 
@@ -68,3 +81,54 @@ def render_plan(
         lines += ["", "not planned:"]
         lines += [f"  {n.id}: {n.reason}" for n in not_chosen]
     return "\n".join(lines) + "\n"
+
+
+class TextFormat(PerCommandFormat):
+    """For terminals and CI logs; also the summary printed when another format goes to ``--out``."""
+
+    name = "text"
+
+    def gate(self, output: GateOutput) -> str:
+        return render(output.report, output.python)
+
+    def doctor(self, doc: Mapping[str, Any]) -> str:
+        lines = [f"sdetkit doctor: score {doc['score']}/100", ""]
+        for c in doc["checks"]:
+            lines.append(f"  {c['status'].upper():<5} {c['id']:<20} {c['severity']:<8} {c['message']}")
+        fixes = [c for c in doc["checks"] if c["status"] in ("fail", "warn") and c["fix"]]
+        if fixes:
+            lines.append("")
+            for c in fixes:
+                lines.append(f"{c['id']}: {c['fix']}")
+        lines += ["", f"{'OK' if doc['ok'] else 'FAILED'}: {doc['reason']}"]
+        return "\n".join(lines) + "\n"
+
+    def decide(self, doc: Mapping[str, Any]) -> str:
+        lines = [f"{doc['decision']}: {decision_commit(doc)}"]
+        lines += [f"  {i}. {r['message']}" for i, r in enumerate(doc["reasons"], 1)]
+        first = first_triage(doc)
+        if first:
+            lines.append(f"first failure: {first['classification']}; reproduce with: {first['next_command']}")
+        return "\n".join(lines) + "\n"
+
+    def triage(self, doc: Mapping[str, Any]) -> str:
+        if (first := doc["first"]) is None:
+            return nothing_found(doc)
+        lines = [
+            f"first failure: {first['classification']} ({first['tool']}) at {finding_place(first)}",
+            f"  {first['message']}",
+            f"  reproduce: {first['next_command']}",
+            f"  evidence: {first['source']}",
+        ]
+        others = doc["findings"][1:6]
+        if others:
+            lines += ["", "then:"] + [
+                f"  {o['classification']}: {finding_place(o)}: {o['message'][:160]}" for o in others
+            ]
+        return "\n".join(lines) + "\n"
+
+    def verify(self, doc: Mapping[str, Any]) -> str:
+        verdict = "verified" if doc["ok"] else "NOT verified"
+        lines = [f"{doc['bundle']}: {verdict} ({len(doc['files'])} artifacts listed)"]
+        lines += [f"  {p['file']}: {p['problem']}" for p in doc["problems"]]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,37 @@
+"""Dates and times the portfolio commands are given: parsed with a one-line error naming the flag,
+and checked against today (a period that has not begun can hold no evidence)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sdetkit.errors import UsageError
+from sdetkit.portfolio.ingest import utc
+
+
+def now() -> dt.datetime:
+    """The current UTC time, to the second (what the store records)."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def parse_date(flag: str, text: str) -> dt.date:
+    """``YYYY-MM-DD`` given to ``flag``."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"{flag} {text}: expected a YYYY-MM-DD date") from exc
+
+
+def parse_time(flag: str, text: str) -> dt.datetime:
+    """An ISO 8601 time given to ``flag``, in UTC."""
+    try:
+        return utc(text)
+    except ValueError as exc:
+        raise UsageError(f"{flag} {text}: expected an ISO 8601 time such as 2026-03-01T12:00:00Z") from exc
+
+
+def not_future(what: str, start: dt.date) -> None:
+    """A reporting period that has not begun can hold no evidence: asking for one is a mistake."""
+    today = now().date()
+    if start > today:
+        raise UsageError(f"{what} starts {start}, after today ({today}): no evidence can exist for it yet")
