@@ -19,7 +19,9 @@ from tests import paths
 from tests.conftest import HEALTHY, git, write_files
 from tests.portfolio_support import real_evidence, retime, sdetkit
 
-pytestmark = pytest.mark.slow
+# One xdist worker takes the whole module, so its module-scoped evidence is built once, not once
+# per worker (make test runs with --dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("portfolio-e2e")]
 
 GOLDEN = paths.DATA / "golden" / "portfolio-scorecard-2026-11-15.json"
 WEEK_ENDINGS = ("2026-11-01", "2026-11-08", "2026-11-15", "2026-11-22")
