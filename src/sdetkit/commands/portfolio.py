@@ -14,7 +14,7 @@ from sdetkit.errors import EXIT_OK, InputError, UsageError
 from sdetkit.evidence.atomic import check_writable, emit
 from sdetkit.portfolio.ingest import Evidence, iso, utc
 from sdetkit.portfolio.inventory import Expected
-from sdetkit.portfolio.store import Owner
+from sdetkit.portfolio.rows import Owner
 
 _SEMVER_1 = re.compile(r"^1\.\d+\.\d+$")
 UNASSIGNED = "unassigned"
@@ -232,7 +232,8 @@ def incident(
     import hashlib
 
     from sdetkit.portfolio import inventory as inv
-    from sdetkit.portfolio.store import Incident, open_store
+    from sdetkit.portfolio.rows import Incident
+    from sdetkit.portfolio.store import open_store
 
     opened_at = parse_time("--opened", opened)
     triaged_at = parse_time("--triaged", triaged) if triaged else None

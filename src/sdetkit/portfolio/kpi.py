@@ -27,7 +27,8 @@ from typing import Any, NamedTuple
 
 from sdetkit.lanes import LANES
 from sdetkit.portfolio.ingest import reassign, utc
-from sdetkit.portfolio.store import Incident, Run, Store
+from sdetkit.portfolio.rows import Incident, StoredRun
+from sdetkit.portfolio.store import Store
 
 SCHEMA_NAME = "sdetkit.kpi.weekly"
 SCHEMA_VERSION = "1.0.0"
@@ -49,8 +50,8 @@ class Inputs(NamedTuple):
 
     start: dt.date
     end: dt.date
-    runs: Sequence[Run]  # evidence in [start, end]
-    first_runs: Sequence[Run]  # each repository's first run up to end
+    runs: Sequence[StoredRun]  # evidence in [start, end]
+    first_runs: Sequence[StoredRun]  # each repository's first run up to end
     incidents: Sequence[Incident]  # opened in [start, end]
     incidents_ever: int
     first_evidence: dt.date | None
