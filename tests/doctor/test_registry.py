@@ -10,8 +10,9 @@ from unittest import mock
 import pytest
 
 from sdetkit.commands import doctor
+from sdetkit.doctor import registry
 from sdetkit.doctor.base import DoctorCheck, DoctorContext, DoctorFinding, Severity, fail, ok
-from sdetkit.doctor.registry import BY_ID, CHECKS, CheckRegistry
+from sdetkit.doctor.registry import BY_ID, CHECKS
 from sdetkit.settings import OutputSettings
 
 
@@ -32,16 +33,17 @@ def test_ids_are_unique_and_by_id_follows_the_order() -> None:
 
 def test_a_check_added_for_a_while_is_seen_then_gone() -> None:
     before = list(CHECKS)
-    with CHECKS.added(EXTRA):
+    with registry.added(EXTRA):
         assert CHECKS[-1] is EXTRA and BY_ID["docs.contributing"] is EXTRA
     assert list(CHECKS) == before and "docs.contributing" not in BY_ID
 
 
 def test_a_duplicate_id_is_refused_and_leaves_the_registry_as_it_was() -> None:
-    registry = CheckRegistry([EXTRA])
-    with pytest.raises(ValueError, match="already registered"), registry.added(EXTRA._replace(title="again")):
-        pass
-    assert list(registry) == [EXTRA] and registry.by_id == {"docs.contributing": EXTRA}
+    before = list(CHECKS)
+    for checks in ((CHECKS[0]._replace(title="again"),), (EXTRA, EXTRA._replace(title="again"))):
+        with pytest.raises(ValueError, match="already registered"), registry.added(*checks):
+            pass
+    assert list(CHECKS) == before and list(BY_ID) == [c.id for c in before]
 
 
 def test_an_added_check_runs_through_the_doctor(tmp_path: Path) -> None:
@@ -50,7 +52,7 @@ def test_an_added_check_runs_through_the_doctor(tmp_path: Path) -> None:
     (project / "pyproject.toml").write_text('[project]\nname = "tiny"\nversion = "0.1.0"\n')
     out = tmp_path / "doctor.json"
     settings = doctor.DoctorSettings(project, OutputSettings("json", out), fail_on="low", only=("docs.contributing",))
-    with mock.patch.dict(os.environ, {"SDETKIT_CACHE_DIR": str(tmp_path / "cache")}), CHECKS.added(EXTRA):
+    with mock.patch.dict(os.environ, {"SDETKIT_CACHE_DIR": str(tmp_path / "cache")}), registry.added(EXTRA):
         code = doctor.run(settings)
         (project / "CONTRIBUTING.md").write_text("# Contributing\n")
         again = doctor.run(settings._replace(output=OutputSettings("json", tmp_path / "again.json")))

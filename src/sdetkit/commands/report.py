@@ -13,7 +13,8 @@ from sdetkit.evidence.atomic import check_writable, write_output
 def run(kind: str, period_text: str, out_dir: Path, db: str | None, inventory: Path | None) -> int:
     from sdetkit.portfolio import inventory as inv
     from sdetkit.portfolio.store import open_store
-    from sdetkit.report import charts, html, markdown, model
+    from sdetkit.report import charts, html, markdown
+    from sdetkit.report import dataset as model
 
     if kind == "weekly":
         period = model.week(parse_date("--week-ending", period_text))

@@ -1,5 +1,5 @@
-"""The executive report's model: everything the Markdown and HTML renderers show, computed from
-the evidence store (never written by hand).
+"""The executive report's dataset: everything the Markdown and HTML renderers show, computed
+from the evidence store (never written by hand) as one JSON-like dict (the report "model").
 
 "Red" means the high risk tier of the scorecard contract. Periods are weeks (Monday..Sunday when
 the week ends on a Sunday; any 7 days ending on the given date otherwise) or calendar months.
@@ -183,7 +183,7 @@ def _groups(card: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
 def build(
     store: Store, kind: str, period: Period, expected: Mapping[str, Expected], today: dt.date | None = None
 ) -> dict[str, Any]:
-    """The report model for ``period`` (a week or a month); ``today`` bounds a period still running."""
+    """The report dataset for ``period`` (a week or a month); ``today`` bounds a period still running."""
     before = previous(kind, period)
     charted = series_periods(kind, period)
     # The weeks behind the streak and longest-red end with the period, or today while it runs:
