@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 from sdetkit.errors import InputError
+from sdetkit.portfolio import connection, migrations, rows
 from sdetkit.portfolio import store as st
 from tests.portfolio_support import jsonl, record, sdetkit
 
@@ -113,11 +114,11 @@ def test_regulated_lane_with_doctor_and_audit_is_confident_and_skipped_audit_is_
 
 def test_migrations_upgrade_an_old_store_in_place(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     with monkeypatch.context() as m:  # a store made by the sdetkit that knew only migration 1
-        m.setattr(st, "MIGRATIONS", st.MIGRATIONS[:1])
+        m.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
         old = st.open_store(db)
     try:
-        assert st.schema_version(old) == 1
-        cols = [c for c in st.COLUMNS if c != "audit_status"]
+        assert migrations.schema_version(old) == 1
+        cols = [c for c in rows.COLUMNS if c != "audit_status"]
         values = {c: None for c in cols} | {
             "run_id": "r1", "repo_id": "api", "team": "t", "lane": "startup",
             "source_timestamp": "2026-11-04T10:00:00Z",
@@ -131,7 +132,7 @@ def test_migrations_upgrade_an_old_store_in_place(db: str, monkeypatch: pytest.M
     finally:
         old.close()
     with st.open_store(db) as new:
-        assert st.schema_version(new) == st.VERSION == 3
+        assert migrations.schema_version(new) == migrations.VERSION == 3
         (run,) = new.runs_between("2026-11-01", "2026-11-30")
         assert run.run_id == "r1" and run.audit_status is None and run.gate_fast_ok is True
         assert new.incident_count() == 0  # the table version 2 added exists
@@ -139,7 +140,7 @@ def test_migrations_upgrade_an_old_store_in_place(db: str, monkeypatch: pytest.M
 
 
 def _digest(db: str) -> str:
-    return hashlib.sha256(Path(db).read_bytes()).hexdigest() if not st.is_postgres(db) else ""
+    return hashlib.sha256(Path(db).read_bytes()).hexdigest() if not connection.is_postgres(db) else ""
 
 
 def test_store_from_a_newer_sdetkit_is_refused_unchanged(db: str, tmp_path: Path) -> None:
@@ -295,7 +296,7 @@ def test_concurrent_first_opens_create_the_store_once(db: str) -> None:
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), errors
     with st.open_store(db) as store:
-        assert st.schema_version(store) == st.VERSION
+        assert migrations.schema_version(store) == migrations.VERSION
 
 
 def test_window_schema_is_frozen_unless_allowed(db: str, tmp_path: Path) -> None:

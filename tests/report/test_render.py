@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sdetkit.errors import EXIT_USAGE, UsageError
-from sdetkit.report import charts, html, markdown
+from sdetkit.report import charts, content, html, markdown
 from tests import paths
 
 DATA = paths.DATA / "report"
@@ -133,7 +133,7 @@ def test_markdown_of_empty_model_says_so() -> None:
     ],
 )
 def test_values_are_formatted_for_people(value: Any, unit: str, text: str) -> None:
-    assert markdown.format_value(value, unit) == text
+    assert content.format_value(value, unit) == text
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ def test_values_are_formatted_for_people(value: Any, unit: str, text: str) -> No
     ],
 )
 def test_kpi_trend_arrow_and_assessment(direction: str, better: str, expected: tuple[str, str]) -> None:
-    assert markdown.trend({"direction": direction, "better": better}) == expected
+    assert content.trend({"direction": direction, "better": better}) == expected
 
 
 @settings(max_examples=80, deadline=None)

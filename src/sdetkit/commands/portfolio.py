@@ -16,7 +16,7 @@ from sdetkit.formats.deliver import deliver
 from sdetkit.portfolio.dates import not_future, now, parse_date, parse_time
 from sdetkit.portfolio.ingest import Evidence, iso
 from sdetkit.portfolio.inventory import Expected
-from sdetkit.portfolio.store import Owner
+from sdetkit.portfolio.rows import Owner
 from sdetkit.settings import IncidentSettings, IngestSettings, OutputSettings, ScorecardSettings
 
 _SEMVER_1 = re.compile(r"^1\.\d+\.\d+$")
@@ -182,7 +182,8 @@ def incident(settings: IncidentSettings) -> int:
     import hashlib
 
     from sdetkit.portfolio import inventory as inv
-    from sdetkit.portfolio.store import Incident, open_store
+    from sdetkit.portfolio.rows import Incident
+    from sdetkit.portfolio.store import open_store
 
     repo, kind, opened, triaged = settings.repo, settings.kind.value, settings.opened, settings.triaged
     opened_at = parse_time("--opened", opened)

@@ -14,7 +14,8 @@ def run(settings: ReportSettings) -> int:
     """Write the period's Markdown and HTML report into ``settings.out_dir``, both or neither."""
     from sdetkit.portfolio import inventory as inv
     from sdetkit.portfolio.store import open_store
-    from sdetkit.report import charts, html, markdown, model
+    from sdetkit.report import charts, html, markdown
+    from sdetkit.report import dataset as model
 
     kind, period_text, out_dir = settings.kind, settings.period, settings.out_dir
 

@@ -16,6 +16,8 @@ WEIGHT = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 3, Severity.HIGH: 
 
 
 class CheckStatus(str, enum.Enum):
+    """What a check concluded; a skipped check counts neither for nor against the score."""
+
     PASS = "pass"  # noqa: S105 - a check status, not a password
     WARN = "warn"
     FAIL = "fail"
@@ -37,7 +39,7 @@ class DoctorContext(NamedTuple):
     has_tests_step: bool
 
 
-class Finding(NamedTuple):
+class DoctorFinding(NamedTuple):
     """What a check found. ``severity`` overrides the check's own for this finding: one check can
     find a blocking problem or a minor one (a missing dependency the tests import, or one they do
     not), and the score and the verdict must weigh what was found, not the worst it could be."""
@@ -48,17 +50,26 @@ class Finding(NamedTuple):
     severity: Severity | None = None
 
 
-class Check(NamedTuple):
+# What a check is: a function of what the doctor read, returning what it found.
+CheckFunction = Callable[[DoctorContext], DoctorFinding]
+
+
+class DoctorCheck(NamedTuple):
+    """One doctor check: its id (``--only``/``--skip``), category, severity, title and the function
+    that looks at a :class:`DoctorContext` and returns a :class:`DoctorFinding`."""
+
     id: str
     category: str
     severity: Severity
     title: str
-    run: Callable[[DoctorContext], Finding]
+    run: CheckFunction
 
 
 class CheckResult(NamedTuple):
-    check: Check
-    finding: Finding
+    """A check and what it found in this run."""
+
+    check: DoctorCheck
+    finding: DoctorFinding
 
     @property
     def severity(self) -> Severity:
@@ -96,17 +107,27 @@ def verdict(outcomes: Sequence[tuple[str, Severity, CheckStatus]], fail_on: Seve
     return True, f"{len(ran)} checks ran, none failed at or above {fail_on.value}"
 
 
-def ok(f: str = "") -> Finding:
-    return Finding(CheckStatus.PASS, f)
+def ok(f: str = "") -> DoctorFinding:
+    """A pass, with what was seen."""
+    return DoctorFinding(CheckStatus.PASS, f)
 
 
-def fail(message: str, fix: str, severity: Severity | None = None) -> Finding:
-    return Finding(CheckStatus.FAIL, message, fix, severity)
+def fail(message: str, fix: str, severity: Severity | None = None) -> DoctorFinding:
+    """A failure, with how to fix it."""
+    return DoctorFinding(CheckStatus.FAIL, message, fix, severity)
 
 
-def warn(message: str, fix: str, severity: Severity | None = None) -> Finding:
-    return Finding(CheckStatus.WARN, message, fix, severity)
+def warn(message: str, fix: str, severity: Severity | None = None) -> DoctorFinding:
+    """A warning (half a failure's weight), with how to fix it."""
+    return DoctorFinding(CheckStatus.WARN, message, fix, severity)
 
 
-def skip(message: str) -> Finding:
-    return Finding(CheckStatus.SKIP, message)
+def skip(message: str) -> DoctorFinding:
+    """The check could not apply here, and why."""
+    return DoctorFinding(CheckStatus.SKIP, message)
+
+
+# The former names, still imported by modules not yet moved to the new ones (the environment
+# checks, the unit tests); remove them once nothing imports them.
+Finding = DoctorFinding
+Check = DoctorCheck

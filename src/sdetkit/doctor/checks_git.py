@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sdetkit.doctor.base import DoctorContext, Finding, fail, ok, skip, warn
+from sdetkit.doctor.base import DoctorContext, DoctorFinding, fail, ok, skip, warn
 from sdetkit.run.process import query
 
 LARGE = 10 << 20
@@ -17,7 +17,7 @@ SHOULD_IGNORE = {
 }
 
 
-def head(ctx: DoctorContext) -> Finding:
+def head(ctx: DoctorContext) -> DoctorFinding:
     if ctx.state is None:
         return fail("not a git repository", "git init && git add -A && git commit -m 'initial commit'")
     if ctx.state.commit is None:
@@ -25,7 +25,7 @@ def head(ctx: DoctorContext) -> Finding:
     return ok(f"HEAD is {ctx.state.commit[:12]}" + (f" on {ctx.state.branch}" if ctx.state.branch else " (detached)"))
 
 
-def large_untracked(ctx: DoctorContext) -> Finding:
+def large_untracked(ctx: DoctorContext) -> DoctorFinding:
     if ctx.state is None:
         return skip("not a git repository")
     big = []
@@ -43,7 +43,7 @@ def large_untracked(ctx: DoctorContext) -> Finding:
     return ok("no uncommitted file is over 10 MiB")
 
 
-def ignore_rules(ctx: DoctorContext) -> Finding:
+def ignore_rules(ctx: DoctorContext) -> DoctorFinding:
     if ctx.state is None:
         return skip("not a git repository")
     paths = "\n".join(SHOULD_IGNORE) + "\n"

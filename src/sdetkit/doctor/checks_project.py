@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sdetkit.doctor.base import DoctorContext, Finding, fail, ok, skip, warn
+from sdetkit.doctor.base import CheckFunction, DoctorContext, DoctorFinding, fail, ok, skip, warn
 from sdetkit.run.process import query
 
 _NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
@@ -23,7 +23,7 @@ CI_FILES = (
 CANONICAL = "sdetkit gate fast --format json --stable-json --out build/gate-fast.json"
 
 
-def pyproject_valid(ctx: DoctorContext) -> Finding:
+def pyproject_valid(ctx: DoctorContext) -> DoctorFinding:
     """PEP 621 [project], PEP 735 [dependency-groups] and a declared [build-system]."""
     if ctx.facts_error and ctx.facts_error.startswith("pyproject.toml"):
         return fail(
@@ -93,7 +93,7 @@ def _project_problems(data: Any) -> list[str]:
     return problems
 
 
-def sdetkit_config(ctx: DoctorContext) -> Finding:
+def sdetkit_config(ctx: DoctorContext) -> DoctorFinding:
     error = ctx.facts_error or ctx.plan_error
     if error and ("sdetkit" in error or ctx.plan_error):
         return fail(error, "fix the [tool.sdetkit] table (see the README's configuration section)")
@@ -117,15 +117,17 @@ def _first(root: Path, names: tuple[str, ...], folders: tuple[str, ...] = ("",))
     return None
 
 
-def file_check(names: tuple[str, ...], what: str, fix: str, folders: tuple[str, ...] = ("",)) -> Any:
-    def run(ctx: DoctorContext) -> Finding:
+def file_check(names: tuple[str, ...], what: str, fix: str, folders: tuple[str, ...] = ("",)) -> CheckFunction:
+    """A check that one of ``names`` (any extension) is in one of ``folders`` of the project."""
+
+    def run(ctx: DoctorContext) -> DoctorFinding:
         found = _first(ctx.root, names, folders)
         return ok(f"{found}") if found else fail(f"no {what}", fix)
 
     return run
 
 
-def ci_config(ctx: DoctorContext) -> Finding:
+def ci_config(ctx: DoctorContext) -> DoctorFinding:
     found = [f for f in CI_FILES if (ctx.root / f).is_file()]
     workflows = ctx.root / ".github" / "workflows"
     if workflows.is_dir():
@@ -141,7 +143,7 @@ def ci_config(ctx: DoctorContext) -> Finding:
     return ok(f"{runs[0]} runs sdetkit's gates")
 
 
-def tests_discoverable(ctx: DoctorContext) -> Finding:
+def tests_discoverable(ctx: DoctorContext) -> DoctorFinding:
     """pytest's collection finds more than zero tests, within its own timeout."""
     if not ctx.has_tests_step:
         return skip("no tests step is planned")

@@ -14,7 +14,7 @@ import shlex
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from sdetkit.doctor.base import DoctorContext, Finding, Severity, fail, ok, skip, warn
+from sdetkit.doctor.base import DoctorContext, DoctorFinding, Severity, fail, ok, skip, warn
 from sdetkit.doctor.testneeds import ORCHESTRATION, import_names, reason
 from sdetkit.repo import requirements, testusage
 from sdetkit.repo.environment import Environment
@@ -138,7 +138,7 @@ def _minor(items: list[tuple[_Entry, str | None]], where: str) -> str:
     return "; ".join(parts)
 
 
-def test_dependencies(ctx: DoctorContext) -> Finding:
+def test_dependencies(ctx: DoctorContext) -> DoctorFinding:
     """Declared test dependencies are installed; a missing one the tests need is named with the
     install command, because otherwise the tests step fails with a collection or setup error."""
     if ctx.env is None or ctx.facts is None:

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from sdetkit.errors import InputError
 from sdetkit.lanes import audit_status, blockers
 from sdetkit.portfolio.records import Record
-from sdetkit.portfolio.store import Owner, Run
+from sdetkit.portfolio.rows import Owner, StoredRun
 
 # schema_name -> (shipped schema, role in a run)
 KINDS = {
@@ -118,7 +118,7 @@ def build_run(
     at: dt.datetime | None,
     ci_run_url: str | None,
     now: dt.datetime,
-) -> Run:
+) -> StoredRun:
     """One run from validated artifacts. ``at`` overrides the evidence time (for back-filling
     evidence written with ``--stable-json``, which leaves times out)."""
     by_role = {e.role: e for e in items}
@@ -155,7 +155,7 @@ def build_run(
     )
     digest = hashlib.sha256("\0".join([repo_id, *sorted(e.sha256 for e in items)]).encode()).hexdigest()
     branch = next((str(e.doc["branch"]) for e in (fast, release) if e is not None and e.doc.get("branch")), None)
-    return Run(
+    return StoredRun(
         run_id=digest,
         repo_id=repo_id,
         team=owner.team,
@@ -196,7 +196,7 @@ def _confident(
     return not found and one_commit and decision_ok is not False
 
 
-def assign(run: Run, owner: Owner) -> Run:
+def assign(run: StoredRun, owner: Owner) -> StoredRun:
     """``run`` owned by ``owner``, with the owner's lane policy applied to its stored evidence.
     (Runs imported as normalized records carry no evidence to re-judge: their confidence stays.)"""
     if (owner.team, owner.lane) == (run.team, run.lane):
@@ -208,18 +208,18 @@ def assign(run: Run, owner: Owner) -> Run:
     return run._replace(team=owner.team, lane=owner.lane, release_confidence_ok=confident)
 
 
-def reassign(runs: Iterable[Run], expected: Mapping[str, Any]) -> list[Run]:
+def reassign(runs: Iterable[StoredRun], expected: Mapping[str, Any]) -> list[StoredRun]:
     """The runs as the inventory sees them: its team and lane win over those recorded at ingest."""
     return [assign(r, Owner(listed.team, listed.lane)) if (listed := expected.get(r.repo_id)) else r for r in runs]
 
 
-def from_record(record: Record, now: dt.datetime) -> Run:
+def from_record(record: Record, now: dt.datetime) -> StoredRun:
     """A stored run from a normalized record (bulk import); its id is the hash of its content."""
     fields: list[Any] = list(record)
     fields[record._fields.index("evidence_window_end")] = record.evidence_window_end.isoformat()
     fields[record._fields.index("source_timestamp")] = iso(record.source_timestamp)
     content = json.dumps(fields)
-    return Run(
+    return StoredRun(
         run_id=hashlib.sha256(content.encode()).hexdigest(),
         repo_id=record.repo_id,
         team=record.team,
@@ -245,7 +245,7 @@ def from_record(record: Record, now: dt.datetime) -> Run:
     )
 
 
-def to_record(run: Run) -> Record:
+def to_record(run: StoredRun) -> Record:
     """The scorecard's view of a run: absent evidence is not passing evidence."""
     return Record(
         repo_id=run.repo_id,

@@ -27,7 +27,8 @@ from typing import Any, NamedTuple
 
 from sdetkit.lanes import LANES
 from sdetkit.portfolio.ingest import reassign, utc
-from sdetkit.portfolio.store import Incident, Run, Store
+from sdetkit.portfolio.rows import Incident, StoredRun
+from sdetkit.portfolio.store import Store
 
 SCHEMA_NAME = "sdetkit.kpi.weekly"
 SCHEMA_VERSION = "1.0.0"
@@ -49,8 +50,8 @@ class Inputs(NamedTuple):
 
     start: dt.date
     end: dt.date
-    runs: Sequence[Run]  # evidence in [start, end]
-    first_runs: Sequence[Run]  # each repository's first run up to end
+    runs: Sequence[StoredRun]  # evidence in [start, end]
+    first_runs: Sequence[StoredRun]  # each repository's first run up to end
     incidents: Sequence[Incident]  # opened in [start, end]
     incidents_ever: int
     first_evidence: dt.date | None
@@ -85,32 +86,31 @@ def compute(inputs: Inputs) -> dict[str, dict[str, Any]]:
     def q(sample: int) -> str:
         return _quality(inputs, sample)
 
+    def share(hits: int, sample: int, measured: str, unmeasured: str) -> dict[str, Any]:
+        """A percentage: ``hits`` of ``sample``; no value (and ``unmeasured`` as its source) without a sample."""
+        value = 100.0 * hits / sample if sample else None
+        return _kpi(value, "percent", sample, q(sample), measured if sample else unmeasured)
+
     # Onboarding is judged over repositories whose first run falls in the trailing four weeks, so
     # the rate describes how onboarding goes now, not forever how the first cohort started.
     since = (inputs.end - dt.timedelta(days=ONBOARDING_DAYS - 1)).isoformat()
     firsts = [r for r in inputs.first_runs if r.evidence_window_end >= since]
     onboarded = sum(bool(r.gate_fast_ok) for r in firsts)
-    onboarding = _kpi(
-        100.0 * onboarded / len(firsts) if firsts else None,
-        "percent",
+    onboarding = share(
+        onboarded,
         len(firsts),
-        q(len(firsts)),
         f"repositories first reporting in {since}..{inputs.end}: {onboarded} of {len(firsts)} passed gate fast "
-        "on their first run"
-        if firsts
-        else f"no repository first reported in {since}..{inputs.end}",
+        "on their first run",
+        f"no repository first reported in {since}..{inputs.end}",
     )
 
     releases = [r for r in inputs.runs if r.gate_release_ok is not None]
     failed = sum(not r.gate_release_ok for r in releases)
-    frequency = _kpi(
-        100.0 * failed / len(releases) if releases else None,
-        "percent",
+    frequency = share(
+        failed,
         len(releases),
-        q(len(releases)),
-        f"release preflight runs with evidence in {period}: {failed} of {len(releases)} failed"
-        if releases
-        else f"no release preflight evidence in {period}",
+        f"release preflight runs with evidence in {period}: {failed} of {len(releases)} failed",
+        f"no release preflight evidence in {period}",
     )
 
     timed = [_minutes(r.started_at, r.finished_at) for r in releases if r.started_at and r.finished_at]
@@ -132,12 +132,11 @@ def compute(inputs: Inputs) -> dict[str, dict[str, Any]]:
     elif not shipped:
         rollback = _kpi(None, "percent", 0, "seed", f"no release-confident runs in {period} to roll back")
     else:
-        rollback = _kpi(
-            100.0 * rollbacks / shipped,
-            "percent",
+        rollback = share(
+            rollbacks,
             shipped,
-            q(shipped),
             f"{rollbacks} rollback incidents opened in {period} per {shipped} release-confident runs",
+            "",
         )
 
     triaged = [_minutes(i.opened_at, i.triaged_at) for i in inputs.incidents if i.kind == "failure" and i.triaged_at]

@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from sdetkit.evidence.atomic import write_own
 from sdetkit.model import FirstFailure, Status, StepResult, StepSpec
-from sdetkit.release import cyclonedx, dists
-from sdetkit.release.context import Log, ReleaseContext, failed_run, missing_tool
+from sdetkit.release import cyclonedx, dists, tool_run
+from sdetkit.release.context import Log, ReleaseContext, failed_run
 
 # Pinned rather than cyclonedx-py's default, so a new release of the tool cannot change the artifact.
 SPEC_VERSION = "1.6"
+CYCLONEDX = tool_run.OwnTool("cyclonedx_py", "cyclonedx-py", "cyclonedx-py environment")
 
 
 def smoke_python(ctx: ReleaseContext) -> Path:
@@ -25,9 +25,9 @@ def smoke_python(ctx: ReleaseContext) -> Path:
 
 def install_smoke(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
     log = Log(ctx, [(str(tmp), "<tmp>"), (str(ctx.dist), "<dist>"), (str(ctx.smoke), "<venv>")])
-    wheel = dists.find(ctx.dist).wheel
-    if wheel is None:
-        return log.result(spec, Status.ERROR, "no wheel was built")
+    wheel = tool_run.wheel_or_error(spec, ctx, log)
+    if isinstance(wheel, StepResult):
+        return wheel
     res = log.run([ctx.python, "-m", "venv", str(ctx.smoke)], tmp, 300)
     if res.exit_code != 0:
         return failed_run(spec, log, res, "creating the virtual environment")
@@ -51,18 +51,15 @@ def sbom(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
     mode (no serial number; the timestamp is the commit's SOURCE_DATE_EPOCH), so the same commit
     gives the same bytes."""
     log = Log(ctx, [(str(tmp), "<tmp>"), (str(ctx.smoke), "<venv>"), (str(ctx.dist), "<dist>")])
-    wheel = dists.find(ctx.dist).wheel
-    if wheel is None:
-        return log.result(spec, Status.ERROR, "no wheel was built")
-    missing = missing_tool("cyclonedx_py", "cyclonedx-py", spec, log)
-    if missing is not None:
-        return missing
     raw = tmp / "sbom.cdx.json"
-    argv = [sys.executable, "-m", "cyclonedx_py", "environment", "--spec-version", SPEC_VERSION]
-    argv += ["--output-format", "JSON", "--output-reproducible", "--output-file", str(raw), str(smoke_python(ctx))]
-    res = log.run(argv, tmp, spec.timeout)
+    args = ["environment", "--spec-version", SPEC_VERSION, "--output-format", "JSON", "--output-reproducible"]
+    args += ["--output-file", str(raw), str(smoke_python(ctx))]
+    ran = tool_run.run_on_build(spec, ctx, log, CYCLONEDX, lambda _built: args, tmp, spec.timeout)
+    if isinstance(ran, StepResult):
+        return ran
+    res, wheel = ran.res, ran.wheel
     if res.exit_code != 0:
-        return failed_run(spec, log, res, "cyclonedx-py environment")
+        return failed_run(spec, log, res, CYCLONEDX.what)
     try:
         doc = json.loads(raw.read_text("utf-8"))
     except (OSError, ValueError) as exc:

@@ -8,15 +8,16 @@ process runner, and their output is read for the first failure (the rule, the fi
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import NamedTuple
 
 from sdetkit.model import FirstFailure, Status, StepResult, StepSpec
-from sdetkit.release import dists, readme
-from sdetkit.release.context import Log, ReleaseContext, failed_run, missing_tool
+from sdetkit.release import dists, readme, tool_run
+from sdetkit.release.context import Log, ReleaseContext
 
 TOOL_TIMEOUT = 300.0
+TWINE = tool_run.OwnTool("twine", "twine", "twine check --strict")
+CHECK_WHEEL_CONTENTS = tool_run.OwnTool("check_wheel_contents", "check-wheel-contents", "check-wheel-contents")
 # twine prints through rich, which wraps at the console width: wide enough that a docutils message
 # stays on one line for the reader below (Log.run drops the padding).
 _WIDE = {"COLUMNS": "1000"}
@@ -79,23 +80,20 @@ def read_twine(output: str) -> list[TwineProblem]:
     return problems
 
 
+def _twine_args(built: dists.Built) -> list[str]:
+    return ["--no-color", "check", "--strict", str(built.wheel), str(built.sdist)]
+
+
 def metadata(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult:
     """``twine check --strict`` on both distributions; a failure names the file that causes it."""
     log = Log(ctx, [(str(ctx.dist), "<dist>"), (str(tmp), "<tmp>")])
-    built = dists.find(ctx.dist)
-    if built.wheel is None or built.sdist is None:
-        return log.result(spec, Status.ERROR, "the build did not produce both an sdist and a wheel")
-    missing = missing_tool("twine", "twine", spec, log)
-    if missing is not None:
-        return missing
-    argv = [sys.executable, "-m", "twine", "--no-color", "check", "--strict", str(built.wheel), str(built.sdist)]
-    res = log.run(argv, tmp, TOOL_TIMEOUT, _WIDE)
-    if res.exit_code == 0:
-        return log.result(spec, Status.PASSED)
-    problems = read_twine(res.output) if res.exit_code is not None else []
-    if not problems:
-        return failed_run(spec, log, res, "twine check --strict")
-    first = problems[0]
+    ran = tool_run.run_on_build(spec, ctx, log, TWINE, _twine_args, tmp, TOOL_TIMEOUT, env=_WIDE, sdist=True)
+    if isinstance(ran, StepResult):
+        return ran
+    found = tool_run.problems(spec, log, TWINE, ran.res, read_twine)
+    if isinstance(found, StepResult):
+        return found
+    first, res = found[0], ran.res
     if first.rendering:
         msg = f"the long description does not render ({first.dist}): {first.text}"
         where = _readme_location(ctx, ctx.dist / first.dist, first.render_line)
@@ -141,19 +139,13 @@ def wheel_contents(spec: StepSpec, ctx: ReleaseContext, tmp: Path) -> StepResult
     """check-wheel-contents on the wheel, run in the project folder so that its own configuration
     (pyproject.toml, tox.ini, setup.cfg, check-wheel-contents.cfg) applies."""
     log = Log(ctx, [(str(ctx.dist), "<dist>"), (str(ctx.root), "<project>")])
-    wheel = dists.find(ctx.dist).wheel
-    if wheel is None:
-        return log.result(spec, Status.ERROR, "no wheel was built")
-    missing = missing_tool("check_wheel_contents", "check-wheel-contents", spec, log)
-    if missing is not None:
-        return missing
-    res = log.run([sys.executable, "-m", "check_wheel_contents", str(wheel)], ctx.root, TOOL_TIMEOUT)
-    if res.exit_code == 0:
-        return log.result(spec, Status.PASSED)
-    problems = read_check_wheel_contents(res.output) if res.exit_code is not None else []
-    if not problems:
-        return failed_run(spec, log, res, "check-wheel-contents")
-    first = problems[0]
+    ran = tool_run.run_on_build(spec, ctx, log, CHECK_WHEEL_CONTENTS, lambda b: [str(b.wheel)], ctx.root, TOOL_TIMEOUT)
+    if isinstance(ran, StepResult):
+        return ran
+    found = tool_run.problems(spec, log, CHECK_WHEEL_CONTENTS, ran.res, read_check_wheel_contents)
+    if isinstance(found, StepResult):
+        return found
+    first, res, wheel = found[0], ran.res, ran.wheel
     more = f" (and {len(first.paths) - 1} more)" if len(first.paths) > 1 else ""
     msg = f"{first.paths[0]}: {first.what}{more}" if first.paths else first.what
     return log.result(spec, Status.FAILED, msg, FirstFailure(msg, file=wheel.name, rule=first.code), res.exit_code)

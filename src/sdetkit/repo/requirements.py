@@ -279,29 +279,21 @@ def _pyproject_sets(reader: Reader, data: Mapping[str, Any]) -> list[ReqSet]:
     def role(name: str) -> str:
         return "test" if name in TEST_GROUPS else "dev" if name in DEV_GROUPS else "other"
 
+    # PEP 735 groups, then extras: (the table, how a set is named, how it is installed, its reader).
+    standard = (
+        (data.get("dependency-groups", {}), "[dependency-groups] {}", "pip install --group {}", reader.group),
+        (
+            data.get("project", {}).get("optional-dependencies", {}),
+            "[project.optional-dependencies] {}",
+            "pip install -e '.[{}]'",
+            reader.extra,
+        ),
+    )
     out: list[ReqSet] = []
-    for name, items in data.get("dependency-groups", {}).items():
-        if isinstance(items, list):
-            out.append(
-                ReqSet(
-                    f"[dependency-groups] {name}",
-                    f"pip install --group {name}",
-                    tuple(reader.group(name)),
-                    role(name),
-                    inline=True,
-                )
-            )
-    for name, items in data.get("project", {}).get("optional-dependencies", {}).items():
-        if isinstance(items, list):
-            out.append(
-                ReqSet(
-                    f"[project.optional-dependencies] {name}",
-                    f"pip install -e '.[{name}]'",
-                    tuple(reader.extra(name)),
-                    role(name),
-                    inline=True,
-                )
-            )
+    for table, where, command, read in standard:
+        for name, items in table.items():
+            if isinstance(items, list):
+                out.append(ReqSet(where.format(name), command.format(name), tuple(read(name)), role(name), inline=True))
     poetry = data.get("tool", {}).get("poetry", {})
     tables = [(f"[tool.poetry.group.{n}]", n, g.get("dependencies")) for n, g in poetry.get("group", {}).items()]
     tables.append(("[tool.poetry.dev-dependencies]", "", poetry.get("dev-dependencies")))

@@ -1,16 +1,16 @@
-"""Self-contained HTML executive report: inline CSS and inline SVG charts, no scripts, no external URLs."""
+"""Self-contained HTML executive report: inline CSS and inline SVG charts, no scripts, no external URLs.
+
+The page is the title and context lines, then every section of ``sections.SECTIONS`` as a
+``<section>`` with its ``<h2>`` heading.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from html import escape
 from typing import Any
 
-from sdetkit.report import markdown as content
-from sdetkit.report.charts import CHARTS
-
-_STATUSES = ("green", "amber", "red")
+from sdetkit.report import content, sections
+from sdetkit.report.markup import e, html_section
 
 _CSS = """
 :root { --fg: #1d2330; --muted: #5b6472; --line: #d9dee7; --head: #f0f3f7;
@@ -58,78 +58,6 @@ figcaption { color: var(--muted); font-size: .85rem; text-align: center; margin-
 """
 
 
-def _e(value: Any) -> str:
-    return escape(str(value), quote=True)
-
-
-def _table(table: content.Table) -> str:
-    if not table.rows:
-        return f'<p class="empty">{_e(table.empty)}</p>'
-
-    def cell(tag: str, col: int, text: str, row_tag: str = "") -> str:
-        classes = ["num"] if col in table.numeric else []
-        if row_tag and col in table.tag_columns:
-            classes.append(f"tag-{re.sub(r'[^a-z]', '', row_tag)}")
-        attr = f' class="{" ".join(classes)}"' if classes else ""
-        return f"<{tag}{attr}>{_e(text)}</{tag}>"
-
-    head = "".join(cell("th", i, h) for i, h in enumerate(table.headers))
-    tags = table.tags or ("",) * len(table.rows)
-    body = "\n".join(
-        "<tr>" + "".join(cell("td", i, text, tag) for i, text in enumerate(row)) + "</tr>"
-        for row, tag in zip(table.rows, tags, strict=True)
-    )
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
-
-
-def inline_svg(svg: str, chart_id: str, label: str) -> str:
-    """SVG text made fit to sit inside an HTML page: prolog removed and ids made unique per chart.
-
-    matplotlib numbers its element ids the same way in every file (``figure_1``, ``axes_1``), so
-    four charts in one page would repeat them; prefixing every id and every reference to one keeps
-    the page valid and each chart's clip paths pointing at its own definitions. Returns "" when
-    the text holds no ``<svg`` element.
-    """
-    start = svg.find("<svg")
-    if start < 0:
-        return ""
-    prefix = f"chart-{chart_id}-"
-
-    def fix(tag: re.Match[str]) -> str:  # only inside tags: chart text stays exactly as drawn
-        text = re.sub(r'(\s)id="([^"]*)"', rf'\1id="{prefix}\2"', tag.group(0))
-        text = re.sub(r"url\(#([^)]*)\)", rf"url(#{prefix}\1)", text)
-        return re.sub(r'href="#([^"]*)"', rf'href="#{prefix}\1"', text)
-
-    body = re.sub(r"<[^>]+>", fix, svg[start:].strip())
-    return f'<svg role="img" aria-label="{_e(label)}"{body[len("<svg") :]}'
-
-
-def _figure(chart_id: str, caption: str, svg: str | None) -> str:
-    safe_id = re.sub(r"[^A-Za-z0-9_-]", "-", chart_id)
-    inner = inline_svg(svg or "", safe_id, caption) or '<p class="empty">Chart not available.</p>'
-    return f'<figure class="chart" id="chart-{safe_id}">\n{inner}\n<figcaption>{_e(caption)}</figcaption>\n</figure>'
-
-
-def _charts(charts: Mapping[str, str]) -> str:
-    # Known charts in report order first, any others after them by id, so the page is stable.
-    order = [*CHARTS, *sorted(set(charts) - set(CHARTS))]
-    figures = "\n".join(_figure(cid, CHARTS.get(cid, cid), charts.get(cid)) for cid in order)
-    return f'<div class="charts">\n{figures}\n</div>'
-
-
-def _section(section_id: str, heading: str, *body: str) -> str:
-    return f'<section id="{section_id}">\n<h2>{_e(heading)}</h2>\n' + "\n".join(body) + "\n</section>"
-
-
-def _movement(model: Mapping[str, Any]) -> list[str]:
-    out = []
-    for heading, labels in content.movement(model):
-        out.append(f"<h3>{_e(heading)} ({len(labels)})</h3>")
-        items = "".join(f"<li>{_e(label)}</li>" for label in labels)
-        out.append(f"<ul>{items}</ul>" if items else f'<p class="empty">None this {content.period_noun(model)}.</p>')
-    return out
-
-
 def render(model: Mapping[str, Any], charts: Mapping[str, str]) -> str:
     """The whole report as one HTML5 page; ``charts`` maps chart id to SVG text (see charts.all_charts).
 
@@ -137,27 +65,9 @@ def render(model: Mapping[str, Any], charts: Mapping[str, str]) -> str:
     (or be as trusted), never from user input.
     """
     title = content.title(model)
-    state = content.status(model)
-    reason, summary, counts = content.decision_lines(model)
-    badge = state if state in _STATUSES else "unknown"
-    sections = [
-        _section(
-            "decision",
-            "Decision",
-            f'<p class="status"><span class="badge {badge}">{_e(state.upper())}</span>{_e(reason)}</p>',
-            f"<p>{_e(summary)}</p>",
-            f'<p class="meta">{_e(counts)}</p>',
-        ),
-        _section("kpis", "Headline KPIs", _table(content.kpi_table(model))),
-        _section("risk", "Risk tiers", _table(content.risk_table(model))),
-        _section("movement", "Turned red and recovered", *_movement(model)),
-        *(_section(sid, heading, _table(table)) for sid, heading, table in content.table_sections(model)),
-        _section("streak", "Reporting streak", f"<p>{_e(content.streak_text(model))}</p>"),
-        _section("charts", "Charts", _charts(charts)),
-    ]
-    header = "\n".join(
-        [f"<h1>{_e(title)}</h1>", *(f'<p class="meta">{_e(x)}</p>' for x in content.context_lines(model))]
-    )
+    rendering = sections.Rendering(charts=charts)
+    parts = [html_section(s.id, s.heading, *s.html(model, rendering)) for s in sections.SECTIONS]
+    header = "\n".join([f"<h1>{e(title)}</h1>", *(f'<p class="meta">{e(x)}</p>' for x in content.context_lines(model))])
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -165,13 +75,13 @@ def render(model: Mapping[str, Any], charts: Mapping[str, str]) -> str:
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_e(title)}</title>",
+            f"<title>{e(title)}</title>",
             f"<style>{_CSS}</style>",
             "</head>",
             "<body>",
             "<main>",
             f"<header>\n{header}\n</header>",
-            *sections,
+            *parts,
             "</main>",
             "</body>",
             "</html>",

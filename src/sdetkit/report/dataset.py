@@ -1,5 +1,5 @@
-"""The executive report's model: everything the Markdown and HTML renderers show, computed from
-the evidence store (never written by hand).
+"""The executive report's dataset: everything the Markdown and HTML renderers show, computed
+from the evidence store (never written by hand) as one JSON-like dict (the report "model").
 
 "Red" means the high risk tier of the scorecard contract. Periods are weeks (Monday..Sunday when
 the week ends on a Sunday; any 7 days ending on the given date otherwise) or calendar months.
@@ -20,7 +20,8 @@ from sdetkit.portfolio import kpi, scorecard
 from sdetkit.portfolio.ingest import reassign, to_record
 from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.records import Record
-from sdetkit.portfolio.store import Run, Store
+from sdetkit.portfolio.rows import StoredRun
+from sdetkit.portfolio.store import Store
 
 STREAK_WEEKS, STREAK_TARGET, SERIES_WEEKS, SERIES_MONTHS, LONGEST_RED = 12, 4, 12, 6, 5
 SCHEMA = "1.0.0"
@@ -65,11 +66,11 @@ def series_periods(kind: str, period: Period) -> list[Period]:
     return found[::-1]
 
 
-def _latest_each(runs: Sequence[Run], periods: Sequence[Period]) -> list[dict[str, Run]]:
+def _latest_each(runs: Sequence[StoredRun], periods: Sequence[Period]) -> list[dict[str, StoredRun]]:
     """Per period (consecutive, oldest first), each repository's latest run in it: one pass."""
     starts = [p.start.isoformat() for p in periods]
     end = periods[-1].end.isoformat()
-    chosen: list[dict[str, Run]] = [{} for _ in periods]
+    chosen: list[dict[str, StoredRun]] = [{} for _ in periods]
     for r in runs:
         day = r.evidence_window_end
         i = bisect.bisect_right(starts, day) - 1
@@ -136,11 +137,11 @@ def _headline(
     ]
 
 
-def _who(run: Run) -> dict[str, Any]:
+def _who(run: StoredRun) -> dict[str, Any]:
     return {"repo_id": run.repo_id, "team": run.team, "lane": run.lane}
 
 
-def _longest_red(by_week: Sequence[Mapping[str, Run]]) -> list[dict[str, Any]]:
+def _longest_red(by_week: Sequence[Mapping[str, StoredRun]]) -> list[dict[str, Any]]:
     red_now = [r for r in by_week[-1].values() if scorecard.risk(to_record(r)) == "high"]
     found = []
     for run in red_now:
@@ -156,7 +157,7 @@ def _longest_red(by_week: Sequence[Mapping[str, Run]]) -> list[dict[str, Any]]:
     return found[:LONGEST_RED]
 
 
-def _streak(by_week: Sequence[Mapping[str, Run]], expected: Sequence[str]) -> dict[str, Any]:
+def _streak(by_week: Sequence[Mapping[str, StoredRun]], expected: Sequence[str]) -> dict[str, Any]:
     weeks = 0
     for latest in reversed(by_week):
         complete = set(expected) <= set(latest) if expected else bool(latest)
@@ -182,7 +183,7 @@ def _groups(card: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
 def build(
     store: Store, kind: str, period: Period, expected: Mapping[str, Expected], today: dt.date | None = None
 ) -> dict[str, Any]:
-    """The report model for ``period`` (a week or a month); ``today`` bounds a period still running."""
+    """The report dataset for ``period`` (a week or a month); ``today`` bounds a period still running."""
     before = previous(kind, period)
     charted = series_periods(kind, period)
     # The weeks behind the streak and longest-red end with the period, or today while it runs:

@@ -1,0 +1,111 @@
+"""The store's schema: numbered migrations, applied in place under a lock.
+
+Each migration upgrades the store from version N-1 to N in one transaction, so a store made by an
+older sdetkit is upgraded and one made by a newer sdetkit is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sdetkit.errors import InputError
+
+if TYPE_CHECKING:
+    from sdetkit.portfolio.store import Store
+
+# Each migration upgrades the store from version N-1 to N. Never edit one that has shipped.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE runs (
+            run_id TEXT PRIMARY KEY,
+            repo_id TEXT NOT NULL,
+            team TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            commit_sha TEXT,
+            branch TEXT,
+            ci_run_url TEXT,
+            started_at TEXT,
+            finished_at TEXT,
+            source_timestamp TEXT NOT NULL,
+            evidence_window_end TEXT NOT NULL,
+            gate_fast_ok INTEGER,
+            gate_release_ok INTEGER,
+            doctor_ok INTEGER,
+            decision_ok INTEGER,
+            release_confidence_ok INTEGER NOT NULL,
+            failed_steps TEXT NOT NULL,
+            failed_steps_count INTEGER NOT NULL,
+            sdetkit_version TEXT,
+            schema_versions TEXT NOT NULL,
+            ingested_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX runs_window ON runs (evidence_window_end)",
+        "CREATE INDEX runs_repo_time ON runs (repo_id, source_timestamp)",
+        """CREATE TABLE reports (
+            kind TEXT NOT NULL,
+            window_start TEXT NOT NULL,
+            window_end TEXT NOT NULL,
+            schema_version TEXT NOT NULL,
+            written_at TEXT NOT NULL,
+            PRIMARY KEY (kind, window_start, window_end)
+        )""",
+    ),
+    (
+        # Version 2: incidents (rollbacks, failures and when they were triaged) feed the rollback
+        # and time-to-triage KPIs; the audit status lets the Regulated lane be reported on.
+        """CREATE TABLE incidents (
+            incident_id TEXT PRIMARY KEY,
+            repo_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            triaged_at TEXT,
+            note TEXT NOT NULL
+        )""",
+        "CREATE INDEX incidents_opened ON incidents (opened_at)",
+        "ALTER TABLE runs ADD COLUMN audit_status TEXT",
+    ),
+    (
+        # Version 3: which repository each ingested artifact belongs to, so the same evidence
+        # cannot be counted for a second repository by a later ingest.
+        """CREATE TABLE artifacts (
+            sha256 TEXT PRIMARY KEY,
+            repo_id TEXT NOT NULL,
+            run_id TEXT NOT NULL
+        )""",
+    ),
+)
+VERSION = len(MIGRATIONS)
+
+
+def migrate(store: Store) -> None:
+    """Bring ``store`` to :data:`VERSION`; refuse (unchanged) a store newer than this sdetkit."""
+    upto = len(MIGRATIONS)
+    with store.transaction() as cur:
+        if store.postgres:
+            # Two processes opening a new store at once must not both create its tables.
+            cur.execute("SELECT pg_advisory_xact_lock(4242424242)")
+        cur.execute("CREATE TABLE IF NOT EXISTS sdetkit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        cur.execute(store.sql("SELECT value FROM sdetkit_meta WHERE key = ?"), ("schema_version",))
+        row = cur.fetchone()
+        current = int(row[0]) if row else 0
+        if current > VERSION:
+            raise InputError(
+                f"{store.name}: this evidence store has schema version {current}, made by a newer sdetkit; "
+                f"this sdetkit knows up to version {VERSION}: upgrade sdetkit (the store was not changed)"
+            )
+        for version in range(current + 1, upto + 1):
+            for statement in MIGRATIONS[version - 1]:
+                cur.execute(statement)
+        if upto > current:
+            cur.execute(
+                store.sql(
+                    "INSERT INTO sdetkit_meta (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                ),
+                ("schema_version", str(upto)),
+            )
+
+
+def schema_version(store: Store) -> int:
+    """The schema version the store records."""
+    return int(store.query("SELECT value FROM sdetkit_meta WHERE key = 'schema_version'")[0][0])
