@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sdetkit.evidence import gate as artifact
 from sdetkit.evidence.redact import stabilise
-from sdetkit.model import FirstFailure, GateReport, RepoFacts, Status, StepResult, StepSpec
+from sdetkit.model import ExternalProgram, FirstFailure, GateReport, RepoFacts, Status, StepResult, StepSpec
 from sdetkit.run.process import ProcessRunner
 from sdetkit.run.scheduler import schedule
 from sdetkit.steps.mypy import Mypy
@@ -34,7 +34,7 @@ def spec(sid: str, needs: tuple[str, ...] = (), modifies: bool = False) -> StepS
         tool="t",
         command=("t", sid),
         reason="r",
-        program="/bin/t",
+        program=ExternalProgram("/bin/t"),
         needs=needs,
         modifies=modifies,
     )
