@@ -182,6 +182,17 @@ def exit_status(code: int, failed: frozenset[int] = frozenset({1})) -> Status:
     return Status.FAILED if code in failed else Status.ERROR
 
 
+def first_located(pattern: re.Pattern[str], output: str) -> FirstFailure | None:
+    """The first output line ``pattern`` matches, as a failure: its named groups ``msg``, ``file``,
+    ``line``, and ``col`` and ``rule`` where the tool reports them."""
+    for ln in output.splitlines():
+        m = pattern.match(ln.strip())
+        if m:
+            col, rule = m.groupdict().get("col"), m.groupdict().get("rule")
+            return FirstFailure(m["msg"], m["file"], int(m["line"]), int(col) if col else None, rule)
+    return None
+
+
 _ERRORISH = re.compile(r"(?i)\b(error|errors|fail|failed|failure|fatal|exception|traceback)\b")
 _LOCATED = re.compile(r"^(?P<file>[^\s:][^:]*\.[A-Za-z0-9]+):(?P<line>\d+)(?::(?P<col>\d+))?:?\s*(?P<msg>.*)$")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit.model import CACHE, FirstFailure, StepSpec
-from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider
+from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, first_located
 from sdetkit.steps.invocations import invocations
 
 _ERROR = re.compile(
@@ -150,17 +150,7 @@ class Mypy(ToolProvider):
 
     def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
         """The first ``file:line: error:`` line, with its error code."""
-        for ln in output.splitlines():
-            m = _ERROR.match(ln.strip())
-            if m:
-                return FirstFailure(
-                    message=m["msg"],
-                    file=m["file"],
-                    line=int(m["line"]),
-                    column=int(m["col"]) if m["col"] else None,
-                    rule=m["rule"],
-                )
-        return None
+        return first_located(_ERROR, output)
 
     def reproduce(self, tool: str | None, kind: str | None, first: Mapping[str, Any]) -> str | None:
         """mypy on the failing file."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit.model import CACHE, FirstFailure, StepSpec
-from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, generic_first_failure
+from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, first_located, generic_first_failure
 
 # "src/a.py:3:8: F401 [*] msg" (rule codes) or "pyproject.toml:9:4: rule-name: [*] msg" (named
 # diagnostics of newer ruff).
@@ -72,17 +72,7 @@ class RuffLint(_Ruff):
 
     def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
         """The first ``file:line:col: RULE message`` line, else the generic reading."""
-        for ln in output.splitlines():
-            m = _LINT_LINE.match(ln.strip())
-            if m:
-                return FirstFailure(
-                    message=m["msg"],
-                    file=m["file"],
-                    line=int(m["line"]),
-                    column=int(m["col"]),
-                    rule=m["rule"],
-                )
-        return generic_first_failure(output)
+        return first_located(_LINT_LINE, output) or generic_first_failure(output)
 
     def reproduce(self, tool: str | None, kind: str | None, first: Mapping[str, Any]) -> str | None:
         """ruff check on the failing file, without fixing it."""
