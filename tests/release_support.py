@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from sdetkit.model import StepResult
-from sdetkit.release import plan
+from sdetkit.release import checks as plan
 from sdetkit.release.context import ReleaseContext
 from sdetkit.repo import config, git
 from sdetkit.run.process import ProcessRunner

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sdetkit.model import Status, StepResult, StepSpec
+from sdetkit.model import ExternalProgram, Status, StepResult, StepSpec
 
 
 def spec(sid: str, needs: tuple[str, ...] = (), modifies: bool = False) -> StepSpec:
@@ -12,7 +12,7 @@ def spec(sid: str, needs: tuple[str, ...] = (), modifies: bool = False) -> StepS
         tool="t",
         command=("t", sid),
         reason="r",
-        program="/bin/t",
+        program=ExternalProgram("/bin/t"),
         needs=needs,
         modifies=modifies,
     )

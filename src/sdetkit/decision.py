@@ -85,14 +85,14 @@ def triage(doc: Mapping[str, Any], step: Mapping[str, Any], profile: str) -> dic
 
 
 def _next_command(step: Mapping[str, Any], first: Mapping[str, Any], profile: str, path: str) -> str:
+    """The step's tool's own command for its failure (the providers know it), else the gate re-run."""
+    # Imported here: only a failed step pays for the provider registry.
+    from sdetkit.steps import reproduce_command
+
+    found = reproduce_command(step.get("tool"), step.get("kind"), first)
+    if found is not None:
+        return found
     where = "" if path in (".", "") else f" {path}"
-    tool, file = step.get("tool"), first.get("file")
-    if first.get("test_id"):
-        return f'python -m pytest -q "{first["test_id"]}"'
-    if tool == "ruff" and file:
-        return f"ruff check --no-fix {file}" if step.get("kind") == "lint" else f"ruff format --diff {file}"
-    if tool in ("mypy", "pyright") and file:
-        return f"python -m mypy {file}" if tool == "mypy" else f"pyright {file}"
     return f"sdetkit gate {profile}{where} --only {step['id']}"
 
 

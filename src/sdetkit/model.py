@@ -30,8 +30,29 @@ class Status(str, enum.Enum):
 # artifact keeps the placeholder, so recorded argv never holds a temporary or absolute path.
 TMP = "{tmp}"
 CACHE = "{cache}"
-# ``StepSpec.program`` of checks sdetkit runs itself (release checks); they are never cached.
-INTERNAL = "<sdetkit>"
+
+
+class ExternalProgram(NamedTuple):
+    """The step runs this executable: the target interpreter, a tool's script, or a project file."""
+
+    path: str
+
+
+class MissingTool(NamedTuple):
+    """The step's tool is not installed: running the step is an error that says how to install it."""
+
+    hint: str  # the step's error message
+    install: str | None = None  # the command that installs the tool, when one is known
+
+
+class InternalCheck(NamedTuple):
+    """sdetkit runs the check itself (the release checks); it is never cached."""
+
+
+# What a step runs: one of the three, never a sentinel string or None.
+Program = ExternalProgram | MissingTool | InternalCheck
+# The one internal-check value (release checks share it).
+INTERNAL = InternalCheck()
 
 
 class StepSpec(NamedTuple):
@@ -47,13 +68,12 @@ class StepSpec(NamedTuple):
     tool: str
     command: tuple[str, ...]
     reason: str
-    program: str | None
+    program: Program
     extra: tuple[str, ...] = ()
     timeout: float | None = None
     needs: tuple[str, ...] = ()
     modifies: bool = False
     provider: str = "custom"
-    missing_hint: str = ""
     env: tuple[tuple[str, str], ...] = ()
 
     @property

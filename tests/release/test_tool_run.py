@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from sdetkit.model import Status, StepResult, StepSpec
+from sdetkit.model import INTERNAL, Status, StepResult, StepSpec
 from sdetkit.release import checks_install, checks_package, tool_run
 from sdetkit.release.context import Log, ReleaseContext
 from sdetkit.run.process import ProcessResult, ProcessRunner
 
-SPEC = StepSpec("metadata", "release", "twine", ("twine", "check"), "test", "<sdetkit>", timeout=60.0)
+SPEC = StepSpec("metadata", "release", "twine", ("twine", "check"), "test", INTERNAL, timeout=60.0)
 
 
 class ScriptedRunner(ProcessRunner):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sdetkit.model import Status, StepResult
+from sdetkit.model import ExternalProgram, Status, StepResult
 from sdetkit.run.cache import VOLATILE_ENV, StepCache
 from tests.specs import spec
 
@@ -52,7 +52,7 @@ def test_every_field_that_changes_what_runs_changes_the_step_key() -> None:
 def test_a_changed_program_file_changes_the_key(tmp_path: Path) -> None:
     program = tmp_path / "tool"
     program.write_text("v1")
-    s = spec("lint")._replace(program=str(program))
+    s = spec("lint")._replace(program=ExternalProgram(str(program)))
     cache = StepCache(None, "base")
     before = cache.key(s)
     program.write_text("version 2")

@@ -16,7 +16,7 @@ from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError, SdetkitError, Usage
 from sdetkit.evidence.atomic import check_writable
 from sdetkit.formats.base import DocumentReport
 from sdetkit.formats.deliver import deliver
-from sdetkit.plan import PlanOptions, build
+from sdetkit.gate.plan import PlanOptions, build
 from sdetkit.repo import config, environment, git
 from sdetkit.run.cache import cache_root, tool_dir
 from sdetkit.run.stepenv import prepare_bytecode, step_environ
@@ -58,7 +58,7 @@ def _context(settings: DoctorSettings, root: Path) -> DoctorContext:
     if facts is not None and env is not None:
         try:
             plan = build(PlanContext(facts, env, environ["PATH"]), facts.gate("fast"), PlanOptions())
-            missing = tuple((s.id, s.missing_hint) for s in plan.run if s.program is None)
+            missing = plan.missing_tools
             has_tests = any(s.kind == "tests" for s in plan.run)
         except SdetkitError as exc:
             plan_error = str(exc)

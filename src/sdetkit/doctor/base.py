@@ -125,9 +125,3 @@ def warn(message: str, fix: str, severity: Severity | None = None) -> DoctorFind
 def skip(message: str) -> DoctorFinding:
     """The check could not apply here, and why."""
     return DoctorFinding(CheckStatus.SKIP, message)
-
-
-# The former names, still imported by modules not yet moved to the new ones (the environment
-# checks, the unit tests); remove them once nothing imports them.
-Finding = DoctorFinding
-Check = DoctorCheck

@@ -4,21 +4,40 @@ Declared test dependencies are ``testdeps.py``."""
 
 from __future__ import annotations
 
+import functools
 import re
 
-from sdetkit.doctor.base import DoctorContext, Finding, fail, ok, skip, warn
+from sdetkit import steps
+from sdetkit.doctor.base import DoctorContext, DoctorFinding, fail, ok, skip, warn
 from sdetkit.repo import requirements
 from sdetkit.repo.config import ProjectFacts
 
-# `rev: v0.6.1`, or a frozen commit `rev: 76e4732...  # frozen: v0.11.11` (the comment is the version).
-_PRECOMMIT_PIN = re.compile(
-    r"repo:\s*\S*/(?P<repo>ruff-pre-commit|mirrors-mypy)\S*\s+rev:\s*['\"]?v?(?P<rev>[\w.]+)['\"]?"
-    r"(?:[ \t]*#\s*frozen:\s*v?(?P<frozen>[\w.]+))?"
-)
+
+def pinned_tools() -> dict[str, str]:
+    """Pre-commit hook repository -> the package it pins, for every provider whose pins are read
+    (each names the hook repositories that pin it), in registry order."""
+    found: dict[str, str] = {}
+    for p in steps.PROVIDERS:
+        for repo in p.precommit_repos:
+            found.setdefault(repo, p.package)
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _precommit_pin(repos: tuple[str, ...]) -> re.Pattern[str]:
+    # `rev: v0.6.1`, or a frozen commit `rev: 76e4732...  # frozen: v0.11.11` (the comment is the version).
+    return re.compile(
+        rf"repo:\s*\S*/(?P<repo>{'|'.join(map(re.escape, repos))})\S*\s+rev:\s*['\"]?v?(?P<rev>[\w.]+)['\"]?"
+        r"(?:[ \t]*#\s*frozen:\s*v?(?P<frozen>[\w.]+))?"
+    )
+
+
+# The pattern for the registry as shipped (the checks build theirs from the registry when they run).
+_PRECOMMIT_PIN = _precommit_pin(tuple(pinned_tools()))
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
-def python_requires(ctx: DoctorContext) -> Finding:
+def python_requires(ctx: DoctorContext) -> DoctorFinding:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     if ctx.env is None or ctx.facts is None:
@@ -66,7 +85,7 @@ def _poetry_to_pep440(spec: str) -> str:
     return ",".join(out)
 
 
-def virtualenv(ctx: DoctorContext) -> Finding:
+def virtualenv(ctx: DoctorContext) -> DoctorFinding:
     if ctx.env is None:
         return skip("no Python environment could be probed")
     if ctx.env.is_venv:
@@ -77,30 +96,28 @@ def virtualenv(ctx: DoctorContext) -> Finding:
     )
 
 
-def tools_installed(ctx: DoctorContext) -> Finding:
+def tools_installed(ctx: DoctorContext) -> DoctorFinding:
     if ctx.plan_error:
         return skip(f"the gate plan could not be built: {ctx.plan_error}")
     if not ctx.tools_missing:
         return ok("every tool the fast gate runs is installed")
     ids = ", ".join(sid for sid, _ in ctx.tools_missing)
-    return fail(
-        f"tools missing for steps: {ids}",
-        "; ".join(dict.fromkeys(h.split("install it with: ")[-1] for _, h in ctx.tools_missing)),
-    )
-
-
-PINNED_TOOLS = ("ruff", "mypy")
+    # Each entry is the provider's install command (or, for a declared program, why it is missing).
+    return fail(f"tools missing for steps: {ids}", "; ".join(dict.fromkeys(h for _, h in ctx.tools_missing)))
 
 
 def _pins(facts: ProjectFacts) -> list[tuple[str, str, str]]:
-    """(tool, version, where) for every exact pin of ruff or mypy, in the order the gate trusts its
-    sources: pre-commit hooks, then tox and nox deps, requirement files, dependency groups."""
+    """(tool, version, where) for every exact pin of a pinned tool (see :func:`pinned_tools`), in
+    the order the gate trusts its sources: pre-commit hooks, then tox and nox deps, requirement
+    files, dependency groups."""
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
+    by_repo = pinned_tools()
+    tools = set(by_repo.values())
     found = [
-        ("ruff" if m["repo"] == "ruff-pre-commit" else "mypy", m["frozen"] or m["rev"], ".pre-commit-config.yaml")
-        for m in _PRECOMMIT_PIN.finditer(facts.evidence.get(".pre-commit-config.yaml", ""))
+        (by_repo[m["repo"]], m["frozen"] or m["rev"], ".pre-commit-config.yaml")
+        for m in _precommit_pin(tuple(by_repo)).finditer(facts.evidence.get(".pre-commit-config.yaml", ""))
         if m["frozen"] or not _SHA.match(m["rev"])  # a bare commit SHA names no version
     ]
     sources = requirements.collect(facts)
@@ -115,7 +132,7 @@ def _pins(facts: ProjectFacts) -> list[tuple[str, str, str]]:
                 continue
             specs = list(req.specifier)
             exact = len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version
-            if exact and canonicalize_name(req.name) in PINNED_TOOLS:
+            if exact and canonicalize_name(req.name) in tools:
                 found.append((canonicalize_name(req.name), specs[0].version, where))
     return list(dict.fromkeys(found))
 
@@ -129,16 +146,18 @@ def _same(installed: str, pinned: str) -> bool:
         return installed == pinned
 
 
-def tool_pins(ctx: DoctorContext) -> Finding:
-    """Installed ruff/mypy versions agree with every version the project pins (pre-commit hooks,
-    requirement files, tox and nox deps, dependency groups), each pin named with where it is."""
+def tool_pins(ctx: DoctorContext) -> DoctorFinding:
+    """Installed versions of the pinned tools (ruff, mypy: see :func:`pinned_tools`) agree with every
+    version the project pins (pre-commit hooks, requirement files, tox and nox deps, dependency
+    groups), each pin named with where it is."""
     if ctx.env is None or ctx.facts is None:
         return skip("the environment or project could not be read")
     declared = _pins(ctx.facts)
     pins = [(tool, version, where) for tool, version, where in declared if ctx.env.dists.get(tool)]
     if not declared:
+        names = " or ".join(dict.fromkeys(pinned_tools().values()))
         return skip(
-            "no ruff or mypy version pinned (.pre-commit-config.yaml, requirement files, tox and nox deps, "
+            f"no {names} version pinned (.pre-commit-config.yaml, requirement files, tox and nox deps, "
             "dependency groups)"
         )
     if not pins:  # a pinned tool that is not installed is tools.installed's finding, not a drift

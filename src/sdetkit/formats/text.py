@@ -16,7 +16,7 @@ from sdetkit.formats.common import (
     rerun_gate,
     rerun_tool,
 )
-from sdetkit.model import INTERNAL, GateReport, Status, StepSpec
+from sdetkit.model import ExternalProgram, GateReport, MissingTool, Status, StepSpec
 from sdetkit.steps.base import NotChosen
 
 LABEL = {
@@ -47,7 +47,7 @@ def render(report: GateReport, python: str) -> str:
             if r.status is Status.ERROR and r.message and r.first_failure is not None:
                 lines.append(f"  {r.message}")
             lines.append(f"  re-run: {rerun_gate(r, repo.project_path, report.profile)}")
-            if r.spec.program not in (None, INTERNAL):
+            if isinstance(r.spec.program, ExternalProgram):
                 lines.append(f"      or: {rerun_tool(r, python)}")
     touched = [r for r in report.results if r.side_effects]
     if touched:
@@ -70,7 +70,7 @@ def render_plan(
     lines = [f"environment: {env}", ""]
     for s in specs:
         state = f" [skipped: {skipped[s.id]}]" if s.id in skipped else ""
-        missing = "" if s.program else "  (tool missing: step will error)"
+        missing = "  (tool missing: step will error)" if isinstance(s.program, MissingTool) else ""
         needs = f" needs {', '.join(s.needs)}" if s.needs else ""
         lines.append(f"{s.id} ({s.kind}, {s.tool}){needs}{state}{missing}")
         lines.append(f"  run: {command_line(s.rerun)}")

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -42,8 +42,6 @@ print(json.dumps({
 # Variables that change what an interpreter imports; a cached probe is valid only under the same.
 _PROBE_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONNOUSERSITE", "PYTHONSAFEPATH", "PYTHONUSERBASE")
 _DIST_SUFFIXES = (".dist-info", ".egg-info", ".pth", ".egg-link")
-
-TOOL_MODULES = ("ruff", "mypy", "pytest", "pyright", "build", "pip_audit")
 
 
 class Environment(NamedTuple):
@@ -132,7 +130,7 @@ def _mtime(path: str) -> int:
         return -1
 
 
-def _probe_key(python: Path, cwd: Path, environ: Mapping[str, str]) -> str | None:
+def _probe_key(python: Path, cwd: Path, environ: Mapping[str, str], modules: Sequence[str]) -> str | None:
     """Key for a cached probe, or None for an interpreter that is a script (a pyenv or asdf shim
     picks its interpreter at run time, so its answer cannot be reused)."""
     try:
@@ -142,8 +140,9 @@ def _probe_key(python: Path, cwd: Path, environ: Mapping[str, str]) -> str | Non
                 return None
     except OSError:
         return None
-    parts = ["probe-v3", str(python), str(st.st_ino), str(st.st_size), str(st.st_mtime_ns), str(cwd)]
+    parts = ["probe-v4", str(python), str(st.st_ino), str(st.st_size), str(st.st_mtime_ns), str(cwd)]
     parts += [f"{k}={environ.get(k, '')}" for k in _PROBE_ENV]
+    parts += modules  # a newly registered tool's module must be looked for, not read from an old answer
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -181,12 +180,27 @@ def _distributions(site: list[str]) -> tuple[dict[str, str], str]:
     return dists, h.hexdigest()
 
 
-def probe(python: Path, source: str, cwd: Path, environ: Mapping[str, str], cache: Path | None = None) -> Environment:
-    """Ask the interpreter about itself (one short subprocess), or reuse a still-valid answer."""
-    key = _probe_key(python, cwd, environ) if cache is not None else None
+def probe(
+    python: Path,
+    source: str,
+    cwd: Path,
+    environ: Mapping[str, str],
+    cache: Path | None = None,
+    modules: Sequence[str] | None = None,
+) -> Environment:
+    """Ask the interpreter about itself (one short subprocess), or reuse a still-valid answer.
+
+    ``modules`` are the ones to look for; by default every module a step provider's tool or a gate
+    profile's checks need (:func:`sdetkit.gate.profiles.probed_modules`)."""
+    if modules is None:
+        # Imported here: the registry sits above this adapter, which only runs the probe it asks for.
+        from sdetkit.gate.profiles import probed_modules
+
+        modules = probed_modules()
+    key = _probe_key(python, cwd, environ, modules) if cache is not None else None
     data = _cached(cache, key) if cache is not None and key is not None else None
     if data is None:
-        res = query([str(python), "-c", _PROBE, *TOOL_MODULES], cwd, env=environ, timeout=60)
+        res = query([str(python), "-c", _PROBE, *modules], cwd, env=environ, timeout=60)
         if res.exit_code != 0:
             detail = res.stderr.strip().splitlines()[-1:] or ["no output"]
             raise InputError(f"{python}: cannot run this interpreter ({detail[0]})")

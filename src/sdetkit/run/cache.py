@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sdetkit import __version__
 from sdetkit.evidence.atomic import write_text
-from sdetkit.model import INTERNAL, Status, StepResult, StepSpec
+from sdetkit.model import ExternalProgram, InternalCheck, Status, StepResult, StepSpec
 
 FORMAT = 1
 # Variables that change between shells without changing what a tool does.
@@ -72,7 +72,7 @@ class StepCache:
         self.read = read
 
     def applies(self, spec: StepSpec) -> bool:
-        return self.root is not None and not spec.modifies and spec.program != INTERNAL
+        return self.root is not None and not spec.modifies and not isinstance(spec.program, InternalCheck)
 
     @staticmethod
     def base(content: str, env_fingerprint: str, python: str, environ: Mapping[str, str]) -> str:
@@ -87,7 +87,7 @@ class StepCache:
 
     def key(self, spec: StepSpec) -> str:
         h = hashlib.sha256(self.base_key.encode())
-        program = spec.program or ""
+        program = spec.program.path if isinstance(spec.program, ExternalProgram) else ""
         try:
             st = Path(program).stat()
             stamp = f"{st.st_size}:{st.st_mtime_ns}"

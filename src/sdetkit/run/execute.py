@@ -8,10 +8,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sdetkit.evidence import redact
-from sdetkit.model import CACHE, INTERNAL, TMP, Status, StepResult, StepSpec
+from sdetkit.model import CACHE, TMP, InternalCheck, MissingTool, Status, StepResult, StepSpec
 from sdetkit.run.cache import StepCache
 from sdetkit.run.process import ProcessRunner
-from sdetkit.steps import provider
+from sdetkit.steps import reader
 
 
 class StepExecutor:
@@ -44,20 +44,21 @@ class StepExecutor:
 
     def __call__(self, spec: StepSpec) -> StepResult:
         version = self.versions.get(spec.tool)
-        if spec.program is None:
-            return StepResult(spec, Status.ERROR, message=spec.missing_hint, tool_version=version)
+        program = spec.program
+        if isinstance(program, MissingTool):
+            return StepResult(spec, Status.ERROR, message=program.hint, tool_version=version)
         hit = self.cache.get(spec)
         if hit is not None:
             return hit
         tmp = Path(tempfile.mkdtemp(prefix=f"{spec.id}-", dir=self.scratch))
-        if spec.program == INTERNAL:
+        if isinstance(program, InternalCheck):
             if self.internal is None:
                 return StepResult(spec, Status.ERROR, message="internal check without a context")
             try:
                 return self.internal(spec, tmp)
             except OSError as exc:  # a check that cannot read or write its files reports, not crashes
                 return StepResult(spec, Status.ERROR, message=f"{spec.id}: {exc}")
-        argv = [spec.program, *spec.command[1:]] + [
+        argv = [program.path, *spec.command[1:]] + [
             a.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache)) for a in spec.extra
         ]
         env = dict(self.environ)
@@ -85,7 +86,7 @@ class StepExecutor:
                 tool_version=version,
             )
         code = proc.exit_code if proc.exit_code is not None else -1
-        prov = provider(spec.provider)
+        prov = reader(spec.provider)
         status = prov.status(code) if code >= 0 else Status.ERROR
         first = None
         message = ""

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sdetkit.model import CACHE, FirstFailure, Status, StepSpec
-from sdetkit.steps.base import NotChosen, PlanContext, exit_status, planned, python_tool, runs_tool
+from sdetkit.model import CACHE, FirstFailure, StepSpec
+from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, first_located
 from sdetkit.steps.invocations import invocations
 
 _ERROR = re.compile(
@@ -111,13 +111,21 @@ def mypy_config(ctx: PlanContext) -> tuple[str, Mapping[str, Any]] | None:
     return None
 
 
-class Mypy:
+class Mypy(ToolProvider):
+    """``python -m mypy`` on what the project's mypy configuration (or automation) names."""
+
     name = "mypy"
     step_id = "typecheck"
     kind = "typecheck"
     tool = "mypy"
+    module = "mypy"
+    package = "mypy"
+    also_runs = ("dmypy",)
+    priority = 1
+    precommit_repos: tuple[str, ...] = ("mirrors-mypy",)
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
+        """The mypy step, checking what the configuration, the automation or the layout names."""
         found = mypy_config(ctx)
         if found is None:
             return NotChosen(self.step_id, "no mypy configuration (mypy.ini, [tool.mypy] or setup.cfg [mypy])")
@@ -134,27 +142,16 @@ class Mypy:
             why = f"{where}; no files configured, so checking {', '.join(ctx.facts.packages)}"
         else:
             return NotChosen(self.step_id, f"{where} names no files and no package was found to check")
-        return planned(self, ctx, command, why, python_tool(ctx, "mypy"))
-
-    def matches(self, argv: tuple[str, ...]) -> bool:
-        return runs_tool(argv, "mypy") or runs_tool(argv, "dmypy")
+        return self.plan(ctx, command, why)
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
-        # One line per error whatever `pretty` says, and the cache outside the repository.
+        """One line per error whatever `pretty` says, and the cache outside the repository."""
         return ("--no-pretty", "--no-color-output", f"--cache-dir={CACHE}/mypy")
 
-    def status(self, exit_code: int) -> Status:
-        return exit_status(exit_code)
-
     def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
-        for ln in output.splitlines():
-            m = _ERROR.match(ln.strip())
-            if m:
-                return FirstFailure(
-                    message=m["msg"],
-                    file=m["file"],
-                    line=int(m["line"]),
-                    column=int(m["col"]) if m["col"] else None,
-                    rule=m["rule"],
-                )
-        return None
+        """The first ``file:line: error:`` line, with its error code."""
+        return first_located(_ERROR, output)
+
+    def reproduce(self, tool: str | None, kind: str | None, first: Mapping[str, Any]) -> str | None:
+        """mypy on the failing file."""
+        return f"python -m mypy {first['file']}" if tool == self.tool and first.get("file") else None

@@ -4,41 +4,42 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from sdetkit.model import FirstFailure, Status, StepSpec
-from sdetkit.steps.base import NotChosen, PlanContext, exit_status, planned, program_tool, runs_tool
+from sdetkit.model import FirstFailure, StepSpec
+from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider
 
 _DIAGNOSTIC = re.compile(r"^.+:\d+:\d+ - (error|warning|information): ")
 _RULE = re.compile(r"\((report\w+)\)\s*$")
 _ERROR = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+) - error: (?P<msg>.*?)(?: \((?P<rule>report\w+)\))?$")
 
 
-class Pyright:
+class Pyright(ToolProvider):
+    """The ``pyright`` program where the project configures it."""
+
     name = "pyright"
     step_id = "pyright"
     kind = "typecheck"
     tool = "pyright"
+    module = "pyright"
+    package = "pyright"
+    script = "pyright"
+    priority = 1
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
+        """The pyright step, where ``[tool.pyright]`` or ``pyrightconfig.json`` configures it."""
         if ctx.facts.tool("pyright") is not None:
             why = "pyproject.toml has [tool.pyright]"
         elif "pyrightconfig.json" in ctx.facts.present:
             why = "pyrightconfig.json exists"
         else:
             return NotChosen(self.step_id, "no pyright configuration ([tool.pyright] or pyrightconfig.json)")
-        return planned(self, ctx, ("pyright",), why, program_tool(ctx, "pyright", "pyright"))
-
-    def matches(self, argv: tuple[str, ...]) -> bool:
-        return runs_tool(argv, "pyright")
-
-    def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
-        return ()
-
-    def status(self, exit_code: int) -> Status:
-        return exit_status(exit_code)
+        return self.plan(ctx, ("pyright",), why)
 
     def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
+        """The first error diagnostic, its path relative to the project, its rule from a wrapped line."""
         lines = output.splitlines()
         for i, ln in enumerate(lines):
             m = _ERROR.match(ln.strip())
@@ -57,3 +58,7 @@ class Pyright:
                 rule = found[1] if found else None
             return FirstFailure(m["msg"], file, int(m["line"]), int(m["col"]), rule)
         return None
+
+    def reproduce(self, tool: str | None, kind: str | None, first: Mapping[str, Any]) -> str | None:
+        """pyright on the failing file."""
+        return f"pyright {first['file']}" if tool == self.tool and first.get("file") else None

@@ -6,11 +6,12 @@ pytest writes a JUnit XML report into sdetkit's temporary folder so failing test
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from sdetkit.model import CACHE, TMP, FirstFailure, Status, StepSpec
-from sdetkit.steps.base import NotChosen, PlanContext, planned, python_tool, runs_tool
+from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, exit_status
 
 REPORT = "junit.xml"
 _CRASH = re.compile(r"^(?P<file>[^\s:][^:]*\.py):(?P<line>\d+): ")
@@ -31,13 +32,20 @@ def _paths_text(testpaths: Any) -> str:
     return " ".join(str(testpaths).split()) if testpaths else ""
 
 
-class Pytest:
+class Pytest(ToolProvider):
+    """``python -m pytest`` with the project's own configuration, a JUnit report for exact test ids."""
+
     name = "pytest"
     step_id = "tests"
     kind = "tests"
     tool = "pytest"
+    module = "pytest"
+    package = "pytest"
+    also_runs = ("py.test",)
+    priority = 0
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
+        """The test step, where pytest is configured or tests are laid out as pytest finds them."""
         found = pytest_config(ctx)
         if found is not None:
             where, testpaths = found
@@ -50,13 +58,10 @@ class Pytest:
             why = f"{seen[0]} exists (no pytest configuration; pytest's defaults apply)"
         # No path arguments: pytest applies the project's testpaths itself.
         command = ("python", "-m", "pytest")
-        return planned(self, ctx, command, why, python_tool(ctx, "pytest"))
-
-    def matches(self, argv: tuple[str, ...]) -> bool:
-        return runs_tool(argv, "pytest") or runs_tool(argv, "py.test")
+        return self.plan(ctx, command, why)
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
-        # The cache goes outside the repository, the report into sdetkit's temporary folder.
+        """The cache goes outside the repository, the report into sdetkit's temporary folder."""
         return (
             f"--junitxml={TMP}/{REPORT}",
             "-o",
@@ -67,11 +72,11 @@ class Pytest:
         )
 
     def status(self, exit_code: int) -> Status:
-        if exit_code == 0:
-            return Status.PASSED
-        return Status.FAILED if exit_code in _FINDINGS else Status.ERROR
+        """Failed tests, collection errors and an empty run are findings; other codes tool errors."""
+        return exit_status(exit_code, _FINDINGS)
 
     def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
+        """The first failing test case of the JUnit report, else of pytest's summary lines."""
         from sdetkit.steps.junit import first_failure as junit_first
 
         found = junit_first(tmp / REPORT)
@@ -85,6 +90,10 @@ class Pytest:
                 node = head.split(" ", 1)[1].strip()
                 return FirstFailure(message=msg or head, test_id=node, file=node.split("::")[0])
         return None
+
+    def reproduce(self, tool: str | None, kind: str | None, first: Mapping[str, Any]) -> str | None:
+        """The failing test by its id, whichever step reported it (only test runners name test ids)."""
+        return f'python -m pytest -q "{first["test_id"]}"' if first.get("test_id") else None
 
 
 def crash_location(text: str, prefer: str | None = None) -> tuple[str | None, int | None, str | None]:

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from sdetkit.model import CACHE, FirstFailure, Status, StepSpec
-from sdetkit.steps.base import (
-    NotChosen,
-    PlanContext,
-    exit_status,
-    generic_first_failure,
-    planned,
-    program_tool,
-    runs_tool,
-)
+from sdetkit.model import CACHE, FirstFailure, StepSpec
+from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, first_located, generic_first_failure
 
 # "src/a.py:3:8: F401 [*] msg" (rule codes) or "pyproject.toml:9:4: rule-name: [*] msg" (named
 # diagnostics of newer ruff).
@@ -39,23 +33,35 @@ def ruff_configured(ctx: PlanContext) -> str | None:
     return None
 
 
-class RuffLint:
+class _Ruff(ToolProvider):
+    """The ``ruff`` program, pinned by ruff's pre-commit hooks."""
+
+    tool = "ruff"
+    module = "ruff"
+    package = "ruff"
+    script = "ruff"
+    precommit_repos: tuple[str, ...] = ("ruff-pre-commit",)
+
+
+class RuffLint(_Ruff):
+    """``ruff check`` where the project configures or runs ruff."""
+
     name = "ruff-lint"
     step_id = "lint"
     kind = "lint"
-    tool = "ruff"
+    subcommand = "check"
+    priority = 3
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
+        """The lint step (``ruff check --fix`` under ``--fix``)."""
         why = ruff_configured(ctx)
         if why is None:
             return NotChosen(self.step_id, "no ruff configuration ([tool.ruff], ruff.toml or a pre-commit hook)")
         command = ("ruff", "check", "--fix") if ctx.fix else ("ruff", "check")
-        return planned(self, ctx, command, why, program_tool(ctx, "ruff", "ruff"), modifies=ctx.fix)
-
-    def matches(self, argv: tuple[str, ...]) -> bool:
-        return runs_tool(argv, "ruff", "check")
+        return self.plan(ctx, command, why, modifies=ctx.fix)
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
+        """Read-only, concise output, the cache outside the repository."""
         # --no-fix even when the project's ruff config says fix = true: the gate only reads.
         keep = () if ctx.fix or "--fix" in command or "--no-fix" in command else ("--no-fix",)
         # Lint Python sources, as ruff's pre-commit hook (how most projects run it in CI) does:
@@ -64,30 +70,27 @@ class RuffLint:
         # not replace, the project's own excludes.
         return (*keep, "--extend-exclude=pyproject.toml", "--output-format=concise", f"--cache-dir={CACHE}/ruff")
 
-    def status(self, exit_code: int) -> Status:
-        return exit_status(exit_code)
-
     def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
-        for ln in output.splitlines():
-            m = _LINT_LINE.match(ln.strip())
-            if m:
-                return FirstFailure(
-                    message=m["msg"],
-                    file=m["file"],
-                    line=int(m["line"]),
-                    column=int(m["col"]),
-                    rule=m["rule"],
-                )
-        return generic_first_failure(output)
+        """The first ``file:line:col: RULE message`` line, else the generic reading."""
+        return first_located(_LINT_LINE, output) or generic_first_failure(output)
+
+    def reproduce(self, tool: str | None, kind: str | None, first: Mapping[str, Any]) -> str | None:
+        """ruff check on the failing file, without fixing it."""
+        ours = tool == self.tool and kind == self.kind
+        return f"ruff check --no-fix {first['file']}" if ours and first.get("file") else None
 
 
-class RuffFormat:
+class RuffFormat(_Ruff):
+    """``ruff format --check`` where the project shows it formats with ruff."""
+
     name = "ruff-format"
     step_id = "format"
     kind = "format"
-    tool = "ruff"
+    subcommand = "format"
+    priority = 4
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
+        """The format step."""
         # Formatting is checked only where the project shows it formats with ruff: a repository
         # that lints with ruff but formats with black (or not at all) must not fail here.
         facts = ctx.facts
@@ -113,19 +116,15 @@ class RuffFormat:
                 "([tool.ruff.format], a ruff-format hook or a `ruff format` call)",
             )
         command = ("ruff", "format")
-        return planned(self, ctx, command, why, program_tool(ctx, "ruff", "ruff"), modifies=ctx.fix)
-
-    def matches(self, argv: tuple[str, ...]) -> bool:
-        return runs_tool(argv, "ruff", "format")
+        return self.plan(ctx, command, why, modifies=ctx.fix)
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
+        """Check only (unless fixing), the cache outside the repository."""
         check = () if ctx.fix or "--check" in command or "--diff" in command else ("--check",)
         return (*check, f"--cache-dir={CACHE}/ruff")
 
-    def status(self, exit_code: int) -> Status:
-        return exit_status(exit_code)
-
     def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
+        """The first file ruff would reformat, and how many more."""
         found = [m for ln in output.splitlines() if (m := _REFORMAT.match(ln.strip()))]
         files = list(dict.fromkeys((m["file"] or m["loc"]).strip() for m in found))
         if not files:
@@ -133,3 +132,8 @@ class RuffFormat:
         line = int(found[0]["line"]) if found[0]["line"] else None
         more = f" (and {len(files) - 1} more)" if len(files) > 1 else ""
         return FirstFailure(message=f"would reformat {files[0]}{more}", file=files[0], line=line, rule="format")
+
+    def reproduce(self, tool: str | None, kind: str | None, first: Mapping[str, Any]) -> str | None:
+        """ruff's diff of the failing file (any ruff step but the lint one shows its diff)."""
+        ours = tool == self.tool and kind != RuffLint.kind
+        return f"ruff format --diff {first['file']}" if ours and first.get("file") else None

@@ -7,19 +7,17 @@ off, not selected) are kept as skipped results so the artifact says what was lef
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import NamedTuple
 
 from sdetkit.errors import ConfigError, UsageError
-from sdetkit.model import Status, StepResult, StepSpec
+from sdetkit.model import MissingTool, Status, StepResult, StepSpec
 from sdetkit.repo.config import GateConfig, StepConfig
-from sdetkit.steps import CUSTOM, DISCOVERABLE
+from sdetkit.steps import CONFIGURED, DEFAULT_PRIORITY, PROVIDERS, kind_priority
 from sdetkit.steps.base import NotChosen, PlanContext
 
 DEFAULT_TIMEOUT = 600.0
-# Start order when several steps are ready: the usually-longest first keeps the wall time near the
-# slowest step's.
-_PRIORITY = {"build": 0, "tests": 0, "typecheck": 1, "custom": 2, "lint": 3, "format": 4}
 
 
 class PlanOptions(NamedTuple):
@@ -28,6 +26,15 @@ class PlanOptions(NamedTuple):
     only: tuple[str, ...] = ()
     skip: tuple[str, ...] = ()
     timeout: float | None = None
+
+
+class ProfileSteps(NamedTuple):
+    """What a gate profile adds to the discovered steps: its own steps, the ones that do not apply
+    (with the reason), and the start priority of its kinds of step."""
+
+    planned: Sequence[StepSpec] = ()
+    not_chosen: Sequence[NotChosen] = ()
+    kind_priority: Mapping[str, int] = MappingProxyType({})
 
 
 class Plan(NamedTuple):
@@ -40,8 +47,16 @@ class Plan(NamedTuple):
 
     @property
     def all_specs(self) -> tuple[StepSpec, ...]:
+        """Every planned step, run or decided, in report order."""
         by_id = {s.id: s for s in self.run} | {r.spec.id: r.spec for r in self.decided}
         return tuple(by_id[i] for i in self.order)
+
+    @property
+    def missing_tools(self) -> tuple[tuple[str, str], ...]:
+        """(step id, how to install its tool, else why it is missing) of every step to run whose
+        tool is not installed."""
+        found = [(s.id, s.program) for s in self.run if isinstance(s.program, MissingTool)]
+        return tuple((sid, missing.install or missing.hint) for sid, missing in found)
 
 
 def _from_config(ctx: PlanContext, cfg: StepConfig, base: StepSpec | None, source: str) -> StepSpec:
@@ -52,8 +67,8 @@ def _from_config(ctx: PlanContext, cfg: StepConfig, base: StepSpec | None, sourc
             raise ConfigError(f"{source}: step {cfg.id!r} is not a discovered step, so it needs argv")
         spec = base
     else:
-        known = next((p for p in DISCOVERABLE if p.matches(cfg.argv)), None)
-        custom = CUSTOM.plan(ctx, cfg, source)
+        known = next((p for p in PROVIDERS if p.matches(cfg.argv)), None)
+        custom = CONFIGURED.plan(ctx, cfg, source)
         if base is not None:
             custom = custom._replace(
                 kind=cfg.kind or base.kind,
@@ -73,19 +88,16 @@ def _from_config(ctx: PlanContext, cfg: StepConfig, base: StepSpec | None, sourc
     return spec
 
 
-def build(
-    ctx: PlanContext,
-    gate: GateConfig,
-    options: PlanOptions,
-    extra: Sequence[StepSpec] = (),
-    extra_not_chosen: Sequence[NotChosen] = (),
-) -> Plan:
-    """The plan for one gate run: discovered steps, then ``extra`` ones (the release checks), then
-    the repository's declarations, then the command line. Raises ConfigError/UsageError on invalid
-    declarations or flags."""
+def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions, profile: ProfileSteps | None = None) -> Plan:
+    """The plan for one gate run: discovered steps, then the profile's own (the release checks),
+    then the repository's declarations, then the command line. Raises ConfigError/UsageError on
+    invalid declarations or flags."""
+    profile = profile or ProfileSteps()
+    extra = profile.planned
     specs: dict[str, StepSpec] = {}
-    not_chosen: list[NotChosen] = list(extra_not_chosen)
-    for prov in DISCOVERABLE:
+    not_chosen: list[NotChosen] = list(profile.not_chosen)
+    providers = list(PROVIDERS)
+    for prov in providers:
         found = prov.discover(ctx)
         if isinstance(found, NotChosen):
             not_chosen.append(found)
@@ -119,9 +131,12 @@ def build(
             raise UsageError(f"{flag}: unknown step {unknown[0]!r} (planned steps: {listed})")
     _select(specs, decided, options)
 
-    order = [p.step_id for p in DISCOVERABLE] + [s.id for s in extra] + sorted(declared)
+    order = [p.step_id for p in providers] + [s.id for s in extra] + sorted(declared)
     report_order = tuple(dict.fromkeys(i for i in order if i in specs or i in decided))
-    start = sorted(specs.values(), key=lambda s: (not s.modifies, _PRIORITY.get(s.kind, 2), s.id))
+    # Start order when several steps are ready: the usually-longest first (the providers and the
+    # profile say which kinds those are) keeps the wall time near the slowest step's.
+    priority = {**profile.kind_priority, **kind_priority()}
+    start = sorted(specs.values(), key=lambda s: (not s.modifies, priority.get(s.kind, DEFAULT_PRIORITY), s.id))
     return Plan(
         tuple(start),
         tuple(decided[i] for i in report_order if i in decided),

@@ -1,4 +1,5 @@
-"""The release checks, as steps the scheduler can run next to the fast gate's."""
+"""The release-check registry: each check with its kind and needs, as steps the scheduler can run
+next to the fast gate's."""
 
 from __future__ import annotations
 
@@ -18,58 +19,65 @@ from sdetkit.release import (
 from sdetkit.release.context import ReleaseContext
 from sdetkit.steps.base import NotChosen
 
-Run = Callable[[StepSpec, ReleaseContext, Path], StepResult]
+# Runs one release check: its planned step, the run's shared context, its temporary folder.
+RunReleaseCheck = Callable[[StepSpec, ReleaseContext, Path], StepResult]
 
 
-class Check(NamedTuple):
+class ReleaseCheck(NamedTuple):
+    """One release check: what it is, what it needs first, and the function that runs it."""
+
     id: str
     kind: str
     needs: tuple[str, ...]
-    run: Run
+    run: RunReleaseCheck
     what: str
     python_package: bool = True  # only for projects that build a Python distribution
 
 
-CHECKS: tuple[Check, ...] = (
-    Check("build", "build", (), checks_build.run, "builds the sdist and the wheel from it, in isolation"),
-    Check(
+CHECKS: tuple[ReleaseCheck, ...] = (
+    ReleaseCheck("build", "build", (), checks_build.run, "builds the sdist and the wheel from it, in isolation"),
+    ReleaseCheck(
         "metadata",
         "package",
         ("build",),
         checks_package.metadata,
         "twine check --strict on the sdist and the wheel",
     ),
-    Check(
+    ReleaseCheck(
         "wheel-contents",
         "package",
         ("build",),
         checks_package.wheel_contents,
         "check-wheel-contents on the wheel, with the project's own configuration",
     ),
-    Check(
+    ReleaseCheck(
         "install-smoke",
         "package",
         ("build",),
         checks_install.install_smoke,
         "installs the wheel into a fresh venv and imports its packages",
     ),
-    Check("version", "version", ("build",), checks_version.version, "built version = source of truth = tag at HEAD"),
-    Check(
+    ReleaseCheck(
+        "version", "version", ("build",), checks_version.version, "built version = source of truth = tag at HEAD"
+    ),
+    ReleaseCheck(
         "changelog",
         "version",
         ("build",),
         checks_changelog.changelog,
         "the changelog's newest entry is the built version's, and is not marked unreleased",
     ),
-    Check(
+    ReleaseCheck(
         "sbom",
         "security",
         ("install-smoke",),
         checks_install.sbom,
         "CycloneDX SBOM of the installed wheel (cyclonedx-py)",
     ),
-    Check("audit", "security", ("install-smoke",), checks_audit.audit, "pip-audit of the installed dependencies"),
-    Check(
+    ReleaseCheck(
+        "audit", "security", ("install-smoke",), checks_audit.audit, "pip-audit of the installed dependencies"
+    ),
+    ReleaseCheck(
         "clean-tree",
         "vcs",
         (),
@@ -78,7 +86,7 @@ CHECKS: tuple[Check, ...] = (
         False,
     ),
 )
-BY_PROVIDER: dict[str, Check] = {f"release:{c.id}": c for c in CHECKS}
+BY_PROVIDER: dict[str, ReleaseCheck] = {f"release:{c.id}": c for c in CHECKS}
 BUILD_TIMEOUT = 900.0
 
 

@@ -1,0 +1,69 @@
+"""Stage three of the gate: run the plan (the cache, the scheduler, the profile's internal checks)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+from sdetkit import steps
+from sdetkit.formats.progress import Progress
+from sdetkit.gate.plan import Plan
+from sdetkit.gate.profiles import GateProfile, RunSetup
+from sdetkit.gate.workspace import Workspace, tree_state
+from sdetkit.model import Status, StepResult
+from sdetkit.repo import git
+from sdetkit.run import side_effects
+from sdetkit.run.cache import StepCache
+from sdetkit.run.execute import StepExecutor
+from sdetkit.run.process import ProcessRunner
+from sdetkit.run.scheduler import schedule
+from sdetkit.run.stepenv import prepare_bytecode
+from sdetkit.settings import GateSettings
+
+
+class Executed(NamedTuple):
+    """The step results (in completion order) and the profile's artifact fields."""
+
+    results: list[StepResult]
+    fields: dict[str, object]
+
+
+def dry_run(plan: Plan, profile: GateProfile) -> Executed:
+    """Nothing runs: every step is skipped, and the profile says nothing was produced."""
+    results = [StepResult(s, Status.SKIPPED, message="dry run: not run") for s in plan.run]
+    return Executed(results, profile.fields(None, dry_run=True))
+
+
+def execute(plan: Plan, settings: GateSettings, profile: GateProfile, ws: Workspace, jobs: int) -> Executed:
+    """Run the plan; the profile's internal checks run in-process, everything else as processes."""
+    out = settings.output.out.absolute() if settings.output.out else None
+    if not plan.run:
+        return Executed([], profile.fields(None, dry_run=False))
+    # With --fix the tree changes during the run, so a key computed at the start would be wrong.
+    use_cache = settings.cache and not settings.fix
+    base = ""
+    if use_cache:
+        base = StepCache.base(git.content_fingerprint(ws.state), ws.env.fingerprint, ws.env.python, ws.environ)
+    cache = StepCache(ws.cache_root if use_cache else None, base, profile.reads_cache(settings))
+    runner = ProcessRunner()
+    shown = [(str(ws.root), "."), (str(ws.tools), "<cache>"), (str(Path.home()), "~")]
+    if ws.top != ws.root:
+        shown.append((str(ws.top), "<worktree>"))
+    versions = {tool: v for tool, package in steps.tool_packages().items() if (v := ws.env.tool_version(package))}
+    # Once per environment change; before any step, so none compiles what the environment has.
+    prepare_bytecode(ws.environ, ws.env, ws.tools, ws.top)
+    progress = Progress(sys.stderr, len(plan.run), settings.output.format == "text" and sys.stderr.isatty())
+    with tempfile.TemporaryDirectory(prefix="sdetkit-") as scratch_dir:
+        scratch = Path(scratch_dir)
+        internal = profile.internal_runner(RunSetup(ws, runner, scratch, out))
+        executor = StepExecutor(ws.root, runner, cache, ws.environ, ws.tools, scratch, shown, versions, internal)
+        try:
+            results = schedule(plan.run, executor, jobs, progress, runner.terminate_all)
+        finally:
+            progress.close()
+        if executor.windows:  # a step ran a command in the work tree: did it leave files there?
+            after = tree_state(ws.top, out, ws.env)
+            results = side_effects.attribute(ws.state, after, executor.windows, results)
+        return Executed(results, profile.fields(internal, dry_run=False))
