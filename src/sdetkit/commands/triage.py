@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 from sdetkit.errors import EXIT_OK, UsageError
 from sdetkit.evidence.atomic import check_writable, emit
 from sdetkit.settings import OutputSettings
-from sdetkit.triage.extract import Finding
-from sdetkit.triage.rules import CAUSAL
+from sdetkit.triage.finding import TriageFinding as Finding
+from sdetkit.triage.rule import CAUSAL
 
 SCHEMA_NAME = "sdetkit.triage"
 SCHEMA_VERSION = "1.0.0"
