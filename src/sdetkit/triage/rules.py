@@ -61,15 +61,6 @@ RULES: tuple[Rule, ...] = (
         words=(rb"FAIL", rb"ERROR", *_SECTION_WORDS),
         fix=_TEST_FIX,
     ),
-    rule(
-        "pytest-timeout",
-        "pytest",
-        "timeout",
-        r"^E?\s*Failed: Timeout >(?P<message>[\d.]+s)",
-        "python -m pytest -q",
-        words=(rb"imeout",),
-        fix="find what the test waits on (the stack dump above); raise its timeout only if it is slow by design",
-    ),
     # unittest: "FAIL: test_x (tests.test_mod.TestCase.test_x)" (3.11+) or "(tests.test_mod.TestCase)"
     rule(
         "unittest",
