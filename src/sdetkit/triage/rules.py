@@ -30,6 +30,20 @@ _TEST_FIX = "make the failing assertion hold: fix the code under test, or the te
 _TYPE_FIX = "make the types agree at the line shown (the code, or the annotation if it is the one that is wrong)"
 _PIN_FIX = "loosen the pin to a version published for this Python and platform (or fix the package name)"
 
+
+def _pytest_test(rule_id: str, pattern: str) -> Rule:
+    """pytest's summary line and its -v progress line name a failed test the same way."""
+    return rule(
+        rule_id,
+        "pytest",
+        "test failure",
+        pattern,
+        'python -m pytest -q "{test}"',
+        words=(rb"FAIL", rb"ERROR", *_SECTION_WORDS),
+        fix=_TEST_FIX,
+    )
+
+
 RULES: tuple[Rule, ...] = (
     # pytest (-q and -v styles, xdist worker prefixes, short summary lines)
     rule(
@@ -43,24 +57,10 @@ RULES: tuple[Rule, ...] = (
         section=SectionTitle(re.compile(r"^ERROR collecting (?P<file>.*)$"), "error collecting {file}"),
         same_failure="file",  # the summary line of a collection error already read from its section
     ),
-    rule(
-        "pytest-failed",
-        "pytest",
-        "test failure",
-        rf"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?(?:FAILED|ERROR) {TEST_ID}(?: - (?P<message>.+))?\s*$",
-        'python -m pytest -q "{test}"',
-        words=(rb"FAIL", rb"ERROR", *_SECTION_WORDS),
-        fix=_TEST_FIX,
+    _pytest_test(
+        "pytest-failed", rf"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?(?:FAILED|ERROR) {TEST_ID}(?: - (?P<message>.+))?\s*$"
     ),
-    rule(
-        "pytest-verbose",
-        "pytest",
-        "test failure",
-        rf"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?{TEST_ID} (?:FAILED|ERROR)\b",
-        'python -m pytest -q "{test}"',
-        words=(rb"FAIL", rb"ERROR", *_SECTION_WORDS),
-        fix=_TEST_FIX,
-    ),
+    _pytest_test("pytest-verbose", rf"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?{TEST_ID} (?:FAILED|ERROR)\b"),
     # unittest: "FAIL: test_x (tests.test_mod.TestCase.test_x)" (3.11+) or "(tests.test_mod.TestCase)"
     rule(
         "unittest",
