@@ -12,15 +12,15 @@ from sdetkit.evidence.atomic import check_writable
 from sdetkit.formats.base import DocumentReport
 from sdetkit.formats.deliver import deliver
 from sdetkit.settings import TriageSettings
-from sdetkit.triage.extract import Finding
-from sdetkit.triage.rules import CAUSAL
+from sdetkit.triage.finding import TriageFinding
+from sdetkit.triage.rule import CAUSAL
 
 SCHEMA_NAME = "sdetkit.triage"
 SCHEMA_VERSION = "1.0.0"
 SHOWN = 50
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def _finding(f: TriageFinding) -> dict[str, Any]:
     return {
         "classification": f.classification,
         "tool": f.tool,
@@ -43,7 +43,7 @@ def run(settings: TriageSettings) -> int:
     out = settings.output.out.absolute() if settings.output.out else None
     if out is not None:
         check_writable(out)
-    findings: list[Finding] = []
+    findings: list[TriageFinding] = []
     for path in settings.inputs:
         findings += read(path)  # per input: causal first, then weak, then wrappers
     # Across inputs too, a cause in any input beats wrapper noise in an earlier one.

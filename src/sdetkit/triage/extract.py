@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
 from sdetkit.errors import InputError
 from sdetkit.evidence.redact import ANSI
-from sdetkit.triage.rules import CAUSAL, PREFILTERS, RULES, WRAPPER, Rule
+from sdetkit.triage import registry
+from sdetkit.triage.finding import TriageFinding
+from sdetkit.triage.rule import WRAPPER, Follow, Rule, Seen
 
 BLOCK = 8 << 20
 MAX_LINE = 64 << 10
@@ -26,33 +28,13 @@ _MARKER = re.compile(r"^(?:##\[(?:group|endgroup)\]|::(?:group|endgroup)::|secti
 _SECTION = re.compile(r"^_{3,} (?P<name>\S.*?) _{3,}$")
 _CRASH = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): (?P<exc>\w+)$")
 _E_LINE = re.compile(r"^E\s+(?P<message>\S.*)$")
-_FRAME = re.compile(r'^File "(?P<path>[^"]+)", line (?P<line>\d+)')
-_EXCEPTION = re.compile(r"^(?P<message>(?:[\w.]+\.)?\w*(?:Error|Exception|Failure): .+)$")
 # Checkout folders of common CI services: paths under them are made repository-relative.
 _CI_ROOT = re.compile(
     r"^(?:/home/runner/work/[^/]+/[^/]+/|/github/workspace/|/builds/[^/]+/[^/]+/|/home/circleci/project/"
     r"|/var/lib/jenkins/workspace/[^/]+/|/bitbucket/pipelines/agent/build/|/workspace/)"
 )
 _ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
-_GO_DETAIL = re.compile(r"^(?P<file>\S+_test\.go):(?P<line>\d+): (?P<message>.+)$")
-_JEST_FILE = re.compile(r"^FAIL\s+(?:\./)?(?P<file>\S+\.(?:test|spec)\.[cm]?[jt]sx?)\b")
-_JEST_FRAME = re.compile(r"\((?:\./)?(?P<file>[^():\s]+\.(?:test|spec)\.[cm]?[jt]sx?):(?P<line>\d+):\d+\)")
 _IN_MODULE = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): in <module>$")
-
-
-class Finding(NamedTuple):
-    rule: str
-    tier: int
-    classification: str
-    tool: str
-    message: str
-    affected_file: str | None
-    line: int | None
-    test_id: str | None
-    next_command: str
-    source: str  # "file:line" of the evidence
-    position: int  # line number used for ordering (a test's section, not its summary line)
-    excerpt: str
 
 
 def clean(line: str) -> str:
@@ -124,7 +106,7 @@ def candidate_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str, lis
 def _candidate_starts(chunk: bytes) -> list[int]:
     """Offsets of the lines of ``chunk`` that contain any prefilter pattern, in order."""
     starts: set[int] = set()
-    for pattern in PREFILTERS:
+    for pattern in registry.prefilters():
         for m in pattern.finditer(chunk):
             starts.add(chunk.rfind(b"\n", 0, m.start()) + 1)
     return sorted(starts)
@@ -135,63 +117,95 @@ class Extractor:
 
     pytest gets a little state: it prints a failure's section (header, E lines, crash location)
     before its one-line summary, and a collection error's section names the module and the cause.
+    Everything specific to one rule (its merges, header lines, continuation lines) is declared on
+    the rule; this class only calls it.
     """
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.findings: list[Finding] = []
+        self.rules = registry.all_rules()  # fixed for one log, even if the registry changes meanwhile
+        self.log_names = tuple(dict.fromkeys(n for r in self.rules for n in r.log_names))
+        self.findings: list[TriageFinding] = []
         self.by_test: dict[str, int] = {}
         self.sections: dict[str, tuple[int, str | None, int | None]] = {}  # test -> (line, crash file, crash line)
-        self.section: tuple[str, str, int | None] | None = None  # (kind, name, finding index)
+        self.section: tuple[str, str, int | None] | None = None  # pytest (kind, name, finding index)
+        self.following: tuple[Follow, int] | None = None  # the open finding's rule reads the lines after it
         self.tools_seen: set[str] = set()
         self.messages: dict[str, str] = {}  # test section -> its first E line
         self.rootdir: str | None = None  # from pytest's "rootdir:" line
-        self.jest_file: str | None = None  # from Jest's "FAIL file" header
+        self.header_files: dict[str, str] = {}  # rule id -> the file its last header line named
 
     def feed(self, lineno: int, line: str, before: list[str]) -> None:
+        """Read one candidate line (``before``: the cleaned lines just above it)."""
         text = line.strip()
         if not text:
             return
-        for tool in ("flake8", "ruff"):
+        for tool in self.log_names:
             if tool in text:
                 self.tools_seen.add(tool)
-        if "you require " in text and self.findings and self.findings[-1].rule == "uv-resolve":
-            self._uv_requirements(text)
+        if self._follow_up(text):
             return
         root = _ROOTDIR.match(text)
         if root:
             self.rootdir = root["root"].rstrip("/") + "/"
             return
-        if self._pytest(lineno, text, before) or self._js_go(text):
+        if self._pytest(lineno, text, before) or self._header(text):
             return
-        for rule in RULES:
+        for rule in self.rules:
             m = rule.pattern.search(text)
             if m:
                 self._add(rule, m, lineno, [*before, text])
                 return
 
+    def _follow_up(self, text: str) -> bool:
+        """A line that completes the open finding (its rule's ``follow`` says so)."""
+        if self.following is None:
+            return False
+        follow, idx = self.following
+        got = follow(self.findings[idx], text)
+        if got is None:
+            return False
+        self.findings[idx], more = got
+        if not more:
+            self.following = None
+        return True
+
+    def _header(self, text: str) -> bool:
+        """A header line naming the file of a rule's findings after it (Jest's ``FAIL file``)."""
+        for rule in self.rules:
+            m = rule.header.match(text) if rule.header else None
+            if m:
+                self.header_files[rule.id] = m["file"]
+                return True
+        return False
+
     def _pytest(self, lineno: int, text: str, before: list[str]) -> bool:
         sec = _SECTION.match(text)
         if sec:
+            self.following = None  # a new section: whatever was open before it is over
             name = sec["name"]
-            if name.startswith("ERROR collecting "):
-                path = name[len("ERROR collecting ") :]
+            titled = next(((r, m) for r in self.rules if r.section and (m := r.section.pattern.match(name))), None)
+            if titled:
+                rule, m = titled
+                path = m["file"]
                 self.section = ("collect", path, len(self.findings))
                 self._append(
-                    Finding(
-                        "pytest-collect",
-                        CAUSAL,
-                        "test collection/import error",
-                        "pytest",
-                        f"error collecting {path}",
+                    rule,
+                    TriageFinding(
+                        rule.id,
+                        rule.tier,
+                        rule.classification,
+                        rule.tool,
+                        rule.section.message.format(**m.groupdict()) if rule.section else "",
                         path,
                         None,
                         path,
-                        f'python -m pytest -q "{path}"',
+                        rule.next.format(**{"tool": rule.tool, "test": path, **m.groupdict()}),
                         f"{self.name}:{lineno}",
                         lineno,
                         text,
-                    )
+                        rule.fix,
+                    ),
                 )
             elif name.split()[0] in ("FAILURES", "ERRORS", "short", "warnings", "PASSES"):
                 self.section = None
@@ -204,8 +218,6 @@ class Extractor:
         if self.section is None:
             return False
         kind, name, idx = self.section
-        if kind == "unittest":
-            return self._unittest(text, idx)
         crash = _CRASH.match(text) or _IN_MODULE.match(text)
         if crash:
             line = int(crash["line"])
@@ -227,53 +239,30 @@ class Extractor:
             return True
         return False
 
-    def _unittest(self, text: str, idx: int | None) -> bool:
-        """Inside a unittest FAIL/ERROR block: the test file's frame gives the line, the exception the message."""
-        if idx is None or idx >= len(self.findings):
-            return False
-        f = self.findings[idx]
-        frame = _FRAME.match(text)
-        if frame and f.affected_file and frame["path"].endswith(f.affected_file):
-            self.findings[idx] = f._replace(line=int(frame["line"]))
-            return True
-        exc = _EXCEPTION.match(text)
-        if exc and f.message.startswith(("FAIL:", "ERROR:")):
-            self.findings[idx] = f._replace(message=exc["message"])
-            self.section = None  # the block's cause is read; what follows is another matter
-            return True
-        return False
-
-    def _append(self, finding: Finding) -> None:
+    def _append(self, rule: Rule, finding: TriageFinding) -> None:
         if len(self.findings) < MAX_FINDINGS:
             if finding.test_id:
                 self.by_test[finding.test_id] = len(self.findings)
             self.findings.append(finding)
+            self.following = (rule.follow, len(self.findings) - 1) if rule.follow else None
+            if rule.follow:
+                self.section = None  # the lines after it are the new finding's, not an earlier section's
 
     def _add(self, rule: Rule, m: re.Match[str], lineno: int, context: list[str]) -> None:
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
-        tool = rule.tool
-        if rule.id == "lint-concise":
-            tool = self._linter(groups.get("message", ""))
-            groups["linter"] = "flake8" if tool == "flake8" else "ruff check --no-fix"
-        classification = rule.classification
-        next_template = rule.next
-        if rule.id == "ruff-full" and len(context) > 1 and context[-2].startswith("unformatted:"):
-            classification, next_template = "format", "ruff format --diff {file}"
-        groups.setdefault("tool", tool)
+        matched = rule
+        if rule.refine:
+            rule = rule.refine(rule, groups, Seen(context[:-1], frozenset(self.tools_seen)))
+        groups.setdefault("tool", rule.tool)
         for key in ("file", "test"):
             if groups.get(key):
                 groups[key] = self._relative(groups[key])
+        if rule.same_failure and groups.get(rule.same_failure) in self.by_test:
+            return
         test = groups.get("test")
-        if rule.id == "unittest":
-            dotted = groups["cls"].split(".")
-            module = [p for p in dotted if not p[:1].isupper()]
-            classes = dotted[len(module) :]
-            test = "::".join(["/".join(module) + ".py", *classes, groups["name"]])
-        if rule.id == "pytest-collect" and groups.get("file") in self.by_test:
-            return  # the summary line of a collection error already read from its section
         file = groups.get("file") or (test.split("::")[0] if test and "::" in test else None)
-        if rule.id == "jest":
-            file = self.jest_file
+        if rule.header:
+            file = self.header_files.get(rule.id)
         line = int(groups["line"]) if groups.get("line") else None
         position = lineno
         # A wrapper's own words ("Process completed with exit code 1.") are its message.
@@ -292,15 +281,16 @@ class Extractor:
                 self.findings[idx] = self.findings[idx]._replace(message=groups["message"].strip()[:500])
             return
         try:
-            next_command = next_template.format(**{"file": file, "test": test, **groups})
+            next_command = rule.next.format(**{"file": file, "test": test, **groups})
         except (KeyError, IndexError):
-            next_command = rule.next
+            next_command = matched.next
         self._append(
-            Finding(
+            rule,
+            TriageFinding(
                 rule=rule.id,
                 tier=rule.tier,
-                classification=classification,
-                tool=tool,
+                classification=rule.classification,
+                tool=rule.tool,
                 message=message.strip()[:500],
                 affected_file=file,
                 line=line,
@@ -309,50 +299,9 @@ class Extractor:
                 source=f"{self.name}:{lineno}",
                 position=position,
                 excerpt="\n".join(c for c in context if c)[-1500:],
-            )
+                fix=rule.fix,
+            ),
         )
-        if rule.id == "unittest":
-            self.section = ("unittest", str(test), len(self.findings) - 1)
-
-    def _js_go(self, text: str) -> bool:
-        """Jest names the file in its FAIL header and the line in a stack frame; go test prints the
-        file and line on the line after --- FAIL."""
-        jest_file = _JEST_FILE.match(text)
-        if jest_file:
-            self.jest_file = jest_file["file"]
-            return True
-        last = self.findings[-1] if self.findings else None
-        if last is None:
-            return False
-        go = _GO_DETAIL.match(text)
-        if go and last.rule == "go-test" and last.line is None:
-            self.findings[-1] = last._replace(affected_file=go["file"], line=int(go["line"]), message=go["message"])
-            return True
-        if last.rule == "jest" and text.startswith("expect(") and last.message.startswith("\u25cf"):
-            self.findings[-1] = last._replace(message=text)
-            return True
-        frame = _JEST_FRAME.search(text)
-        if frame and last.rule == "jest" and last.line is None:
-            self.findings[-1] = last._replace(affected_file=frame["file"], line=int(frame["line"]))
-            return True
-        return False
-
-    def _uv_requirements(self, text: str) -> None:
-        """uv explains a conflict with "you require X": those are the requirements to retry."""
-        last = self.findings[-1]
-        # "... and you require X" is the user's requirement; "we can conclude that you require Y" is not.
-        wanted = re.findall(r"(?i)(?:and|because|since) you require ([^\s,]+?)[,.]?(?:\s|$)", text)
-        have = re.findall(r'"([^"]+)"', last.next_command) if last.next_command.startswith('uv pip install "') else []
-        reqs = list(dict.fromkeys([*have, *wanted]))
-        if reqs:
-            self.findings[-1] = last._replace(next_command="uv pip install " + " ".join(f'"{r}"' for r in reqs))
-
-    def _linter(self, message: str) -> str:
-        """ruff or flake8 print the same location shape: the tool the log names decides, else the
-        message (pycodestyle/pyflakes messages start lowercase, ruff's do not)."""
-        if len(self.tools_seen) == 1:
-            return next(iter(self.tools_seen))
-        return "flake8" if message[:1].islower() else "ruff"
 
     def _relative(self, path: str) -> str:
         if not path.startswith("/"):
@@ -370,6 +319,6 @@ class Extractor:
         node = self._node(test)
         return self.sections.get(node) or self.sections.get(node.split("::")[-1])
 
-    def ordered(self) -> list[Finding]:
+    def ordered(self) -> list[TriageFinding]:
         """Causal findings first (earliest first), then weak ones, then wrappers."""
         return sorted(self.findings, key=lambda f: (f.tier, f.position))

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 from sdetkit.errors import InputError
-from sdetkit.triage.extract import Extractor, Finding, candidate_lines
-from sdetkit.triage.rules import CAUSAL
+from sdetkit.triage.extract import Extractor, candidate_lines
+from sdetkit.triage.finding import TriageFinding
+from sdetkit.triage.rule import CAUSAL
 
 
 def kind_of(path: Path) -> str:
@@ -28,7 +29,7 @@ def kind_of(path: Path) -> str:
     return "log"
 
 
-def from_log(path: Path) -> list[Finding]:
+def from_log(path: Path) -> list[TriageFinding]:
     name = "<stdin>" if str(path) == "-" else str(path)
     extractor = Extractor(name)
     if str(path) == "-":
@@ -44,7 +45,7 @@ def from_log(path: Path) -> list[Finding]:
     return extractor.ordered()
 
 
-def from_junit(path: Path) -> list[Finding]:
+def from_junit(path: Path) -> list[TriageFinding]:
     from sdetkit.steps import junit
 
     root = junit.parse(path)
@@ -54,7 +55,7 @@ def from_junit(path: Path) -> list[Finding]:
     for i, f in enumerate(junit.failures(root)):
         collection = f.message.startswith("collection error")
         found.append(
-            Finding(
+            TriageFinding(
                 rule="junit",
                 tier=CAUSAL,
                 classification="test collection/import error" if collection else "test failure",
@@ -72,7 +73,7 @@ def from_junit(path: Path) -> list[Finding]:
     return found
 
 
-def from_artifact(path: Path) -> list[Finding]:
+def from_artifact(path: Path) -> list[TriageFinding]:
     from sdetkit.decision import triage as step_triage
     from sdetkit.evidence.load import check, read_json
 
@@ -85,7 +86,7 @@ def from_artifact(path: Path) -> list[Finding]:
         sid = step["id"]
         t = step_triage(doc, step, doc["profile"])
         found.append(
-            Finding(
+            TriageFinding(
                 rule="gate-artifact",
                 tier=CAUSAL,
                 classification=t["classification"],
@@ -103,7 +104,7 @@ def from_artifact(path: Path) -> list[Finding]:
     return found
 
 
-def read(path: Path) -> list[Finding]:
+def read(path: Path) -> list[TriageFinding]:
     kind = kind_of(path)
     if kind == "junit":
         return from_junit(path)

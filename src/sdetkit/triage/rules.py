@@ -1,31 +1,19 @@
-"""Triage rules as data: a tool, a pattern, a classification, and how to build the next command.
+"""Triage rules as data: one entry per kind of failure line.
 
-A new tool is one entry here plus golden cases in tests/data/triage/. Tiers decide who wins:
-a CAUSAL finding always beats a WEAK one (a bare traceback, a generic "error:"), which beats a
-WRAPPER line (the exit code of the job, make, tox, nox, coverage thresholds): wrapper noise never
-wins while a cause exists. Within a tier the earliest line wins.
+A new kind of failure is one entry here plus a golden case in tests/data/triage/: everything the
+extractor needs is in the entry (see ``sdetkit.triage.rule.Rule``); ``registry.register`` adds one
+at run time. Tiers decide who wins: a CAUSAL finding always beats a WEAK one (a bare traceback, a
+generic "error:"), which beats a WRAPPER line (the exit code of the job, make, tox, nox, coverage
+thresholds): wrapper noise never wins while a cause exists. Within a tier the earliest line wins.
+Within the list, the first rule whose pattern matches a line reads it.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
-CAUSAL, WEAK, WRAPPER = 1, 2, 3
-
-
-class Rule(NamedTuple):
-    id: str
-    tool: str
-    classification: str
-    pattern: re.Pattern[str]
-    next: str  # str.format template over the pattern's named groups
-    tier: int = CAUSAL
-
-
-def r(rule_id: str, tool: str, classification: str, pattern: str, nxt: str, tier: int = CAUSAL) -> Rule:
-    return Rule(rule_id, tool, classification, re.compile(pattern), nxt, tier)
-
+from sdetkit.triage import merges
+from sdetkit.triage.rule import WEAK, WRAPPER, Rule, SectionTitle, rule
 
 LOC = r"(?P<file>[^\s:'\"()]+?\.(?:py|pyi))"
 # Resolver, socket and runner-capacity errors as Python, curl and CI services word them. `decide`
@@ -37,229 +25,329 @@ NETWORK = (
 )
 TEST_ID = r"(?P<test>[^\s:]+\.py::[^\s]+?)"
 
+_SECTION_WORDS = (rb"_____ ", rb"rootdir: ", rb": in <module>")  # pytest's section titles, root, crash lines
+_TEST_FIX = "make the failing assertion hold: fix the code under test, or the test if its expectation is wrong"
+_TYPE_FIX = "make the types agree at the line shown (the code, or the annotation if it is the one that is wrong)"
+_PIN_FIX = "loosen the pin to a version published for this Python and platform (or fix the package name)"
+
+
+def _pytest_test(rule_id: str, pattern: str) -> Rule:
+    """pytest's summary line and its -v progress line name a failed test the same way."""
+    return rule(
+        rule_id,
+        "pytest",
+        "test failure",
+        pattern,
+        'python -m pytest -q "{test}"',
+        words=(rb"FAIL", rb"ERROR", *_SECTION_WORDS),
+        fix=_TEST_FIX,
+    )
+
+
 RULES: tuple[Rule, ...] = (
     # pytest (-q and -v styles, xdist worker prefixes, short summary lines)
-    r(
+    rule(
         "pytest-collect",
         "pytest",
         "test collection/import error",
         rf"^(?:ERROR collecting |ERROR ){LOC}(?: - (?P<message>.+))?\s*$",
         'python -m pytest -q "{file}"',
+        words=(rb"ERROR", *_SECTION_WORDS),
+        fix="make the test module importable: install what it imports, or fix the import error shown",
+        section=SectionTitle(re.compile(r"^ERROR collecting (?P<file>.*)$"), "error collecting {file}"),
+        same_failure="file",  # the summary line of a collection error already read from its section
     ),
-    r(
-        "pytest-failed",
-        "pytest",
-        "test failure",
-        rf"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?(?:FAILED|ERROR) {TEST_ID}(?: - (?P<message>.+))?\s*$",
-        'python -m pytest -q "{test}"',
+    _pytest_test(
+        "pytest-failed", rf"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?(?:FAILED|ERROR) {TEST_ID}(?: - (?P<message>.+))?\s*$"
     ),
-    r(
-        "pytest-verbose",
-        "pytest",
-        "test failure",
-        rf"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?{TEST_ID} (?:FAILED|ERROR)\b",
-        'python -m pytest -q "{test}"',
-    ),
-    r("pytest-timeout", "pytest", "timeout", r"^E?\s*Failed: Timeout >(?P<message>[\d.]+s)", "python -m pytest -q"),
+    _pytest_test("pytest-verbose", rf"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?{TEST_ID} (?:FAILED|ERROR)\b"),
     # unittest: "FAIL: test_x (tests.test_mod.TestCase.test_x)" (3.11+) or "(tests.test_mod.TestCase)"
-    r(
+    rule(
         "unittest",
         "unittest",
         "test failure",
         r"^(?:FAIL|ERROR): (?P<name>\w+) \((?P<cls>[\w.]+?)(?:\.(?P=name))?\)",
         "python -m unittest {cls}.{name}",
+        words=(rb"FAIL", rb"ERROR", rb'File "', rb"rror"),
+        fix=_TEST_FIX,
+        refine=merges.unittest_test_id,
+        follow=merges.unittest_block,
     ),
     # type checkers
-    r(
+    rule(
         "mypy",
         "mypy",
         "type",
         rf"^{LOC}:(?P<line>\d+):(?:(?P<col>\d+):)? error: (?P<message>.+?)(?:  \[(?P<rule>[\w-]+)\])?\s*$",
         "python -m mypy {file}",
+        words=(rb"rror",),
+        fix=_TYPE_FIX,
     ),
-    r(
+    rule(
         "pyright",
         "pyright",
         "type",
         rf"^\s*{LOC}:(?P<line>\d+):(?P<col>\d+) - error: (?P<message>.+)$",
         "pyright {file}",
+        words=(rb"rror",),
+        fix=_TYPE_FIX,
     ),
     # linters (ruff concise / flake8 share a shape; the tool seen in the log decides the name)
-    r(
+    rule(
         "lint-concise",
         "ruff",
         "lint",
         rf"^{LOC}:(?P<line>\d+):(?P<col>\d+): (?P<rule>[A-Z]+\d+) (?:\[\*\] )?(?P<message>.+)$",
         "{linter} {file}",
+        words=(rb":\d+:\d+: [A-Z]{1,3}\d",),
+        fix="fix the code the lint rule names, or the rule's configuration if it does not apply",
+        refine=merges.concise_linter,
+        log_names=("flake8", "ruff"),
     ),
-    r("ruff-full", "ruff", "lint", rf"^\s*--> {LOC}:(?P<line>\d+):(?P<col>\d+)\s*$", "ruff check --no-fix {file}"),
+    rule(
+        "ruff-full",
+        "ruff",
+        "lint",
+        rf"^\s*--> {LOC}:(?P<line>\d+):(?P<col>\d+)\s*$",
+        "ruff check --no-fix {file}",
+        words=(rb"--> ",),
+        fix="fix the code the lint rule names (or run the formatter when the diff is a formatting one)",
+        refine=merges.ruff_unformatted,
+    ),
     # formatters
-    r("ruff-format", "ruff", "format", rf"^Would reformat: {LOC}\s*$", "ruff format --diff {file}"),
-    r("black", "black", "format", rf"^would reformat {LOC}\s*$", "black --diff {file}"),
-    r("isort", "isort", "format", rf"^ERROR: {LOC} Imports are incorrectly sorted", "isort --diff {file}"),
+    rule(
+        "ruff-format",
+        "ruff",
+        "format",
+        rf"^Would reformat: {LOC}\s*$",
+        "ruff format --diff {file}",
+        words=(rb"eformat",),
+        fix="run ruff format on the file and commit the result",
+    ),
+    rule(
+        "black",
+        "black",
+        "format",
+        rf"^would reformat {LOC}\s*$",
+        "black --diff {file}",
+        words=(rb"eformat",),
+        fix="run black on the file and commit the result",
+    ),
+    rule(
+        "isort",
+        "isort",
+        "format",
+        rf"^ERROR: {LOC} Imports are incorrectly sorted",
+        "isort --diff {file}",
+        words=(rb"ERROR",),
+        fix="run isort on the file and commit the result",
+    ),
     # dependencies, modules and tools
-    r(
+    rule(
         "missing-module",
         "python",
         "missing tool or module",
         r"ModuleNotFoundError: No module named '(?P<module>[\w]+)[\w.]*'",
         "python -m pip install {module}",
+        words=(rb"rror",),
+        fix="declare the module's distribution in the project's dependencies (or fix the import's name)",
     ),
-    r(
+    rule(
         "pip-no-version",
         "pip",
         "dependency resolution",
         r"^ERROR: No matching distribution found for (?P<req>\S+)",
         'python -m pip install "{req}"',
+        words=(rb"ERROR",),
+        fix=_PIN_FIX,
     ),
-    r(
+    rule(
         "pip-no-version-detail",
         "pip",
         "dependency resolution",
         r"^ERROR: Could not find a version that satisfies the requirement (?P<req>\S+)",
         'python -m pip install "{req}"',
         WEAK,
+        words=(rb"ERROR",),
+        fix=_PIN_FIX,
     ),
-    r(
+    rule(
         "pip-conflict",
         "pip",
         "dependency resolution",
         r"^ERROR: (?:ResolutionImpossible|Cannot install .* because these package versions have conflicting dependencies)",
         "python -m pip install -r requirements.txt",
+        words=(rb"ERROR",),
+        fix="relax one of the conflicting pins named under 'The conflict is caused by'",
     ),
-    r(
+    rule(
         "uv-resolve",
         "uv",
         "dependency resolution",
         r"^\s*(?:×|error:) No solution found when resolving dependencies",
         "uv pip install -r requirements.txt",
+        words=(rb"rror", rb"No solution found", rb"you require"),
+        fix="relax one of the requirements uv names after 'you require'",
+        follow=merges.uv_requirements,
     ),
-    r(
+    rule(
         "command-not-found",
         "shell",
         "missing tool or module",
         r"(?:^|: )(?P<module>[\w.+-]+): (?:command )?not found\s*$",
         "python -m pip install {module}",
+        words=(rb"not found",),
+        fix="install the tool in the job before it runs (or call it through the environment that has it)",
     ),
     # builds
-    r(
+    rule(
         "setuptools",
         "setuptools",
         "build or packaging",
         r"^error: (?:package directory '[^']+' does not exist|invalid command .*|Multiple top-level packages discovered.*)$",
         "python -m build",
+        words=(rb"rror",),
+        fix="make the packaging configuration name the package directories that exist",
     ),
-    r(
+    rule(
         "build-backend",
         "build",
         "build or packaging",
         r"^(?:ERROR Backend subprocess exited|× Getting requirements to build wheel did not run successfully|ERROR Missing dependencies|ERROR .*Backend '.*' is not available)",
         "python -m build",
+        words=(rb"ERROR",),
+        fix="fix the build backend's error shown above (its requirements or its configuration)",
     ),
     # JavaScript and Go basics
-    r(
+    rule(
         "jest",
         "jest",
         "test failure",
         r"^\s*● (?P<test>(?!Console)(?:[^›\n]+ › )*(?P<name>[^›\n]+?))\s*$",
         'npx jest -t "{name}"',
+        words=("\u25cf".encode(), rb"\.test\.", rb"\.spec\.", rb"expect\("),
+        fix="make the failing expectation hold: fix the code under test, or the test if it is wrong",
+        follow=merges.jest_detail,
+        header=re.compile(r"^FAIL\s+(?:\./)?(?P<file>\S+\.(?:test|spec)\.[cm]?[jt]sx?)\b"),
     ),
-    r("go-test", "go test", "test failure", r"^\s*--- FAIL: (?P<test>\S+)", "go test -run '^{test}$' ./..."),
+    rule(
+        "go-test",
+        "go test",
+        "test failure",
+        r"^\s*--- FAIL: (?P<test>\S+)",
+        "go test -run '^{test}$' ./...",
+        words=(rb"FAIL", rb"_test\.go:"),
+        fix="make the failing check hold: fix the code under test, or the test if its expectation is wrong",
+        follow=merges.go_detail,
+    ),
     # infrastructure and configuration
-    r("network", "network", "infrastructure or network", NETWORK, "re-run the job (infrastructure)"),
-    r(
+    rule(
+        "network",
+        "network",
+        "infrastructure or network",
+        NETWORK,
+        "re-run the job (infrastructure)",
+        words=(rb"Could not",),
+        fix="nothing in the code: re-run; if it persists, check the runner's network and disk, and the service",
+    ),
+    rule(
         "config",
         "config",
         "configuration",
         r"(?:^ERROR: usage:|error: unrecognized arguments|invalid TOML|TOMLDecodeError|ERROR: .*: error: argument)",
         "fix the configuration named above, then re-run",
+        words=(rb"ERROR", rb"rror"),
+        fix="fix the option or file named (an option of a plugin that is not installed: install the plugin)",
     ),
-    r(
+    rule(
         "timeout",
         "runner",
         "timeout",
         r"(?i)(?:timed out after \d+|The job running on runner .* has exceeded the maximum execution time|Timeout exceeded)",
         "re-run with a longer timeout after finding the slow step",
+        words=(rb"imeout",),
+        fix="find the slow or hanging step; raise the job's time limit only if the work grew for a reason",
     ),
     # weak signals
-    r(
+    rule(
         "exception",
         "python",
         "unknown",
         r"^(?P<message>(?:[\w.]+\.)?\w*(?:Error|Exception): .+)$",
         "re-run the failing command",
         WEAK,
+        words=(rb"rror",),
+        fix="read the traceback above the exception: its last frame in the project's code is where to fix",
     ),
-    r(
+    rule(
         "error-line",
         "unknown",
         "unknown",
         r"^(?:error|ERROR|Error)(?:\[[^\]]*\])?: (?P<message>.+)$",
         "re-run the failing command",
         WEAK,
+        words=(rb"ERROR", rb"rror"),
+        fix="read the lines before the error: the tool that printed it names the cause",
     ),
     # wrappers: never the cause while a cause exists
-    r(
+    rule(
         "gha-exit",
         "github-actions",
         "unknown",
         r"(?:##\[error\])?(?:Error: )?Process completed with exit code (?P<message>\d+)",
         "re-run the failing step locally",
         WRAPPER,
+        words=(rb"rror",),
+        fix="the step's own output above this line names the cause",
     ),
-    r(
-        "gitlab-exit",
-        "gitlab",
+    rule(
+        "make",
+        "make",
         "unknown",
-        r"^ERROR: Job failed: (?P<message>.+)$",
-        "re-run the failing job locally",
+        r"^make(?:\[\d+\])?: \*\*\* (?P<message>.+)$",
+        "make",
         WRAPPER,
+        words=(rb"\*\*\*",),
+        fix="the recipe's own output above this line names the cause",
     ),
-    r("make", "make", "unknown", r"^make(?:\[\d+\])?: \*\*\* (?P<message>.+)$", "make", WRAPPER),
-    r(
+    rule(
         "tox",
         "tox",
         "unknown",
         r"^(?:ERROR: +\S+: (?:commands failed|InvocationError)|\s*\S+: (?:FAIL code \d+|commands\[\d+\].* exit \d+)|ERROR: InvocationError)(?P<message>.*)$",
         "tox",
         WRAPPER,
+        words=(rb"ERROR", rb"FAIL", rb"ailed"),
+        fix="the environment's command output above this line names the cause",
     ),
-    r("nox", "nox", "unknown", r"^nox > Session (?P<message>\S+ failed.*)$", "nox", WRAPPER),
-    r(
+    rule(
+        "nox",
+        "nox",
+        "unknown",
+        r"^nox > Session (?P<message>\S+ failed.*)$",
+        "nox",
+        WRAPPER,
+        words=(rb"ailed",),
+        fix="the session's command output above this line names the cause",
+    ),
+    rule(
         "pre-commit",
         "pre-commit",
         "unknown",
         r"^(?P<message>[^\n]+?)\.{3,}Failed\s*$",
         "pre-commit run --all-files",
         WRAPPER,
+        words=(rb"ailed",),
+        fix="the hook's output below its name says what to change (or what it changed)",
     ),
-    r(
+    rule(
         "coverage",
         "coverage",
         "unknown",
         r"(?:FAIL Required test coverage of|Coverage failure: total of)(?P<message>.*)$",
         "python -m pytest --cov",
         WRAPPER,
-    ),
-    r(
-        "subprocess-exited",
-        "pip",
-        "unknown",
-        r"^error: subprocess-exited-with-error",
-        "re-run the failing command",
-        WRAPPER,
+        words=(rb"FAIL",),
+        fix="test the lines the coverage report lists as missing (or fix the failing tests that left them unrun)",
     ),
 )
-
-# Literals (and one location shape) that every rule's line contains, searched over the raw bytes.
-# Each is a separate pattern with a literal prefix: CPython searches those at memory speed, where
-# one big alternation would try every alternative at every position (measured: 180 MiB/s against
-# about 4 GiB/s per literal). Every rule above must be reachable through one of these.
-PREFILTERS: tuple[re.Pattern[bytes], ...] = tuple(
-    re.compile(p)
-    for p in (
-        rb"FAIL", rb"ERROR", rb"rror", rb"ailed", rb"eformat", rb"--> ", "\u25cf".encode(), rb"not found",
-        rb"imeout", rb"Could not", rb"\*\*\*", rb"_____ ", rb'File "', rb"rootdir: ", rb"you require",
-        rb"No solution found", rb":\d+:\d+: [A-Z]{1,3}\d", rb": in <module>", rb"_test\.go:", rb"\.test\.", rb"\.spec\.", rb"expect\(",
-    )
-)  # fmt: skip

@@ -1,0 +1,26 @@
+"""The one value every triage reader produces: a failure found in a log, a JUnit report or a gate artifact."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class TriageFinding(NamedTuple):
+    """One failure, located and classified, with the command that reproduces it.
+
+    ``fix`` is the rule's hint on what to change; it is not part of the triage artifact.
+    """
+
+    rule: str
+    tier: int
+    classification: str
+    tool: str
+    message: str
+    affected_file: str | None
+    line: int | None
+    test_id: str | None
+    next_command: str
+    source: str  # "file:line" of the evidence
+    position: int  # line number used for ordering (a test's section, not its summary line)
+    excerpt: str
+    fix: str = ""

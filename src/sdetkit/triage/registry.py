@@ -1,0 +1,73 @@
+"""The triage rules in force: the built-in ones (``sdetkit.triage.rules``) and any registered at run time.
+
+Everything the extractor reads about rules comes from here, so a registered rule is matched,
+prefiltered and merged exactly like a built-in one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sdetkit.triage.rule import Rule
+from sdetkit.triage.rules import RULES
+
+# The rules in matching order (the built-in ones and any registered at run time), and the
+# prefilter derived from them, rebuilt on first use after a change.
+_active: list[Rule] = list(RULES)
+_prefilters: list[tuple[re.Pattern[bytes], ...]] = []
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule, in the order they are tried on a line."""
+    return tuple(_active)
+
+
+def prefilters() -> tuple[re.Pattern[bytes], ...]:
+    """The rules' words, once each, searched over the raw bytes of a log.
+
+    Each is a separate pattern with a literal prefix: CPython searches those at memory speed, where
+    one big alternation would try every alternative at every position (measured: 180 MiB/s against
+    about 4 GiB/s per literal). A line with none of them is never read by any rule.
+    """
+    if not _prefilters:
+        _prefilters.append(tuple(re.compile(w) for w in dict.fromkeys(w for r in _active for w in r.words)))
+    return _prefilters[0]
+
+
+def register(new: Rule, *, before: str | None = None) -> None:
+    """Add a rule: before the rule named ``before``, else after the last rule of its tier or a stronger one."""
+    if any(r.id == new.id for r in _active):
+        raise ValueError(f"a triage rule named {new.id!r} already exists")
+    if before is not None:
+        at = next((i for i, r in enumerate(_active) if r.id == before), None)
+        if at is None:
+            raise ValueError(f"no triage rule named {before!r}")
+    else:
+        at = max((i + 1 for i, r in enumerate(_active) if r.tier <= new.tier), default=0)
+    _active.insert(at, new)
+    _prefilters.clear()
+
+
+def unregister(rule_id: str) -> None:
+    """Remove the rule named ``rule_id``."""
+    at = next((i for i, r in enumerate(_active) if r.id == rule_id), None)
+    if at is None:
+        raise ValueError(f"no triage rule named {rule_id!r}")
+    del _active[at]
+    _prefilters.clear()
+
+
+@contextmanager
+def registered(*new: Rule, before: str | None = None) -> Iterator[None]:
+    """The rules ``new`` are registered inside the ``with`` block and removed after it."""
+    done: list[str] = []
+    try:
+        for r in new:
+            register(r, before=before)
+            done.append(r.id)
+        yield
+    finally:
+        for rule_id in reversed(done):
+            unregister(rule_id)

@@ -1,0 +1,16 @@
+"""In-process triage of a log given as text (no subprocess, no file)."""
+
+from __future__ import annotations
+
+import io
+
+from sdetkit.triage.extract import Extractor, candidate_lines
+from sdetkit.triage.finding import TriageFinding
+
+
+def triage_text(text: str, name: str = "ci.log") -> list[TriageFinding]:
+    """The ordered findings of ``text`` read as a raw log."""
+    extractor = Extractor(name)
+    for lineno, line, before in candidate_lines(io.BytesIO(text.encode()), name):
+        extractor.feed(lineno, line, before)
+    return extractor.ordered()
