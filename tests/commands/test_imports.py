@@ -29,3 +29,16 @@ def test_no_command_module_imports_another() -> None:
         imported = _imported(ast.parse(path.read_text(encoding="utf-8")))
         others = sorted(n for n in imported if n.startswith("sdetkit.commands") and n != own)
         assert not others, f"{path.name} imports {others}"
+
+
+def test_the_domain_never_imports_a_command_or_the_cli() -> None:
+    """Layers point one way (docs/architecture.md): cli -> commands -> formats and the domain."""
+    package = COMMANDS.parent
+    modules = sorted(
+        p for p in package.rglob("*.py") if COMMANDS not in p.parents and p.stem not in ("cli", "__main__")
+    )
+    assert len(modules) > 50
+    for path in modules:
+        imported = _imported(ast.parse(path.read_text(encoding="utf-8")))
+        upward = sorted(n for n in imported if n.startswith(("sdetkit.commands", "sdetkit.cli")) or n == "sdetkit.cli")
+        assert not upward, f"{path.relative_to(package)} imports {upward}"

@@ -16,7 +16,7 @@ from sdetkit.model import Status, StepResult
 from sdetkit.repo import git
 from sdetkit.run import side_effects
 from sdetkit.run.cache import StepCache
-from sdetkit.run.execute import StepExecutor
+from sdetkit.run.executor import StepExecutor
 from sdetkit.run.process import ProcessRunner
 from sdetkit.run.scheduler import schedule
 from sdetkit.run.stepenv import prepare_bytecode
