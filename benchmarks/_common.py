@@ -266,4 +266,7 @@ def workdir(keep: bool) -> Iterator[Path]:
         if keep:
             log(f"kept {work}")
         else:
+            # Thousands of files (each cold gate run links the environment's bytecode afresh): on a
+            # busy disk this takes a while, so say what is happening.
+            log(f"removing {work}")
             shutil.rmtree(work, ignore_errors=True)

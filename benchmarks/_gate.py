@@ -195,9 +195,10 @@ class Bench:
         report: dict[str, Any] = json.loads(out.read_text("utf-8"))
         return GateRun(wall, report)
 
-    def plan(self, repo: Path) -> list[tuple[str, list[str]]]:
-        """(step id, argv with placeholders) of every step, from one gate run's JSON report."""
-        run = self.gate(repo, self.fresh("plan"), no_cache=True)
+    def plan(self, repo: Path, cache_dir: Path | None = None) -> list[tuple[str, list[str]]]:
+        """(step id, argv with placeholders) of every step, from one gate run's JSON report (run with
+        ``cache_dir``, which it warms, or a fresh one)."""
+        run = self.gate(repo, cache_dir or self.fresh("plan"), no_cache=True)
         return [(s["id"], list(s["argv"])) for s in run.report["steps"]]
 
     def sequential(
