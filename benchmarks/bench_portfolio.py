@@ -19,15 +19,16 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from _common import machine_header, median
+from _repos import make_custom_repo
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_WEEK_END = dt.date(2025, 12, 7)
@@ -62,9 +63,12 @@ def generate(path: Path, repos: int, weeks: int) -> int:
     return count
 
 
-def sdetkit(*args: str, cwd: Path | None = None) -> float:
+def sdetkit(*args: str, cwd: Path | None = None, cache: Path | None = None) -> float:
+    env = {**os.environ, "SDETKIT_CACHE_DIR": str(cache)} if cache else None
     start = time.perf_counter()
-    res = subprocess.run([sys.executable, "-m", "sdetkit", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "sdetkit", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
     took = time.perf_counter() - start
     if res.returncode != 0:
         raise SystemExit(f"sdetkit {' '.join(args)} failed: {res.stderr.strip()}")
@@ -109,25 +113,26 @@ def naive_process(path: Path, start: str, end: str) -> float:
     return time.perf_counter() - t
 
 
-def median(times: Sequence[float]) -> float:
-    return statistics.median(times)
+def real_evidence(work: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One gate fast and one release preflight artifact, made by the CLI on a repository whose only
+    step is ``true`` (the release preflight runs that step alone: ``--only noop``)."""
+    repo = make_custom_repo(work, "evidence-repo", {"noop": ["true"]})
+    fast, release = work / "gate-fast.json", work / "release-preflight.json"
+    cache = work / "evidence-cache"
+    sdetkit("gate", "fast", str(repo), "--format", "json", "--out", str(fast), cache=cache)
+    sdetkit("gate", "release", str(repo), "--only", "noop", "--format", "json", "--out", str(release), cache=cache)
+    return json.loads(fast.read_text("utf-8")), json.loads(release.read_text("utf-8"))
 
 
 def artifact_ingest(work: Path, db: str, folders: int) -> float:
     """Runs/s for real artifact folders: each read, schema-validated and hashed."""
-    sys.path.insert(0, str(ROOT))
-    from tests.commands.test_decide import gate, step
-
-    run = {"started_at": "2026-11-04T09:50:00Z", "duration_s": 60.0, "sdetkit_version": "0.1.0",
-           "python": {"path": "python3", "version": "3.11", "source": "PATH"}, "jobs": 2, "steps": {}}  # fmt: skip
+    fast, release = real_evidence(work)
     paths = []
     for i in range(folders):
         d = work / "evidence" / f"repo-{i:04d}"
         d.mkdir(parents=True)
-        steps = [step(s) for s in ("lint", "format", "typecheck", "tests")]
-        (d / "gate-fast.json").write_text(json.dumps(gate("fast", steps, commit=f"{i:040x}") | {"run": run}))
-        rel = gate("release", [step(s) for s in ("build", "metadata", "audit", "clean-tree")], commit=f"{i:040x}")
-        (d / "release-preflight.json").write_text(json.dumps(rel | {"run": run}))
+        (d / "gate-fast.json").write_text(json.dumps(fast | {"commit": f"{i:040x}"}))
+        (d / "release-preflight.json").write_text(json.dumps(release | {"commit": f"{i:040x}"}))
         paths.append(str(d))
     took = sdetkit("portfolio", "ingest", "--db", db, *paths)
     return folders / took
@@ -182,6 +187,7 @@ def main() -> None:
         size = records.stat().st_size / 2**20
         week_end = (FIRST_WEEK_END + dt.timedelta(days=7 * (args.weeks - 1))).isoformat()
         start = (dt.date.fromisoformat(week_end) - dt.timedelta(days=6)).isoformat()
+        print("\n".join(machine_header(Path(sys.executable), args.repeat, args.quick)))
         print(f"{args.repos} repositories x {args.weeks} weeks = {count} runs ({size:.0f} MiB JSONL)")
 
         results = {

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
 from pathlib import Path
+
+from _common import machine_header, markdown_table, median
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "bench",
@@ -105,15 +106,16 @@ def main() -> int:
             timed([python, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"], repo, env)[0]
             for _ in range(5)
         ]
-    p, s = statistics.median(parallel), statistics.median(serial)
-    d, c = statistics.median(doctor), statistics.median(collect)
-    print(f"machine: nproc={os.cpu_count()}, Python {sys.version.split()[0]}; {args.repeat} repetitions, medians")
-    print("| measurement | median | ratio |")
-    print("|---|---|---|")
-    print(f"| gate release, --jobs 1 (every step one after another) | {s:.2f} s | 1.00 |")
-    print(f"| gate release, default --jobs | {p:.2f} s | {p / s:.2f} |")
-    print(f"| doctor, full run (5 runs) | {d:.2f} s | target < 3 s: {'met' if d < 3 else 'NOT met'} |")
-    print(f"| pytest --collect-only alone (5 runs) | {c:.2f} s | |")
+    p, s = median(parallel), median(serial)
+    d, c = median(doctor), median(collect)
+    print("\n".join(machine_header(Path(python), args.repeat, args.quick)))
+    rows = [
+        ["gate release, --jobs 1 (every step one after another)", f"{s:.2f} s", "1.00"],
+        ["gate release, default --jobs", f"{p:.2f} s", f"{p / s:.2f}"],
+        ["doctor, full run (5 runs)", f"{d:.2f} s", f"target < 3 s: {'met' if d < 3 else 'NOT met'}"],
+        ["pytest --collect-only alone (5 runs)", f"{c:.2f} s", ""],
+    ]
+    sys.stdout.write(markdown_table(["measurement", "median", "ratio"], rows))
     return 0
 
 

@@ -23,7 +23,7 @@ with the order rotated every repetition):
   variables, NO_COLOR), output captured through a pipe. Time: ``perf_counter`` around the process.
 - **gate**: ``sdetkit gate fast REPO --only ID --no-cache``. Time: the step's ``duration_s`` from the
   report (the runner's own clock around the step's process), so sdetkit's fixed start-up (about
-  60 ms, measured by bench_gate_fast.py) is not counted; the gate's wall time is kept in the JSON.
+  60 ms, measured by bench_gate_overhead.py) is not counted; the gate's wall time is kept in the JSON.
 - **cold**: before every run, a fresh ``SDETKIT_CACHE_DIR`` (gate) or tool-cache folder (direct),
   and the repository's ``__pycache__``, ``.pytest_cache``, ``.mypy_cache``, ``.ruff_cache``,
   ``.hypothesis`` and ``.coverage`` removed. The environment's own bytecode (standard library,
@@ -40,7 +40,7 @@ plumbing flags (report and cache options), to see what those flags cost.
 
 The quick mode generates two small repositories: ``subproc-cli``, whose tests start the package as
 Python subprocesses (where a bytecode prefix hurts most), and ``typed-lib`` (ruff lint, mypy
---strict, pytest). It needs no network and takes about 80 s on 2 cores.
+--strict, pytest). It needs no network and runs one repetition.
 
 Target: each step inside the gate within 1.10x of the direct median. A step of a few tens of ms is
 judged by its difference as well (under 10 ms counts as met): process start jitter is that large.
@@ -52,158 +52,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_gate_fast import BenchError, CpuMeter, git_commit, log
+from _common import BenchError, CpuMeter, log, machine_header, median, probe_interpreter, workdir
+from _gate import step_environment
+from _repos import make_quick_repos
 
 RATIO_LIMIT = 1.10
 ABS_SLACK = 0.010  # s: below this difference a ratio says nothing (process start jitter)
 TREE_CACHES = (".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis")
 NOISY_ENV = ("FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE", "MYPY_FORCE_COLOR")
 PLUMBING = ("<tmp>", "<cache>", "junit")
-
-
-def median(values: Sequence[float]) -> float:
-    return statistics.median(values) if values else float("nan")
-
-
-# --------------------------------------------------------------------------------------------
-# Generated repositories (--quick)
-
-CLI_INIT = '''"""A small command-line tool whose tests run it as a subprocess."""
-
-from __future__ import annotations
-
-import argparse
-import json
-import logging
-import textwrap
-from decimal import Decimal
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="subproc-cli")
-    parser.add_argument("amount")
-    parser.add_argument("--width", type=int, default=40)
-    args = parser.parse_args(argv)
-    logging.getLogger(__name__).debug("amount %s", args.amount)
-    total = Decimal(args.amount) * 2
-    print(json.dumps({"total": str(total), "text": textwrap.shorten(str(total), args.width)}))
-    return 0
-'''
-CLI_MAIN = "import sys\n\nfrom subproc_cli import main\n\nsys.exit(main())\n"
-CLI_TEST = """import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
-SRC = str(Path(__file__).resolve().parents[1] / "src")
-
-
-@pytest.mark.parametrize("amount", [{amounts}])
-def test_cli_doubles(amount: str) -> None:
-    env = {{**os.environ, "PYTHONPATH": SRC}}
-    out = subprocess.run(
-        [sys.executable, "-m", "subproc_cli", amount], env=env, capture_output=True, text=True, check=True
-    ).stdout
-    assert json.loads(out)["total"] == str(2 * int(amount))
-"""
-CLI_PYPROJECT = """[project]
-name = "subproc-cli"
-version = "0"
-
-[tool.pytest.ini_options]
-testpaths = ["tests"]
-pythonpath = ["src"]
-"""
-LIB_PYPROJECT = """[project]
-name = "typed-lib"
-version = "0"
-
-[tool.ruff]
-line-length = 100
-
-[tool.mypy]
-strict = true
-files = ["src"]
-
-[tool.pytest.ini_options]
-testpaths = ["tests"]
-pythonpath = ["src"]
-"""
-LIB_MODULE = '''"""Generated module {i}."""
-
-from __future__ import annotations
-
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Item{i}:
-    """A weighted item."""
-
-    name: str
-    weight: int
-
-    def scaled(self, factor: int) -> Item{i}:
-        return Item{i}(self.name, self.weight * factor)
-
-
-def total_{i}(items: list[Item{i}]) -> int:
-    return sum(item.weight for item in items)
-'''
-LIB_TEST = """from typedlib.mod_{i} import Item{i}, total_{i}
-
-
-def test_total_{i}() -> None:
-    assert total_{i}([Item{i}("a", 1).scaled(3), Item{i}("b", 2)]) == 5
-"""
-
-
-def write(root: Path, files: Mapping[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-
-
-def make_quick_repos(root: Path) -> list[Path]:
-    cli = root / "subproc-cli"
-    amounts = ", ".join(f'"{n}"' for n in range(6))
-    write(
-        cli,
-        {
-            "pyproject.toml": CLI_PYPROJECT,
-            "src/subproc_cli/__init__.py": CLI_INIT,
-            "src/subproc_cli/__main__.py": CLI_MAIN,
-            "tests/test_cli.py": CLI_TEST.format(amounts=amounts),
-            ".gitignore": "build/\n",
-        },
-    )
-    lib = root / "typed-lib"
-    files = {"pyproject.toml": LIB_PYPROJECT, "src/typedlib/__init__.py": '"""Generated."""\n'}
-    files["src/typedlib/py.typed"] = ""
-    for i in range(6):
-        files[f"src/typedlib/mod_{i}.py"] = LIB_MODULE.format(i=i)
-        files[f"tests/test_mod_{i}.py"] = LIB_TEST.format(i=i)
-    write(lib, files)
-    for repo in (cli, lib):
-        git_commit(repo)
-    return [cli, lib]
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,10 +185,12 @@ class Runner:
             env["VIRTUAL_ENV"] = prefix
         return env
 
-    def direct(self, target: Target, argv: Sequence[str], env: Mapping[str, str], tools: Path, where: Where) -> float:
+    def direct(
+        self, target: Target, argv: Sequence[str], env: Mapping[str, str], tools: Path, programs: Mapping[str, str]
+    ) -> float:
         tmp = self.fresh("tmp")
         filled = [a.replace("<tmp>", str(tmp)).replace("<cache>", str(tools)) for a in argv]
-        filled[0] = resolve(filled[0], env, where.scripts, where.python)
+        filled[0] = programs[filled[0]]
         start = time.perf_counter()
         subprocess.run(
             filled,
@@ -338,25 +206,6 @@ class Runner:
         return time.perf_counter() - start
 
 
-@dataclass(frozen=True)
-class Where:
-    """The target interpreter as the gate resolved it, and its scripts folder."""
-
-    python: str
-    scripts: str
-
-
-def resolve(name: str, env: Mapping[str, str], scripts: str, python: str) -> str:
-    """argv[0] as sdetkit resolves it: ``python`` is the target interpreter, other names come from
-    the environment's scripts folder first, then PATH."""
-    if name == "python":
-        return python
-    candidate = Path(scripts) / name
-    if candidate.is_file() and os.access(candidate, os.X_OK):
-        return str(candidate)
-    return shutil.which(name, path=env.get("PATH")) or name
-
-
 def plain_argv(argv: Sequence[str]) -> tuple[str, ...]:
     """argv without sdetkit's report and cache plumbing (as the report's reproduce command drops it)."""
     out: list[str] = []
@@ -369,28 +218,25 @@ def plain_argv(argv: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def probe(python: str) -> tuple[str, str, bool]:
-    code = "import json, sys, sysconfig; print(json.dumps([sysconfig.get_paths()['scripts'], sys.prefix]))"
-    res = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, timeout=60)
-    scripts, prefix = json.loads(res.stdout)
-    return scripts, prefix, (Path(prefix) / "pyvenv.cfg").is_file()
-
-
 def measure_repo(
     runner: Runner, target: Target, repeat: int, plain: bool, only: Sequence[str]
 ) -> tuple[list[Step], dict[str, Samples], str]:
     labels = list(runner.gates)
     report, _ = runner.gate(labels[-1], target, runner.fresh("plan-cache"), None)
     python = str(report["run"]["python"]["path"])
-    scripts, prefix, is_venv = probe(python)
-    where_py = Where(python, scripts)
-    env = runner.direct_env(scripts, prefix, is_venv)
-    keep = Path(prefix) if Path(prefix).is_relative_to(target.repo) else None
+    interp = probe_interpreter(Path(python))
+    is_venv = (interp.prefix / "pyvenv.cfg").is_file()
+    env = runner.direct_env(str(interp.scripts), str(interp.prefix), is_venv)
+    keep = interp.prefix if interp.prefix.is_relative_to(target.repo) else None
     steps = [
         Step(s["id"], tuple(s["argv"]), s["status"])
         for s in report["steps"]
         if s["status"] in ("passed", "failed") and (not only or s["id"] in only)
     ]
+    # Each argv[0] resolved as sdetkit resolves it (asked of the benchmark interpreter's sdetkit).
+    names = sorted({s.argv[0] for s in steps})
+    tools = runner.fresh("resolve")
+    _, programs = step_environment(Path(sys.executable), Path(python), runner.base, target.repo, tools, names)
     results: dict[str, Samples] = {}
     meter = CpuMeter()
     for step in steps:
@@ -412,7 +258,7 @@ def measure_repo(
                         seconds = float(rep_report["run"]["steps"][step.id]["duration_s"])
                     else:
                         argv = plain_argv(step.argv) if side == "plain" else step.argv
-                        seconds = runner.direct(target, argv, env, where, where_py)
+                        seconds = runner.direct(target, argv, env, where, programs)
                         wall = None
                     if rep >= 0:
                         samples.add(state, side, seconds, wall)
@@ -484,16 +330,6 @@ def render(
     return "\n".join(lines) + "\n", ok
 
 
-def machine_lines(repeat: int) -> list[str]:
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
-    return [
-        f"- host: {platform.system()} {platform.release()}, {platform.machine()}, nproc = {os.cpu_count()}",
-        f"- benchmark interpreter: Python {platform.python_version()} ({sys.executable})",
-        f"- {repeat} measured repetitions per state and side (medians), after one unmeasured run each",
-        f"- load average at end: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}",
-    ]
-
-
 # --------------------------------------------------------------------------------------------
 
 
@@ -514,7 +350,7 @@ def parse_gate(text: str) -> tuple[str, list[str]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="generated repositories, 3 repetitions, no network")
+    parser.add_argument("--quick", action="store_true", help="generated repositories, 1 repetition, no network")
     parser.add_argument("--repo", action="append", default=[], metavar="PATH[=PYTHON]")
     parser.add_argument("--sdetkit", action="append", default=[], metavar="LABEL=PROGRAM")
     parser.add_argument("--bytecode", choices=("off", "on", "both"), default="both")
@@ -528,36 +364,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.quick and not args.repo:
         parser.error("give --repo PATH (repeatable) or --quick")
-    repeat = args.repeat or (3 if args.quick else 5)
+    repeat = args.repeat or (1 if args.quick else 5)
     own = Path(sys.executable).parent / "sdetkit"
     gates = dict(parse_gate(g) for g in args.sdetkit) or {
         "current": [str(own)] if own.is_file() else [sys.executable, "-m", "sdetkit"]
     }
     modes = ["off", "on"] if args.bytecode == "both" else [args.bytecode]
-    work = Path(tempfile.mkdtemp(prefix="bench-step-overhead-"))
+    header = machine_header(Path(sys.executable), repeat, args.quick)
+    header.append(f"{repeat} measured repetitions per state and side (medians), after one unmeasured run each")
     started = time.perf_counter()
     all_results: list[tuple[str, Target, list[Step], dict[str, Samples], str]] = []
     try:
-        targets = [parse_repo(r) for r in args.repo]
-        if args.quick:
-            targets += [Target(p, sys.executable) for p in make_quick_repos(work / "repos")]
-        for mode in modes:
-            runner = Runner(work / f"runs-{mode}", gates, mode)
-            for target in targets:
-                log(f"[bytecode {mode}] {target.repo}")
-                steps, results, note = measure_repo(runner, target, repeat, args.plain, args.only)
-                all_results.append((mode, target, steps, results, note))
+        with workdir(args.keep) as work:
+            targets = [parse_repo(r) for r in args.repo]
+            if args.quick:
+                targets += [Target(p, sys.executable) for p in make_quick_repos(work / "repos")]
+            for mode in modes:
+                runner = Runner(work / f"runs-{mode}", gates, mode)
+                for target in targets:
+                    log(f"[bytecode {mode}] {target.repo}")
+                    steps, results, note = measure_repo(runner, target, repeat, args.plain, args.only)
+                    all_results.append((mode, target, steps, results, note))
     except BenchError as exc:
         log(f"benchmark error: {exc}")
         return 2
-    finally:
-        if args.keep:
-            log(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    elapsed = time.perf_counter() - started
+    load = os.getloadavg()
+    header.append(f"load average at end: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}")
+    header.append(f"total run time: {time.perf_counter() - started:.0f} s")
     text, ok = render(all_results, list(gates), args.plain, args.markdown)
-    sys.stdout.write("\n".join(machine_lines(repeat)) + f"\n- total run time: {elapsed:.0f} s\n\n" + text)
+    sys.stdout.write("".join(f"- {line}\n" for line in header) + "\n" + text)
     if args.json:
         raw = [
             {

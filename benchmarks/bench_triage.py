@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import machine_header, markdown_table, median
 
 GREP_PATTERN = "FAIL|ERROR|[Ee]rror|Failed|failed|Exception|Timeout|timed out|not found"
 
@@ -78,18 +78,17 @@ def main() -> int:
             triage_t.append(took)
             peak = max(peak, rss)
             grep_t.append(timed(["grep", "-c", "-E", GREP_PATTERN, str(log)])[0])
-    t, g = statistics.median(triage_t), statistics.median(grep_t)
+    t, g = median(triage_t), median(grep_t)
     mb = size / (1 << 20)
-    print(
-        f"machine: nproc={os.cpu_count()}, Python {sys.version.split()[0]}; "
-        f"log {mb:.0f} MiB; {args.repeat} runs, medians"
-    )
-    print("| measurement | median | throughput |")
-    print("|---|---|---|")
-    print(f"| `grep -c -E '{GREP_PATTERN}'` | {g:.2f} s | {mb / g:.0f} MiB/s |")
-    print(f"| `sdetkit triage` | {t:.2f} s | {mb / t:.0f} MiB/s |")
-    print(f"| ratio triage / grep | {t / g:.2f} x | target: within 5 x |")
-    print(f"| triage peak resident memory | {peak:.0f} MiB | target: under 200 MiB |")
+    print("\n".join(machine_header(Path(sys.executable), args.repeat, args.quick)))
+    print(f"log {mb:.0f} MiB; {args.repeat} runs, medians")
+    rows = [
+        [f"`grep -c -E '{GREP_PATTERN}'`", f"{g:.2f} s", f"{mb / g:.0f} MiB/s"],
+        ["`sdetkit triage`", f"{t:.2f} s", f"{mb / t:.0f} MiB/s"],
+        ["ratio triage / grep", f"{t / g:.2f} x", "target: within 5 x"],
+        ["triage peak resident memory", f"{peak:.0f} MiB", "target: under 200 MiB"],
+    ]
+    sys.stdout.write(markdown_table(["measurement", "median", "throughput"], rows))
     return 0
 
 
