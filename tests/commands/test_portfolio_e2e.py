@@ -17,11 +17,10 @@ import pytest
 from sdetkit.evidence import schemas
 from tests import paths
 from tests.conftest import HEALTHY, git, write_files
+from tests.once import built_once
 from tests.portfolio_support import real_evidence, retime, sdetkit
 
-# One xdist worker takes the whole module, so its module-scoped evidence is built once, not once
-# per worker (make test runs with --dist loadgroup).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("portfolio-e2e")]
+pytestmark = pytest.mark.slow
 
 GOLDEN = paths.DATA / "golden" / "portfolio-scorecard-2026-11-15.json"
 WEEK_ENDINGS = ("2026-11-01", "2026-11-08", "2026-11-15", "2026-11-22")
@@ -64,27 +63,26 @@ def _repo(root: Path, name: str, state: str) -> Path:
     return repo
 
 
-@pytest.fixture(scope="module")
-def states(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Real gate evidence (gate fast, release preflight, doctor) for each repository in each state."""
-    root = tmp_path_factory.mktemp("states")
+def _build(root: Path) -> None:
+    """Real gate evidence (gate fast, release preflight, doctor) for each repository in each state,
+    then each week's folders: that evidence re-timed and decided (ingest only reads them)."""
     env = {**os.environ, "SDETKIT_CACHE_DIR": str(root / "cache")}
     wanted = {(name, state) for name, plan in SCHEDULE.items() for state in plan if state is not None}
-    return {f"{n}-{s}": real_evidence(_repo(root, n, s), env) for n, s in sorted(wanted)}
+    states = {f"{n}-{s}": real_evidence(_repo(root / "states", n, s), env) for n, s in sorted(wanted)}
+    for i, week in enumerate(WEEK_ENDINGS):
+        for repo, plan in SCHEDULE.items():
+            if plan[i] is not None:
+                retime(states[f"{repo}-{plan[i]}"], root / "weeks" / week / repo, RUNS[week])
 
 
 @pytest.fixture(scope="module")
-def weeks(states: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
-    """Each week's evidence folders, re-timed and decided once per module (ingest only reads them)."""
-    root = tmp_path_factory.mktemp("weeks")
-    found: dict[str, list[Path]] = {}
-    for i, week in enumerate(WEEK_ENDINGS):
-        found[week] = [
-            retime(states[f"{repo}-{plan[i]}"], root / week / repo, RUNS[week])
-            for repo, plan in SCHEDULE.items()
-            if plan[i] is not None
-        ]
-    return found
+def weeks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """Each week's evidence folders, built once per test session."""
+    root = built_once(tmp_path_factory, "portfolio-e2e", _build)
+    return {
+        week: [root / "weeks" / week / repo for repo, plan in SCHEDULE.items() if plan[i] is not None]
+        for i, week in enumerate(WEEK_ENDINGS)
+    }
 
 
 @pytest.fixture
@@ -275,7 +273,7 @@ def test_charts_render_in_a_real_browser(program: dict[str, Any], chromium_bin: 
     assert png.stat().st_size > 10_000
 
 
-def test_same_evidence_twice_is_stored_once(program: dict[str, Any], states: dict[str, Path]) -> None:
+def test_same_evidence_twice_is_stored_once(program: dict[str, Any]) -> None:
     again = sdetkit(
         "portfolio",
         "ingest",
