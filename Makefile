@@ -26,7 +26,7 @@ test: $(STAMP)
 	bash scripts/ci/services.sh
 	$(BIN)/python -m sdetkit gate fast --skip tests --no-cache
 	$(MAKE) bench-quick
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --durations=15
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist worksteal --durations=15
 
 bench-quick: $(STAMP)
 	@for bench in benchmarks/bench_*.py; do \

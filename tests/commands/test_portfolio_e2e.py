@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -63,16 +64,27 @@ def _repo(root: Path, name: str, state: str) -> Path:
     return repo
 
 
+def _evidence(root: Path, name: str, state: str, env: dict[str, str]) -> Path:
+    return real_evidence(_repo(root, name, state), env)
+
+
 def _build(root: Path) -> None:
     """Real gate evidence (gate fast, release preflight, doctor) for each repository in each state,
     then each week's folders: that evidence re-timed and decided (ingest only reads them)."""
     env = {**os.environ, "SDETKIT_CACHE_DIR": str(root / "cache")}
     wanted = {(name, state) for name, plan in SCHEDULE.items() for state in plan if state is not None}
-    states = {f"{n}-{s}": real_evidence(_repo(root / "states", n, s), env) for n, s in sorted(wanted)}
-    for i, week in enumerate(WEEK_ENDINGS):
-        for repo, plan in SCHEDULE.items():
-            if plan[i] is not None:
-                retime(states[f"{repo}-{plan[i]}"], root / "weeks" / week / repo, RUNS[week])
+    # The other workers wait for this build: run its independent gate and decide runs side by side.
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        made = {f"{n}-{s}": pool.submit(_evidence, root / "states", n, s, env) for n, s in wanted}
+        states = {key: future.result() for key, future in made.items()}
+        weeks = [
+            pool.submit(retime, states[f"{repo}-{plan[i]}"], root / "weeks" / week / repo, RUNS[week])
+            for i, week in enumerate(WEEK_ENDINGS)
+            for repo, plan in SCHEDULE.items()
+            if plan[i] is not None
+        ]
+        for future in weeks:
+            future.result()
 
 
 @pytest.fixture(scope="module")
