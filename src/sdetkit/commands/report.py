@@ -14,17 +14,16 @@ def run(settings: ReportSettings) -> int:
     """Write the period's Markdown and HTML report into ``settings.out_dir``, both or neither."""
     from sdetkit.portfolio import inventory as inv
     from sdetkit.portfolio.store import open_store
-    from sdetkit.report import charts, html, markdown
-    from sdetkit.report import dataset as model
+    from sdetkit.report import charts, dataset, html, markdown
 
     kind, period_text, out_dir = settings.kind, settings.period, settings.out_dir
 
     if kind == "weekly":
-        period = model.week(parse_date("--week-ending", period_text))
+        period = dataset.week(parse_date("--week-ending", period_text))
         stem = f"executive-weekly-{period.end.isoformat()}"
     else:
         try:
-            period = model.parse_month(period_text)
+            period = dataset.parse_month(period_text)
         except ValueError as exc:
             raise UsageError(f"--month {period_text}: {exc}") from exc
         stem = f"executive-monthly-{period_text}"
@@ -37,7 +36,7 @@ def run(settings: ReportSettings) -> int:
         check_writable(target, "--out-dir")
     expected = inv.resolve(settings.store.inventory)
     with open_store(settings.store.db, create=False) as store:
-        doc = model.build(store, kind, period, expected, dt.datetime.now(dt.timezone.utc).date())
+        doc = dataset.build(store, kind, period, expected, dt.datetime.now(dt.timezone.utc).date())
     # Render both before writing either, so a failure leaves neither half-written.
     page = html.render(doc, charts.all_charts(doc))
     text = markdown.render(doc, html_name=html_path.name)

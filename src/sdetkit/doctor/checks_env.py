@@ -32,8 +32,6 @@ def _precommit_pin(repos: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
-# The pattern for the registry as shipped (the checks build theirs from the registry when they run).
-_PRECOMMIT_PIN = _precommit_pin(tuple(pinned_tools()))
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
