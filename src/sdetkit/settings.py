@@ -22,6 +22,11 @@ class OutputSettings(NamedTuple):
     out: Path | None = None  # as the user gave it: the path printed after "wrote"
     stable_json: bool = False
 
+    @property
+    def target(self) -> Path | None:
+        """The ``--out`` file as an absolute path (what is written), or None for stdout."""
+        return self.out.absolute() if self.out else None
+
 
 class GateSettings(NamedTuple):
     """``sdetkit gate fast|release``."""
@@ -39,6 +44,12 @@ class GateSettings(NamedTuple):
     profile: str = "fast"
     dry_run: bool = False
     allow_cache: bool = False  # release: let passing steps come from the cache
+
+    @property
+    def uses_cache(self) -> bool:
+        """Whether results are looked up and stored: with --fix the tree changes during the run, so
+        a key computed at its start would be wrong."""
+        return self.cache and not self.fix
 
 
 class DoctorSettings(NamedTuple):

@@ -11,10 +11,9 @@ from typing import Any
 
 from sdetkit.decision import Artifact, Decision, decide
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, UsageError
-from sdetkit.evidence.atomic import check_writable
 from sdetkit.evidence.load import load
 from sdetkit.formats.base import DocumentReport
-from sdetkit.formats.deliver import deliver
+from sdetkit.formats.deliver import deliver, preflight
 from sdetkit.settings import DecideSettings
 
 SCHEMA_NAME = "sdetkit.decision"
@@ -55,9 +54,7 @@ def _artifact(path: Path, schema: str, name: str) -> tuple[Artifact, dict[str, A
 
 def run(settings: DecideSettings) -> int:
     max_age = parse_age(settings.max_age) if settings.max_age else None
-    out = settings.output.out.absolute() if settings.output.out else None
-    if out is not None:
-        check_writable(out)
+    preflight(settings.output)
     fast, fast_info = _artifact(settings.fast, "gate-fast", "gate-fast")
     release, release_info = _artifact(settings.release, "gate-release", "release-preflight")
     doctor = doctor_info = None

@@ -13,9 +13,8 @@ from sdetkit import __version__
 from sdetkit.doctor.base import CheckResult, CheckStatus, DoctorContext, Severity, score, verdict
 from sdetkit.doctor.registry import BY_ID, CHECKS
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError, SdetkitError, UsageError
-from sdetkit.evidence.atomic import check_writable
 from sdetkit.formats.base import DocumentReport
-from sdetkit.formats.deliver import deliver
+from sdetkit.formats.deliver import deliver, preflight
 from sdetkit.gate.plan import PlanOptions, build
 from sdetkit.repo import config, environment, git
 from sdetkit.run.cache import cache_root, tool_dir
@@ -80,9 +79,7 @@ def run(settings: DoctorSettings) -> int:
     root = settings.path.absolute()
     if not root.is_dir():
         raise InputError(f"{settings.path}: no such directory")
-    out = settings.output.out.absolute() if settings.output.out else None
-    if out is not None:
-        check_writable(out)
+    preflight(settings.output)
     selected = [c for c in CHECKS if (not settings.only or c.id in settings.only) and c.id not in settings.skip]
     ctx = _context(settings, root)
     # Independent checks in parallel: test collection dominates, the rest read files.

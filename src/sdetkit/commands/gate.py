@@ -8,8 +8,8 @@ import sys
 import time
 
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError
-from sdetkit.evidence.atomic import check_writable
 from sdetkit.formats import text
+from sdetkit.formats.deliver import preflight
 from sdetkit.gate import execute, report, workspace
 from sdetkit.gate.plan import PlanOptions, ProfileSteps, build
 from sdetkit.gate.profiles import kind_priority, profile
@@ -26,9 +26,7 @@ def run(settings: GateSettings) -> int:
     root = settings.path.absolute()
     if not root.is_dir():
         raise InputError(f"{settings.path}: no such directory")
-    out = settings.output.out.absolute() if settings.output.out else None
-    if out is not None:
-        check_writable(out)  # before any work, so a bad --out costs nothing
+    out = preflight(settings.output)  # before any work, so a bad --out costs nothing
 
     ws = workspace.resolve(root, settings.python, out)
     gate_profile = profile(settings.profile)

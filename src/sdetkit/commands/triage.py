@@ -8,9 +8,8 @@ from collections import Counter
 from typing import Any
 
 from sdetkit.errors import EXIT_OK, UsageError
-from sdetkit.evidence.atomic import check_writable
 from sdetkit.formats.base import DocumentReport
-from sdetkit.formats.deliver import deliver
+from sdetkit.formats.deliver import deliver, preflight
 from sdetkit.settings import TriageSettings
 from sdetkit.triage.finding import TriageFinding
 from sdetkit.triage.rule import CAUSAL
@@ -40,9 +39,7 @@ def run(settings: TriageSettings) -> int:
 
     if not settings.inputs:
         raise UsageError("give at least one log, JUnit XML report or gate artifact (or - for standard input)")
-    out = settings.output.out.absolute() if settings.output.out else None
-    if out is not None:
-        check_writable(out)
+    preflight(settings.output)
     findings: list[TriageFinding] = []
     for path in settings.inputs:
         findings += read(path)  # per input: causal first, then weak, then wrappers

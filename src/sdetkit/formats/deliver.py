@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
-from sdetkit.evidence.atomic import emit
+from sdetkit.evidence.atomic import check_writable, emit
 from sdetkit.formats.base import Report
 from sdetkit.formats.registry import get
 from sdetkit.settings import OutputSettings
@@ -17,4 +18,11 @@ def deliver(report: Report, output: OutputSettings, stream: TextIO, summary: str
     rendered = get(output.format).render(report)
     if summary is None:
         summary = get("text").render(report) if output.format != "text" and output.out else ""
-    emit(rendered, summary, output.out.absolute() if output.out else None, output.out, stream)
+    emit(rendered, summary, output.target, output.out, stream)
+
+
+def preflight(output: OutputSettings) -> Path | None:
+    """Fail before any work is done if ``--out`` cannot be written; the absolute target, or None."""
+    if output.target is not None:
+        check_writable(output.target)
+    return output.target

@@ -38,11 +38,10 @@ def dry_run(plan: Plan, profile: GateProfile) -> Executed:
 
 def execute(plan: Plan, settings: GateSettings, profile: GateProfile, ws: Workspace, jobs: int) -> Executed:
     """Run the plan; the profile's internal checks run in-process, everything else as processes."""
-    out = settings.output.out.absolute() if settings.output.out else None
+    out = settings.output.target
     if not plan.run:
         return Executed([], profile.fields(None, dry_run=False))
-    # With --fix the tree changes during the run, so a key computed at the start would be wrong.
-    use_cache = settings.cache and not settings.fix
+    use_cache = settings.uses_cache
     base = ""
     if use_cache:
         base = StepCache.base(git.content_fingerprint(ws.state), ws.env.fingerprint, ws.env.python, ws.environ)

@@ -56,7 +56,7 @@ def build_report(
             "sdetkit_version": __version__,
             "python": {"path": env.python, "version": env.version, "source": env.source},
             "jobs": jobs,
-            "cache": settings.cache and not settings.fix,
+            "cache": settings.uses_cache,
             "not_chosen": [{"id": n.id, "reason": n.reason} for n in plan.not_chosen],
             "steps": {
                 r.spec.id: {"duration_s": round(r.duration, 3), "tool_version": r.tool_version, "cached": r.cached}
