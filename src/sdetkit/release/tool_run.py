@@ -35,13 +35,20 @@ class ToolRun(NamedTuple):
     res: ProcessResult
 
 
-def wheel_or_error(spec: StepSpec, ctx: ReleaseContext, log: Log, *, sdist: bool = False) -> Path | StepResult:
-    """The built wheel, or the error result when the build left no wheel (or, with ``sdist``, no sdist)."""
+def _built(spec: StepSpec, ctx: ReleaseContext, log: Log, sdist: bool) -> tuple[dists.Built, Path] | StepResult:
+    """The built files and their wheel, or the error result when the build left no wheel (or,
+    with ``sdist``, no sdist)."""
     built = dists.find(ctx.dist)
     if built.wheel is None or (sdist and built.sdist is None):
         msg = "the build did not produce both an sdist and a wheel" if sdist else "no wheel was built"
         return log.result(spec, Status.ERROR, msg)
-    return built.wheel
+    return built, built.wheel
+
+
+def wheel_or_error(spec: StepSpec, ctx: ReleaseContext, log: Log, *, sdist: bool = False) -> Path | StepResult:
+    """The built wheel, or the error result when the build left no wheel (or, with ``sdist``, no sdist)."""
+    found = _built(spec, ctx, log, sdist)
+    return found if isinstance(found, StepResult) else found[1]
 
 
 def run_on_build(
@@ -58,13 +65,13 @@ def run_on_build(
 ) -> ToolRun | StepResult:
     """Run ``tool`` with ``args(built)``; an error result when there is nothing to run it on or it
     is not installed beside sdetkit."""
-    wheel = wheel_or_error(spec, ctx, log, sdist=sdist)
-    if isinstance(wheel, StepResult):
-        return wheel
+    found = _built(spec, ctx, log, sdist)
+    if isinstance(found, StepResult):
+        return found
     missing = missing_tool(tool.module, tool.program, spec, log)
     if missing is not None:
         return missing
-    built = dists.find(ctx.dist)
+    built, wheel = found
     return ToolRun(built, wheel, log.run([sys.executable, "-m", tool.module, *args(built)], cwd, timeout, env))
 
 
