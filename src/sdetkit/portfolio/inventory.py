@@ -7,6 +7,8 @@ A TOML file with one table per repository, so a program file can later hold the 
     lane = "regulated"
 
 Expected repositories that did not report in a window are listed as missing, never silently absent.
+A program file (:mod:`sdetkit.portfolio.program`, recognised by its ``[program]`` table) is accepted
+too: its repositories in scope are the expected set.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ def load(path: Path) -> dict[str, Expected]:
     if not path.is_file():
         raise InputError(f"{path}: inventory file not found")
     data = load_toml(path, str(path))
+    from sdetkit.portfolio import program
+
+    if program.is_program(data):
+        repos_in_scope = program.parse(data, path.read_text(encoding="utf-8"), path).repos
+        return {r.repo_id: Expected(r.repo_id, r.team, r.lane.value) for r in repos_in_scope.values()}
     unknown = sorted(set(data) - {"repos"})
     if unknown:
         raise InputError(f"{path}: unknown table or key {unknown[0]!r} (an inventory has only [repos.ID] tables)")
