@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from sdetkit.cli import main
+from sdetkit.cli import scorecard_script
 
 if __name__ == "__main__":
-    raise SystemExit(main(["portfolio", "scorecard", *sys.argv[1:]]))
+    raise SystemExit(scorecard_script())

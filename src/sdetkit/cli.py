@@ -196,6 +196,19 @@ def _add_evidence(sub: Any) -> None:
     everify.add_argument("--format", choices=format_names(), default="text")
 
 
+def _add_program(sub: Any) -> None:
+    psub = _actions(sub, "program", help="the rollout program file (sdetkit-program.toml)")
+    init = psub.add_parser(
+        "init",
+        help="write a commented sdetkit-program.toml, the guide's scorecard script and .gitignore entries",
+        description="Start a rollout program in this repository. Refuses to overwrite a program file (exit 2).",
+    )
+    init.add_argument("path", nargs="?", type=Path, default=Path(), help="program repository (default: .)")
+    init.add_argument("--name", help="program name (default: '<folder> rollout')")
+    init.add_argument("--lane", choices=values(LaneName), help="startup, scale or regulated (default: startup)")
+    init.add_argument("--start", metavar="YYYY-MM-DD", help="the program's day 0 (default: today, UTC)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(
         prog="sdetkit",
@@ -259,6 +272,8 @@ def parser() -> argparse.ArgumentParser:
     _add_portfolio_and_evidence(sub)
     _add_kpi_and_report(sub)
     _add_evidence(sub)
+
+    _add_program(sub)
 
     ssub = _actions(sub, "schema", help="JSON Schemas of sdetkit's artifacts")
     show = ssub.add_parser("show", help="print a schema (no name: list them)")
@@ -328,6 +343,10 @@ def _report(a: argparse.Namespace) -> st.ReportSettings:
     return st.ReportSettings(a.action, period, _store(a), a.out_dir)
 
 
+def _program_init(a: argparse.Namespace) -> st.ProgramInitSettings:
+    return st.ProgramInitSettings(a.path, a.name, LaneName(a.lane) if a.lane else None, a.start)
+
+
 # What each command line runs: "module:function" in sdetkit.commands (imported only when it runs,
 # so `sdetkit --help` stays fast), and how its one typed settings value is built from the arguments.
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]]]] = {
@@ -342,6 +361,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...
     "report": ("report:run", _report),
     "evidence pack": ("evidence:pack", lambda a: st.PackSettings(a.dir, tuple(a.files), a.out)),
     "evidence verify": ("evidence:verify", lambda a: st.VerifySettings(a.bundle, a.format)),
+    "program init": ("program:init", _program_init),
     "schema": ("schema:show", lambda a: st.SchemaSettings(a.name)),
 }
 
@@ -349,7 +369,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...
 def _command(args: argparse.Namespace) -> str:
     if args.command == "investigate":
         return "triage"
-    return f"{args.command} {args.action}" if args.command in ("portfolio", "evidence") else args.command
+    return f"{args.command} {args.action}" if args.command in ("portfolio", "evidence", "program") else args.command
 
 
 def build_settings(args: argparse.Namespace) -> tuple[object, ...]:
@@ -362,6 +382,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     module, function = target.split(":")
     run: Callable[[Any], int] = getattr(importlib.import_module(f"sdetkit.commands.{module}"), function)
     return run(build_settings(args))
+
+
+def scorecard_script(argv: Sequence[str] | None = None) -> int:
+    """``python scripts/build_portfolio_scorecard.py ...``, the rollout guide's scorecard command:
+    ``sdetkit portfolio scorecard`` with the script's arguments (sdetkit's own script and the one
+    ``sdetkit program init`` writes into a program repository both call this)."""
+    return main(["portfolio", "scorecard", *(sys.argv[1:] if argv is None else argv)])
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:

@@ -165,3 +165,12 @@ class SchemaSettings(NamedTuple):
     """``sdetkit schema show [NAME]``."""
 
     name: str | None = None
+
+
+class ProgramInitSettings(NamedTuple):
+    """``sdetkit program init``: where, and the program's name, lane and start date (defaults when None)."""
+
+    path: Path = Path()
+    name: str | None = None
+    lane: LaneName | None = None
+    start: str | None = None  # YYYY-MM-DD, checked by the command (its message names the flag)
