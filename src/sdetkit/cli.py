@@ -128,7 +128,7 @@ def _store_flags(p: argparse.ArgumentParser) -> None:
         "--inventory",
         type=Path,
         metavar="FILE",
-        help="TOML of the repositories expected to report (default: $SDETKIT_INVENTORY)",
+        help="inventory or program file (TOML) of the repositories expected to report (default: $SDETKIT_INVENTORY)",
     )
 
 

@@ -82,3 +82,28 @@ def test_the_written_script_runs_the_installed_scorecard(tmp_path: Path) -> None
         check=False,
     )
     assert run.returncode == 0 and "--window-start" in run.stdout
+
+
+def test_a_program_file_is_an_inventory_for_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records, out = tmp_path / "records.json", tmp_path / "card.json"
+    records.write_text("[]", encoding="utf-8")
+    path = tmp_path / "sdetkit-program.toml"
+    window = ["--window-start", "2026-11-02", "--window-end", "2026-11-08"]
+    path.write_text(
+        '[program]\nname = "p"\nstart = 2026-11-02\nlane = "scale"\nbaseline = "api"\n\n'
+        '[repos.api]\nteam = "core"\nlane = "scale"\nowner = "Ana"\n',
+        encoding="utf-8",
+    )
+    args = ["portfolio", "scorecard", "--in", str(records), "--inventory", str(path), "--out", str(out), *window]
+    assert main(args) in (0, 1)
+    assert '"missing_repos": [\n    "api"\n  ]' in out.read_text(encoding="utf-8")
+    out.unlink()
+    path.write_text('[program]\nname = "p"\nstart = "soon"\nlane = "enterprise"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(args) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[1:] == [
+        f"{path}:3: program.start = 'soon' is not a date (YYYY-MM-DD)",
+        f"{path}:4: program.lane = 'enterprise' is not one of startup, scale, regulated",
+    ]
+    assert not out.exists()
