@@ -15,6 +15,9 @@ tags = [
   "a",
 ]
 
+odd = "a [b {c"  # and [ in a comment
+also = 'd ['
+
 [repos."web.app"]
 team = "web"
 
@@ -38,14 +41,15 @@ def test_every_table_and_key_has_its_line() -> None:
     assert lines[("program", "sponsor")] == 4
     assert lines[("program", "tags")] == 8
     assert ("program", "fake") not in lines  # inside a multi-line string
-    assert lines[("repos", "web.app")] == 12
-    assert lines[("repos", "web.app", "team")] == 13
-    assert lines[("workstreams", "ci", "deliverables", 0, "what")] == 16
-    assert lines[("workstreams", "ci", "deliverables", 1)] == 18
-    assert lines[("workstreams", "ci", "deliverables", 1, "what")] == 19
+    assert (lines[("program", "odd")], lines[("program", "also")]) == (12, 13)  # brackets in strings open nothing
+    assert lines[("repos", "web.app")] == 15
+    assert lines[("repos", "web.app", "team")] == 16
+    assert lines[("workstreams", "ci", "deliverables", 0, "what")] == 19
+    assert lines[("workstreams", "ci", "deliverables", 1)] == 21
+    assert lines[("workstreams", "ci", "deliverables", 1, "what")] == 22
 
 
 def test_a_missing_key_falls_back_to_its_table_then_line_one() -> None:
     lines = key_lines(TEXT)
-    assert line_of(lines, ("repos", "web.app", "lane")) == 12
+    assert line_of(lines, ("repos", "web.app", "lane")) == 15
     assert line_of(lines, ("nowhere", "x")) == 1

@@ -55,6 +55,15 @@ def _key_of(line: str) -> str | None:
     return None
 
 
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
+
+
+def _brackets(value: str) -> int:
+    """Opened minus closed ``[`` and ``{`` in ``value``, outside strings and comments."""
+    code = _STRING.sub("", value).split("#", 1)[0]
+    return code.count("[") + code.count("{") - code.count("]") - code.count("}")
+
+
 def key_lines(text: str) -> dict[Path, int]:
     """Every table header and key of ``text`` by path, with its 1-based line."""
     found: dict[Path, int] = {}
@@ -68,7 +77,7 @@ def key_lines(text: str) -> dict[Path, int]:
                 in_multiline = ""
             continue
         if depth > 0:
-            depth += line.count("[") + line.count("{") - line.count("]") - line.count("}")
+            depth += _brackets(line)
             continue
         header = _HEADER.match(line)
         if header:  # at depth 0 only a header line starts with "["
@@ -92,7 +101,7 @@ def key_lines(text: str) -> dict[Path, int]:
             if value.count(quotes) % 2 == 1:
                 in_multiline = quotes
         if not in_multiline:
-            depth = max(0, value.count("[") + value.count("{") - value.count("]") - value.count("}"))
+            depth = max(0, _brackets(value))
     return found
 
 
