@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sdetkit.errors import InputError
+from sdetkit.errors import ConfigError, InputError
 from sdetkit.lanes import LaneName
 from sdetkit.portfolio import inventory, program
 from sdetkit.portfolio.program import Deliverable, Person, Phase, Repository, Weekday
@@ -148,3 +148,25 @@ def test_a_program_file_is_an_inventory_of_its_repositories_in_scope(tmp_path: P
     }
     with pytest.raises(InputError, match="problem"):
         inventory.load(_write(tmp_path, BAD.replace("2026-13-01T00:00:00", "2026-01-12")))
+
+
+def test_duplicate_workstreams_and_an_undated_retirement_are_problems(tmp_path: Path) -> None:
+    head = '[program]\nname = "p"\nstart = 2026-01-05\nlane = "scale"\n\n'
+    ws = '[workstreams.{0}]\nname = "{1}"\ndri = "A"\nphase = "pilot"\n\n'
+    path = _write(
+        tmp_path,
+        head
+        + ws.format("a", "CI")
+        + ws.format("b", "ci")
+        + '[repos.old]\nteam = "t"\nlane = "scale"\nactive = false\n',
+    )
+    with pytest.raises(InputError) as caught:
+        program.load(path)
+    assert str(caught.value).splitlines()[1:] == [
+        f"{path}:12: workstreams.b: the name 'ci' is also workstreams.a's",
+        f"{path}:19: repos.old is not active: add since = <the day it was retired>",
+    ]
+    # The same workstream id twice is not TOML: one line with its line number, from the parser.
+    _write(tmp_path, head + ws.format("a", "CI") + ws.format("a", "CD"))
+    with pytest.raises(ConfigError, match=r"invalid TOML: .*line 11"):
+        program.load(path)

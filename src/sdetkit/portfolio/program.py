@@ -317,6 +317,8 @@ def _repos(c: _Checker, tables: dict[str, Any]) -> dict[str, Repository]:
             c.problem((*where, "active"), f"repos.{repo_id}.active = {active!r} must be true or false")
             active = True
         since = c.date(entry, where, "since", required=False)
+        if active is False and "since" not in entry:
+            c.problem((*where, "active"), f"repos.{repo_id} is not active: add since = <the day it was retired>")
         if team and lane:
             found[repo_id] = Repository(repo_id, team, lane, owner, active, since)
     return found
