@@ -30,6 +30,7 @@ def test_init_writes_the_program_file_script_and_gitignore(tmp_path: Path, capsy
     assert ".sdetkit/" in (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()
     script = tmp_path / "scripts" / "build_portfolio_scorecard.py"
     assert "from sdetkit.cli import scorecard_script" in script.read_text(encoding="utf-8")
+    assert script.stat().st_mode & 0o100
     assert "wrote" in capsys.readouterr().out
 
 

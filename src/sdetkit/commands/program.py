@@ -48,6 +48,8 @@ def init(settings: ProgramInitSettings) -> int:
             write_text(path, text)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    if script in (p for p, _ in writes):
+        script.chmod(script.stat().st_mode | 0o111)  # it has a shebang: let ./scripts/... run it
     for path, _ in writes:
         sys.stdout.write(f"wrote {path}\n")
     sys.stdout.write(f"next: fill in {FILE_NAME} (sponsor, release owner, baseline, workstreams, repositories)\n")
