@@ -170,3 +170,13 @@ def test_duplicate_workstreams_and_an_undated_retirement_are_problems(tmp_path: 
     _write(tmp_path, head + ws.format("a", "CI") + ws.format("a", "CD"))
     with pytest.raises(ConfigError, match=r"invalid TOML: .*line 11"):
         program.load(path)
+
+
+def test_a_baseline_with_problems_of_its_own_is_still_in_scope(tmp_path: Path) -> None:
+    text = '[program]\nname = "p"\nstart = 2026-01-05\nlane = "scale"\nbaseline = "api"\n\n[repos.api]\nteam = "t"\n'
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        program.load(path)
+    assert str(caught.value).splitlines()[1:] == [
+        f"{path}:7: repos.api.lane is missing: set it to one of startup, scale, regulated"
+    ]

@@ -168,7 +168,8 @@ class _Checker:
             return None
         if value not in values(enum):
             known = ", ".join(values(enum))
-            self.problem((*where, key), f"{_dotted((*where, key))} = {value!r} is not one of {known}")
+            given = "is missing: set it to" if value is None else f"= {value!r} is not"
+            self.problem((*where, key), f"{_dotted((*where, key))} {given} one of {known}")
             return None
         return enum(value)
 
@@ -219,8 +220,9 @@ def parse(data: dict[str, Any], text: str, path: Path) -> Program:
         pilot_size = None
     weekday = c.choice(program, where, "review_weekday", Weekday, required=False)
     workstreams = _workstreams(c, c.table(data, (), "workstreams"))
-    repos = _repos(c, c.table(data, (), "repos"))
-    if baseline is not None and baseline not in repos:
+    in_scope = c.table(data, (), "repos")
+    repos = _repos(c, in_scope)
+    if baseline is not None and baseline not in in_scope:  # a listed repository with its own problems is in scope
         c.problem((*where, "baseline"), f"program.baseline {baseline!r} is not a repository in scope ([repos.ID])")
     if c.problems:
         lines = [f"{path}:{line}: {message}" for line, message in sorted(c.problems)]
