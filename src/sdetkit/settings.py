@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sdetkit.doctor.severity import Severity
 from sdetkit.lanes import LaneName
-from sdetkit.portfolio.kinds import IncidentKind, ProgramStatus
+from sdetkit.portfolio.kinds import IncidentKind, ProgramStatus, Stage
 
 
 class OutputSettings(NamedTuple):
@@ -174,3 +174,21 @@ class ProgramInitSettings(NamedTuple):
     name: str | None = None
     lane: LaneName | None = None
     start: str | None = None  # YYYY-MM-DD, checked by the command (its message names the flag)
+
+
+class RolloutStatusSettings(NamedTuple):
+    """``sdetkit rollout status``: the program file, the store, the stage judged and the day."""
+
+    program: Path
+    db: str | None = None
+    stage: Stage | None = None  # None: the stage reached
+    as_of: str | None = None  # YYYY-MM-DD, checked by the command; None: today (UTC)
+    output: OutputSettings = OutputSettings()
+
+
+class ProgramDashboardSettings(NamedTuple):
+    """``sdetkit program dashboard``: the program file, the store and the week shown."""
+
+    program: Path
+    db: str | None = None
+    week_ending: str | None = None  # YYYY-MM-DD; None: the last week that ended

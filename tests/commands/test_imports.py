@@ -35,7 +35,10 @@ def test_the_domain_never_imports_a_command_or_the_cli() -> None:
     """Layers point one way (docs/architecture.md): cli -> commands -> formats and the domain."""
     package = COMMANDS.parent
     modules = sorted(
-        p for p in package.rglob("*.py") if COMMANDS not in p.parents and p.stem not in ("cli", "__main__")
+        # The command line is cli.py and its cli_*.py parts.
+        p
+        for p in package.rglob("*.py")
+        if COMMANDS not in p.parents and not p.stem.startswith(("cli", "__main__"))
     )
     assert len(modules) > 50
     for path in modules:

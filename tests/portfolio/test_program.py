@@ -10,7 +10,8 @@ import pytest
 from sdetkit.errors import ConfigError, InputError
 from sdetkit.lanes import LaneName
 from sdetkit.portfolio import inventory, program
-from sdetkit.portfolio.program import Deliverable, Person, Phase, Repository, Weekday
+from sdetkit.portfolio.kinds import Stage
+from sdetkit.portfolio.program import Deliverable, Person, Repository, Weekday
 
 VALID = """\
 [program]
@@ -92,7 +93,7 @@ def test_a_valid_program_file_loads_typed(tmp_path: Path) -> None:
     assert p.sponsor == Person("Ana Ruiz", "ana@example.com") and p.release_owner == Person("Bo Chen", "#release")
     assert (p.baseline, p.pilot_size, p.review_weekday) == ("payments-api", 3, Weekday.MONDAY)
     (ws,) = p.workstreams
-    assert (ws.workstream_id, ws.dri, ws.phase) == ("reporting", "Cy Diaz", Phase.EVALUATION)
+    assert (ws.workstream_id, ws.dri, ws.phase) == ("reporting", "Cy Diaz", Stage.EVALUATION)
     assert ws.deliverables == (Deliverable("Week-1 KPI baseline", dt.date(2026, 1, 12)),)
     assert p.repos["payments-api"] == Repository(
         "payments-api", "payments", LaneName.REGULATED, "Di Evans", True, dt.date(2026, 1, 5)

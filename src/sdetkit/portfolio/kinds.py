@@ -19,3 +19,11 @@ class ProgramStatus(StrEnum):
     GREEN = "green"
     AMBER = "amber"
     RED = "red"
+
+
+class Stage(StrEnum):
+    """The rollout guide's three stages, in order (a workstream's phase is one of them too)."""
+
+    EVALUATION = "evaluation"
+    PILOT = "pilot"
+    PRODUCTION = "production"

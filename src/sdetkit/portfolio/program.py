@@ -42,19 +42,12 @@ from typing import Any, NamedTuple
 from sdetkit.enums import StrEnum, values
 from sdetkit.errors import InputError
 from sdetkit.lanes import LaneName
+from sdetkit.portfolio.kinds import Stage
 from sdetkit.portfolio.tomllines import Path as KeyPath
 from sdetkit.portfolio.tomllines import key_lines, line_of
 
 FILE_NAME = "sdetkit-program.toml"
 WORKSTREAMS = 5  # the guide: "All 5 workstreams have DRI listed"
-
-
-class Phase(StrEnum):
-    """The rollout stage a workstream is working in (the guide's three stages)."""
-
-    EVALUATION = "evaluation"
-    PILOT = "pilot"
-    PRODUCTION = "production"
 
 
 class Weekday(StrEnum):
@@ -89,7 +82,7 @@ class Workstream(NamedTuple):
     workstream_id: str
     name: str
     dri: str
-    phase: Phase
+    phase: Stage
     deliverables: tuple[Deliverable, ...] = ()
 
 
@@ -258,7 +251,7 @@ def _workstreams(c: _Checker, tables: dict[str, Any]) -> tuple[Workstream, ...]:
             dri = ""
         else:
             dri = c.text(entry, where, "dri")
-        phase = c.choice(entry, where, "phase", Phase, required=True)
+        phase = c.choice(entry, where, "phase", Stage, required=True)
         if name and name.casefold() in names:
             c.problem(
                 (*where, "name"),

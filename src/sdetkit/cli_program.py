@@ -1,0 +1,173 @@
+"""Command line of the program-level commands: the evidence store (``portfolio``), ``kpi``,
+``report``, the program file (``program``) and ``rollout``. The repository-level ones are in
+:mod:`sdetkit.cli`, which adds these and runs them."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sdetkit import settings as st
+from sdetkit.cli_args import actions, output, output_flags, store, store_flags
+from sdetkit.enums import values
+from sdetkit.lanes import LaneName
+from sdetkit.portfolio.kinds import IncidentKind, ProgramStatus, Stage
+
+PROGRAM_FILE = "sdetkit-program.toml"
+
+
+def add_commands(sub: Any) -> None:
+    """Add the program-level commands to ``sub`` (the top parser's sub-commands)."""
+    _add_portfolio(sub)
+    _add_kpi_and_report(sub)
+    _add_program(sub)
+
+
+def _add_portfolio(sub: Any) -> None:
+    psub = actions(sub, "portfolio", help="evidence store, ingest, and the portfolio scorecard")
+    ingest = psub.add_parser("ingest", help="validate repositories' artifacts and store one run per repository")
+    ingest.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="artifact files or folders")
+    ingest.add_argument("--repo", metavar="ID", help="repository id (default: each PATH folder's name)")
+    ingest.add_argument("--team", help="owning team (default: the inventory's, else the last one stored)")
+    ingest.add_argument("--lane", help="startup, scale or regulated (default: the inventory's, else last stored)")
+    ingest.add_argument("--ci-run-url", metavar="URL", help="link to the CI run that wrote the evidence")
+    ingest.add_argument("--at", metavar="TIME", help="evidence time, for artifacts written without run times")
+    ingest.add_argument("--records", type=Path, metavar="FILE", help="bulk-import normalized records (JSON/JSONL)")
+    store_flags(ingest)
+    score = psub.add_parser("scorecard", help="the versioned portfolio scorecard (sdetkit.portfolio.aggregate)")
+    records = "normalized records (JSON array or JSONL) instead of the store"
+    score.add_argument("--in", dest="inp", type=Path, metavar="FILE", help=records)
+    score.add_argument("--out", type=Path, metavar="FILE", help="scorecard to write atomically")
+    score.add_argument("--schema-version", default="1.0.0", help="scorecard schema version, 1.x.y (default 1.0.0)")
+    score.add_argument("--window-start", required=True, metavar="YYYY-MM-DD")
+    score.add_argument("--window-end", required=True, metavar="YYYY-MM-DD")
+    score.add_argument(
+        "--allow-schema-change", action="store_true", help="report a window again with another schema version"
+    )
+    store_flags(score)
+    incident = psub.add_parser("incident", help="record a rollback or a failure and when it was triaged")
+    incident.add_argument("--repo", required=True, metavar="ID")
+    incident.add_argument("--kind", required=True, choices=values(IncidentKind))
+    incident.add_argument("--opened", required=True, metavar="TIME", help="when it happened (ISO 8601)")
+    incident.add_argument("--triaged", metavar="TIME", help="when its first failure was triaged (ISO 8601)")
+    incident.add_argument("--note", default="", help="what happened")
+    incident.add_argument("--id", dest="incident_id", help="your own id for it (default: from repo, kind, time)")
+    store_flags(incident)
+
+
+def _add_kpi_and_report(sub: Any) -> None:
+    ksub = actions(sub, "kpi", help="the weekly KPI payload from the evidence store")
+    weekly = ksub.add_parser("weekly", help="six KPIs for the week ending on a date (schema 1.0.0)")
+    weekly.add_argument("--week-ending", required=True, metavar="YYYY-MM-DD")
+    weekly.add_argument("--out", type=Path, metavar="FILE", help="default: docs/kpi-weekly-<date>.json")
+    weekly.add_argument("--status", choices=values(ProgramStatus), help="override the derived program status")
+    weekly.add_argument("--status-reason", metavar="TEXT", help="why the status is overridden (required with it)")
+    store_flags(weekly)
+
+    rsub = actions(sub, "report", help="executive reports (Markdown + self-contained HTML with charts)")
+    rweekly = rsub.add_parser("weekly", help="the week ending on a date")
+    rweekly.add_argument("--week-ending", required=True, metavar="YYYY-MM-DD")
+    rmonthly = rsub.add_parser("monthly", help="one calendar month")
+    rmonthly.add_argument("--month", required=True, metavar="YYYY-MM")
+    for r in (rweekly, rmonthly):
+        r.add_argument("--out-dir", type=Path, default=Path("docs"), metavar="DIR", help="default: docs")
+        store_flags(r)
+
+
+def _add_program(sub: Any) -> None:
+    psub = actions(sub, "program", help="the rollout program file (sdetkit-program.toml)")
+    init = psub.add_parser(
+        "init",
+        help="write a commented sdetkit-program.toml, the guide's scorecard script and .gitignore entries",
+        description="Start a rollout program in this repository. Refuses to overwrite a program file (exit 2).",
+    )
+    init.add_argument("path", nargs="?", type=Path, default=Path(), help="program repository (default: .)")
+    init.add_argument("--name", help="program name (default: '<folder> rollout')")
+    init.add_argument("--lane", choices=values(LaneName), help="startup, scale or regulated (default: startup)")
+    init.add_argument("--start", metavar="YYYY-MM-DD", help="the program's day 0 (default: today, UTC)")
+
+
+def _add_rollout(sub: Any, psub: Any) -> None:
+    status = actions(sub, "rollout", help="the rollout stage and every criterion of the guide, from evidence")
+    st_p = status.add_parser(
+        "status",
+        help="which stage the program reached, and exactly what blocks the next one",
+        description="Evaluate every entry and exit criterion of the rollout guide from the program file, the "
+        "evidence store and the program repository's docs. Exit 0 only when the stage's exit criteria are all met.",
+    )
+    _program_flag(st_p)
+    st_p.add_argument("--stage", choices=values(Stage), help="the stage to judge (default: the stage reached)")
+    st_p.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluate as the program stood on that day")
+    output_flags(st_p, ("text", "json", "markdown"))
+
+    dashboard = psub.add_parser(
+        "dashboard",
+        help="docs/top-tier-program-dashboard.md and .html from the program file, the store and rollout status",
+    )
+    _program_flag(dashboard)
+    dashboard.add_argument("--week-ending", metavar="YYYY-MM-DD", help="the week shown (default: the last ended)")
+
+
+def _program_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--program",
+        type=Path,
+        default=Path(PROGRAM_FILE),
+        metavar="FILE",
+        help=f"the program file; its folder is the program repository (default: ./{PROGRAM_FILE})",
+    )
+    p.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="evidence store (default: $SDETKIT_DB, else .sdetkit/portfolio.sqlite3 beside the program file)",
+    )
+
+
+def _ingest(a: argparse.Namespace) -> st.IngestSettings:
+    return st.IngestSettings(tuple(a.paths), store(a), a.repo, a.team, a.lane, a.ci_run_url, a.at, a.records)
+
+
+def _scorecard(a: argparse.Namespace) -> st.ScorecardSettings:
+    window = (a.window_start, a.window_end)
+    return st.ScorecardSettings(*window, store(a), a.inp, a.out, a.schema_version, a.allow_schema_change)
+
+
+def _incident(a: argparse.Namespace) -> st.IncidentSettings:
+    kind = IncidentKind(a.kind)
+    return st.IncidentSettings(a.repo, kind, a.opened, store(a), a.triaged, a.note, a.incident_id)
+
+
+def _kpi(a: argparse.Namespace) -> st.KpiWeeklySettings:
+    status = ProgramStatus(a.status) if a.status else None
+    return st.KpiWeeklySettings(a.week_ending, store(a), a.out, status, a.status_reason)
+
+
+def _report(a: argparse.Namespace) -> st.ReportSettings:
+    period = a.week_ending if a.action == "weekly" else a.month
+    return st.ReportSettings(a.action, period, store(a), a.out_dir)
+
+
+def _program_init(a: argparse.Namespace) -> st.ProgramInitSettings:
+    return st.ProgramInitSettings(a.path, a.name, LaneName(a.lane) if a.lane else None, a.start)
+
+
+def _rollout(a: argparse.Namespace) -> st.RolloutStatusSettings:
+    stage = Stage(a.stage) if a.stage else None
+    return st.RolloutStatusSettings(a.program, a.db, stage, a.as_of, output(a))
+
+
+def _dashboard(a: argparse.Namespace) -> st.ProgramDashboardSettings:
+    return st.ProgramDashboardSettings(a.program, a.db, a.week_ending)
+
+
+# What each program-level command line runs (see cli._COMMANDS).
+COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]]]] = {
+    "portfolio ingest": ("portfolio:ingest", _ingest),
+    "portfolio scorecard": ("portfolio:scorecard", _scorecard),
+    "portfolio incident": ("portfolio:incident", _incident),
+    "kpi": ("kpi:weekly", _kpi),
+    "report": ("report:run", _report),
+    "program init": ("program:init", _program_init),
+}
