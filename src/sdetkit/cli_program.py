@@ -23,6 +23,7 @@ def add_commands(sub: Any) -> None:
     _add_portfolio(sub)
     _add_kpi_and_report(sub)
     _add_program(sub)
+    _add_rollout(sub)
 
 
 def _add_portfolio(sub: Any) -> None:
@@ -89,7 +90,7 @@ def _add_program(sub: Any) -> None:
     init.add_argument("--start", metavar="YYYY-MM-DD", help="the program's day 0 (default: today, UTC)")
 
 
-def _add_rollout(sub: Any, psub: Any) -> None:
+def _add_rollout(sub: Any) -> None:
     status = actions(sub, "rollout", help="the rollout stage and every criterion of the guide, from evidence")
     st_p = status.add_parser(
         "status",
@@ -101,13 +102,6 @@ def _add_rollout(sub: Any, psub: Any) -> None:
     st_p.add_argument("--stage", choices=values(Stage), help="the stage to judge (default: the stage reached)")
     st_p.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluate as the program stood on that day")
     output_flags(st_p, ("text", "json", "markdown"))
-
-    dashboard = psub.add_parser(
-        "dashboard",
-        help="docs/top-tier-program-dashboard.md and .html from the program file, the store and rollout status",
-    )
-    _program_flag(dashboard)
-    dashboard.add_argument("--week-ending", metavar="YYYY-MM-DD", help="the week shown (default: the last ended)")
 
 
 def _program_flag(p: argparse.ArgumentParser) -> None:
@@ -158,10 +152,6 @@ def _rollout(a: argparse.Namespace) -> st.RolloutStatusSettings:
     return st.RolloutStatusSettings(a.program, a.db, stage, a.as_of, output(a))
 
 
-def _dashboard(a: argparse.Namespace) -> st.ProgramDashboardSettings:
-    return st.ProgramDashboardSettings(a.program, a.db, a.week_ending)
-
-
 # What each program-level command line runs (see cli._COMMANDS).
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]]]] = {
     "portfolio ingest": ("portfolio:ingest", _ingest),
@@ -170,4 +160,5 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]
     "kpi": ("kpi:weekly", _kpi),
     "report": ("report:run", _report),
     "program init": ("program:init", _program_init),
+    "rollout status": ("rollout:status", _rollout),
 }

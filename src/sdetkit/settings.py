@@ -184,11 +184,3 @@ class RolloutStatusSettings(NamedTuple):
     stage: Stage | None = None  # None: the stage reached
     as_of: str | None = None  # YYYY-MM-DD, checked by the command; None: today (UTC)
     output: OutputSettings = OutputSettings()
-
-
-class ProgramDashboardSettings(NamedTuple):
-    """``sdetkit program dashboard``: the program file, the store and the week shown."""
-
-    program: Path
-    db: str | None = None
-    week_ending: str | None = None  # YYYY-MM-DD; None: the last week that ended

@@ -6,7 +6,16 @@ from importlib import resources
 
 from sdetkit.errors import UsageError
 
-NAMES = ("gate-fast", "gate-release", "doctor", "decision", "triage", "portfolio-scorecard", "kpi-weekly")
+NAMES = (
+    "gate-fast",
+    "gate-release",
+    "doctor",
+    "decision",
+    "triage",
+    "portfolio-scorecard",
+    "kpi-weekly",
+    "rollout-status",
+)
 
 
 def text(name: str) -> str:

@@ -72,7 +72,13 @@ class PerCommandFormat(OutputFormat):
     def render(self, report: Report) -> str:
         if isinstance(report, GateOutput):
             return self.gate(report)
-        views = {"doctor": self.doctor, "decide": self.decide, "triage": self.triage, "verify": self.verify}
+        views = {
+            "doctor": self.doctor,
+            "decide": self.decide,
+            "triage": self.triage,
+            "verify": self.verify,
+            "rollout": self.rollout,
+        }
         return views[report.command](report.document())
 
     @abstractmethod
@@ -94,3 +100,7 @@ class PerCommandFormat(OutputFormat):
     @abstractmethod
     def verify(self, doc: Mapping[str, Any]) -> str:
         """``sdetkit evidence verify``."""
+
+    @abstractmethod
+    def rollout(self, doc: Mapping[str, Any]) -> str:
+        """``sdetkit rollout status``."""

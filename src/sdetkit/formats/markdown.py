@@ -115,3 +115,8 @@ class MarkdownFormat(PerCommandFormat):
             lines += ["", "| file | problem |", "|---|---|"]
             lines += [f"| `{_cell(p['file'])}` | {_cell(p['problem'])} |" for p in doc["problems"]]
         return "\n".join(lines) + "\n"
+
+    def rollout(self, doc: Mapping[str, Any]) -> str:
+        from sdetkit.rollout import render
+
+        return render.markdown(doc)

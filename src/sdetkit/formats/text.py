@@ -132,3 +132,8 @@ class TextFormat(PerCommandFormat):
         lines = [f"{doc['bundle']}: {verdict} ({len(doc['files'])} artifacts listed)"]
         lines += [f"  {p['file']}: {p['problem']}" for p in doc["problems"]]
         return "\n".join(lines) + "\n"
+
+    def rollout(self, doc: Mapping[str, Any]) -> str:
+        from sdetkit.rollout import render
+
+        return render.text(doc)

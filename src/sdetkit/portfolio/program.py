@@ -21,6 +21,7 @@ the repositories expected to report, with an owner and whether (and since when) 
     [[workstreams.reporting.deliverables]]
     what = "Week-1 KPI baseline"
     due = 2026-01-12
+    done = 2026-01-12   # when it was delivered (leave out until then)
 
     [repos.payments-api]
     team = "payments"
@@ -28,6 +29,11 @@ the repositories expected to report, with an owner and whether (and since when) 
     owner = "Di Evans"
     active = true
     since = 2026-01-05   # the day it became active (or, with active = false, was retired)
+
+    [[signoffs]]         # leadership's sign-off that a stage is complete
+    stage = "pilot"
+    by = "Ana Ruiz"
+    on = 2026-03-02
 
 :func:`load` reports every problem of the file at once, one line each with the file and line.
 """
@@ -70,10 +76,19 @@ class Person(NamedTuple):
 
 
 class Deliverable(NamedTuple):
-    """What a workstream has promised, and by when."""
+    """What a workstream has promised, by when, and when it was delivered (None: not yet)."""
 
     what: str
     due: dt.date
+    done: dt.date | None = None
+
+
+class Signoff(NamedTuple):
+    """Leadership's sign-off that a stage is complete: who, and on which day."""
+
+    stage: Stage
+    by: str
+    on: dt.date
 
 
 class Workstream(NamedTuple):
@@ -111,6 +126,7 @@ class Program(NamedTuple):
     review_weekday: Weekday | None
     workstreams: tuple[Workstream, ...]
     repos: dict[str, Repository]
+    signoffs: tuple[Signoff, ...] = ()
 
 
 _PROGRAM_KEYS = ("name", "start", "lane", "baseline", "pilot_size", "review_weekday", "sponsor", "release_owner")
@@ -195,7 +211,7 @@ def load(path: Path) -> Program:
 def parse(data: dict[str, Any], text: str, path: Path) -> Program:
     """Validate parsed TOML (``data``, from ``text``) as the program file ``path``."""
     c = _Checker(path, text)
-    c.keys(data, (), ("program", "workstreams", "repos"))
+    c.keys(data, (), ("program", "workstreams", "repos", "signoffs"))
     program = c.table(data, (), "program")
     if "program" not in data:
         c.problem(("program",), "no [program] table: a program file names its program, start date and lane")
@@ -217,12 +233,33 @@ def parse(data: dict[str, Any], text: str, path: Path) -> Program:
     repos = _repos(c, in_scope)
     if baseline is not None and baseline not in in_scope:  # a listed repository with its own problems is in scope
         c.problem((*where, "baseline"), f"program.baseline {baseline!r} is not a repository in scope ([repos.ID])")
+    signoffs = _signoffs(c, data.get("signoffs", []))
     if c.problems:
         lines = [f"{path}:{line}: {message}" for line, message in sorted(c.problems)]
         raise InputError(f"{len(lines)} problem(s) in the program file:\n" + "\n".join(lines))
     if start is None or lane is None:  # each already a problem above
         raise InputError(f"{path}: program start and lane are required")
-    return Program(path, name, start, lane, sponsor, release_owner, baseline, pilot_size, weekday, workstreams, repos)
+    return Program(
+        path, name, start, lane, sponsor, release_owner, baseline, pilot_size, weekday, workstreams, repos, signoffs
+    )
+
+
+def _signoffs(c: _Checker, raw: Any) -> tuple[Signoff, ...]:
+    if not isinstance(raw, list):
+        c.problem(("signoffs",), "signoffs must be [[signoffs]] tables with stage, by and on")
+        return ()
+    found: list[Signoff] = []
+    for i, item in enumerate(raw):
+        at: KeyPath = ("signoffs", i)
+        if not isinstance(item, dict):
+            c.problem(at, f"{_dotted(at)} must be a table with stage, by and on")
+            continue
+        c.keys(item, at, ("stage", "by", "on"))
+        stage = c.choice(item, at, "stage", Stage, required=True)
+        by, on = c.text(item, at, "by"), c.date(item, at, "on")
+        if stage and by and on:
+            found.append(Signoff(stage, by, on))
+    return tuple(found)
 
 
 def _person(c: _Checker, program: dict[str, Any], key: str) -> Person | None:
@@ -272,10 +309,11 @@ def _workstreams(c: _Checker, tables: dict[str, Any]) -> tuple[Workstream, ...]:
             if not isinstance(item, dict):
                 c.problem(at, f"{_dotted(at)} must be a table with what and due")
                 continue
-            c.keys(item, at, ("what", "due"))
+            c.keys(item, at, ("what", "due", "done"))
             what, due = c.text(item, at, "what"), c.date(item, at, "due")
+            done = c.date(item, at, "done", required=False)
             if what and due:
-                deliverables.append(Deliverable(what, due))
+                deliverables.append(Deliverable(what, due, done))
         if name and dri and phase:
             found.append(Workstream(ws_id, name, dri, phase, tuple(deliverables)))
     return tuple(found)

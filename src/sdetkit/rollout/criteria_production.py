@@ -1,0 +1,180 @@
+"""The production rollout: portfolio reporting and governance operated at organisation level."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sdetkit.portfolio.kinds import Stage
+from sdetkit.rollout.criteria import Criterion, stage_complete
+from sdetkit.rollout.docs import MONTHLY_REPORT, REVIEW_TEMPLATE, SCORECARD, WEEKLY_REPORT
+from sdetkit.rollout.evidence import View
+from sdetkit.rollout.model import Gate, Result, met, not_met, unknown
+
+PR = Stage.PRODUCTION
+STREAK_WEEKS = 4
+WEEK = dt.timedelta(days=7)
+STALE = dt.timedelta(days=14)  # a streak whose last scorecard is older than this has lapsed
+WEEKLY_GRACE = dt.timedelta(days=2)  # a week's report is due two days after the week ends
+MONTHLY_GRACE = dt.timedelta(days=7)  # a month's report is due a week after the month ends
+
+
+def leadership_signoff(view: View) -> Result:
+    signed = view.signoff(Stage.PILOT)
+    if signed:
+        return met(f"signed off by {signed[0]} on {signed[1]}", view.program_file)
+    return not_met(
+        "no sign-off",
+        f'record it in {view.program_file}: [[signoffs]] stage = "pilot", by = "<who>", on = <date>',
+        view.program_file,
+    )
+
+
+def review_template(view: View) -> Result:
+    f = view.file(REVIEW_TEMPLATE)
+    if f is not None and (view.evidence.root / f.rel).stat().st_size > 0:
+        return met(f.rel, f.describe())
+    return not_met("no template", f"write the monthly leadership review template at {REVIEW_TEMPLATE}")
+
+
+def _silent(view: View, doc: Any, end: dt.date) -> list[str]:
+    """Active repositories (for the whole week ending ``end``) that the scorecard ``doc`` lacks."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("repos"), list):
+        return ["(the scorecard is not readable)"]
+    reported = {r.get("repo_id") for r in doc["repos"] if isinstance(r, dict)}
+    start = end - dt.timedelta(days=6)
+    return sorted(k for k, repo in view.program.repos.items() if view.active(repo, start, end) and k not in reported)
+
+
+def reporting_streak(view: View) -> Result:
+    cards = view.files(SCORECARD)
+    evidence = ("docs/artifacts/portfolio-scorecard-*.json", view.program_file)
+    if not cards:
+        return not_met("0 straight weeks", "no weekly scorecard yet (docs/artifacts/portfolio-scorecard-<date>.json)")
+    last = max(cards)
+    if view.as_of - last > STALE:
+        return not_met("0 straight weeks", f"no scorecard since the week ending {last}: the streak lapsed", *evidence)
+    streak, week, gap = 0, last, ""
+    while week in cards:
+        silent = _silent(view, view.json(cards[week]), week)
+        if silent:
+            gap = f"the week ending {week}: active repositories did not report: {', '.join(silent)}"
+            break
+        streak, week = streak + 1, week - WEEK
+    else:
+        gap = f"no scorecard for the week ending {week}"
+    measured = f"{streak} straight week(s) to {last}"
+    if streak >= STREAK_WEEKS:
+        return met(measured, *evidence)
+    return not_met(measured, f"{STREAK_WEEKS} straight weeks are needed; the streak breaks at {gap}", *evidence)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def reporting_cadence(view: View) -> Result:
+    signed = view.signoff(Stage.PILOT)
+    if not signed:
+        return not_met(
+            "production has not begun", "no leadership sign-off of the pilot recorded: production begins with it"
+        )
+    began = signed[1]
+    weekly = sorted(d for d in view.files(WEEKLY_REPORT) if d > began)
+    monthly = {d.strftime("%Y-%m") for d in view.files(MONTHLY_REPORT)}
+    missing_weeks: list[str] = []
+    k = 0
+    while began + (k + 1) * WEEK + WEEKLY_GRACE <= view.as_of:  # each full week since it began, once due
+        lo, hi = began + k * WEEK, began + (k + 1) * WEEK
+        if not any(lo < d <= hi for d in weekly):
+            missing_weeks.append(f"{lo + dt.timedelta(days=1)}..{hi}")
+        k += 1
+    missing_months: list[str] = []
+    month_end = _month_end(began)
+    months = 0
+    while month_end + MONTHLY_GRACE <= view.as_of:
+        months += 1
+        if month_end.strftime("%Y-%m") not in monthly:
+            missing_months.append(month_end.strftime("%Y-%m"))
+        month_end = _month_end(month_end + dt.timedelta(days=1))
+    measured = (
+        f"since {began}: {k - len(missing_weeks)} of {k} weekly, {months - len(missing_months)} of {months} monthly"
+    )
+    evidence = ("docs/executive-weekly-*.md", "docs/executive-monthly-*.md")
+    gaps = [f"weekly report for {w}" for w in missing_weeks] + [f"monthly report for {m}" for m in missing_months]
+    if gaps:
+        return not_met(
+            measured,
+            f"missing: {', '.join(gaps[:4])}" + (f" and {len(gaps) - 4} more" if len(gaps) > 4 else ""),
+            *evidence,
+        )
+    if months == 0:
+        due = _month_end(began)
+        return not_met(
+            measured, f"no monthly report due yet: the first is for {due:%Y-%m} (due {due + MONTHLY_GRACE})", *evidence
+        )
+    if k == 0:
+        return not_met(measured, f"no weekly report due yet: the first is due {began + WEEK + WEEKLY_GRACE}", *evidence)
+    return met(measured, *evidence)
+
+
+def governance_reviews(view: View) -> Result:
+    return unknown(
+        "compatibility and deprecation reviews are not recorded as evidence yet, so a monthly review cannot be "
+        "shown; the reporting window's schema freeze is checked under the data-inconsistency signal"
+    )
+
+
+def release_checklist(view: View) -> Result:
+    return unknown(
+        "the full release package checklist (docs/full-release-package-checklist.md) is not evaluated from "
+        "evidence yet, so it cannot be shown to pass"
+    )
+
+
+CRITERIA = (
+    Criterion("pilot-complete", PR, Gate.ENTRY, "Pilot exit criteria complete", "all met", stage_complete(Stage.PILOT)),
+    Criterion(
+        "leadership-signoff",
+        PR,
+        Gate.ENTRY,
+        "Leadership sign-off of the pilot",
+        "who and when, recorded",
+        leadership_signoff,
+    ),
+    Criterion(
+        "review-template", PR, Gate.ENTRY, "Monthly leadership review template ready", REVIEW_TEMPLATE, review_template
+    ),
+    Criterion(
+        "reporting-streak",
+        PR,
+        Gate.EXIT,
+        "Portfolio reporting operational",
+        f"weekly scorecard for every active repository, {STREAK_WEEKS} straight weeks",
+        reporting_streak,
+    ),
+    Criterion(
+        "governance-reviews",
+        PR,
+        Gate.EXIT,
+        "Governance enforcement active",
+        "compatibility and deprecation reviews completed monthly",
+        governance_reviews,
+    ),
+    Criterion(
+        "reporting-cadence",
+        PR,
+        Gate.EXIT,
+        "Leadership reporting institutionalized",
+        "weekly and monthly executive reports, no week or month missing since production began",
+        reporting_cadence,
+    ),
+    Criterion(
+        "release-checklist",
+        PR,
+        Gate.EXIT,
+        "Release package readiness",
+        "full release package checklist passes for the release train",
+        release_checklist,
+    ),
+)

@@ -1,0 +1,157 @@
+"""Everything a rollout evaluation reads, gathered once, and the view of it on one day.
+
+:class:`Evidence` holds the program file, the store's runs and incidents and the program
+repository's evidence files up to today. :class:`View` is that evidence as it stood at the end of
+one day (``--as-of``): runs, incidents, files and sign-offs dated after it are not there, so a
+review can be replayed later, and the checkpoints can ask what was true on their due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sdetkit.portfolio.kinds import Stage
+from sdetkit.portfolio.program import Program, Repository
+from sdetkit.portfolio.rows import Incident, StoredRun
+from sdetkit.rollout.docs import DocFile
+
+if TYPE_CHECKING:
+    from sdetkit.portfolio.store import Store
+    from sdetkit.rollout.model import CriterionResult
+
+
+class Evidence(NamedTuple):
+    """The program's evidence up to ``today``."""
+
+    program: Program
+    root: Path  # the program repository (the program file's folder)
+    runs: tuple[StoredRun, ...]
+    incidents: tuple[Incident, ...]
+    files: Mapping[str, DocFile]
+    today: dt.date
+
+
+def gather(program: Program, store: Store, today: dt.date) -> Evidence:
+    """Read the store and the program repository once."""
+    from sdetkit.rollout.docs import scan
+
+    root = program.path.absolute().parent
+    runs = tuple(sorted(store.runs_between("0001-01-01", today.isoformat()), key=lambda r: r.source_timestamp))
+    incidents = tuple(store.incidents_between("0001-01-01", today.isoformat()))
+    return Evidence(program, root, runs, incidents, scan(root, today), today)
+
+
+class View:
+    """The evidence as it stood at the end of ``as_of``. Judges (see :mod:`sdetkit.rollout.criteria`)
+    read only this."""
+
+    def __init__(self, evidence: Evidence, as_of: dt.date, judge_stage: Callable[[View, Stage], list[CriterionResult]]):
+        self.evidence = evidence
+        self.program = evidence.program
+        self.as_of = as_of
+        self._judge_stage = judge_stage
+        self._exits: dict[Stage, list[CriterionResult]] = {}
+        self._json: dict[str, Any] = {}
+
+    @property
+    def program_file(self) -> str:
+        """The program file's name, for evidence lists."""
+        return self.program.path.name
+
+    def runs(self, repo_id: str | None = None) -> list[StoredRun]:
+        """Stored runs with evidence up to ``as_of`` (of one repository when given), oldest first."""
+        day = self.as_of.isoformat()
+        return [r for r in self.evidence.runs if r.evidence_window_end <= day and repo_id in (None, r.repo_id)]
+
+    def incidents(self) -> list[Incident]:
+        """Incidents opened up to ``as_of``."""
+        day = self.as_of.isoformat()
+        return [i for i in self.evidence.incidents if i.opened_at[:10] <= day]
+
+    def files(self, pattern: re.Pattern[str]) -> dict[dt.date, DocFile]:
+        """Evidence files matching ``pattern`` that existed by ``as_of``, by the date in their name."""
+        return {
+            f.named: f
+            for f in self.evidence.files.values()
+            if f.named is not None and pattern.match(f.rel) and f.named <= self.as_of and f.available <= self.as_of
+        }
+
+    def file(self, rel: str) -> DocFile | None:
+        """One evidence file by path, if it existed by ``as_of``."""
+        f = self.evidence.files.get(rel)
+        return f if f is not None and f.available <= self.as_of else None
+
+    def json(self, f: DocFile) -> Any:
+        """The file's JSON, or a string saying why it cannot be read."""
+        if f.rel not in self._json:
+            from sdetkit.evidence.load import read_text
+
+            try:
+                self._json[f.rel] = json.loads(read_text(self.evidence.root / f.rel))
+            except (OSError, ValueError, UnicodeDecodeError) as exc:
+                self._json[f.rel] = f"{f.rel}: not readable JSON ({exc})"
+        return self._json[f.rel]
+
+    def invalid(self, f: DocFile, schema: str) -> str | None:
+        """Why the file is not a valid ``schema`` artifact, or None when it is."""
+        from sdetkit.errors import InputError
+        from sdetkit.evidence.load import check
+
+        doc = self.json(f)
+        if isinstance(doc, str):
+            return doc
+        try:
+            check(doc, Path(f.rel), schema)
+        except InputError as exc:
+            return str(exc)
+        return None
+
+    def active(self, repo: Repository, start: dt.date, end: dt.date) -> bool:
+        """Whether ``repo`` was active for the whole window ``[start, end]``: one that became
+        active inside it, or was retired before its end, is not expected to report for it."""
+        if repo.active:
+            return repo.since is None or repo.since <= start
+        return repo.since is not None and repo.since > end
+
+    def exit_results(self, stage: Stage) -> list[CriterionResult]:
+        """The exit criteria of ``stage`` judged on this view (judged once)."""
+        if stage not in self._exits:
+            self._exits[stage] = self._judge_stage(self, stage)
+        return self._exits[stage]
+
+    def signoff(self, stage: Stage) -> tuple[str, dt.date] | None:
+        """Who signed ``stage`` off as complete and when, if by ``as_of``."""
+        for s in self.program.signoffs:
+            if s.stage == stage and s.on <= self.as_of:
+                return s.by, s.on
+        return None
+
+
+def store_ref(what: str, as_of: dt.date) -> str:
+    """How a criterion names the store query it used."""
+    return f"store: {what} with evidence up to {as_of}"
+
+
+def load(program_path: Path, db: str | None, today: dt.date) -> tuple[Evidence, str]:
+    """The program file at ``program_path`` and its evidence, with the store's description. The
+    store defaults to ``$SDETKIT_DB``, else the program repository's own; a SQLite store that does
+    not exist yet is no evidence (a program is judged before anything was ingested), not an error."""
+    import os
+
+    from sdetkit.portfolio import program as program_file
+    from sdetkit.portfolio.connection import default_location, describe, is_postgres
+    from sdetkit.portfolio.store import open_store
+    from sdetkit.rollout.docs import scan
+
+    program = program_file.load(program_path)
+    root = program_path.absolute().parent
+    url = db or os.environ.get("SDETKIT_DB") or str(default_location(root))
+    if not is_postgres(url) and not Path(url).exists():
+        return Evidence(program, root, (), (), scan(root, today), today), f"{describe(url)} (not created yet: no runs)"
+    with open_store(url, create=False) as store:
+        return gather(program, store, today), store.name
