@@ -13,7 +13,9 @@ too: its repositories in scope are the expected set.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,9 +24,25 @@ from sdetkit.lanes import NAMES as LANES
 
 
 class Expected(NamedTuple):
+    """A repository expected to report, and (from a program file) the days it is expected on."""
+
     repo_id: str
     team: str
     lane: str
+    active_from: dt.date | None = None  # None: from the start
+    retired_on: dt.date | None = None  # None: still active
+
+
+def covers(e: Expected, start: dt.date, end: dt.date) -> bool:
+    """Whether ``e`` is expected to report for the window ``[start, end]``: active for all of it.
+    A repository that becomes active inside the window, or is retired before its end, is not:
+    silence from it is not a gap."""
+    return (e.active_from is None or e.active_from <= start) and (e.retired_on is None or e.retired_on > end)
+
+
+def expected_in(expected: Mapping[str, Expected], start: dt.date, end: dt.date) -> dict[str, Expected]:
+    """The repositories of ``expected`` that are expected to report for ``[start, end]``."""
+    return {k: e for k, e in expected.items() if covers(e, start, end)}
 
 
 def load(path: Path) -> dict[str, Expected]:
@@ -38,7 +56,7 @@ def load(path: Path) -> dict[str, Expected]:
 
     if program.is_program(data):
         repos_in_scope = program.parse(data, path.read_text(encoding="utf-8"), path).repos
-        return {r.repo_id: Expected(r.repo_id, r.team, r.lane.value) for r in repos_in_scope.values()}
+        return {r.repo_id: r.expected() for r in repos_in_scope.values()}
     unknown = sorted(set(data) - {"repos"})
     if unknown:
         raise InputError(f"{path}: unknown table or key {unknown[0]!r} (an inventory has only [repos.ID] tables)")

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 from sdetkit.lanes import LANES
 from sdetkit.portfolio.ingest import reassign, utc
+from sdetkit.portfolio.inventory import Expected, expected_in
 from sdetkit.portfolio.rows import Incident, StoredRun
 from sdetkit.portfolio.store import Store
 
@@ -212,7 +213,7 @@ def payload(inputs: Inputs, override: tuple[str, str] | None = None) -> dict[str
     }
 
 
-def gather(store: Store, start: dt.date, end: dt.date, expected: Mapping[str, Any]) -> Inputs:
+def gather(store: Store, start: dt.date, end: dt.date, expected: Mapping[str, Expected]) -> Inputs:
     """Read what the payload needs for ``[start, end]`` from the store, seen through the inventory."""
     first = store.first_evidence_date()
     return Inputs(
@@ -223,5 +224,5 @@ def gather(store: Store, start: dt.date, end: dt.date, expected: Mapping[str, An
         incidents=store.incidents_between(start.isoformat(), end.isoformat()),
         incidents_ever=store.incident_count(),
         first_evidence=dt.date.fromisoformat(first) if first else None,
-        expected=sorted(expected),
+        expected=sorted(expected_in(expected, start, end)),  # retired or not yet active: not missing
     )

@@ -48,6 +48,7 @@ from typing import Any, NamedTuple
 from sdetkit.enums import StrEnum, values
 from sdetkit.errors import InputError
 from sdetkit.lanes import LaneName
+from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.kinds import Stage
 from sdetkit.portfolio.tomllines import Path as KeyPath
 from sdetkit.portfolio.tomllines import key_lines, line_of
@@ -110,6 +111,16 @@ class Repository(NamedTuple):
     owner: str = ""
     active: bool = True
     since: dt.date | None = None
+
+    def expected(self) -> Expected:
+        """The repository as the inventory sees it: who owns it and when it is expected to report."""
+        return Expected(
+            self.repo_id,
+            self.team,
+            self.lane.value,
+            active_from=self.since if self.active else None,
+            retired_on=None if self.active else self.since,
+        )
 
 
 class Program(NamedTuple):

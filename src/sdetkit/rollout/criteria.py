@@ -21,10 +21,12 @@ class Criterion(NamedTuple):
     title: str
     threshold: str
     judge: Callable[[View], Result]
+    completes: Stage | None = None  # set when the criterion is "that stage's exit is complete"
 
     def evaluate(self, view: View) -> CriterionResult:
         """This criterion's result on ``view``."""
-        return CriterionResult(self.id, self.stage, self.gate, self.title, self.threshold, self.judge(view))
+        result = self.judge(view)
+        return CriterionResult(self.id, self.stage, self.gate, self.title, self.threshold, result, self.completes)
 
 
 def stage_complete(stage: Stage) -> Callable[[View], Result]:

@@ -9,7 +9,7 @@ from sdetkit.rollout.criteria import Criterion, stage_complete
 from sdetkit.rollout.criteria_evaluation import lane_selected
 from sdetkit.rollout.docs import KPI, SCORECARD, WEEKLY_REPORT
 from sdetkit.rollout.evidence import View, store_ref
-from sdetkit.rollout.model import Gate, Result, met, not_met, unknown
+from sdetkit.rollout.model import Gate, Result, met, not_met
 
 P = Stage.PILOT
 GUIDE_PILOT_SIZE = 3  # "at least 3 repos onboarded (or approved pilot size)"
@@ -39,7 +39,7 @@ def pilot_coverage(view: View) -> Result:
     size = view.program.pilot_size or GUIDE_PILOT_SIZE
     repos = onboarded(view)
     ref = store_ref("runs with all three artifacts of the repositories in scope", view.as_of)
-    measured = f"{len(repos)} of {size} onboarded" + (f" ({', '.join(repos)})" if repos else "")
+    measured = f"{len(repos)} onboarded, {size} needed" + (f" ({', '.join(repos)})" if repos else "")
     if len(repos) >= size:
         return met(measured, ref)
     waiting = sorted(set(view.program.repos) - set(repos))
@@ -91,12 +91,32 @@ def weekly_rhythm(view: View) -> Result:
 
 
 def escalation_readiness(view: View) -> Result:
-    count = len(view.incidents())
-    return unknown(
-        f"{count} incident(s) recorded, but incidents carry no severity, drill flag or support-model reference "
-        "yet, so a practiced escalation workflow cannot be shown from evidence",
-        store_ref("incidents", view.as_of),
+    """Practiced means handled, per the incident log: a failure with its triage time, or a rollback.
+    The support model it should follow is not recorded yet, so only the practice is judged."""
+    incidents = view.incidents()
+    handled = sorted(
+        (
+            i
+            for i in incidents
+            if i.kind == "rollback" or (i.triaged_at and i.triaged_at[:10] <= view.as_of.isoformat())
+        ),
+        key=lambda i: i.opened_at,
     )
+    ref = store_ref(f"incidents ({len(incidents)})", view.as_of)
+    if handled:
+        first = handled[0]
+        what = "rolled back" if first.kind == "rollback" else f"triaged {first.triaged_at}"
+        return met(f"{len(handled)} handled; first: {first.repo_id} {first.kind} {first.opened_at}, {what}", ref)
+    if incidents:
+        missing = (
+            "no recorded incident was handled yet: record its triage time (`sdetkit portfolio incident ... --triaged`)"
+        )
+    else:
+        missing = (
+            "no incident recorded: practice one (a drill counts) and record it with `sdetkit portfolio incident "
+            "--repo ID --kind failure --opened T --triaged T`"
+        )
+    return not_met(f"{len(incidents)} recorded, none handled", missing, ref)
 
 
 def scorecard_contract(view: View) -> Result:
@@ -124,6 +144,7 @@ CRITERIA = (
         "Evaluation exit criteria complete",
         "all met",
         stage_complete(Stage.EVALUATION),
+        Stage.EVALUATION,
     ),
     Criterion("pilot-lane-selected", P, Gate.ENTRY, "Lane selected", "startup, scale or regulated", lane_selected),
     Criterion("cadence-set", P, Gate.ENTRY, "Weekly status cadence announced", "a weekly review day", cadence_set),

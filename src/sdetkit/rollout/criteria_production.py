@@ -133,7 +133,15 @@ def release_checklist(view: View) -> Result:
 
 
 CRITERIA = (
-    Criterion("pilot-complete", PR, Gate.ENTRY, "Pilot exit criteria complete", "all met", stage_complete(Stage.PILOT)),
+    Criterion(
+        "pilot-complete",
+        PR,
+        Gate.ENTRY,
+        "Pilot exit criteria complete",
+        "all met",
+        stage_complete(Stage.PILOT),
+        Stage.PILOT,
+    ),
     Criterion(
         "leadership-signoff",
         PR,

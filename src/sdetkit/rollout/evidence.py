@@ -112,11 +112,10 @@ class View:
         return None
 
     def active(self, repo: Repository, start: dt.date, end: dt.date) -> bool:
-        """Whether ``repo`` was active for the whole window ``[start, end]``: one that became
-        active inside it, or was retired before its end, is not expected to report for it."""
-        if repo.active:
-            return repo.since is None or repo.since <= start
-        return repo.since is not None and repo.since > end
+        """Whether ``repo`` was expected to report for the whole window ``[start, end]``."""
+        from sdetkit.portfolio.inventory import covers
+
+        return covers(repo.expected(), start, end)
 
     def exit_results(self, stage: Stage) -> list[CriterionResult]:
         """The exit criteria of ``stage`` judged on this view (judged once)."""

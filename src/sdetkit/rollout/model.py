@@ -42,6 +42,7 @@ class CriterionResult(NamedTuple):
     title: str
     threshold: str
     result: Result
+    completes: Stage | None = None  # "that stage's exit criteria are all met": derived from them
 
     def document(self) -> dict[str, Any]:
         """The JSON form (``criteria[]`` of the rollout-status document)."""

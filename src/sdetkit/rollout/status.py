@@ -66,13 +66,14 @@ class RolloutStatus(NamedTuple):
 
     def blocking(self) -> list[CriterionResult]:
         """What stands between the program and the next stage: the next stage's entry criteria
-        and the current stage's exit criteria that are not met, in the guide's order."""
+        and the current stage's exit criteria that are not met, in the guide's order. "The current
+        stage is complete" is left out: its exit criteria are listed themselves."""
         wanted = []
         if self.reached is not None:
             wanted += self.of(self.reached, Gate.EXIT)
         if self.next_stage is not None:
-            wanted += self.of(self.next_stage, Gate.ENTRY)
-        return [c for c in dict.fromkeys(wanted) if c.result.status != Status.MET]
+            wanted += [c for c in self.of(self.next_stage, Gate.ENTRY) if c.completes != self.reached]
+        return [c for c in wanted if c.result.status != Status.MET]
 
 
 def evaluate(evidence: Evidence, as_of: dt.date, stage: Stage | None = None) -> RolloutStatus:
