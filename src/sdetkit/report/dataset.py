@@ -241,7 +241,7 @@ def build(
 ) -> dict[str, Any]:
     """The report dataset for ``period`` (a week or a month); ``today`` bounds a period still running.
 
-    ``rollout`` is the program's rollout progress (see ``sdetkit.report.progress`` for its keys),
+    ``rollout`` is the program's rollout progress (see ``sdetkit.report.rollout`` for its keys),
     copied into the dataset as given; ``None`` when no program file was given.
     """
     before = previous(kind, period)
