@@ -104,7 +104,7 @@ def test_markdown_of_empty_model_says_so() -> None:
     assert "| high | no data | no data | \u2013 |" in text
     for sentence in (
         "None this week.",
-        "No repository is red this week.",
+        "No repository is red at its latest run this week.",
         "No failing steps this week.",
         "No team data this week.",
         "No lane data this week.",

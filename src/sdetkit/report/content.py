@@ -8,10 +8,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
-_DASH = "\u2013"  # an en dash: "nothing to show" in a table cell
-_ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": _DASH}
+DASH = "\u2013"  # an en dash: "nothing to show" in a table cell
+_ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": DASH}
 _NO_DATA = "no data"
 
 
@@ -25,13 +25,17 @@ class Table:
     numeric: frozenset[int] = frozenset()  # right-aligned columns
     tags: tuple[str, ...] = ()  # one per row, or none at all
     tag_columns: frozenset[int] = frozenset()  # the columns a row's tag styles
+    more: int = 0  # rows left out of a cut list (see ``lists``)
+    full: str = ""  # the id of the cut list, whose appendix entry holds every row
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[float]:
+    """Whether ``value`` is a finite number (not a bool)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _rows(value: Any) -> list[Mapping[str, Any]]:
+def rows_of(value: Any) -> list[Mapping[str, Any]]:
+    """The mappings of a model list; anything else in it (or a missing list) is left out."""
     return [row for row in value or [] if isinstance(row, Mapping)]
 
 
@@ -62,7 +66,7 @@ def _duration(seconds: float) -> str:
 
 def format_value(value: Any, unit: Any = "") -> str:
     """A model number for people: "66.67%", "21 min", "3"; "no data" for null."""
-    if not _is_number(value):
+    if not is_number(value):
         return _NO_DATA
     if unit == "%":
         return f"{_plain_number(value)}%"
@@ -127,7 +131,7 @@ def trend(kpi: Mapping[str, Any]) -> tuple[str, str]:
 def kpi_table(model: Mapping[str, Any]) -> Table:
     """Headline KPIs: value, previous value, trend arrow and assessment."""
     rows, tags = [], []
-    for kpi in _rows(model.get("kpis")):
+    for kpi in rows_of(model.get("kpis")):
         arrow, verdict = trend(kpi)
         unit = kpi.get("unit")
         label = plain_text(kpi.get("label")) or plain_text(kpi.get("id"))
@@ -139,8 +143,8 @@ def kpi_table(model: Mapping[str, Any]) -> Table:
 
 
 def _change(now: Any, before: Any) -> str:
-    if not (_is_number(now) and _is_number(before)):
-        return _DASH
+    if not (is_number(now) and is_number(before)):
+        return DASH
     delta = now - before
     return f"+{_plain_number(delta)}" if delta > 0 else _plain_number(delta)
 
@@ -158,6 +162,15 @@ def risk_table(model: Mapping[str, Any]) -> Table:
     return Table(headers, rows, "No risk data.", frozenset({1, 2, 3}), tiers, frozenset({0}))
 
 
+def risk_rule(model: Mapping[str, Any]) -> str:
+    """How the report counts a repository's risk: the one rule every section follows."""
+    noun = period_noun(model)
+    return (
+        f"Each repository counts once, at its latest run this {noun}; red means high risk. "
+        f"Turned red and recovered follow every run of the {noun}."
+    )
+
+
 def repo_label(row: Mapping[str, Any]) -> str:
     """ "billing (team payments, lane scale)"; parts the model lacks are left out."""
     where = [f"{key} {plain_text(row.get(key))}" for key in ("team", "lane") if row.get(key)]
@@ -165,34 +178,10 @@ def repo_label(row: Mapping[str, Any]) -> str:
     return f"{name} ({', '.join(where)})" if where else name
 
 
-def movement(model: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
-    """The repositories that turned red and those that recovered, as labelled lists."""
-    return [
-        ("Turned red", [repo_label(r) for r in _rows(model.get("turned_red"))]),
-        ("Recovered", [repo_label(r) for r in _rows(model.get("recovered"))]),
-    ]
-
-
-def longest_red_table(model: Mapping[str, Any]) -> Table:
-    """Repositories red the longest: how many weeks and since when."""
-    rows = tuple(
-        (
-            plain_text(r.get("repo_id")),
-            plain_text(r.get("team"), _DASH),
-            plain_text(r.get("lane"), _DASH),
-            format_value(r.get("weeks")),
-            plain_text(r.get("since"), "unknown"),
-        )
-        for r in _rows(model.get("longest_red"))
-    )
-    headers = ("repository", "team", "lane", "weeks red", "red since")
-    return Table(headers, rows, f"No repository is red this {period_noun(model)}.", frozenset({3}))
-
-
 def steps_table(model: Mapping[str, Any]) -> Table:
     """The steps that failed in the most repositories."""
     rows = tuple(
-        (plain_text(r.get("step")), format_value(r.get("repo_count"))) for r in _rows(model.get("top_failing_steps"))
+        (plain_text(r.get("step")), format_value(r.get("repo_count"))) for r in rows_of(model.get("top_failing_steps"))
     )
     return Table(("step", "repositories failing"), rows, f"No failing steps this {period_noun(model)}.", frozenset({1}))
 
@@ -211,7 +200,7 @@ _GROUP_HEADERS = ("reporting", "high risk", "gate failure rate", "confidence rat
 
 def team_table(model: Mapping[str, Any]) -> Table:
     """Per-team reporting count, high-risk count, gate failure rate and confidence rate."""
-    rows = tuple((plain_text(r.get("name")), *_group_cells(r)) for r in _rows(model.get("by_team")))
+    rows = tuple((plain_text(r.get("name")), *_group_cells(r)) for r in rows_of(model.get("by_team")))
     empty = f"No team data this {period_noun(model)}."
     return Table(("team", *_GROUP_HEADERS), rows, empty, frozenset({1, 2, 3, 4}))
 
@@ -219,35 +208,20 @@ def team_table(model: Mapping[str, Any]) -> Table:
 def lane_table(model: Mapping[str, Any]) -> Table:
     """The same figures per adoption lane, with the policy each lane follows."""
     rows = tuple(
-        (plain_text(r.get("name")), plain_text(r.get("policy"), _DASH), *_group_cells(r))
-        for r in _rows(model.get("by_lane"))
+        (plain_text(r.get("name")), plain_text(r.get("policy"), DASH), *_group_cells(r))
+        for r in rows_of(model.get("by_lane"))
     )
     empty = f"No lane data this {period_noun(model)}."
     return Table(("lane", "policy", *_GROUP_HEADERS), rows, empty, frozenset({2, 3, 4, 5}))
 
 
-def missing_table(model: Mapping[str, Any]) -> Table:
-    """Expected repositories that did not report, with when they last did ("never" if not at all)."""
-    rows = tuple(
-        (
-            plain_text(r.get("repo_id")),
-            plain_text(r.get("team"), _DASH),
-            plain_text(r.get("lane"), _DASH),
-            plain_text(r.get("last_seen"), "never"),
-        )
-        for r in _rows(model.get("missing"))
-    )
-    empty = f"No repositories missing this {period_noun(model)}."
-    return Table(("repository", "team", "lane", "last seen"), rows, empty)
-
-
 def streak_text(model: Mapping[str, Any]) -> str:
     """The streak as a sentence, e.g. "3 consecutive weeks ... (target: 4, not met)." or "No streak data."."""
     streak = model.get("streak") or {}
-    if not _is_number(streak.get("weeks")):
+    if not is_number(streak.get("weeks")):
         return "No streak data."
     weeks = _plain_number(streak["weeks"])
-    if not _is_number(streak.get("target")):
+    if not is_number(streak.get("target")):
         return f"{weeks} week{'' if weeks == '1' else 's'} in a row."
     target = _plain_number(streak["target"])
     met = "met" if streak.get("met") else "not met"

@@ -1,16 +1,24 @@
 """The executive report's dataset: everything the Markdown and HTML renderers show, computed
 from the evidence store (never written by hand) as one JSON-like dict (the report "model").
 
-"Red" means the high risk tier of the scorecard contract. Periods are weeks (Monday..Sunday when
-the week ends on a Sunday; any 7 days ending on the given date otherwise) or calendar months.
-The reporting streak counts consecutive weeks, ending with the reported period, in which every
-expected repository reported (without an inventory: in which any repository reported).
+"Red" means the high risk tier of the scorecard contract, and there is one definition of a
+repository's state in a period for every part of the report: the tier of its latest run in the
+period (the scorecard's rule). The counts, the per-team figures, the decision summary and the
+"longest red" list are all read from that one set of latest runs. Only the movement lists look
+further, at every run inside the period in time order, so a repository that turned red and
+recovered inside the period shows in both lists even though its latest run is not red.
+
+Periods are weeks (Monday..Sunday when the week ends on a Sunday; any 7 days ending on the given
+date otherwise) or calendar months. The reporting streak counts consecutive weeks, ending with the
+reported period, in which every expected repository reported (without an inventory: in which any
+repository reported).
 """
 
 from __future__ import annotations
 
 import bisect
 import calendar
+import copy
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
@@ -23,7 +31,7 @@ from sdetkit.portfolio.records import Record
 from sdetkit.portfolio.rows import StoredRun
 from sdetkit.portfolio.store import Store
 
-STREAK_WEEKS, STREAK_TARGET, SERIES_WEEKS, SERIES_MONTHS, LONGEST_RED = 12, 4, 12, 6, 5
+STREAK_WEEKS, STREAK_TARGET, SERIES_WEEKS, SERIES_MONTHS = 12, 4, 12, 6
 SCHEMA = "1.0.0"
 
 
@@ -77,9 +85,18 @@ def _latest_each(runs: Sequence[StoredRun], periods: Sequence[Period]) -> list[d
         if i < 0 or day > end:
             continue
         best = chosen[i].get(r.repo_id)
-        if best is None or (r.source_timestamp, r.run_id) > (best.source_timestamp, best.run_id):
+        if best is None or _order(r) > _order(best):
             chosen[i][r.repo_id] = r
     return chosen
+
+
+def _order(run: StoredRun) -> tuple[str, str]:
+    """When a run happened, for "latest" and "in time order" alike (the run id breaks ties)."""
+    return run.source_timestamp, run.run_id
+
+
+def _tier(run: StoredRun) -> str:
+    return scorecard.risk(to_record(run))
 
 
 def _card(records: Sequence[Record], period: Period, expected: Sequence[str]) -> dict[str, Any]:
@@ -141,20 +158,54 @@ def _who(run: StoredRun) -> dict[str, Any]:
     return {"repo_id": run.repo_id, "team": run.team, "lane": run.lane}
 
 
-def _longest_red(by_week: Sequence[Mapping[str, StoredRun]]) -> list[dict[str, Any]]:
-    red_now = [r for r in by_week[-1].values() if scorecard.risk(to_record(r)) == "high"]
+def _movement(runs: Sequence[StoredRun], period: Period, tiers_before: Mapping[str, str]) -> tuple[set[str], set[str]]:
+    """The repositories that turned red and those that recovered at any run inside ``period``.
+
+    Every run of the period is read in time order, starting from each repository's tier in the
+    previous period (not reporting then is "not red"): a repository red for a few days in the
+    middle of the period turned red and recovered, although neither end of the period shows it.
+    """
+    start, end = period.start.isoformat(), period.end.isoformat()
+    state = dict(tiers_before)
+    turned, recovered = set(), set()
+    for run in sorted((r for r in runs if start <= r.evidence_window_end <= end), key=_order):
+        tier, was = _tier(run), state.get(run.repo_id)
+        if tier == "high" and was != "high":
+            turned.add(run.repo_id)
+        elif tier != "high" and was == "high":
+            recovered.add(run.repo_id)
+        state[run.repo_id] = tier
+    return turned, recovered
+
+
+def _longest_red(
+    runs: Sequence[StoredRun], red_now: Mapping[str, StoredRun], weeks: Sequence[Period]
+) -> list[dict[str, Any]]:
+    """Each repository red at its latest run of the period (the same set the risk counts read),
+    with the date of the first run of its unbroken run of red runs ("since") and how many of the
+    charted ``weeks`` that spans, up to the week of its latest run. A red run older than the
+    weeks read counts from the first of them, so the figure is at most ``len(weeks)``."""
+    horizon = weeks[0].start.isoformat()
+    history: dict[str, list[StoredRun]] = {repo: [] for repo in red_now}
+    for r in runs:
+        latest = red_now.get(r.repo_id)
+        if latest is not None and r.evidence_window_end >= horizon and _order(r) <= _order(latest):
+            history[r.repo_id].append(r)
+    starts = [w.start.isoformat() for w in weeks]
+
+    def week_of(day: str) -> int:
+        return min(max(bisect.bisect_right(starts, day) - 1, 0), len(weeks) - 1)
+
     found = []
-    for run in red_now:
-        count, since = 0, run.evidence_window_end
-        for latest in reversed(by_week):
-            r = latest.get(run.repo_id)
-            if r is None or scorecard.risk(to_record(r)) != "high":
+    for repo in sorted(red_now):
+        since = red_now[repo].evidence_window_end
+        for r in sorted(history[repo], key=_order, reverse=True):
+            if _tier(r) != "high":
                 break
-            # "since": the date of the red evidence in the earliest week of the unbroken red run.
-            count, since = count + 1, min(since, r.evidence_window_end)
-        found.append({**_who(run), "weeks": count, "since": since})
-    found.sort(key=lambda f: (-f["weeks"], f["repo_id"]))
-    return found[:LONGEST_RED]
+            since = min(since, r.evidence_window_end)
+        count = week_of(red_now[repo].evidence_window_end) - week_of(since) + 1
+        found.append({**_who(red_now[repo]), "risk": "high", "weeks": count, "since": since})
+    return found
 
 
 def _streak(by_week: Sequence[Mapping[str, StoredRun]], expected: Sequence[str]) -> dict[str, Any]:
@@ -181,9 +232,18 @@ def _groups(card: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
 
 
 def build(
-    store: Store, kind: str, period: Period, expected: Mapping[str, Expected], today: dt.date | None = None
+    store: Store,
+    kind: str,
+    period: Period,
+    expected: Mapping[str, Expected],
+    today: dt.date | None = None,
+    rollout: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The report dataset for ``period`` (a week or a month); ``today`` bounds a period still running."""
+    """The report dataset for ``period`` (a week or a month); ``today`` bounds a period still running.
+
+    ``rollout`` is the program's rollout progress (see ``sdetkit.report.rollout`` for its keys),
+    copied into the dataset as given; ``None`` when no program file was given.
+    """
     before = previous(kind, period)
     charted = series_periods(kind, period)
     # The weeks behind the streak and longest-red end with the period, or today while it runs:
@@ -195,7 +255,9 @@ def build(
     ids = sorted(expected)
 
     by_week = _latest_each(runs, weeks)
-    by_period = by_week if kind == "weekly" else _latest_each(runs, charted)
+    # The charted periods themselves, never the streak's weeks: while a week runs, those end today
+    # and would mix the previous week's runs into this one's state.
+    by_period = _latest_each(runs, charted)
     now_runs, before_runs = by_period[-1], by_period[-2]  # charted ends with: before, period
     cards = [
         _card([to_record(r) for r in latest.values()], p, ids) for p, latest in zip(charted, by_period, strict=True)
@@ -225,15 +287,13 @@ def build(
     missing_ids = card["missing_repos"]
     status, rule = kpi.derive_status(kpis, len(ids), len(missing_ids))
 
-    tiers_now = {r: scorecard.risk(to_record(run)) for r, run in now_runs.items()}
-    tiers_before = {r: scorecard.risk(to_record(run)) for r, run in before_runs.items()}
-    # Turned red: high now and not high in the previous period, which includes not reporting then.
-    turned_red = [
-        _who(now_runs[r]) for r in sorted(tiers_now) if tiers_now[r] == "high" and tiers_before.get(r) != "high"
-    ]
-    recovered = [
-        _who(now_runs[r]) for r in sorted(tiers_now) if tiers_now[r] != "high" and tiers_before.get(r) == "high"
-    ]
+    # One state per repository for the whole report: the tier of its latest run in the period.
+    tiers_now = {r: _tier(run) for r, run in now_runs.items()}
+    tiers_before = {r: _tier(run) for r, run in before_runs.items()}
+    turned, back = _movement(runs, period, tiers_before)
+    turned_red = [{**_who(now_runs[r]), "risk": tiers_now[r]} for r in sorted(turned)]
+    recovered = [{**_who(now_runs[r]), "risk": tiers_now[r]} for r in sorted(back)]
+    red_now = {r: now_runs[r] for r, tier in tiers_now.items() if tier == "high"}
 
     last_seen = store.last_seen(period.start.isoformat())
     t = card["totals"]
@@ -268,14 +328,21 @@ def build(
         },
         "turned_red": turned_red,
         "recovered": recovered,
-        "longest_red": _longest_red(by_week),
+        "longest_red": _longest_red(runs, red_now, weeks),
         "top_failing_steps": card["top_failing_steps"],
         "by_team": _groups(card, "by_team"),
         "by_lane": _groups(card, "by_lane"),
         "missing": [
-            {"repo_id": r, "team": expected[r].team, "lane": expected[r].lane, "last_seen": last_seen.get(r)}
+            {
+                "repo_id": r,
+                "team": expected[r].team,
+                "lane": expected[r].lane,
+                "risk": None,
+                "last_seen": last_seen.get(r),
+            }
             for r in missing_ids
         ],
+        "rollout": None if rollout is None else copy.deepcopy(dict(rollout)),
         "streak": _streak(by_week, ids),
         "series": {
             "periods": [p.end.isoformat() for p in charted],

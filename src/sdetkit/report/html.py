@@ -25,6 +25,7 @@ h3 { font-size: 1rem; margin: 1rem 0 .3rem; }
 p { margin: .4rem 0; }
 .meta { color: var(--muted); font-size: .9rem; }
 .empty { color: var(--muted); font-style: italic; }
+.more { color: var(--muted); }
 .status { font-size: 1.05rem; }
 .badge { display: inline-block; padding: .1rem .7rem; border-radius: 999px; color: #fff;
   background: var(--grey); font-weight: 700; letter-spacing: .05em; margin-right: .4rem; }

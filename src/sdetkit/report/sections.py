@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import quote
 
-from sdetkit.report import content
+from sdetkit.report import content, lists, rollout
 from sdetkit.report.charts import CHARTS
 from sdetkit.report.content import Table
 from sdetkit.report.markup import e, html_charts, html_table, md, md_table
@@ -53,18 +53,44 @@ class ReportSection(Protocol):
         ...
 
 
+def _html_page(rendering: Rendering, anchor: str = "") -> str:
+    """ "the HTML version of this report", with a Markdown link to it (at ``anchor``) when named."""
+    where = "the HTML version of this report"
+    if rendering.html_name:
+        where += f": [{md(rendering.html_name)}]({quote(rendering.html_name)}{f'#{anchor}' if anchor else ''})"
+    return where
+
+
+def _more_md(more: int, list_id: str, rendering: Rendering) -> list[list[str]]:
+    """After a cut list: how many more, and where the complete list is."""
+    if not more:
+        return []
+    where = _html_page(rendering, f"appendix-{list_id}")
+    return [[f"{lists.more_text(more)}; the complete list is in the appendix of {where}."]]
+
+
+def _more_html(more: int, list_id: str) -> list[str]:
+    if not more:
+        return []
+    link = f'<a href="#appendix-{e(list_id)}">appendix</a>'
+    return [f'<p class="more">{e(lists.more_text(more))}; the complete list is in the {link}.</p>']
+
+
 class TableSection(NamedTuple):
-    """A section that is one table of the content (or its empty sentence)."""
+    """A section that is one table of the content (or its empty sentence); a cut list's table is
+    followed by how many rows it left out and where they are."""
 
     id: str
     heading: str
     table: Callable[[Model], Table]
 
     def markdown(self, model: Model, rendering: Rendering) -> list[list[str]]:
-        return [md_table(self.table(model))]
+        table = self.table(model)
+        return [md_table(table), *_more_md(table.more, table.full, rendering)]
 
     def html(self, model: Model, rendering: Rendering) -> list[str]:
-        return [html_table(self.table(model))]
+        table = self.table(model)
+        return [html_table(table), *_more_html(table.more, table.full)]
 
 
 _STATUS_ICONS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
@@ -94,27 +120,73 @@ class DecisionSection:
         ]
 
 
+class RolloutProgressSection:
+    """The rollout stage reached, the criteria met toward the next one, what blocks it and the
+    checkpoints due (one sentence when no program file was given)."""
+
+    id = "rollout"
+    heading = "Rollout"
+
+    def markdown(self, model: Model, rendering: Rendering) -> list[list[str]]:
+        blocks = [[md(line)] for line in rollout.lines(model)]
+        points = rollout.checkpoints(model)
+        if points is not None:
+            sentence, items = points
+            blocks += [[md(sentence)], *([[f"- {md(item)}" for item in items]] if items else [])]
+        return blocks
+
+    def html(self, model: Model, rendering: Rendering) -> list[str]:
+        out = [f"<p>{e(line)}</p>" for line in rollout.lines(model)]
+        points = rollout.checkpoints(model)
+        if points is not None:
+            sentence, items = points
+            out.append(f"<p>{e(sentence)}</p>")
+            if items:
+                out.append("<ul>" + "".join(f"<li>{e(item)}</li>" for item in items) + "</ul>")
+        return out
+
+
+class RiskTiersSection:
+    """The risk tier counts, and the one rule by which every section counts a repository as red."""
+
+    id = "risk"
+    heading = "Risk tiers"
+
+    def markdown(self, model: Model, rendering: Rendering) -> list[list[str]]:
+        return [md_table(content.risk_table(model)), [md(content.risk_rule(model))]]
+
+    def html(self, model: Model, rendering: Rendering) -> list[str]:
+        return [html_table(content.risk_table(model)), f'<p class="meta">{e(content.risk_rule(model))}</p>']
+
+
+_MOVEMENT = (lists.TURNED_RED, lists.RECOVERED)
+
+
 class MovementSection:
-    """The repositories that turned red and those that recovered, as two lists."""
+    """The repositories that turned red and those that recovered, as two lists (each cut)."""
 
     id = "movement"
     heading = "Turned red and recovered"
 
     def markdown(self, model: Model, rendering: Rendering) -> list[list[str]]:
         blocks: list[list[str]] = []
-        for heading, labels in content.movement(model):
-            blocks.append([f"### {heading} ({len(labels)})"])
+        for repo_list in _MOVEMENT:
+            labels, more = repo_list.labels(model)
+            blocks.append([f"### {repo_list.heading} ({len(labels) + more})"])
             blocks.append([f"- {md(label)}" for label in labels] or [f"None this {content.period_noun(model)}."])
+            blocks += _more_md(more, repo_list.id, rendering)
         return blocks
 
     def html(self, model: Model, rendering: Rendering) -> list[str]:
         out = []
-        for heading, labels in content.movement(model):
-            out.append(f"<h3>{e(heading)} ({len(labels)})</h3>")
+        for repo_list in _MOVEMENT:
+            labels, more = repo_list.labels(model)
+            out.append(f"<h3>{e(repo_list.heading)} ({len(labels) + more})</h3>")
             items = "".join(f"<li>{e(label)}</li>" for label in labels)
             out.append(
                 f"<ul>{items}</ul>" if items else f'<p class="empty">None this {content.period_noun(model)}.</p>'
             )
+            out += _more_html(more, repo_list.id)
         return out
 
 
@@ -139,14 +211,42 @@ class ChartsSection:
     heading = "Charts"
 
     def markdown(self, model: Model, rendering: Rendering) -> list[list[str]]:
-        where = "the HTML version of this report"
-        if rendering.html_name:
-            where += f": [{md(rendering.html_name)}]({quote(rendering.html_name)})"
-        lines = [f"Markdown cannot embed the charts portably; they are in {where}.", ""]
+        lines = [f"Markdown cannot embed the charts portably; they are in {_html_page(rendering)}.", ""]
         return [lines + [f"- {caption}" for caption in CHARTS.values()]]
 
     def html(self, model: Model, rendering: Rendering) -> list[str]:
         return [html_charts(rendering.charts)]
+
+
+class FullListsSection:
+    """Every list the report cut, complete: in the HTML page; the Markdown says where each is."""
+
+    id = "appendix"
+    heading = "Appendix: full lists"
+
+    @staticmethod
+    def _heading(repo_list: lists.ReportRepoList, table: Table) -> str:
+        return f"{repo_list.heading}: all {len(table.rows)}"
+
+    def markdown(self, model: Model, rendering: Rendering) -> list[list[str]]:
+        cut = lists.cut_lists(model)
+        if not cut:
+            return [[md(lists.nothing_cut())]]
+        blocks = [[md(lists.appendix_intro())]]
+        for repo_list, table in cut:
+            where = _html_page(rendering, f"appendix-{repo_list.id}")
+            blocks += [[f"### {md(self._heading(repo_list, table))}"], [f"The complete list is in {where}."]]
+        return blocks
+
+    def html(self, model: Model, rendering: Rendering) -> list[str]:
+        cut = lists.cut_lists(model)
+        if not cut:
+            return [f'<p class="empty">{e(lists.nothing_cut())}</p>']
+        out = [f"<p>{e(lists.appendix_intro())}</p>"]
+        for repo_list, table in cut:
+            heading = e(self._heading(repo_list, table))
+            out.append(f'<div id="appendix-{e(repo_list.id)}">\n<h3>{heading}</h3>\n{html_table(table)}\n</div>')
+        return out
 
 
 @contextmanager
@@ -171,14 +271,16 @@ def added(*sections: ReportSection, before: str | None = None) -> Iterator[None]
 # Changed in place only (see ``added``): the renderers read it when they render.
 SECTIONS: list[ReportSection] = [
     DecisionSection(),
+    RolloutProgressSection(),
     TableSection("kpis", "Headline KPIs", content.kpi_table),
-    TableSection("risk", "Risk tiers", content.risk_table),
+    RiskTiersSection(),
     MovementSection(),
-    TableSection("longest-red", "Longest red", content.longest_red_table),
+    TableSection("longest-red", "Longest red", lists.LONGEST_RED.shown),
     TableSection("top-steps", "Top failing steps", content.steps_table),
     TableSection("by-team", "By team", content.team_table),
     TableSection("by-lane", "By lane", content.lane_table),
-    TableSection("missing", "Missing repositories", content.missing_table),
+    TableSection("missing", "Missing repositories", lists.MISSING.shown),
     StreakSection(),
     ChartsSection(),
+    FullListsSection(),
 ]
