@@ -336,3 +336,22 @@ def golden(doc: dict[str, Any], name: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     assert text == path.read_text()
+
+
+def test_reports_and_scorecards_expect_only_active_repositories(program: Path) -> None:
+    """A retired repository is not missing; an active silent one is, and is named where it broke the streak."""
+    docs = program / "program" / "docs"
+
+    def missing(end: str) -> list[str]:
+        card = json.loads((docs / "artifacts" / f"portfolio-scorecard-{end}.json").read_text())
+        return list(card["missing_repos"])
+
+    assert (missing("2026-07-12"), missing("2026-07-26"), missing("2026-08-02")) == ([], ["search"], [])
+    weekly = (docs / "executive-weekly-2026-08-02.md").read_text()
+    assert (
+        "1 consecutive week with every expected repository reporting (target: 4, not met). It broke on search: "
+        "expected that week, did not report." in weekly
+    )
+    assert "Stage reached: production, the last stage." in weekly
+    pilot = (docs / "executive-weekly-2026-06-14.md").read_text()
+    assert "Stage reached: pilot; next stage: production." in pilot

@@ -144,8 +144,9 @@ def test_a_bare_inventory_still_loads_and_still_refuses_extra_keys(tmp_path: Pat
 def test_a_program_file_is_an_inventory_of_its_repositories_in_scope(tmp_path: Path) -> None:
     expected = inventory.load(_write(tmp_path, VALID))
     assert expected == {
-        "payments-api": inventory.Expected("payments-api", "payments", "regulated"),
-        "web": inventory.Expected("web", "web", "startup"),
+        # When each is expected to report comes along: active since, or retired on.
+        "payments-api": inventory.Expected("payments-api", "payments", "regulated", dt.date(2026, 1, 5), None),
+        "web": inventory.Expected("web", "web", "startup", None, dt.date(2026, 2, 1)),
     }
     with pytest.raises(InputError, match="problem"):
         inventory.load(_write(tmp_path, BAD.replace("2026-13-01T00:00:00", "2026-01-12")))

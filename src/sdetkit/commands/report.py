@@ -13,8 +13,10 @@ from sdetkit.settings import ReportSettings
 def run(settings: ReportSettings) -> int:
     """Write the period's Markdown and HTML report into ``settings.out_dir``, both or neither."""
     from sdetkit.portfolio import inventory as inv
+    from sdetkit.portfolio.connection import resolve
     from sdetkit.portfolio.store import open_store
     from sdetkit.report import charts, dataset, html, markdown
+    from sdetkit.rollout.status import program_summary
 
     kind, period_text, out_dir = settings.kind, settings.period, settings.out_dir
 
@@ -35,8 +37,12 @@ def run(settings: ReportSettings) -> int:
     for target in (md_path, html_path):
         check_writable(target, "--out-dir")
     expected = inv.resolve(settings.store.inventory)
+    # With a program file for inventory, the report shows the rollout stage as of the period's end.
+    rollout = program_summary(
+        inv.location(settings.store.inventory), resolve(settings.store.db), min(period.end, today), today
+    )
     with open_store(settings.store.db, create=False) as store:
-        doc = dataset.build(store, kind, period, expected, dt.datetime.now(dt.timezone.utc).date())
+        doc = dataset.build(store, kind, period, expected, today, rollout)
     # Render both before writing either, so a failure leaves neither half-written.
     page = html.render(doc, charts.all_charts(doc))
     text = markdown.render(doc, html_name=html_path.name)

@@ -80,8 +80,14 @@ def load(path: Path) -> dict[str, Expected]:
     return found
 
 
+def location(path: Path | None) -> Path | None:
+    """The inventory file: ``--inventory``, else ``SDETKIT_INVENTORY``, else none."""
+    if path is None and os.environ.get("SDETKIT_INVENTORY"):
+        return Path(os.environ["SDETKIT_INVENTORY"])
+    return path
+
+
 def resolve(path: Path | None) -> dict[str, Expected]:
     """The inventory from ``--inventory``, else ``SDETKIT_INVENTORY``, else none (nothing expected)."""
-    if path is None and os.environ.get("SDETKIT_INVENTORY"):
-        path = Path(os.environ["SDETKIT_INVENTORY"])
-    return load(path) if path is not None else {}
+    found = location(path)
+    return load(found) if found is not None else {}

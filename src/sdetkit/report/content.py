@@ -226,8 +226,11 @@ def streak_text(model: Mapping[str, Any]) -> str:
     target = _plain_number(streak["target"])
     met = "met" if streak.get("met") else "not met"
     span = f"{weeks} or more" if streak.get("capped") else weeks
+    silent = streak.get("silent") or []
+    # The active repositories whose silence ended the streak: the ones to chase this week.
+    broken = f" It broke on {', '.join(map(str, silent))}: expected that week, did not report." if silent else ""
     return (
         f"{span} consecutive week{'' if weeks == '1' else 's'} with "
         f"{streak.get('rule') or 'every expected repository reporting'} "
-        f"(target: {target}, {met})."
+        f"(target: {target}, {met}).{broken}"
     )

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from sdetkit.lanes import LANES
 from sdetkit.portfolio import kpi, scorecard
 from sdetkit.portfolio.ingest import reassign, to_record
-from sdetkit.portfolio.inventory import Expected
+from sdetkit.portfolio.inventory import Expected, expected_in
 from sdetkit.portfolio.records import Record
 from sdetkit.portfolio.rows import StoredRun
 from sdetkit.portfolio.store import Store
@@ -208,17 +208,23 @@ def _longest_red(
     return found
 
 
-def _streak(by_week: Sequence[Mapping[str, StoredRun]], expected: Sequence[str]) -> dict[str, Any]:
-    weeks = 0
-    for latest in reversed(by_week):
-        complete = set(expected) <= set(latest) if expected else bool(latest)
-        if not complete:
+def _streak(
+    by_week: Sequence[Mapping[str, StoredRun]], periods: Sequence[Period], expected: Mapping[str, Expected]
+) -> dict[str, Any]:
+    """Straight weeks, back from the last, in which every repository expected that week reported
+    (a repository retired, or not yet active, that week is not expected); the silent ones that
+    ended it are named."""
+    weeks, silent = 0, []
+    for latest, p in zip(reversed(by_week), reversed(periods), strict=True):
+        due = expected_in(expected, p.start, p.end)
+        silent = sorted(set(due) - set(latest))
+        if silent or not (due or latest):
             break
         weeks += 1
     # Only STREAK_WEEKS weeks are read: a streak that long may be longer.
     rule = "every expected repository reporting" if expected else "any repository reporting (no inventory)"
     return {"weeks": weeks, "target": STREAK_TARGET, "met": weeks >= STREAK_TARGET, "capped": weeks == len(by_week),
-            "rule": rule}  # fmt: skip
+            "rule": rule, "silent": silent}  # fmt: skip
 
 
 def _groups(card: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
@@ -252,7 +258,7 @@ def build(
     weeks = [week(last - dt.timedelta(days=7 * i)) for i in range(STREAK_WEEKS)][::-1]
     start = min(charted[0].start, weeks[0].start, before.start)
     runs = reassign(store.runs_between(start.isoformat(), period.end.isoformat()), expected)
-    ids = sorted(expected)
+    ids = sorted(expected_in(expected, period.start, period.end))  # retired or not yet active: not expected
 
     by_week = _latest_each(runs, weeks)
     # The charted periods themselves, never the streak's weeks: while a week runs, those end today
@@ -260,7 +266,8 @@ def build(
     by_period = _latest_each(runs, charted)
     now_runs, before_runs = by_period[-1], by_period[-2]  # charted ends with: before, period
     cards = [
-        _card([to_record(r) for r in latest.values()], p, ids) for p, latest in zip(charted, by_period, strict=True)
+        _card([to_record(r) for r in latest.values()], p, sorted(expected_in(expected, p.start, p.end)))
+        for p, latest in zip(charted, by_period, strict=True)
     ]
     card, card_before = cards[-1], cards[-2]
 
@@ -279,7 +286,7 @@ def build(
                 incidents=store.incidents_between(start, end),
                 incidents_ever=incidents_ever,
                 first_evidence=dt.date.fromisoformat(first) if first else None,
-                expected=ids,
+                expected=sorted(expected_in(expected, p.start, p.end)),
             )
         )
 
@@ -343,7 +350,7 @@ def build(
             for r in missing_ids
         ],
         "rollout": None if rollout is None else copy.deepcopy(dict(rollout)),
-        "streak": _streak(by_week, ids),
+        "streak": _streak(by_week, weeks, expected),
         "series": {
             "periods": [p.end.isoformat() for p in charted],
             "release_confidence_rate_percent": [

@@ -7,6 +7,7 @@ exit criteria: all met (an ``unknown`` one is not met) is what ``rollout status`
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from sdetkit.portfolio.kinds import Stage
@@ -150,3 +151,16 @@ def summary(status: RolloutStatus) -> dict[str, Any]:
             for c in status.checkpoints
         ],
     }
+
+
+def program_summary(inventory: Path | None, db: str, as_of: dt.date, today: dt.date) -> dict[str, Any] | None:
+    """The :func:`summary` of the program whose file is ``inventory``, as of ``as_of``; None when
+    ``inventory`` is a plain inventory or not given (the reports then say the stage is not tracked)."""
+    from sdetkit.portfolio.program import is_program
+    from sdetkit.repo.config import load_toml
+    from sdetkit.rollout.evidence import load
+
+    if inventory is None or not is_program(load_toml(inventory, str(inventory))):
+        return None
+    found, _ = load(inventory, db, today)
+    return summary(evaluate(found, max(as_of, found.program.start)))
