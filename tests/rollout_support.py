@@ -112,23 +112,24 @@ def commit_on(repo: Path, day: str, *paths: str) -> None:
 def stored_run(repo: str, team: str, lane: str, day: str, *, release_ok: bool = True) -> StoredRun:
     """A complete run (all three artifacts, one commit) with evidence on ``day``."""
     return StoredRun(
-        f"{repo}-{day}", repo, team, lane, hashlib.sha1(f"{repo} {day}".encode()).hexdigest(), "main", None,
+        f"{repo}-{day}", repo, team, lane, hashlib.sha256(f"{repo} {day}".encode()).hexdigest()[:40], "main", None,
         f"{day}T10:00:00Z", f"{day}T10:30:00Z", f"{day}T10:30:00Z", day, True, release_ok, True, release_ok,
         release_ok, () if release_ok else ("build",), 0 if release_ok else 1, "0.1.0", "{}", f"{day}T11:00:00Z",
         "passed",
     )  # fmt: skip
 
 
-def program_repository(root: Path) -> Path:
+def program_repository(root: Path, db: str | None = None) -> Path:
     """A program repository as it stood after the week ending 2026-01-25 (day 20); returns the
-    program file. The week's KPI payload is not written: the dashboard computes it."""
+    program file. Its store is ``db``, else a SQLite file at the default place. The week's KPI
+    payload is not written: the dashboard computes it."""
     root.mkdir(parents=True)
     git_on(root, "2026-01-05", "init", "-q", "-b", "main")
     program = root / "sdetkit-program.toml"
     program.write_text(PROGRAM, encoding="utf-8")
     (root / ".gitignore").write_text(".sdetkit/\n", encoding="utf-8")
     commit_on(root, "2026-01-05", "sdetkit-program.toml", ".gitignore")
-    db = str(root / ".sdetkit" / "portfolio.sqlite3")
+    db = db or str(root / ".sdetkit" / "portfolio.sqlite3")
     runs = [
         stored_run("payments-api", "payments", "regulated", "2026-01-09"),
         stored_run("payments-api", "payments", "regulated", "2026-01-16"),
@@ -143,7 +144,8 @@ def program_repository(root: Path) -> Path:
             Incident("f1", "search-web", "failure", "2026-01-20T09:00:00Z", "2026-01-20T09:45:00Z", "flaky build")
         )
     week = ["--db", db, "--inventory", str(program)]
-    assert main(["kpi", "weekly", "--week-ending", "2026-01-18", *week, "--out", str(root / "docs/kpi-weekly-2026-01-18.json")]) == 0  # fmt: skip
+    payload = str(root / "docs/kpi-weekly-2026-01-18.json")
+    assert main(["kpi", "weekly", "--week-ending", "2026-01-18", *week, "--out", payload]) == 0
     commit_on(root, "2026-01-19", "docs/kpi-weekly-2026-01-18.json")
     card = str(root / "docs/artifacts/portfolio-scorecard-2026-01-25.json")
     window = ["--window-start", "2026-01-19", "--window-end", "2026-01-25"]

@@ -150,6 +150,14 @@ def test_dashboard_matches_the_golden_file_and_regenerates_the_same_bytes(
     assert {name: (program_repo / name).read_bytes() for name in (MD, HTML)} == first
 
 
+def test_dashboard_reads_a_shared_store_the_same(tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SDETKIT_DB", raising=False)
+    program_file = program_repository(tmp_path / "shared", db)
+    assert main(["program", "dashboard", "--program", str(program_file), "--db", db, *WEEK]) == 0
+    golden = (DATA / "dashboard-2026-01-25.md").read_text(encoding="utf-8")
+    assert (program_file.parent / MD).read_text(encoding="utf-8") == golden
+
+
 def test_dashboard_uses_the_weeks_payload_with_its_override(program_repo: Path) -> None:
     payload = "docs/kpi-weekly-2026-01-25.json"
     args = ["--status", "amber", "--status-reason", "billing-svc onboards next week"]
@@ -181,7 +189,7 @@ def test_dashboard_html_is_self_contained(program_repo: Path) -> None:
     assert all((program_repo / "docs" / h).is_file() for h in hrefs)
     assert '<td class="tag-red">red: 1 of 3 expected repositories did not report</td>' in page
     assert '<td class="tag-at-risk">at risk: 1 past due</td>' in page
-    assert 'by = &quot;&lt;who&gt;&quot;' in page  # text is escaped, never markup
+    assert "by = &quot;&lt;who&gt;&quot;" in page  # text is escaped, never markup
 
 
 def test_dashboard_without_a_store_shows_unmeasured_kpis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -223,7 +223,10 @@ def snapshot(status: RolloutStatus, current: WeeklyKpis) -> DashboardSection:
     reached = status.reached.value if status.reached else "none (the evaluation's entry criteria are not met)"
     points = "; ".join(f"day {c.day} ({c.due}): {checkpoint_words(c.document())}" for c in status.checkpoints)
     rows = (
-        ("Week", DashboardCell(f"{end - WEEK + dt.timedelta(days=1)} to {end} (day {(end - p.start).days} of the program)")),
+        (
+            "Week",
+            DashboardCell(f"{end - WEEK + dt.timedelta(days=1)} to {end} (day {(end - p.start).days} of the program)"),
+        ),
         ("Program status", _status_words(current)),
         ("KPI payload", DashboardCell(current.source)),
         ("Stage reached", DashboardCell(reached)),

@@ -28,6 +28,7 @@ p { margin: .4rem 0; }
 table { width: 100%; border-collapse: collapse; font-size: .92rem; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .6rem; border-bottom: 1px solid var(--line); }
 th { background: var(--head); font-weight: 600; }
+#snapshot td:first-child { white-space: nowrap; font-weight: 600; }
 .tag-green, .tag-amber, .tag-red { font-weight: 700; }
 .tag-green, .tag-done, .tag-better { color: var(--green); }
 .tag-amber, .tag-unknown { color: var(--amber); }
