@@ -34,7 +34,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from sdetkit.portfolio.program import Deliverable, Program, Weekday, Workstream
+from sdetkit.portfolio.program import Deliverable, Person, Program, Weekday, Workstream
 from sdetkit.rollout.model import CriterionResult
 from sdetkit.rollout.render import checkpoint_words
 from sdetkit.rollout.status import RolloutStatus
@@ -338,7 +338,7 @@ def build(status: RolloutStatus, current: WeeklyKpis, previous: WeeklyKpis) -> D
     p, end = status.evidence.program, status.as_of
     present = frozenset(status.evidence.files)
 
-    def who(person: Any) -> str:
+    def who(person: Person | None) -> str:
         return person.name if person is not None else "not named"
 
     lines = (
