@@ -78,7 +78,7 @@ def _add_kpi_and_report(sub: Any) -> None:
 
 
 def _add_program(sub: Any) -> None:
-    psub = actions(sub, "program", help="the rollout program file (sdetkit-program.toml)")
+    psub = actions(sub, "program", help="the rollout program file (sdetkit-program.toml) and its dashboard")
     init = psub.add_parser(
         "init",
         help="write a commented sdetkit-program.toml, the guide's scorecard script and .gitignore entries",
@@ -88,6 +88,18 @@ def _add_program(sub: Any) -> None:
     init.add_argument("--name", help="program name (default: '<folder> rollout')")
     init.add_argument("--lane", choices=values(LaneName), help="startup, scale or regulated (default: startup)")
     init.add_argument("--start", metavar="YYYY-MM-DD", help="the program's day 0 (default: today, UTC)")
+    board = psub.add_parser(
+        "dashboard",
+        help="write docs/top-tier-program-dashboard.md and .html for a week",
+        description="Render the program dashboard of one week into the program repository's docs/: status "
+        "snapshot, workstream tracker, KPI board, blockers and decisions. Both files are written, or neither.",
+    )
+    _program_flag(board)
+    board.add_argument(
+        "--week-ending",
+        metavar="YYYY-MM-DD",
+        help="the week's last day (default: the last week that ended; weeks end the day before the review day)",
+    )
 
 
 def _add_rollout(sub: Any) -> None:
@@ -147,6 +159,10 @@ def _program_init(a: argparse.Namespace) -> st.ProgramInitSettings:
     return st.ProgramInitSettings(a.path, a.name, LaneName(a.lane) if a.lane else None, a.start)
 
 
+def _program_dashboard(a: argparse.Namespace) -> st.ProgramDashboardSettings:
+    return st.ProgramDashboardSettings(a.program, a.db, a.week_ending)
+
+
 def _rollout(a: argparse.Namespace) -> st.RolloutStatusSettings:
     stage = Stage(a.stage) if a.stage else None
     return st.RolloutStatusSettings(a.program, a.db, stage, a.as_of, output(a))
@@ -160,5 +176,6 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]
     "kpi": ("kpi:weekly", _kpi),
     "report": ("report:run", _report),
     "program init": ("program:init", _program_init),
+    "program dashboard": ("program:dashboard", _program_dashboard),
     "rollout status": ("rollout:status", _rollout),
 }

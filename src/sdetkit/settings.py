@@ -184,3 +184,11 @@ class RolloutStatusSettings(NamedTuple):
     stage: Stage | None = None  # None: the stage reached
     as_of: str | None = None  # YYYY-MM-DD, checked by the command; None: today (UTC)
     output: OutputSettings = OutputSettings()
+
+
+class ProgramDashboardSettings(NamedTuple):
+    """``sdetkit program dashboard``: the program file, the store and the week."""
+
+    program: Path
+    db: str | None = None
+    week_ending: str | None = None  # YYYY-MM-DD, checked by the command; None: the last week that ended

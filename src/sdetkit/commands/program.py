@@ -1,17 +1,23 @@
-"""``sdetkit program init``: start a rollout program in the current repository.
+"""``sdetkit program init`` and ``sdetkit program dashboard``.
 
-Writes a commented ``sdetkit-program.toml``, the guide's ``scripts/build_portfolio_scorecard.py``
-and the store's ``.gitignore`` entries. Everything is checked first: a program file that exists, or
-a different scorecard script, stops the command (exit 2) with nothing written.
+``init`` starts a rollout program in the current repository: it writes a commented
+``sdetkit-program.toml``, the guide's ``scripts/build_portfolio_scorecard.py`` and the store's
+``.gitignore`` entries. Everything is checked first: a program file that exists, or a different
+scorecard script, stops the command (exit 2) with nothing written.
+
+``dashboard`` writes the program dashboard of one week (see :mod:`sdetkit.rollout.dashboard`)
+into the program repository's ``docs/``, as Markdown and HTML: both, or neither.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from sdetkit.errors import EXIT_OK, OutputError, UsageError
-from sdetkit.settings import ProgramInitSettings
+from sdetkit.settings import ProgramDashboardSettings, ProgramInitSettings
 
 
 def init(settings: ProgramInitSettings) -> int:
@@ -53,4 +59,71 @@ def init(settings: ProgramInitSettings) -> int:
     for path, _ in writes:
         sys.stdout.write(f"wrote {path}\n")
     sys.stdout.write(f"next: fill in {FILE_NAME} (sponsor, release owner, baseline, workstreams, repositories)\n")
+    return EXIT_OK
+
+
+def write_all(files: Sequence[tuple[Path, str]], flag: str) -> None:
+    """Write each ``(path, text)`` atomically, in order, or none: when one fails, the files written
+    before it get their earlier bytes back (or are removed when they did not exist)."""
+    from sdetkit.evidence.atomic import write_bytes, write_output
+
+    before = [(path, path.read_bytes() if path.is_file() else None) for path, _ in files]
+    written = 0
+    try:
+        for path, text in files:
+            write_output(path, text, flag)
+            written += 1
+    except BaseException:
+        for path, old in before[:written]:
+            with contextlib.suppress(OSError):
+                if old is None:
+                    path.unlink()
+                else:
+                    write_bytes(path, old)
+        raise
+
+
+def dashboard(settings: ProgramDashboardSettings) -> int:
+    """Write ``docs/top-tier-program-dashboard.md`` and its HTML page for one week."""
+    from sdetkit.evidence.atomic import check_writable
+    from sdetkit.portfolio.dates import now, parse_date
+    from sdetkit.rollout import dashboard as board
+    from sdetkit.rollout import dashboard_kpi, dashboard_render, evidence
+    from sdetkit.rollout import status as rollout
+    from sdetkit.rollout.docs import DASHBOARD
+
+    flag = "program dashboard:"
+    today = now().date()
+    end = parse_date("--week-ending", settings.week_ending) if settings.week_ending else None
+    if end is not None and end > today:
+        raise UsageError(f"--week-ending {end} is after today ({today}): the week has not ended, no dashboard yet")
+    shown = [settings.program.parent / DASHBOARD, settings.program.parent / board.HTML_PATH]
+    targets = [p.absolute() for p in shown]
+    for target in targets:
+        check_writable(target, flag)
+    found, _ = evidence.load(settings.program, settings.db, today)
+    start = found.program.start
+    if end is None:
+        end = board.week_ending(today, found.program.review_weekday)
+        if end < start:
+            raise UsageError(
+                f"the last week that ended ({end}) is before the program's start ({start}): "
+                f"pass --week-ending (on or after {start}, up to today)"
+            )
+    elif end < start:
+        raise UsageError(f"--week-ending {end} is before the program's start ({start})")
+    judged = rollout.evaluate(found, end)
+    current, previous = dashboard_kpi.weekly(found, settings.db, end)
+    page = board.build(judged, current, previous)
+    # Render both before writing either; write_all puts the first back if the second fails.
+    texts = [dashboard_render.markdown(page), dashboard_render.html(page)]
+    write_all(list(zip(targets, texts, strict=True)), flag)
+    blocking = judged.blocking()
+    reached = judged.reached.value if judged.reached else "none"
+    sys.stdout.write(
+        f"program dashboard, week ending {end}: program status {current.doc['program_status']}; stage reached "
+        f"{reached}; {len(blocking)} blocking criteri{'on' if len(blocking) == 1 else 'a'}\n"
+    )
+    for path in shown:
+        sys.stdout.write(f"wrote {path}\n")
     return EXIT_OK
