@@ -247,7 +247,9 @@ def parse(data: dict[str, Any], text: str, path: Path) -> Program:
     signoffs = _signoffs(c, data.get("signoffs", []))
     if c.problems:
         lines = [f"{path}:{line}: {message}" for line, message in sorted(c.problems)]
-        raise InputError(f"{len(lines)} problem(s) in the program file:\n" + "\n".join(lines))
+        if len(lines) == 1:
+            raise InputError(lines[0])
+        raise InputError(f"{len(lines)} problems in the program file:\n" + "\n".join(lines))
     if start is None or lane is None:  # each already a problem above
         raise InputError(f"{path}: program start and lane are required")
     return Program(

@@ -48,7 +48,13 @@ def _verdicts(run: StoredRun) -> str:
     return f"gate fast {word(run.gate_fast_ok)}, gate release {word(run.gate_release_ok)}, doctor {word(run.doctor_ok)}"
 
 
+def _passed(run: StoredRun) -> bool:
+    return bool(run.gate_fast_ok and run.gate_release_ok and run.doctor_ok)
+
+
 def canonical_path(view: View) -> Result:
+    """A successful run: all three artifacts, from one commit, and every one passed. A run whose
+    gates failed proves the tooling runs, not that the path works: a green baseline does."""
     baseline = view.program.baseline
     if not baseline:
         return not_met(
@@ -57,10 +63,19 @@ def canonical_path(view: View) -> Result:
     runs = view.runs(baseline)
     ref = store_ref(f"runs of {baseline} ({len(runs)})", view.as_of)
     complete = [r for r in runs if r.commit_sha and all(getattr(r, col) is not None for col, _ in _ARTIFACTS)]
-    if complete:
-        run = complete[-1]
+    passed = [r for r in complete if _passed(r)]
+    if passed:
+        run = passed[-1]
         return met(f"1/1: commit {(run.commit_sha or '')[:12]} on {run.evidence_window_end}: {_verdicts(run)}", ref)
     command = f"run the stage gate command set in {baseline}, then `sdetkit portfolio ingest build --repo {baseline}`"
+    if complete:
+        run = complete[-1]
+        return not_met(
+            f"0/1: commit {(run.commit_sha or '')[:12]} on {run.evidence_window_end}: {_verdicts(run)}",
+            f"the latest complete run of {baseline} did not pass: fix what failed (`sdetkit decide` names it), "
+            f"then {command}",
+            ref,
+        )
     if not runs:
         return not_met("0/1: no run stored", f"no run of {baseline} is stored: {command}", ref)
     last = runs[-1]
@@ -123,7 +138,7 @@ CRITERIA = (
         E,
         Gate.EXIT,
         "Canonical path runs in the baseline repository",
-        "1/1 run with gate-fast, release-preflight and doctor artifacts from one commit",
+        "1/1 passing run with gate-fast, release-preflight and doctor artifacts from one commit",
         canonical_path,
     ),
     Criterion(

@@ -55,17 +55,24 @@ def reporting_streak(view: View) -> Result:
     if view.as_of - last > STALE:
         return not_met("0 straight weeks", f"no scorecard since the week ending {last}: the streak lapsed", *evidence)
     streak, week, gap = 0, last, ""
-    while week in cards:
+    # Back from the last week, up to the program's first whole week (before it, nothing is owed).
+    while week - dt.timedelta(days=6) >= view.program.start:
+        if week not in cards:
+            gap = f"no scorecard for the week ending {week}"
+            break
         silent = _silent(view, view.json(cards[week]), week)
         if silent:
             gap = f"the week ending {week}: active repositories did not report: {', '.join(silent)}"
             break
         streak, week = streak + 1, week - WEEK
-    else:
-        gap = f"no scorecard for the week ending {week}"
     measured = f"{streak} straight week(s) to {last}"
     if streak >= STREAK_WEEKS:
         return met(measured, *evidence)
+    if not gap:  # the walk reached the program's first week: nothing is broken, it is young
+        earliest = last + (STREAK_WEEKS - streak) * WEEK
+        return not_met(
+            measured, f"{STREAK_WEEKS} straight weeks are needed: at the earliest they end on {earliest}", *evidence
+        )
     return not_met(measured, f"{STREAK_WEEKS} straight weeks are needed; the streak breaks at {gap}", *evidence)
 
 

@@ -9,7 +9,6 @@ store that does not exist yet holds no runs: the KPIs are then null, each saying
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +40,26 @@ def _read(evidence: Evidence, day: dt.date) -> WeeklyKpis | None:
 
 def _computed(evidence: Evidence, db: str | None, days: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
     from sdetkit.portfolio import inventory, kpi
-    from sdetkit.portfolio.connection import default_location, is_postgres
+    from sdetkit.portfolio.connection import is_postgres
     from sdetkit.portfolio.store import open_store
+    from sdetkit.rollout.evidence import store_url
 
     expected = inventory.load(evidence.program.path)
-    # The store rollout status reads (sdetkit.rollout.evidence.load): --db, $SDETKIT_DB, else the program repository's.
-    url = db or os.environ.get("SDETKIT_DB") or str(default_location(evidence.root))
+    url = store_url(evidence.root, db)  # the store rollout status reads
     if not is_postgres(url) and not Path(url).exists():
-        empty = [kpi.Inputs(d - _DAYS_BEFORE_END, d, (), (), (), 0, None, sorted(expected)) for d in days]
+        empty = [
+            kpi.Inputs(
+                d - _DAYS_BEFORE_END,
+                d,
+                (),
+                (),
+                (),
+                0,
+                None,
+                sorted(inventory.expected_in(expected, d - _DAYS_BEFORE_END, d)),
+            )
+            for d in days
+        ]
         return {i.end: kpi.payload(i) for i in empty}
     with open_store(url, create=False) as store:
         return {d: kpi.payload(kpi.gather(store, d - _DAYS_BEFORE_END, d, expected)) for d in days}

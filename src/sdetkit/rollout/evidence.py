@@ -136,20 +136,28 @@ def store_ref(what: str, as_of: dt.date) -> str:
     return f"store: {what} with evidence up to {as_of}"
 
 
+def store_url(root: Path, db: str | None) -> str:
+    """The store a program is judged from: ``--db``, else ``$SDETKIT_DB``, else the program
+    repository's own (``.sdetkit/portfolio.sqlite3`` at the top of its work tree)."""
+    import os
+
+    from sdetkit.portfolio.connection import default_location
+
+    return db or os.environ.get("SDETKIT_DB") or str(default_location(root))
+
+
 def load(program_path: Path, db: str | None, today: dt.date) -> tuple[Evidence, str]:
     """The program file at ``program_path`` and its evidence, with the store's description. The
     store defaults to ``$SDETKIT_DB``, else the program repository's own; a SQLite store that does
     not exist yet is no evidence (a program is judged before anything was ingested), not an error."""
-    import os
-
     from sdetkit.portfolio import program as program_file
-    from sdetkit.portfolio.connection import default_location, describe, is_postgres
+    from sdetkit.portfolio.connection import describe, is_postgres
     from sdetkit.portfolio.store import open_store
     from sdetkit.rollout.docs import scan
 
     program = program_file.load(program_path)
     root = program_path.absolute().parent
-    url = db or os.environ.get("SDETKIT_DB") or str(default_location(root))
+    url = store_url(root, db)
     if not is_postgres(url) and not Path(url).exists():
         return Evidence(program, root, (), (), scan(root, today), today), f"{describe(url)} (not created yet: no runs)"
     with open_store(url, create=False) as store:

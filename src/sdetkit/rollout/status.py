@@ -73,7 +73,9 @@ class RolloutStatus(NamedTuple):
         if self.reached is not None:
             wanted += self.of(self.reached, Gate.EXIT)
         if self.next_stage is not None:
-            wanted += [c for c in self.of(self.next_stage, Gate.ENTRY) if c.completes != self.reached]
+            wanted += [
+                c for c in self.of(self.next_stage, Gate.ENTRY) if c.completes is None or c.completes != self.reached
+            ]
         return [c for c in wanted if c.result.status != Status.MET]
 
 

@@ -1,0 +1,198 @@
+"""Each criterion's rule on evidence built in place: the edges the 90-day program does not reach."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import tomllib
+
+from sdetkit.portfolio import program as program_file
+from sdetkit.portfolio.kinds import Stage
+from sdetkit.portfolio.rows import Incident
+from sdetkit.rollout import criteria_evaluation, criteria_pilot, criteria_production
+from sdetkit.rollout.docs import scan
+from sdetkit.rollout.evidence import Evidence, View
+from sdetkit.rollout.model import Status
+from sdetkit.rollout.status import view_at
+from tests.rollout_support import stored_run
+
+BASE = """\
+[program]
+name = "P"
+start = 2026-03-02
+lane = "startup"
+baseline = "a"
+[repos.a]
+team = "t"
+lane = "startup"
+owner = "O"
+"""
+TODAY = dt.date(2026, 6, 1)
+
+
+def view(tmp_path: Path, extra: str = "", *, runs: tuple = (), incidents: tuple = (), as_of: str = "2026-05-31",
+         files: dict[str, str] | None = None, keys: str = "") -> View:  # fmt: skip
+    """The evidence in ``tmp_path`` as of ``as_of``; ``keys`` go into [program], ``extra`` after it."""
+    text = BASE.replace('baseline = "a"\n', f'baseline = "a"\n{keys}') + extra
+    path = tmp_path / "sdetkit-program.toml"
+    path.write_text(text)
+    for rel, body in (files or {}).items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(body)
+    prog = program_file.parse(tomllib.loads(text), text, path)
+    evidence = Evidence(prog, tmp_path, runs, incidents, scan(tmp_path, TODAY), TODAY)
+    return view_at(evidence, dt.date.fromisoformat(as_of))
+
+
+def card(end: str, *repos: str) -> str:
+    start = (dt.date.fromisoformat(end) - dt.timedelta(days=6)).isoformat()
+    return json.dumps({"window": {"start": start, "end": end}, "repos": [{"repo_id": r} for r in repos]})
+
+
+def cards(*weeks: tuple[str, tuple[str, ...]]) -> dict[str, str]:
+    return {f"docs/artifacts/portfolio-scorecard-{end}.json": card(end, *repos) for end, repos in weeks}
+
+
+REPOS = """
+[repos.b]
+team = "t"
+lane = "startup"
+owner = "O"
+[repos.new]
+team = "t"
+lane = "startup"
+owner = "O"
+since = 2026-05-12
+[repos.old]
+team = "t"
+lane = "startup"
+owner = "O"
+active = false
+since = 2026-05-13
+"""
+WEEKS = ("2026-05-10", "2026-05-17", "2026-05-24", "2026-05-31")
+
+
+def test_streak_expects_only_repositories_active_for_the_whole_week(tmp_path: Path) -> None:
+    # new is active from 05-12 (inside the week ending 05-17): expected from the week ending 05-24;
+    # old is retired on 05-13: expected up to the week ending 05-10.
+    weeks = cards(("2026-05-10", ("a", "b", "old")), ("2026-05-17", ("a", "b")), ("2026-05-24", ("a", "b", "new")),
+                  ("2026-05-31", ("a", "b", "new")))  # fmt: skip
+    result = criteria_production.reporting_streak(view(tmp_path, REPOS, files=weeks))
+    assert (result.status, result.measured) == (Status.MET, "4 straight week(s) to 2026-05-31")
+
+
+def test_streak_names_the_active_silent_repository(tmp_path: Path) -> None:
+    weeks = cards(("2026-05-10", ("a", "b", "old")), ("2026-05-17", ("a", "b")), ("2026-05-24", ("a",)),
+                  ("2026-05-31", ("a", "b", "new")))  # fmt: skip
+    result = criteria_production.reporting_streak(view(tmp_path, REPOS, files=weeks))
+    assert result.status == Status.NOT_MET
+    assert result.missing == (
+        "4 straight weeks are needed; the streak breaks at the week ending 2026-05-24: active repositories did "
+        "not report: b, new"
+    )
+
+
+def test_streak_breaks_on_a_missing_week_and_lapses_when_stale(tmp_path: Path) -> None:
+    weeks = cards(("2026-05-10", ("a",)), ("2026-05-24", ("a",)), ("2026-05-31", ("a",)))
+    gap = criteria_production.reporting_streak(view(tmp_path, files=weeks))
+    assert gap.measured == "2 straight week(s) to 2026-05-31"
+    assert gap.missing is not None and gap.missing.endswith("no scorecard for the week ending 2026-05-17")
+    stale = criteria_production.reporting_streak(view(tmp_path, files=weeks, as_of="2026-06-15"))
+    # as_of is after TODAY's scan only in this view: the scorecards are uncommitted and dated by name.
+    assert stale.missing == "no scorecard since the week ending 2026-05-31: the streak lapsed"
+
+
+SIGNED = '\n[[signoffs]]\nstage = "pilot"\nby = "S"\non = 2026-04-06\n'
+
+
+def test_cadence_names_each_missing_week_and_month(tmp_path: Path) -> None:
+    weekly = {f"docs/executive-weekly-{d}.md": "x" for d in ("2026-04-12", "2026-04-19", "2026-05-03", "2026-05-10")}
+    monthly = {"docs/executive-monthly-2026-04.md": "x"}
+    result = criteria_production.reporting_cadence(view(tmp_path, SIGNED, files=weekly | monthly, as_of="2026-05-19"))
+    assert result.status == Status.NOT_MET
+    assert result.measured == "since 2026-04-06: 4 of 5 weekly, 1 of 1 monthly"
+    assert result.missing == "missing: weekly report for 2026-04-21..2026-04-27"
+    (tmp_path / "late").mkdir()
+    late = criteria_production.reporting_cadence(view(tmp_path / "late", SIGNED, files=weekly, as_of="2026-05-09"))
+    assert late.missing == "missing: weekly report for 2026-04-21..2026-04-27, monthly report for 2026-04"
+
+
+def test_cadence_before_production_began(tmp_path: Path) -> None:
+    result = criteria_production.reporting_cadence(view(tmp_path))
+    assert (result.status, result.measured) == (Status.NOT_MET, "production has not begun")
+
+
+def test_a_sign_off_after_as_of_is_not_there_yet(tmp_path: Path) -> None:
+    assert view(tmp_path, SIGNED, as_of="2026-04-05").signoff(Stage.PILOT) is None
+    assert view(tmp_path, SIGNED, as_of="2026-04-06").signoff(Stage.PILOT) == ("S", dt.date(2026, 4, 6))
+
+
+def test_kpi_baseline_must_be_committed_and_valid(tmp_path: Path) -> None:
+    files = {"docs/kpi-weekly-2026-03-08.json": "{}"}
+    result = criteria_evaluation.kpi_baseline(view(tmp_path, files=files))
+    assert result.status == Status.NOT_MET
+    assert result.missing == "commit docs/kpi-weekly-2026-03-08.json to the program repository's git history"
+
+
+def test_canonical_path_needs_all_three_artifacts_from_one_commit(tmp_path: Path) -> None:
+    full = stored_run("a", "t", "startup", "2026-03-05")
+    no_doctor = full._replace(run_id="x", doctor_ok=None, evidence_window_end="2026-03-06")
+    two_commits = full._replace(run_id="y", commit_sha=None, evidence_window_end="2026-03-07")
+    assert criteria_evaluation.canonical_path(view(tmp_path, runs=(no_doctor,))).missing == (
+        "the latest run of a lacks doctor: run the stage gate command set in a, then "
+        "`sdetkit portfolio ingest build --repo a`"
+    )
+    assert "one commit for both gates" in (
+        criteria_evaluation.canonical_path(view(tmp_path, runs=(two_commits,))).missing or ""
+    )
+    met = criteria_evaluation.canonical_path(view(tmp_path, runs=(full, no_doctor)))
+    assert met.status == Status.MET and met.measured.endswith(
+        "on 2026-03-05: gate fast passed, gate release passed, doctor passed"
+    )
+    # Evidence after as_of is not there yet.
+    assert criteria_evaluation.canonical_path(view(tmp_path, runs=(full,), as_of="2026-03-04")).status == Status.NOT_MET
+
+
+def test_escalation_needs_a_handled_incident(tmp_path: Path) -> None:
+    open_one = Incident("i1", "a", "failure", "2026-04-01T10:00:00Z", None, "")
+    handled = Incident("i2", "a", "failure", "2026-04-02T10:00:00Z", "2026-04-02T11:00:00Z", "")
+    rollback = Incident("i3", "a", "rollback", "2026-04-03T10:00:00Z", None, "")
+    assert (
+        criteria_pilot.escalation_readiness(view(tmp_path, incidents=(open_one,))).measured
+        == "1 recorded, none handled"
+    )
+    assert criteria_pilot.escalation_readiness(view(tmp_path, incidents=(open_one, handled))).status == Status.MET
+    assert criteria_pilot.escalation_readiness(view(tmp_path, incidents=(rollback,))).status == Status.MET
+    assert criteria_pilot.escalation_readiness(view(tmp_path, incidents=(handled,), as_of="2026-04-01")).status == (
+        Status.NOT_MET
+    )
+
+
+def test_owners_and_workstreams(tmp_path: Path) -> None:
+    v = view(tmp_path)
+    assert criteria_evaluation.owners_named(v).missing == (
+        'name them in sdetkit-program.toml: program.sponsor and program.release_owner = { name = "...", '
+        'contact = "..." }'
+    )
+    assert criteria_evaluation.ownership_model(v).measured == "0 of 5 workstreams with a DRI"
+
+
+def test_canonical_path_needs_a_passing_run(tmp_path: Path) -> None:
+    failed = stored_run("a", "t", "startup", "2026-03-05", release_ok=False)
+    result = criteria_evaluation.canonical_path(view(tmp_path, runs=(failed,)))
+    assert result.status == Status.NOT_MET
+    assert result.measured.endswith("on 2026-03-05: gate fast passed, gate release failed, doctor passed")
+    assert (result.missing or "").startswith("the latest complete run of a did not pass")
+
+
+def test_a_young_program_owes_no_week_before_it_began(tmp_path: Path) -> None:
+    weeks = cards(("2026-03-01", ("a",)), ("2026-03-08", ("a",)), ("2026-03-15", ("a",)))
+    result = criteria_production.reporting_streak(view(tmp_path, files=weeks, as_of="2026-03-16"))
+    # The week ending 03-01 began before the program (03-02): it neither counts nor breaks.
+    assert (result.measured, result.missing) == (
+        "2 straight week(s) to 2026-03-15",
+        "4 straight weeks are needed: at the earliest they end on 2026-03-29",
+    )
