@@ -14,10 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Install, then run the seed's first command on the bundled example repository.
+# Install, then a week of a rollout program end to end on the bundled examples (examples/run_demo.py):
+# the stage gate command set and `decide` in a healthy and a failing repository, a program repository
+# with its SQLite store, the week's scorecard, KPI payload and executive report, `rollout status`.
+# Everything it makes is under build/demo; the checkout stays clean.
 demo: $(STAMP)
-	cd examples/demo && ../../$(BIN)/python -m sdetkit gate fast --format json --stable-json --out build/gate-fast.json
-	@echo "artifact: examples/demo/build/gate-fast.json"
+	$(BIN)/python examples/run_demo.py
 
 # Install, then the whole suite: sdetkit's own fast gate on itself (lint, format, mypy --strict),
 # every benchmark in its quick mode (so none can rot; they do not judge targets there), then every
@@ -35,4 +37,4 @@ bench-quick: $(STAMP)
 	done
 
 clean:
-	rm -rf $(VENV) build dist examples/demo/build
+	rm -rf $(VENV) build dist

@@ -1,6 +1,6 @@
 import pytest
 
-from demo import Inventory, OutOfStock
+from inventory import Inventory, OutOfStock
 
 
 def test_add_and_take() -> None:
