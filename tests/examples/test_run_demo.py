@@ -108,9 +108,15 @@ def test_the_demo_runs_the_main_job_end_to_end(tmp_path: Path) -> None:
     assert (status["stage_reached"], status["next_stage"]) == ("pilot", "production")
     evaluation = {c["id"]: c["status"] for c in status["criteria"] if c["stage"] == "evaluation"}
     assert set(evaluation.values()) == {"met"}, evaluation
-    assert status["blocking"][:2] == ["pilot-coverage", "weekly-rhythm"]
+    assert status["blocking"] == [
+        "pilot-coverage",
+        "weekly-rhythm",
+        "escalation-readiness",
+        "leadership-signoff",
+        "review-template",
+    ]
     coverage = next(c for c in status["criteria"] if c["id"] == "pilot-coverage")
-    assert coverage["measured"] == "2 of 3 onboarded (inventory, pricing)"
+    assert coverage["measured"] == "2 onboarded, 3 needed (inventory, pricing)"
     assert summary[2] == "rollout: stage reached pilot; next stage production"
     assert summary[3] == f"  blocked by pilot-coverage: {coverage['missing']}"
 
