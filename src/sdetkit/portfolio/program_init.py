@@ -49,6 +49,7 @@ lane = "{lane.value}"  # {lanes}
 # [[workstreams.reporting.deliverables]]  # optional, repeatable
 # what = "Week-1 KPI baseline payload committed"
 # due = {(start + dt.timedelta(days=7)).isoformat()}
+# done = {(start + dt.timedelta(days=7)).isoformat()}  # when it was delivered (past due and not done: a signal)
 
 # The repositories in scope, one table each (the same tables as an inventory file).
 # `active = false` with `since` records when a repository was retired; an active one's `since` is
@@ -60,6 +61,15 @@ lane = "{lane.value}"  # {lanes}
 # owner = "Full Name"
 # active = true
 # since = {start.isoformat()}
+
+# Leadership's sign-off that a stage is complete. The pilot's sign-off (with the monthly review
+# template at docs/monthly-review-template.md) lets production begin; weekly and monthly
+# executive reports are then expected in cadence from that day.
+#
+# [[signoffs]]
+# stage = "pilot"
+# by = "Full Name"
+# on = {(start + dt.timedelta(days=60)).isoformat()}
 """
 
 
