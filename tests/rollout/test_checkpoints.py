@@ -11,25 +11,25 @@ from sdetkit.rollout.model import CriterionResult, Gate, Result, Status
 START = dt.date(2026, 1, 1)
 
 
-def exits_met_from(days: dict[Stage, int | None], unknown: frozenset[Stage] = frozenset()):  # type: ignore[no-untyped-def]
-    """A stage's exit criteria are met from its day (None: never); an unknown stage never is."""
-    calls: list[dt.date] = []
+class ExitsMetFrom:
+    """A stage's exit criteria, met from its day (None: never); an unknown stage never is. Counts
+    how many days it was asked about."""
 
-    def exits(day: dt.date, stage: Stage) -> list[CriterionResult]:
-        calls.append(day)
-        first = days.get(stage)
-        if stage in unknown:
+    def __init__(self, days: dict[Stage, int | None], unknown: frozenset[Stage] = frozenset()) -> None:
+        self.days, self.unknown, self.calls = days, unknown, 0
+
+    def __call__(self, day: dt.date, stage: Stage) -> list[CriterionResult]:
+        self.calls += 1
+        first = self.days.get(stage)
+        if stage in self.unknown:
             status = Status.UNKNOWN
         else:
             status = Status.MET if first is not None and day >= START + dt.timedelta(days=first) else Status.NOT_MET
         return [CriterionResult("c", stage, Gate.EXIT, "t", "t", Result(status, "m"))]
 
-    exits.calls = calls  # type: ignore[attr-defined]
-    return exits
-
 
 def test_met_late_open_unknown_and_not_due() -> None:
-    exits = exits_met_from({Stage.EVALUATION: 12, Stage.PILOT: 71, Stage.PRODUCTION: None}, frozenset())
+    exits = ExitsMetFrom({Stage.EVALUATION: 12, Stage.PILOT: 71, Stage.PRODUCTION: None}, frozenset())
     points = judge(START, START + dt.timedelta(days=95), exits)
     found = [(p.day, p.status, p.days_late, p.met_on) for p in points]
     assert found == [
@@ -38,16 +38,16 @@ def test_met_late_open_unknown_and_not_due() -> None:
         (90, "late", 5, None),
     ]
     # Finding the day the pilot was met takes a binary search, not a walk over every day.
-    assert len(exits.calls) < 30  # type: ignore[attr-defined]
+    assert exits.calls < 30
 
 
 def test_before_their_day_checkpoints_are_not_due_unless_already_met() -> None:
-    exits = exits_met_from({Stage.EVALUATION: 10})
+    exits = ExitsMetFrom({Stage.EVALUATION: 10})
     points = judge(START, START + dt.timedelta(days=20), exits)
     assert [(p.day, p.status) for p in points] == [(30, "met"), (60, "not_due"), (90, "not_due")]
 
 
 def test_only_unknown_criteria_left_is_unknown_never_met() -> None:
-    exits = exits_met_from({Stage.EVALUATION: 1, Stage.PILOT: 1}, frozenset({Stage.PRODUCTION}))
+    exits = ExitsMetFrom({Stage.EVALUATION: 1, Stage.PILOT: 1}, frozenset({Stage.PRODUCTION}))
     points = judge(START, START + dt.timedelta(days=100), exits)
     assert [(p.day, p.status) for p in points] == [(30, "met"), (60, "met"), (90, "unknown")]

@@ -6,11 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import tomllib
-
 from sdetkit.portfolio import program as program_file
 from sdetkit.portfolio.kinds import Stage
-from sdetkit.portfolio.rows import Incident
+from sdetkit.portfolio.rows import Incident, StoredRun
 from sdetkit.rollout import criteria_evaluation, criteria_pilot, criteria_production
 from sdetkit.rollout.docs import scan
 from sdetkit.rollout.evidence import Evidence, View
@@ -32,8 +30,16 @@ owner = "O"
 TODAY = dt.date(2026, 6, 1)
 
 
-def view(tmp_path: Path, extra: str = "", *, runs: tuple = (), incidents: tuple = (), as_of: str = "2026-05-31",
-         files: dict[str, str] | None = None, keys: str = "") -> View:  # fmt: skip
+def view(
+    tmp_path: Path,
+    extra: str = "",
+    *,
+    runs: tuple[StoredRun, ...] = (),
+    incidents: tuple[Incident, ...] = (),
+    as_of: str = "2026-05-31",
+    files: dict[str, str] | None = None,
+    keys: str = "",
+) -> View:
     """The evidence in ``tmp_path`` as of ``as_of``; ``keys`` go into [program], ``extra`` after it."""
     text = BASE.replace('baseline = "a"\n', f'baseline = "a"\n{keys}') + extra
     path = tmp_path / "sdetkit-program.toml"
@@ -41,7 +47,7 @@ def view(tmp_path: Path, extra: str = "", *, runs: tuple = (), incidents: tuple 
     for rel, body in (files or {}).items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(body)
-    prog = program_file.parse(tomllib.loads(text), text, path)
+    prog = program_file.load(path)
     evidence = Evidence(prog, tmp_path, runs, incidents, scan(tmp_path, TODAY), TODAY)
     return view_at(evidence, dt.date.fromisoformat(as_of))
 

@@ -53,9 +53,26 @@ def read_json(path: Path) -> Any:
 @functools.cache
 def validator(schema: str) -> Any:
     """The compiled validator of a shipped schema (built once: ingest validates many artifacts)."""
+    return _jsonschema().Draft202012Validator(json.loads(schemas.text(schema)))
+
+
+def _jsonschema() -> Any:
+    """``jsonschema``, imported without the optional ``rfc3987_syntax``: sdetkit checks no string
+    formats, yet ``import jsonschema`` loads every installed format library, and that one builds
+    38 parsers at import (about 1 s here, on every command that validates an artifact; it comes
+    with cyclonedx's JSON validation). A library already imported is left alone."""
+    import sys
+
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # "not installed" to an import
+        try:
+            import jsonschema
+        finally:
+            del sys.modules["rfc3987_syntax"]
+        return jsonschema
     import jsonschema
 
-    return jsonschema.Draft202012Validator(json.loads(schemas.text(schema)))
+    return jsonschema
 
 
 def load(path: Path, schema: str) -> dict[str, Any]:
