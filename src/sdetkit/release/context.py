@@ -86,6 +86,13 @@ class Log:
 _EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*(?:Error|Exception): \S")
 
 
+_RELAYED = ("< ", "> ")
+
+
+def _is_error(line: str) -> bool:
+    return line.lower().startswith(("error", "fatal", "\u00d7", "exception")) or "Error:" in line
+
+
 def failed_run(spec: StepSpec, log: Log, res: ProcessResult, what: str) -> StepResult:
     """The result for a command that did not succeed: timed out, could not start, or failed."""
     if res.timed_out:
@@ -93,7 +100,14 @@ def failed_run(spec: StepSpec, log: Log, res: ProcessResult, what: str) -> StepR
     if res.start_error:
         return log.result(spec, Status.ERROR, f"{what}: {res.start_error}")
     lines = [ln.strip() for ln in redact.clean(res.output, {}, log.shown).splitlines() if ln.strip()]
-    errors = [ln for ln in lines if ln.lower().startswith(("error", "fatal", "\u00d7", "exception")) or "Error:" in ln]
+    errors = [ln for ln in lines if _is_error(ln)]
+    # A frontend that relays its child's output marks those lines ("< " in `python -m build`, which
+    # runs pip to install the build requirements): the child's own error is the cause, and the
+    # frontend's "Command [...] returned non-zero exit status 1" only its wrapper.
+    relayed = [ln[2:].strip() for ln in lines if ln.startswith(_RELAYED)]
+    child_errors = [ln for ln in relayed if _is_error(ln)]
+    if child_errors:
+        return log.result(spec, Status.FAILED, f"{what} failed: {child_errors[-1][:300]}", code=res.exit_code)
     detail = (errors or lines or ["no output"])[-1]
     # A build backend's own exception says more than the frontend's wrapper around it ("ERROR
     # Backend subprocess exited when trying to invoke ..."): lead with the cause.
