@@ -223,8 +223,13 @@ def test_dashboard_default_week_is_the_last_that_ended_before_the_review_day(
     ("args", "error"),
     [
         (["--program", "missing.toml", *WEEK], "missing.toml: program file not found"),
-        (["--week-ending", "2026-02-30"], "--week-ending 2026-02-30: expected a YYYY-MM-DD date"),
-        (["--week-ending", "3026-01-04"], "--week-ending 3026-01-04 is after today"),
+        (["--week-ending", "2026-02-30"], "--week-ending 2026-02-30: there is no such day"),
+        (["--week-ending", "3026-01-04"], "--week-ending 3026-01-04: that week has not ended yet"),
+        (
+            ["--week-ending", "2026-01-21"],
+            "--week-ending 2026-01-21: the program's weeks end on Sundays (the day "
+            "before its review day); the nearest are 2026-01-18 and 2026-01-25",
+        ),
         (["--week-ending", "2026-01-04"], "--week-ending 2026-01-04 is before the program's start (2026-01-05)"),
     ],
 )

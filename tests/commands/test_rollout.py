@@ -63,7 +63,8 @@ def test_missing_program_file_and_bad_dates(tmp_path: Path, capsys: pytest.Captu
     assert run(tmp_path, None)[0] == 2
     assert "program file not found (`sdetkit program init` writes one)" in capsys.readouterr().err
     for args, message in (
-        (("--as-of", "2026-13-01"), "--as-of 2026-13-01: expected a YYYY-MM-DD date"),
+        (("--as-of", "2026-13-01"), "--as-of 2026-13-01: there is no such day"),
+        (("--as-of", "yesterday"), "--as-of yesterday: expected a YYYY-MM-DD date"),
         (("--as-of", "2999-01-01"), "--as-of 2999-01-01 is after today"),
         (("--as-of", "2026-03-01"), "--as-of 2026-03-01 is before the program's start (2026-03-02)"),
     ):

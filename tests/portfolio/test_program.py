@@ -170,7 +170,7 @@ def test_duplicate_workstreams_and_an_undated_retirement_are_problems(tmp_path: 
     ]
     # The same workstream id twice is not TOML: one line with its line number, from the parser.
     _write(tmp_path, head + ws.format("a", "CI") + ws.format("a", "CD"))
-    with pytest.raises(ConfigError, match=r"invalid TOML: .*line 11"):
+    with pytest.raises(ConfigError, match=r":11:\d+: invalid TOML: "):
         program.load(path)
 
 
@@ -181,3 +181,12 @@ def test_a_baseline_with_problems_of_its_own_is_still_in_scope(tmp_path: Path) -
         program.load(path)
     # One problem is one line: the lane, not the baseline.
     assert str(caught.value) == f"{path}:7: repos.api.lane is missing: set it to one of startup, scale, regulated"
+
+
+def test_lane_and_weekday_are_read_as_the_guide_writes_them(tmp_path: Path) -> None:
+    text = (
+        '[program]\nname = "p"\nstart = 2026-01-05\nlane = "Scale"\nreview_weekday = "Monday"\n'
+        '[repos.api]\nteam = "t"\nlane = "Regulated"\n'
+    )
+    loaded = program.load(_write(tmp_path, text))
+    assert (loaded.lane, loaded.review_weekday, loaded.repos["api"].lane) == ("scale", "monday", "regulated")

@@ -455,3 +455,19 @@ def test_totals_agree_with_rows_and_the_store_agrees_with_the_file(
     # The store holds only the window's runs, so only the repository total may differ.
     assert {**from_store, "totals": {**from_store["totals"], "repo_count_total": 0}} == {
         **card, "totals": {**card["totals"], "repo_count_total": 0}}  # fmt: skip
+
+
+def test_at_cannot_date_evidence_before_it_was_made(tmp_path: Path) -> None:
+    """--at dates evidence written without times; it may not back-date an artifact that carries its own."""
+    src = _fake_gate(tmp_path / "a")
+    doc = json.loads((src / "gate-fast.json").read_text())
+    made = doc["run"]["started_at"]
+    db = str(tmp_path / "s.db")
+    res = sdetkit("portfolio", "ingest", "--db", db, "--repo", "a", "--at", "2020-01-01T00:00:00Z", str(src))
+    assert res.code == 2 and not Path(db).exists()
+    assert res.stderr.strip().endswith(
+        f"gate-fast.json: --at 2020-01-01T00:00:00Z is before this artifact's own run time ({made}): evidence "
+        "cannot be dated before it was made (leave --at out: the artifact carries its time)"
+    )
+    future = sdetkit("portfolio", "ingest", "--db", db, "--repo", "a", "--at", "2999-01-01T00:00:00Z", str(src))
+    assert future.code == 2 and future.stderr.startswith("sdetkit: error: --at 2999-01-01T00:00:00Z is in the future")

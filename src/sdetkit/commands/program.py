@@ -12,6 +12,7 @@ into the program repository's ``docs/``, as Markdown and HTML: both, or neither.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,15 +89,15 @@ def dashboard(settings: ProgramDashboardSettings) -> int:
     from sdetkit.evidence.atomic import check_writable
     from sdetkit.portfolio.dates import now, parse_date
     from sdetkit.rollout import dashboard as board
-    from sdetkit.rollout import dashboard_kpi, dashboard_render, evidence
+    from sdetkit.rollout import dashboard_kpi, dashboard_render, docs, evidence
     from sdetkit.rollout import status as rollout
     from sdetkit.rollout.docs import DASHBOARD
 
     flag = "program dashboard:"
     today = now().date()
     end = parse_date("--week-ending", settings.week_ending) if settings.week_ending else None
-    if end is not None and end > today:
-        raise UsageError(f"--week-ending {end} is after today ({today}): the week has not ended, no dashboard yet")
+    if end is not None and end >= today:
+        raise UsageError(f"--week-ending {end}: that week has not ended yet (today is {today}), no dashboard yet")
     shown = [settings.program.parent / DASHBOARD, settings.program.parent / board.HTML_PATH]
     targets = [p.absolute() for p in shown]
     for target in targets:
@@ -112,9 +113,17 @@ def dashboard(settings: ProgramDashboardSettings) -> int:
             )
     elif end < start:
         raise UsageError(f"--week-ending {end} is before the program's start ({start})")
-    judged = rollout.evaluate(found, end)
+    else:
+        aligned = board.week_ending(end + dt.timedelta(days=1), found.program.review_weekday)
+        if aligned != end:
+            raise UsageError(
+                f"--week-ending {end}: the program's weeks end on {aligned:%A}s (the day before its review day); "
+                f"the nearest are {aligned} and {aligned + dt.timedelta(days=7)}"
+            )
+    found = found._replace(files=docs.writing(dict(found.files), found.root, targets, today))
+    judged = rollout.evaluate(found, rollout.judged_on(end, today))
     current, previous = dashboard_kpi.weekly(found, settings.db, end)
-    page = board.build(judged, current, previous)
+    page = board.build(judged, end, current, previous)
     # Render both before writing either; write_all puts the first back if the second fails.
     texts = [dashboard_render.markdown(page), dashboard_render.html(page)]
     write_all(list(zip(targets, texts, strict=True)), flag)

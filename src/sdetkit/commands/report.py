@@ -37,9 +37,9 @@ def run(settings: ReportSettings) -> int:
     for target in (md_path, html_path):
         check_writable(target, "--out-dir")
     expected = inv.resolve(settings.store.inventory)
-    # With a program file for inventory, the report shows the rollout stage as of the period's end.
+    # With a program file for inventory, the report shows the rollout as judged at the period's review.
     rollout = program_summary(
-        inv.location(settings.store.inventory), resolve(settings.store.db), min(period.end, today), today
+        inv.location(settings.store.inventory), resolve(settings.store.db), period.end, today, [md_path, html_path]
     )
     with open_store(settings.store.db, create=False) as store:
         doc = dataset.build(store, kind, period, expected, today, rollout)

@@ -110,6 +110,21 @@ def _times(items: Iterable[Evidence]) -> tuple[dt.datetime | None, dt.datetime |
     return (min(starts), max(ends)) if starts else (None, None)
 
 
+def _check_at(at: dt.datetime, items: Sequence[Evidence], now: dt.datetime) -> None:
+    """``--at`` dates evidence written without run times. It may not date a run before an artifact
+    that carries its own time was made (back-dated evidence would count for weeks it did not
+    exist in), nor in the future."""
+    if at > now + dt.timedelta(hours=1):
+        raise InputError(f"--at {iso(at)} is in the future (now {iso(now)})")
+    for item in items:
+        started = _times([item])[0]
+        if started is not None and at < started:
+            raise InputError(
+                f"{item.path}: --at {iso(at)} is before this artifact's own run time ({iso(started)}): evidence "
+                "cannot be dated before it was made (leave --at out: the artifact carries its time)"
+            )
+
+
 def build_run(
     repo_id: str,
     owner: Owner,
@@ -134,6 +149,8 @@ def build_run(
     # The decision time runs from the first gate's start to the last gate's finish; the doctor
     # is not on that path, but its time still dates the evidence.
     started, finished = _times(e for e in items if e.role in ("fast", "release"))
+    if at is not None:
+        _check_at(at, items, now)
     stamp = at or finished or _times(items)[1]
     if stamp is None:
         paths = ", ".join(str(e.path) for e in items)

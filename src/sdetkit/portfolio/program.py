@@ -186,6 +186,8 @@ class _Checker:
         value = table.get(key)
         if value is None and not required:
             return None
+        if isinstance(value, str) and value.casefold() in values(enum):
+            value = value.casefold()  # the guide writes "Startup/Scale/Regulated", "Monday"
         if value not in values(enum):
             known = ", ".join(values(enum))
             given = "is missing: set it to" if value is None else f"= {value!r} is not"

@@ -147,7 +147,13 @@ def load_toml(path: Path, display: str) -> dict[str, Any]:
     try:
         data: dict[str, Any] = tomllib.loads(_read_text(path, display))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{display}: invalid TOML: {exc}") from exc
+        # "file:line:column:" like every other located problem (editors jump to it), not the
+        # parser's trailing "(at line L, column C)".
+        where = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
+        if where is None:
+            raise ConfigError(f"{display}: invalid TOML: {exc}") from exc
+        message = str(exc)[: where.start()]
+        raise ConfigError(f"{display}:{where.group(1)}:{where.group(2)}: invalid TOML: {message}") from exc
     return data
 
 

@@ -217,9 +217,10 @@ def _blocked(status: RolloutStatus, blocking: list[CriterionResult]) -> str:
     return f"{what}: {len(blocking)} criteri{'on' if len(blocking) == 1 else 'a'}: {names}"
 
 
-def snapshot(status: RolloutStatus, current: WeeklyKpis) -> DashboardSection:
-    """The weekly status snapshot: week, program status and its rule, stage, what blocks."""
-    p, end = status.evidence.program, status.as_of
+def snapshot(status: RolloutStatus, end: dt.date, current: WeeklyKpis) -> DashboardSection:
+    """The weekly status snapshot of the week ending ``end``: week, program status and its rule,
+    stage, what blocks."""
+    p = status.evidence.program
     reached = status.reached.value if status.reached else "none (the evaluation's entry criteria are not met)"
     points = "; ".join(f"day {c.day} ({c.due}): {checkpoint_words(c.document())}" for c in status.checkpoints)
     rows = (
@@ -332,10 +333,11 @@ def blockers(status: RolloutStatus) -> DashboardSection:
     return DashboardSection("blockers", "Blockers and decisions", table)
 
 
-def build(status: RolloutStatus, current: WeeklyKpis, previous: WeeklyKpis) -> DashboardPage:
-    """The dashboard of the week ending ``status.as_of``; ``current`` and ``previous`` are the KPI
-    payloads of that week and the one before."""
-    p, end = status.evidence.program, status.as_of
+def build(status: RolloutStatus, end: dt.date, current: WeeklyKpis, previous: WeeklyKpis) -> DashboardPage:
+    """The dashboard of the week ending ``end``, with the rollout as judged at that week's review
+    (``status.as_of``); ``current`` and ``previous`` are the KPI payloads of that week and the one
+    before."""
+    p = status.evidence.program
     present = frozenset(status.evidence.files)
 
     def who(person: Person | None) -> str:
@@ -346,9 +348,10 @@ def build(status: RolloutStatus, current: WeeklyKpis, previous: WeeklyKpis) -> D
             f"Week ending {end}; lane {p.lane.value}; sponsor {who(p.sponsor)}; release owner {who(p.release_owner)}."
         ),
         DashboardCell(
-            f"From {p.path.name}, the evidence store and the rollout status as of {end} "
-            f"(sdetkit rollout status --as-of {end}); regenerate with sdetkit program dashboard --week-ending {end}."
+            f"From {p.path.name}, the evidence store and the rollout status as of {status.as_of}, the week's review "
+            f"(sdetkit rollout status --as-of {status.as_of}); regenerate with sdetkit program dashboard "
+            f"--week-ending {end}."
         ),
     )
-    sections = (snapshot(status, current), workstreams(p, end, present), kpi_board(p, current, previous))
+    sections = (snapshot(status, end, current), workstreams(p, end, present), kpi_board(p, current, previous))
     return DashboardPage(f"Program dashboard: {p.name}", lines, (*sections, blockers(status)))

@@ -5,8 +5,9 @@ The guide names where a program keeps its evidence: the weekly KPI payloads
 (``docs/artifacts/portfolio-scorecard-<date>.json``), the executive reports
 (``docs/executive-weekly-<date>.md``, ``docs/executive-monthly-<YYYY-MM>.md``) and the program
 dashboard. A file counts from the day it was first committed (git history of the program
-repository); a file not committed counts from the date in its name, or, without one, from
-today, and says so, so ``--as-of`` can replay the program as it stood.
+repository; never later than today, since it is there now); a file not committed counts from the
+date in its name, or, without one, from today, and says so, so ``--as-of`` can replay the
+program as it stood.
 """
 
 from __future__ import annotations
@@ -99,7 +100,9 @@ def scan(root: Path, today: dt.date) -> dict[str, DocFile]:
         rel = path.relative_to(root).as_posix()
         named = _named(rel)
         versions = tuple(commits.get(rel, ()))
-        available = versions[0][1] if versions else (named or today)
+        # A commit dated after today (a clock ahead, a back-dated rebase) cannot make a file that is
+        # in the work tree now count later than now.
+        available = min(versions[0][1], today) if versions else (named or today)
         found[rel] = DocFile(rel, named, available, versions)
     return found
 
@@ -108,3 +111,17 @@ def show(root: Path, commit: str, rel: str) -> bytes | None:
     """The file ``rel`` as committed in ``commit``, or None."""
     res = query(["git", "show", f"{commit}:{rel}"], root)
     return res.stdout if res.exit_code == 0 else None
+
+
+def writing(evidence_files: dict[str, DocFile], root: Path, paths: list[Path], today: dt.date) -> dict[str, DocFile]:
+    """``evidence_files`` with the files a command is writing now (a report judging the rollout
+    counts itself): those under ``root`` are present from today."""
+    added = dict(evidence_files)
+    for path in paths:
+        try:
+            rel = path.absolute().relative_to(root.absolute()).as_posix()
+        except ValueError:
+            continue  # written outside the program repository: not its evidence
+        if rel not in added:
+            added[rel] = DocFile(rel, _named(rel), min(_named(rel) or today, today), ())
+    return added

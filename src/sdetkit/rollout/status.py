@@ -155,14 +155,36 @@ def summary(status: RolloutStatus) -> dict[str, Any]:
     }
 
 
-def program_summary(inventory: Path | None, db: str, as_of: dt.date, today: dt.date) -> dict[str, Any] | None:
-    """The :func:`summary` of the program whose file is ``inventory``, as of ``as_of``; None when
-    ``inventory`` is a plain inventory or not given (the reports then say the stage is not tracked)."""
+REVIEW_LAG = dt.timedelta(days=1)  # a week is reviewed on the day after it ends (its review day)
+
+
+def judged_on(period_end: dt.date, today: dt.date) -> dt.date:
+    """The day a report or dashboard for a period judges the rollout: the day after the period, when
+    it is reviewed and its own cycle (the scorecard, KPI payload and report, which exist only once it
+    has ended) has been written and committed; today, for a period that ended today. The same period
+    regenerated later gives the same judgement."""
+    return min(today, period_end + REVIEW_LAG)
+
+
+def program_summary(
+    inventory: Path | None,
+    db: str,
+    period_end: dt.date,
+    today: dt.date,
+    writing: list[Path] = (),  # type: ignore[assignment]
+) -> dict[str, Any] | None:
+    """The :func:`summary` of the program whose file is ``inventory``, for a report on the period
+    ending ``period_end`` (judged on :func:`judged_on`); ``writing`` are the report's own files, which
+    count as present. None when ``inventory`` is a plain inventory or not given (the reports then say
+    the stage is not tracked)."""
     from sdetkit.portfolio.program import is_program
     from sdetkit.repo.config import load_toml
+    from sdetkit.rollout import docs
     from sdetkit.rollout.evidence import load
 
     if inventory is None or not is_program(load_toml(inventory, str(inventory))):
         return None
     found, _ = load(inventory, db, today)
-    return summary(evaluate(found, max(as_of, found.program.start)))
+    found = found._replace(files=docs.writing(dict(found.files), found.root, list(writing), today))
+    as_of = max(judged_on(period_end, today), found.program.start)
+    return {**summary(evaluate(found, as_of)), "as_of": as_of.isoformat()}
