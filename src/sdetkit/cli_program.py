@@ -48,6 +48,14 @@ def _add_portfolio(sub: Any) -> None:
         "--allow-schema-change", action="store_true", help="report a window again with another schema version"
     )
     store_flags(score)
+    export = psub.add_parser(
+        "export",
+        help="the window's stored runs as normalized records (JSONL), the scorecard script's --in input",
+    )
+    export.add_argument("--window-start", required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--window-end", required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--out", type=Path, metavar="FILE", help="JSONL to write atomically (default: standard output)")
+    store_flags(export)
     incident = psub.add_parser("incident", help="record a rollback or a failure and when it was triaged")
     incident.add_argument("--repo", required=True, metavar="ID")
     incident.add_argument("--kind", required=True, choices=values(IncidentKind))
@@ -173,6 +181,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]
     "portfolio ingest": ("portfolio:ingest", _ingest),
     "portfolio scorecard": ("portfolio:scorecard", _scorecard),
     "portfolio incident": ("portfolio:incident", _incident),
+    "portfolio export": (
+        "portfolio:export",
+        lambda a: st.ExportSettings(a.window_start, a.window_end, store(a), a.out),
+    ),
     "kpi": ("kpi:weekly", _kpi),
     "report": ("report:run", _report),
     "program init": ("program:init", _program_init),

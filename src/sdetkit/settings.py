@@ -115,6 +115,15 @@ class ScorecardSettings(NamedTuple):
     allow_schema_change: bool = False
 
 
+class ExportSettings(NamedTuple):
+    """``sdetkit portfolio export``: the window's stored runs as normalized records."""
+
+    window_start: str
+    window_end: str
+    store: StoreSettings
+    out: Path | None = None
+
+
 class IncidentSettings(NamedTuple):
     """``sdetkit portfolio incident``."""
 

@@ -17,7 +17,7 @@ from sdetkit.portfolio.dates import not_future, now, parse_date, parse_time
 from sdetkit.portfolio.ingest import Evidence, iso
 from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.rows import Owner
-from sdetkit.settings import IncidentSettings, IngestSettings, OutputSettings, ScorecardSettings
+from sdetkit.settings import ExportSettings, IncidentSettings, IngestSettings, OutputSettings, ScorecardSettings
 
 _SEMVER_1 = re.compile(r"^1\.\d+\.\d+$")
 UNASSIGNED = "unassigned"
@@ -208,4 +208,32 @@ def incident(settings: IncidentSettings) -> int:
         new = store.add_incident(record)
         name = store.name
     print(f"incident {ident} ({kind}, {repo}) {'recorded' if new else 'already recorded'} in {name}")
+    return EXIT_OK
+
+
+def export(settings: ExportSettings) -> int:
+    """The window's stored runs as normalized records, one JSON object a line: the input the
+    guide's ``python scripts/build_portfolio_scorecard.py --in <normalized-input>`` reads."""
+    import json
+
+    from sdetkit.evidence.atomic import emit
+    from sdetkit.portfolio import inventory as inv
+    from sdetkit.portfolio import records
+    from sdetkit.portfolio.ingest import reassign, to_record
+    from sdetkit.portfolio.store import open_store
+
+    start = parse_date("--window-start", settings.window_start)
+    end = parse_date("--window-end", settings.window_end)
+    if start > end:
+        raise UsageError(f"--window-start {start} is after --window-end {end}")
+    target = settings.out.absolute() if settings.out else None
+    if target is not None:
+        check_writable(target)
+    expected = inv.resolve(settings.store.inventory)
+    with open_store(settings.store.db, create=False) as store:
+        runs = reassign(store.runs_between(start.isoformat(), end.isoformat()), expected)
+    rows = sorted((records.dump(to_record(r)) for r in runs), key=lambda r: (r["source_timestamp"], r["repo_id"]))
+    text = "".join(json.dumps(r, sort_keys=True) + "\n" for r in rows)
+    summary = f"exported {len(rows)} record(s) of {start}..{end}\n"
+    emit(text, summary, target, settings.out, sys.stdout)
     return EXIT_OK

@@ -183,3 +183,20 @@ def load(path: Path) -> list[Record]:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise InputError(problems[0] + more)
     return records
+
+
+def dump(record: Record) -> dict[str, Any]:
+    """The record as one normalized JSON object, the form :func:`load` reads back."""
+    return {
+        "repo_id": record.repo_id,
+        "team": record.team,
+        "lane": record.lane,
+        "gate_fast_ok": record.gate_fast_ok,
+        "gate_release_ok": record.gate_release_ok,
+        "doctor_ok": record.doctor_ok,
+        "failed_steps_count": record.failed_steps_count,
+        "failed_steps": list(record.failed_steps),
+        "evidence_window_end": record.evidence_window_end.isoformat(),
+        "source_timestamp": record.source_timestamp.isoformat().replace("+00:00", "Z"),
+        "release_confidence_ok": record.release_confidence_ok,
+    }
