@@ -155,11 +155,12 @@ class RiskTiersSection:
         return [html_table(content.risk_table(model)), f'<p class="meta">{e(content.risk_rule(model))}</p>']
 
 
-_MOVEMENT = (lists.TURNED_RED, lists.RECOVERED)
+_MOVEMENT = (lists.TURNED_RED, lists.FIRST_SEEN_RED, lists.RECOVERED)
 
 
 class MovementSection:
-    """The repositories that turned red and those that recovered, as two lists (each cut)."""
+    """The repositories that turned red, those red from their first run and those that recovered,
+    as three lists (each cut)."""
 
     id = "movement"
     heading = "Turned red and recovered"
