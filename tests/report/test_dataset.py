@@ -233,6 +233,26 @@ def test_a_repository_red_inside_the_period_is_in_both_movement_lists(store: Sto
     assert_one_definition_of_red(weekly)
 
 
+def test_the_source_counts_the_periods_runs_which_later_evidence_does_not_change(store: Store) -> None:
+    records = [run("a", "2026-11-04", "low"), run("a", "2026-11-10", "low"), run("b", "2026-11-12", "high")]
+    fill(store, records)
+    expected = inventory(records)
+    weekly = build(store, "weekly", "2026-11-15", expected)
+    assert weekly["generated_from"] == "evidence store: 2 runs this week (3 stored in all), 2 repositories expected"
+    assert "Source: evidence store: 2 runs this week (3 stored in all), 2 repositories expected." in (
+        markdown.render(weekly)
+    )
+    fill(store, [run("a", "2026-11-18", "low"), run("b", "2026-12-02", "low")])  # evidence of later weeks
+    again = build(store, "weekly", "2026-11-15", expected)
+    assert again["generated_from"] == "evidence store: 2 runs this week (5 stored in all), 2 repositories expected"
+    monthly = build(store, "monthly", "2026-11", {"a": expected["a"]})
+    assert monthly["generated_from"] == "evidence store: 4 runs this month (5 stored in all), 1 repository expected"
+    alone = build(store, "weekly", "2026-11-22", {})
+    assert alone["generated_from"] == (
+        "evidence store: 1 run this week (5 stored in all), no inventory of expected repositories"
+    )
+
+
 def test_the_rollout_progress_is_copied_into_the_dataset(store: Store) -> None:
     fill(store, [run("a", "2026-11-11", "low")])
     period = dataset.week(dt.date(2026, 11, 15))

@@ -167,6 +167,21 @@ def _streak(
             "rule": rule, "silent": silent}  # fmt: skip
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _source(in_period: int, stored: int, noun: str, expected: int) -> str:
+    """Where the report's data came from. The period's runs come first: that figure is the same
+    whenever the report is regenerated, while the store's total grows with every later run."""
+    repos = (
+        f"{_count(expected, 'repository', 'repositories')} expected"
+        if expected
+        else "no inventory of expected repositories"
+    )
+    return f"evidence store: {_count(in_period, 'run', 'runs')} this {noun} ({stored} stored in all), {repos}"
+
+
 def _groups(card: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
     rows = []
     for name, values in card[key].items():
@@ -230,6 +245,7 @@ def build(
             )
         )
 
+    period_runs = [r for r in runs if period.start.isoformat() <= r.evidence_window_end]
     kpis, kpis_before = kpis_for(period), kpis_for(before)
     missing_ids = card["missing_repos"]
     status, rule = kpi.derive_status(kpis, len(ids), len(missing_ids))
@@ -251,9 +267,7 @@ def build(
         "title": f"Executive {kind} report, {period.label}",
         "period": {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat()},
         "previous_period": {"label": before.label, "start": before.start.isoformat(), "end": before.end.isoformat()},
-        "generated_from": f"evidence store ({store.run_count()} runs), {len(ids)} repositories expected"
-        if ids
-        else f"evidence store ({store.run_count()} runs), no inventory of expected repositories",
+        "generated_from": _source(len(period_runs), store.run_count(), noun, len(ids)),
         "decision": {
             "program_status": status,
             "status_reason": f"derived: {rule}",
