@@ -143,14 +143,16 @@ def test_the_section_follows_the_decision_in_both_formats() -> None:
     assert re.findall(r'<section id="([^"]+)">', html.render(model, {}))[:3] == ["decision", "rollout", "kpis"]
 
 
+def _points(*points: tuple[str, str]) -> list[dict[str, Any]]:
+    """The 30-, 60- and 90-day checkpoints from their (due date, status)."""
+    days = zip((30, 60, 90), points, strict=True)
+    return [{"day": day, "due": due, "status": status, "days_late": None} for day, (due, status) in days]
+
+
 # The pilot's first report: the week ending Sunday 29 November, the program started on 8 November.
 EARLY: dict[str, Any] = {
     **PILOT,
-    "checkpoints": [
-        {"day": 30, "due": "2026-12-08", "status": "met", "days_late": None},
-        {"day": 60, "due": "2027-01-07", "status": "not_due", "days_late": None},
-        {"day": 90, "due": "2027-02-06", "status": "not_due", "days_late": None},
-    ],
+    "checkpoints": _points(("2026-12-08", "met"), ("2027-01-07", "not_due"), ("2027-02-06", "not_due")),
 }
 MET_EARLY = "Checkpoints met before their due date:"
 
@@ -173,11 +175,8 @@ def test_a_checkpoint_met_before_its_due_date_is_never_shown_as_due() -> None:
 
 
 def test_due_checkpoints_and_early_ones_are_listed_apart() -> None:
-    points = [
-        {"day": 30, "due": "2026-10-31", "status": "met", "days_late": None},
-        {"day": 60, "due": "2026-11-29", "status": "unknown", "days_late": None},  # due on the period's last day
-        {"day": 90, "due": "2026-12-30", "status": "met", "days_late": None},
-    ]
+    # The 60-day checkpoint is due on the period's last day: due, although not judged met.
+    points = _points(("2026-10-31", "met"), ("2026-11-29", "unknown"), ("2026-12-30", "met"))
     assert _checkpoint_blocks(_markdown({**PILOT, "checkpoints": points}, end="2026-11-29")) == (
         "Checkpoints due so far:\n\n"
         "- 30-day checkpoint (due 2026-10-31): met.\n"
@@ -189,11 +188,7 @@ def test_due_checkpoints_and_early_ones_are_listed_apart() -> None:
 
 def test_the_day_the_rollout_was_judged_decides_what_is_due_and_is_shown() -> None:
     # Judged on Wednesday 25 November, while the week ending Sunday 29 November still runs.
-    points = [
-        {"day": 30, "due": "2026-11-20", "status": "met", "days_late": None},
-        {"day": 60, "due": "2026-11-27", "status": "met", "days_late": None},
-        {"day": 90, "due": "2026-12-30", "status": "not_due", "days_late": None},
-    ]
+    points = _points(("2026-11-20", "met"), ("2026-11-27", "met"), ("2026-12-30", "not_due"))
     judged = {**PILOT, "as_of": "2026-11-25", "checkpoints": points}
     text = _markdown(judged, end="2026-11-29")
     assert text.startswith("Rollout as of 2026-11-25.\n\nStage reached: pilot; next stage: production.\n\n")
