@@ -86,36 +86,37 @@ Shape = tuple[list[tuple[str, str, str]], dict[str, list[str]]]
 MONTHLY_SHAPES: dict[str, Shape] = {
     "red only at the end of the month": (
         [("a", "2026-10-20", "low"), ("a", "2026-11-05", "low"), ("a", "2026-11-28", "high")],
-        {"high": ["a"], "turned_red": ["a"], "recovered": []},
+        {"high": ["a"], "turned_red": ["a"], "first_seen_red": [], "recovered": []},
     ),
     "red mid-month, then fixed": (
         [("a", "2026-11-03", "low"), ("a", "2026-11-10", "high"), ("a", "2026-11-20", "low")],
-        {"high": [], "turned_red": ["a"], "recovered": ["a"]},
+        {"high": [], "turned_red": ["a"], "first_seen_red": [], "recovered": ["a"]},
     ),
-    # The pilot's November: red at its last run, then silent for the month's last weeks.
+    # The pilot's November: red at its last run, then silent for the month's last weeks. Its first
+    # run was red: it did not turn red, it was red from the start.
     "red mid-month, then silent": (
         [("a", "2026-11-04", "high"), ("a", "2026-11-11", "high"), ("b", "2026-11-25", "low")],
-        {"high": ["a"], "turned_red": ["a"], "recovered": []},
+        {"high": ["a"], "turned_red": [], "first_seen_red": ["a"], "recovered": []},
     ),
     "red all along since the month before": (
         [("a", "2026-10-20", "high"), ("a", "2026-11-05", "high"), ("a", "2026-11-25", "high")],
-        {"high": ["a"], "turned_red": [], "recovered": []},
+        {"high": ["a"], "turned_red": [], "first_seen_red": [], "recovered": []},
     ),
     "red the month before, fixed": (
         [("a", "2026-10-20", "high"), ("a", "2026-11-05", "low")],
-        {"high": [], "turned_red": [], "recovered": ["a"]},
+        {"high": [], "turned_red": [], "first_seen_red": [], "recovered": ["a"]},
     ),
     "red, fixed, red again": (
         [("a", "2026-11-02", "high"), ("a", "2026-11-09", "low"), ("a", "2026-11-16", "high")],
-        {"high": ["a"], "turned_red": ["a"], "recovered": ["a"]},
+        {"high": ["a"], "turned_red": ["a"], "first_seen_red": ["a"], "recovered": ["a"]},
     ),
     "two runs the same day, the later one red": (
         [("a", "2026-11-30", "low"), ("a", "2026-11-30", "high")],
-        {"high": ["a"], "turned_red": ["a"], "recovered": []},
+        {"high": ["a"], "turned_red": ["a"], "first_seen_red": [], "recovered": []},
     ),
     "medium only, never red": (
         [("a", "2026-11-03", "medium"), ("a", "2026-11-20", "low")],
-        {"high": [], "turned_red": [], "recovered": []},
+        {"high": [], "turned_red": [], "first_seen_red": [], "recovered": []},
     ),
 }
 
@@ -129,7 +130,48 @@ def test_every_monthly_statement_about_red_agrees(store: Store, shape: str) -> N
     model = build(store, "monthly", "2026-11", inventory(records))
     assert ids(model["longest_red"]) == want["high"]
     assert ids(model["turned_red"]) == want["turned_red"]
+    assert ids(model["first_seen_red"]) == want["first_seen_red"]
     assert ids(model["recovered"]) == want["recovered"]
+    assert_one_definition_of_red(model)
+
+
+def test_in_a_programs_first_week_the_failing_repositories_are_first_seen_red_not_turned_red(store: Store) -> None:
+    records = [run("billing", "2026-11-10", "high"), run("ledger", "2026-11-12", "high", team="payments"),
+               run("web", "2026-11-11", "low")]  # fmt: skip
+    fill(store, records)
+    model = build(store, "weekly", "2026-11-15", inventory(records))
+    assert (ids(model["turned_red"]), ids(model["first_seen_red"]), ids(model["recovered"])) == (
+        [],
+        ["billing", "ledger"],
+        [],
+    )
+    assert model["first_seen_red"][0] == {"repo_id": "billing", "team": "core", "lane": "startup", "risk": "high"}
+    assert section(markdown.render(model), "Turned red and recovered") == (
+        "### Turned red (0)\n\nNone this week.\n\n"
+        "### First seen red (2)\n\n- billing (team core, lane startup)\n- ledger (team payments, lane startup)\n\n"
+        "### Recovered (0)\n\nNone this week."
+    )
+    assert_one_definition_of_red(model)
+
+
+def test_movement_starts_from_each_repositorys_last_run_before_the_period(store: Store) -> None:
+    # Week ending 15 November; every repository was silent the week before. The oldest runs lie
+    # before the twelve weeks the report reads, and still set where each repository started.
+    records = [
+        run("still-red", "2026-10-28", "high"), run("still-red", "2026-11-12", "high"),
+        run("broke", "2026-10-28", "low"), run("broke", "2026-11-12", "high"),
+        run("fixed", "2026-10-28", "high"), run("fixed", "2026-11-12", "low"),
+        run("long-red", "2026-06-03", "high"), run("long-red", "2026-11-12", "high"),
+        run("long-fine", "2026-06-03", "medium"), run("long-fine", "2026-11-12", "high"),
+        run("long-fixed", "2026-06-03", "high"), run("long-fixed", "2026-11-12", "low"),
+        run("new-then-fixed", "2026-11-10", "high"), run("new-then-fixed", "2026-11-12", "low"),
+        run("new-then-red", "2026-11-10", "low"), run("new-then-red", "2026-11-12", "high"),
+    ]  # fmt: skip
+    fill(store, records)
+    model = build(store, "weekly", "2026-11-15", inventory(records))
+    assert ids(model["turned_red"]) == ["broke", "long-fine", "new-then-red"]
+    assert ids(model["first_seen_red"]) == ["new-then-fixed"]
+    assert ids(model["recovered"]) == ["fixed", "long-fixed", "new-then-fixed"]
     assert_one_definition_of_red(model)
 
 
@@ -191,6 +233,26 @@ def test_a_repository_red_inside_the_period_is_in_both_movement_lists(store: Sto
     assert_one_definition_of_red(weekly)
 
 
+def test_the_source_counts_the_periods_runs_which_later_evidence_does_not_change(store: Store) -> None:
+    records = [run("a", "2026-11-04", "low"), run("a", "2026-11-10", "low"), run("b", "2026-11-12", "high")]
+    fill(store, records)
+    expected = inventory(records)
+    weekly = build(store, "weekly", "2026-11-15", expected)
+    assert weekly["generated_from"] == "evidence store: 2 runs this week (3 stored in all), 2 repositories expected"
+    assert "Source: evidence store: 2 runs this week (3 stored in all), 2 repositories expected." in (
+        markdown.render(weekly)
+    )
+    fill(store, [run("a", "2026-11-18", "low"), run("b", "2026-12-02", "low")])  # evidence of later weeks
+    again = build(store, "weekly", "2026-11-15", expected)
+    assert again["generated_from"] == "evidence store: 2 runs this week (5 stored in all), 2 repositories expected"
+    monthly = build(store, "monthly", "2026-11", {"a": expected["a"]})
+    assert monthly["generated_from"] == "evidence store: 4 runs this month (5 stored in all), 1 repository expected"
+    alone = build(store, "weekly", "2026-11-22", {})
+    assert alone["generated_from"] == (
+        "evidence store: 1 run this week (5 stored in all), no inventory of expected repositories"
+    )
+
+
 def test_the_rollout_progress_is_copied_into_the_dataset(store: Store) -> None:
     fill(store, [run("a", "2026-11-11", "low")])
     period = dataset.week(dt.date(2026, 11, 15))
@@ -204,7 +266,8 @@ def test_the_rollout_progress_is_copied_into_the_dataset(store: Store) -> None:
     assert model["rollout"]["checkpoints"][0]["status"] == "met"
 
 
-# 500 repositories, week ending Sunday 15 November: 86 recover, 77 turn red, 14 stay red, 50 are silent.
+# 500 repositories, week ending Sunday 15 November: 86 recover, 77 turn red, 14 stay red, 13 report
+# for the first time and are red, 47 are silent.
 TEAMS = 20
 
 
@@ -216,9 +279,9 @@ def _portfolio() -> tuple[list[Record], dict[str, Expected]]:
     for i in range(400):  # the previous week: 0..99 red, the rest fine
         repo, team = name(i)
         records.append(run(repo, "2026-11-04", "high" if i < 100 else "low", team))
-    for i in range(450):  # this week: 0..85 fixed (80..85 only to medium), 86..99 still red, 100..176 red
-        repo, team = name(i)
-        tier = "medium" if 80 <= i < 86 else "low" if i < 86 else "high" if i < 177 else "low"
+    for i in range(453):  # this week: 0..85 fixed (80..85 only to medium), 86..99 still red, 100..176 red,
+        repo, team = name(i)  # 400..439 new and fine, 440..452 new and red
+        tier = "medium" if 80 <= i < 86 else "low" if i < 86 else "high" if i < 177 or i >= 440 else "low"
         records.append(run(repo, "2026-11-11", tier, team))
     expected = {name(i)[0]: Expected(name(i)[0], name(i)[1], "startup") for i in range(500)}
     return records, expected
@@ -237,8 +300,8 @@ def test_at_500_repositories_every_list_shows_ten_and_the_appendix_holds_them_al
     records, expected = _portfolio()
     fill(store, records)
     model = build(store, "weekly", "2026-11-15", expected)
-    counts = {key: len(model[key]) for key in ("turned_red", "recovered", "longest_red", "missing")}
-    assert counts == {"turned_red": 77, "recovered": 86, "longest_red": 91, "missing": 50}
+    counts = {key: len(model[key]) for key in ("turned_red", "first_seen_red", "recovered", "longest_red", "missing")}
+    assert counts == {"turned_red": 77, "first_seen_red": 13, "recovered": 86, "longest_red": 104, "missing": 47}
     # Every per-repository list of the dataset is one the report cuts: none is shown uncut.
     per_repo = {key for key, value in model.items() if isinstance(value, list) and value and "repo_id" in value[0]}
     assert per_repo == {repo_list.key for repo_list in lists.REPO_LISTS}
@@ -246,9 +309,11 @@ def test_at_500_repositories_every_list_shows_ten_and_the_appendix_holds_them_al
 
     text = markdown.render(model, html_name="weekly.html")
     moved = section(text, "Turned red and recovered")
-    turned, recovered = moved.split("### Recovered", 1)
+    turned, rest = moved.split("### First seen red", 1)
+    first, recovered = rest.split("### Recovered", 1)
     assert turned.startswith("### Turned red (77)\n\n") and recovered.startswith(" (86)\n\n")
-    for block, key, more in ((turned, "turned_red", 67), (recovered, "recovered", 76)):
+    assert first.startswith(" (13)\n\n")
+    for block, key, more in ((turned, "turned_red", 67), (first, "first_seen_red", 3), (recovered, "recovered", 76)):
         shown = re.findall(r"^- (repo-\d+) ", block, re.M)
         assert shown == [r["repo_id"] for r in sorted(model[key], key=_importance)][:10]
         anchor = key.replace("_", "-")
@@ -258,23 +323,24 @@ def test_at_500_repositories_every_list_shows_ten_and_the_appendix_holds_them_al
         )
     # High first: the six that recovered only to medium lead the recovered list.
     assert re.findall(r"^- (repo-\d+) ", recovered, re.M)[:6] == [f"repo-0{i}" for i in range(80, 86)]
-    for heading, more, anchor in (("Longest red", 81, "longest-red"), ("Missing repositories", 40, "missing")):
+    for heading, more, anchor in (("Longest red", 94, "longest-red"), ("Missing repositories", 37, "missing")):
         body = section(text, heading)
         assert len(re.findall(r"^\| repo-\d+ ", body, re.M)) == 10
         assert body.endswith(f"and {more} more; the complete list is in the appendix of the HTML version of this "
                              f"report: [weekly.html](weekly.html#appendix-{anchor}).")  # fmt: skip
-    # The 14 red for two weeks come before the 77 red for one; each group by team, then repository.
+    # The 14 red for two weeks come before the 90 red for one; each group by team, then repository.
     longest = re.findall(r"^\| (repo-\d+) \| (team-\d+) \| startup \| (\d) \|", section(text, "Longest red"), re.M)
     assert longest[:2] == [("repo-086", "team-06", "2"), ("repo-087", "team-07", "2")]
     appendix = section(text, "Appendix: full lists")
-    for title in ("Turned red: all 77", "Recovered: all 86", "Longest red: all 91", "Missing repositories: all 50"):
+    for title in ("Turned red: all 77", "First seen red: all 13", "Recovered: all 86", "Longest red: all 104",
+                  "Missing repositories: all 47"):  # fmt: skip
         assert f"### {title}\n\nThe complete list is in the HTML version of this report: [weekly.html](" in appendix
 
     page = html.render(model, {})
     assert page.index('<section id="charts">') < page.index('<section id="appendix">')
     assert page.rstrip().endswith("</section>\n</main>\n</body>\n</html>")
-    for key in ("turned_red", "recovered", "longest_red", "missing"):
+    for key in ("turned_red", "first_seen_red", "recovered", "longest_red", "missing"):
         anchor = key.replace("_", "-")
         assert sorted(_appendix_ids(page, anchor)) == sorted(ids(model[key]))
         assert f'<a href="#appendix-{anchor}">appendix</a>' in page
-    assert len(re.findall(r"<li>repo-", page.split('<section id="movement">')[1].split("</section>")[0])) == 20
+    assert len(re.findall(r"<li>repo-", page.split('<section id="movement">')[1].split("</section>")[0])) == 30

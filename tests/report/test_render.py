@@ -43,7 +43,7 @@ def empty_model() -> dict[str, Any]:
                   "unit": "%", "previous": None, "direction": "none", "better": "up"}],
         "risk": {"current": {"high": None, "medium": None, "low": None},
                  "previous": {"high": None, "medium": None, "low": None}},
-        "turned_red": [], "recovered": [], "longest_red": [], "top_failing_steps": [],
+        "turned_red": [], "first_seen_red": [], "recovered": [], "longest_red": [], "top_failing_steps": [],
         "by_team": [], "by_lane": [], "missing": [],
         "streak": {"weeks": None, "target": None, "met": None},
         "series": {"periods": ["2026-02-22", "2026-03-01"], "release_confidence_rate_percent": [None, None],

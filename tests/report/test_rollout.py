@@ -52,16 +52,19 @@ NOT_STARTED: dict[str, Any] = {
 NO_PROGRAM = "No program file given (--inventory sdetkit-program.toml): the rollout stage is not tracked."
 
 
-def _model(progress: dict[str, Any] | None) -> dict[str, Any]:
-    return {"kind": "weekly", "title": "Executive weekly report, week ending 2026-11-15", "rollout": progress}
+def _model(progress: dict[str, Any] | None, end: str | None = None) -> dict[str, Any]:
+    model = {"kind": "weekly", "title": "Executive weekly report, week ending 2026-11-15", "rollout": progress}
+    if end is not None:
+        model["period"] = {"label": f"week ending {end}", "start": "2026-11-23", "end": end}
+    return model
 
 
-def _markdown(progress: dict[str, Any] | None) -> str:
-    return markdown.render(_model(progress)).split("## Rollout\n\n", 1)[1].split("\n\n## ", 1)[0]
+def _markdown(progress: dict[str, Any] | None, end: str | None = None) -> str:
+    return markdown.render(_model(progress, end)).split("## Rollout\n\n", 1)[1].split("\n\n## ", 1)[0]
 
 
-def _html(progress: dict[str, Any] | None) -> str:
-    page = html.render(_model(progress), {})
+def _html(progress: dict[str, Any] | None, end: str | None = None) -> str:
+    page = html.render(_model(progress, end), {})
     return page.split('<section id="rollout">\n<h2>Rollout</h2>\n', 1)[1].split("\n</section>", 1)[0]
 
 
@@ -131,10 +134,83 @@ def test_before_any_checkpoint_is_due_it_says_when_the_first_is() -> None:
 )
 def test_each_checkpoint_status_reads_as_a_sentence(point: dict[str, Any], text: str) -> None:
     found = rollout.checkpoints(_model({**PILOT, "checkpoints": [point]}))
-    assert found == ("Checkpoints due so far:", [f"{point['day']}-day checkpoint (due {point['due']}): {text}"])
+    assert found == [("Checkpoints due so far:", [f"{point['day']}-day checkpoint (due {point['due']}): {text}"])]
 
 
 def test_the_section_follows_the_decision_in_both_formats() -> None:
     model = _model(PILOT)
     assert re.findall(r"^## (.+)$", markdown.render(model), re.M)[:3] == ["Decision", "Rollout", "Headline KPIs"]
     assert re.findall(r'<section id="([^"]+)">', html.render(model, {}))[:3] == ["decision", "rollout", "kpis"]
+
+
+def _points(*points: tuple[str, str]) -> list[dict[str, Any]]:
+    """The 30-, 60- and 90-day checkpoints from their (due date, status)."""
+    days = zip((30, 60, 90), points, strict=True)
+    return [{"day": day, "due": due, "status": status, "days_late": None} for day, (due, status) in days]
+
+
+# The pilot's first report: the week ending Sunday 29 November, the program started on 8 November.
+EARLY: dict[str, Any] = {
+    **PILOT,
+    "checkpoints": _points(("2026-12-08", "met"), ("2027-01-07", "not_due"), ("2027-02-06", "not_due")),
+}
+MET_EARLY = "Checkpoints met before their due date:"
+
+
+def _checkpoint_blocks(text: str) -> str:
+    return text.split("Missing: Record who signed off and when in sdetkit-program.toml.\n\n", 1)[1]
+
+
+def test_a_checkpoint_met_before_its_due_date_is_never_shown_as_due() -> None:
+    assert _checkpoint_blocks(_markdown(EARLY, end="2026-11-29")) == (
+        "Checkpoints: none due yet; the first, the 30-day checkpoint, is due on 2026-12-08.\n\n"
+        f"{MET_EARLY}\n\n"
+        "- 30-day checkpoint: met early (due 2026-12-08)."
+    )
+    assert _html(EARLY, end="2026-11-29").endswith(
+        "<p>Checkpoints: none due yet; the first, the 30-day checkpoint, is due on 2026-12-08.</p>\n"
+        f"<p>{MET_EARLY}</p>\n"
+        "<ul><li>30-day checkpoint: met early (due 2026-12-08).</li></ul>"
+    )
+
+
+def test_due_checkpoints_and_early_ones_are_listed_apart() -> None:
+    # The 60-day checkpoint is due on the period's last day: due, although not judged met.
+    points = _points(("2026-10-31", "met"), ("2026-11-29", "unknown"), ("2026-12-30", "met"))
+    assert _checkpoint_blocks(_markdown({**PILOT, "checkpoints": points}, end="2026-11-29")) == (
+        "Checkpoints due so far:\n\n"
+        "- 30-day checkpoint (due 2026-10-31): met.\n"
+        "- 60-day checkpoint (due 2026-11-29): unknown.\n\n"
+        f"{MET_EARLY}\n\n"
+        "- 90-day checkpoint: met early (due 2026-12-30)."
+    )
+
+
+def test_the_day_the_rollout_was_judged_decides_what_is_due_and_is_shown() -> None:
+    # Judged on Wednesday 25 November, while the week ending Sunday 29 November still runs.
+    points = _points(("2026-11-20", "met"), ("2026-11-27", "met"), ("2026-12-30", "not_due"))
+    judged = {**PILOT, "as_of": "2026-11-25", "checkpoints": points}
+    text = _markdown(judged, end="2026-11-29")
+    assert text.startswith("Rollout as of 2026-11-25.\n\nStage reached: pilot; next stage: production.\n\n")
+    assert _checkpoint_blocks(text) == (
+        "Checkpoints due so far:\n\n"
+        "- 30-day checkpoint (due 2026-11-20): met.\n\n"
+        f"{MET_EARLY}\n\n"
+        "- 60-day checkpoint: met early (due 2026-11-27)."
+    )
+    assert _html(judged, end="2026-11-29").startswith("<p>Rollout as of 2026-11-25.</p>\n<p>Stage reached: pilot;")
+    # Without the day it was judged, the period's end decides: by then the 60-day checkpoint is due.
+    unjudged = _checkpoint_blocks(_markdown({**judged, "as_of": None}, end="2026-11-29"))
+    assert unjudged == (
+        "Checkpoints due so far:\n\n"
+        "- 30-day checkpoint (due 2026-11-20): met.\n"
+        "- 60-day checkpoint (due 2026-11-27): met."
+    )
+    assert "Rollout as of" not in _markdown({**judged, "as_of": None}, end="2026-11-29")
+
+
+def test_without_any_date_to_judge_by_a_met_checkpoint_counts_as_due() -> None:
+    # No period and no as_of (a hand-written dataset): the status alone decides, as before.
+    assert rollout.checkpoints(_model(EARLY)) == [
+        ("Checkpoints due so far:", ["30-day checkpoint (due 2026-12-08): met."])
+    ]

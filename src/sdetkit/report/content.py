@@ -167,7 +167,8 @@ def risk_rule(model: Mapping[str, Any]) -> str:
     noun = period_noun(model)
     return (
         f"Each repository counts once, at its latest run this {noun}; red means high risk. "
-        f"Turned red and recovered follow every run of the {noun}."
+        f"Turned red, first seen red and recovered follow every run of the {noun}, "
+        "from each repository's last run before it."
     )
 
 

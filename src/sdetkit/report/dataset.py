@@ -5,8 +5,10 @@ from the evidence store (never written by hand) as one JSON-like dict (the repor
 repository's state in a period for every part of the report: the tier of its latest run in the
 period (the scorecard's rule). The counts, the per-team figures, the decision summary and the
 "longest red" list are all read from that one set of latest runs. Only the movement lists look
-further, at every run inside the period in time order, so a repository that turned red and
-recovered inside the period shows in both lists even though its latest run is not red.
+further (``movement``), at every run inside the period in time order from each repository's last
+run before it, so a repository that turned red and recovered inside the period shows in both lists
+even though its latest run is not red, and one red at its very first run is "first seen red", not
+"turned red".
 
 Periods are weeks (Monday..Sunday when the week ends on a Sunday; any 7 days ending on the given
 date otherwise) or calendar months. The reporting streak counts consecutive weeks, ending with the
@@ -30,6 +32,7 @@ from sdetkit.portfolio.inventory import Expected, expected_in
 from sdetkit.portfolio.records import Record
 from sdetkit.portfolio.rows import StoredRun
 from sdetkit.portfolio.store import Store
+from sdetkit.report.movement import longest_red, movement, risk_tier, run_order, tiers_before, who
 
 STREAK_WEEKS, STREAK_TARGET, SERIES_WEEKS, SERIES_MONTHS = 12, 4, 12, 6
 SCHEMA = "1.0.0"
@@ -85,18 +88,9 @@ def _latest_each(runs: Sequence[StoredRun], periods: Sequence[Period]) -> list[d
         if i < 0 or day > end:
             continue
         best = chosen[i].get(r.repo_id)
-        if best is None or _order(r) > _order(best):
+        if best is None or run_order(r) > run_order(best):
             chosen[i][r.repo_id] = r
     return chosen
-
-
-def _order(run: StoredRun) -> tuple[str, str]:
-    """When a run happened, for "latest" and "in time order" alike (the run id breaks ties)."""
-    return run.source_timestamp, run.run_id
-
-
-def _tier(run: StoredRun) -> str:
-    return scorecard.risk(to_record(run))
 
 
 def _card(records: Sequence[Record], period: Period, expected: Sequence[str]) -> dict[str, Any]:
@@ -154,60 +148,6 @@ def _headline(
     ]
 
 
-def _who(run: StoredRun) -> dict[str, Any]:
-    return {"repo_id": run.repo_id, "team": run.team, "lane": run.lane}
-
-
-def _movement(runs: Sequence[StoredRun], period: Period, tiers_before: Mapping[str, str]) -> tuple[set[str], set[str]]:
-    """The repositories that turned red and those that recovered at any run inside ``period``.
-
-    Every run of the period is read in time order, starting from each repository's tier in the
-    previous period (not reporting then is "not red"): a repository red for a few days in the
-    middle of the period turned red and recovered, although neither end of the period shows it.
-    """
-    start, end = period.start.isoformat(), period.end.isoformat()
-    state = dict(tiers_before)
-    turned, recovered = set(), set()
-    for run in sorted((r for r in runs if start <= r.evidence_window_end <= end), key=_order):
-        tier, was = _tier(run), state.get(run.repo_id)
-        if tier == "high" and was != "high":
-            turned.add(run.repo_id)
-        elif tier != "high" and was == "high":
-            recovered.add(run.repo_id)
-        state[run.repo_id] = tier
-    return turned, recovered
-
-
-def _longest_red(
-    runs: Sequence[StoredRun], red_now: Mapping[str, StoredRun], weeks: Sequence[Period]
-) -> list[dict[str, Any]]:
-    """Each repository red at its latest run of the period (the same set the risk counts read),
-    with the date of the first run of its unbroken run of red runs ("since") and how many of the
-    charted ``weeks`` that spans, up to the week of its latest run. A red run older than the
-    weeks read counts from the first of them, so the figure is at most ``len(weeks)``."""
-    horizon = weeks[0].start.isoformat()
-    history: dict[str, list[StoredRun]] = {repo: [] for repo in red_now}
-    for r in runs:
-        latest = red_now.get(r.repo_id)
-        if latest is not None and r.evidence_window_end >= horizon and _order(r) <= _order(latest):
-            history[r.repo_id].append(r)
-    starts = [w.start.isoformat() for w in weeks]
-
-    def week_of(day: str) -> int:
-        return min(max(bisect.bisect_right(starts, day) - 1, 0), len(weeks) - 1)
-
-    found = []
-    for repo in sorted(red_now):
-        since = red_now[repo].evidence_window_end
-        for r in sorted(history[repo], key=_order, reverse=True):
-            if _tier(r) != "high":
-                break
-            since = min(since, r.evidence_window_end)
-        count = week_of(red_now[repo].evidence_window_end) - week_of(since) + 1
-        found.append({**_who(red_now[repo]), "risk": "high", "weeks": count, "since": since})
-    return found
-
-
 def _streak(
     by_week: Sequence[Mapping[str, StoredRun]], periods: Sequence[Period], expected: Mapping[str, Expected]
 ) -> dict[str, Any]:
@@ -225,6 +165,21 @@ def _streak(
     rule = "every expected repository reporting" if expected else "any repository reporting (no inventory)"
     return {"weeks": weeks, "target": STREAK_TARGET, "met": weeks >= STREAK_TARGET, "capped": weeks == len(by_week),
             "rule": rule, "silent": silent}  # fmt: skip
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _source(in_period: int, stored: int, noun: str, expected: int) -> str:
+    """Where the report's data came from. The period's runs come first: that figure is the same
+    whenever the report is regenerated, while the store's total grows with every later run."""
+    repos = (
+        f"{_count(expected, 'repository', 'repositories')} expected"
+        if expected
+        else "no inventory of expected repositories"
+    )
+    return f"evidence store: {_count(in_period, 'run', 'runs')} this {noun} ({stored} stored in all), {repos}"
 
 
 def _groups(card: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
@@ -264,7 +219,7 @@ def build(
     # The charted periods themselves, never the streak's weeks: while a week runs, those end today
     # and would mix the previous week's runs into this one's state.
     by_period = _latest_each(runs, charted)
-    now_runs, before_runs = by_period[-1], by_period[-2]  # charted ends with: before, period
+    now_runs = by_period[-1]  # charted ends with the period
     cards = [
         _card([to_record(r) for r in latest.values()], p, sorted(expected_in(expected, p.start, p.end)))
         for p, latest in zip(charted, by_period, strict=True)
@@ -290,19 +245,20 @@ def build(
             )
         )
 
+    period_runs = [r for r in runs if period.start.isoformat() <= r.evidence_window_end]
     kpis, kpis_before = kpis_for(period), kpis_for(before)
     missing_ids = card["missing_repos"]
     status, rule = kpi.derive_status(kpis, len(ids), len(missing_ids))
 
     # One state per repository for the whole report: the tier of its latest run in the period.
-    tiers_now = {r: _tier(run) for r, run in now_runs.items()}
-    tiers_before = {r: _tier(run) for r, run in before_runs.items()}
-    turned, back = _movement(runs, period, tiers_before)
-    turned_red = [{**_who(now_runs[r]), "risk": tiers_now[r]} for r in sorted(turned)]
-    recovered = [{**_who(now_runs[r]), "risk": tiers_now[r]} for r in sorted(back)]
-    red_now = {r: now_runs[r] for r, tier in tiers_now.items() if tier == "high"}
-
+    tiers_now = {r: risk_tier(run) for r, run in now_runs.items()}
     last_seen = store.last_seen(period.start.isoformat())
+    moved = movement(runs, period, tiers_before(runs, period, last_seen, lambda day: store.runs_between(day, day)))
+
+    def moved_rows(repos: set[str]) -> list[dict[str, Any]]:
+        return [{**who(now_runs[r]), "risk": tiers_now[r]} for r in sorted(repos)]
+
+    red_now = {r: now_runs[r] for r, tier in tiers_now.items() if tier == "high"}
     t = card["totals"]
     ship_ready = sum(r["release_confidence_ok"] for r in card["repos"])
     noun = "week" if kind == "weekly" else "month"
@@ -311,9 +267,7 @@ def build(
         "title": f"Executive {kind} report, {period.label}",
         "period": {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat()},
         "previous_period": {"label": before.label, "start": before.start.isoformat(), "end": before.end.isoformat()},
-        "generated_from": f"evidence store ({store.run_count()} runs), {len(ids)} repositories expected"
-        if ids
-        else f"evidence store ({store.run_count()} runs), no inventory of expected repositories",
+        "generated_from": _source(len(period_runs), store.run_count(), noun, len(ids)),
         "decision": {
             "program_status": status,
             "status_reason": f"derived: {rule}",
@@ -333,9 +287,10 @@ def build(
                 for k in ("high", "medium", "low")
             },
         },
-        "turned_red": turned_red,
-        "recovered": recovered,
-        "longest_red": _longest_red(runs, red_now, weeks),
+        "turned_red": moved_rows(moved.turned_red),
+        "first_seen_red": moved_rows(moved.first_seen_red),
+        "recovered": moved_rows(moved.recovered),
+        "longest_red": longest_red(runs, red_now, weeks),
         "top_failing_steps": card["top_failing_steps"],
         "by_team": _groups(card, "by_team"),
         "by_lane": _groups(card, "by_lane"),

@@ -87,6 +87,10 @@ class ReportRepoList(NamedTuple):
 
 _RISK: tuple[Column, ...] = (("risk at latest run this {noun}", _text("risk")),)
 TURNED_RED = ReportRepoList("turned-red", "Turned red", "turned_red", _RISK, "None this {noun}.", risk_column=True)
+# Red at its first run ever: there was no earlier run to turn red from.
+FIRST_SEEN_RED = ReportRepoList(
+    "first-seen-red", "First seen red", "first_seen_red", _RISK, "None this {noun}.", risk_column=True
+)
 RECOVERED = ReportRepoList("recovered", "Recovered", "recovered", _RISK, "None this {noun}.", risk_column=True)
 LONGEST_RED = ReportRepoList(
     "longest-red",
@@ -101,7 +105,7 @@ MISSING = ReportRepoList(
     "missing", "Missing repositories", "missing", (("last seen", _text("last_seen", "never")),),
     "No repositories missing this {noun}.",
 )  # fmt: skip
-REPO_LISTS = (TURNED_RED, RECOVERED, LONGEST_RED, MISSING)
+REPO_LISTS = (TURNED_RED, FIRST_SEEN_RED, RECOVERED, LONGEST_RED, MISSING)
 
 
 def more_text(count: int) -> str:

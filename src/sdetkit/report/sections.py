@@ -121,25 +121,21 @@ class DecisionSection:
 
 
 class RolloutProgressSection:
-    """The rollout stage reached, the criteria met toward the next one, what blocks it and the
-    checkpoints due (one sentence when no program file was given)."""
+    """The rollout stage reached, the criteria met toward the next one, what blocks it, the
+    checkpoints due and those met early (one sentence when no program file was given)."""
 
     id = "rollout"
     heading = "Rollout"
 
     def markdown(self, model: Model, rendering: Rendering) -> list[list[str]]:
         blocks = [[md(line)] for line in rollout.lines(model)]
-        points = rollout.checkpoints(model)
-        if points is not None:
-            sentence, items = points
+        for sentence, items in rollout.checkpoints(model) or []:
             blocks += [[md(sentence)], *([[f"- {md(item)}" for item in items]] if items else [])]
         return blocks
 
     def html(self, model: Model, rendering: Rendering) -> list[str]:
         out = [f"<p>{e(line)}</p>" for line in rollout.lines(model)]
-        points = rollout.checkpoints(model)
-        if points is not None:
-            sentence, items = points
+        for sentence, items in rollout.checkpoints(model) or []:
             out.append(f"<p>{e(sentence)}</p>")
             if items:
                 out.append("<ul>" + "".join(f"<li>{e(item)}</li>" for item in items) + "</ul>")
@@ -159,11 +155,12 @@ class RiskTiersSection:
         return [html_table(content.risk_table(model)), f'<p class="meta">{e(content.risk_rule(model))}</p>']
 
 
-_MOVEMENT = (lists.TURNED_RED, lists.RECOVERED)
+_MOVEMENT = (lists.TURNED_RED, lists.FIRST_SEEN_RED, lists.RECOVERED)
 
 
 class MovementSection:
-    """The repositories that turned red and those that recovered, as two lists (each cut)."""
+    """The repositories that turned red, those red from their first run and those that recovered,
+    as three lists (each cut)."""
 
     id = "movement"
     heading = "Turned red and recovered"
