@@ -355,3 +355,12 @@ def test_reports_and_scorecards_expect_only_active_repositories(program: Path) -
     assert "Stage reached: production, the last stage." in weekly
     pilot = (docs / "executive-weekly-2026-06-14.md").read_text()
     assert "Stage reached: pilot; next stage: production." in pilot
+
+
+def test_a_weekly_report_judges_the_rollout_at_its_review_counting_itself(program: Path) -> None:
+    """The report for the week ending 06-21 was written before its week's files were committed: the
+    rollout is judged on 06-22, the week's review, and the report counts itself, so the week's
+    cycle is complete and the pilot's exit is met, as rollout status says for that day."""
+    report = (program / "program" / "docs" / "executive-weekly-2026-06-21.md").read_text()
+    assert "Rollout as of 2026-06-22." in report
+    assert "Next blocking criterion: Leadership sign-off of the pilot (leadership-signoff)." in report
