@@ -8,8 +8,8 @@
 3. A program repository (``build/demo/program``): ``sdetkit program init``, then the program file
    filled in as a program lead would (owners, baseline, pilot size, cadence, five workstreams, the
    two repositories).
-4. Both repositories' evidence ingested into the program's embedded SQLite store, dated inside the
-   last full week (Monday to Sunday) before today.
+4. Both repositories' evidence ingested into the program's embedded SQLite store, dated when the
+   gates ran (today), so the program's first week is this week (Monday to Sunday), reported to date.
 5. That week's portfolio scorecard (the guide's fourth command), KPI payload and executive report,
    committed to the program repository.
 6. ``sdetkit rollout status``: its exit 1 (a stage's exit criteria not all met) is the verdict,
@@ -114,10 +114,11 @@ def shown(path: Path) -> Path:
     return path.relative_to(here) if path.is_relative_to(here) else path
 
 
-def last_full_week(today: dt.date) -> tuple[dt.date, dt.date]:
-    """Monday and Sunday of the last week that ended before ``today``."""
-    end = today - dt.timedelta(days=today.weekday() + 1)
-    return end - dt.timedelta(days=6), end
+def this_week(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of the week ``today`` is in: the gates ran today, and evidence is never
+    dated before it was made, so this is the week the demo's evidence belongs to."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday, monday + dt.timedelta(days=6)
 
 
 def git_repository(sh: Shell, folder: Path, message: str) -> None:
@@ -219,13 +220,12 @@ def program_repository(sh: Shell, work: Path, monday: dt.date) -> Path:
 
 
 def report_week(sh: Shell, program: Path, monday: dt.date, sunday: dt.date) -> None:
-    """Both repositories' evidence into the store, dated inside the week; the week's scorecard, KPI
-    payload and executive report, committed (the KPI baseline criterion wants the payload committed)."""
-    # gate fast --stable-json leaves run times out: --at dates each run (on the Wednesday).
-    for hour, name in enumerate((HEALTHY, FAILING), start=10):
-        at = f"{monday + dt.timedelta(days=2)}T{hour}:00:00Z"
-        sh.run(f"python -m sdetkit portfolio ingest ../{name}/build --repo {name} --at {at} "
-               "--inventory sdetkit-program.toml", program)  # fmt: skip
+    """Both repositories' evidence into the store (dated by the release preflight and doctor runs:
+    gate fast --stable-json carries no time); the week's scorecard, KPI payload and executive
+    report so far, committed (the KPI baseline criterion wants the payload committed)."""
+    for name in (HEALTHY, FAILING):
+        sh.run(f"python -m sdetkit portfolio ingest ../{name}/build --repo {name} --inventory sdetkit-program.toml",
+               program)  # fmt: skip
     sh.run(
         f"python scripts/build_portfolio_scorecard.py --out docs/artifacts/portfolio-scorecard-{sunday}.json "
         f"--schema-version 1.0.0 --window-start {monday} --window-end {sunday} --inventory sdetkit-program.toml",
@@ -249,9 +249,9 @@ def rollout_status(sh: Shell, program: Path) -> dict[str, Any]:
 def demo(work: Path, today: dt.date) -> int:
     """Run the whole demo in ``work`` (emptied first); the exit code of ``make demo``."""
     sh = Shell()
-    monday, sunday = last_full_week(today)
+    monday, sunday = this_week(today)
     fresh(work)
-    print(f"sdetkit demo in {shown(work)}: today is {today}; the week reported is {monday} to {sunday}")
+    print(f"sdetkit demo in {shown(work)}: today is {today}; the week reported is {monday} to {sunday}, to date")
     decisions = {name: gate_and_decide(sh, name, work) for name in (HEALTHY, FAILING)}
     program = program_repository(sh, work, monday)
     report_week(sh, program, monday, sunday)

@@ -29,14 +29,14 @@ def _driver() -> ModuleType:
 @pytest.mark.parametrize(
     ("today", "monday", "sunday"),
     [
-        ("2026-11-29", "2026-11-16", "2026-11-22"),  # a Sunday: its own week has not ended yet
-        ("2026-11-30", "2026-11-23", "2026-11-29"),  # a Monday: the week ended yesterday
-        ("2026-12-02", "2026-11-23", "2026-11-29"),  # mid-week
-        ("2027-01-01", "2026-12-21", "2026-12-27"),  # across the new year
+        ("2026-11-29", "2026-11-23", "2026-11-29"),  # a Sunday: the last day of its week
+        ("2026-11-30", "2026-11-30", "2026-12-06"),  # a Monday: the first
+        ("2026-12-02", "2026-11-30", "2026-12-06"),  # mid-week
+        ("2027-01-01", "2026-12-28", "2027-01-03"),  # across the new year
     ],
 )
-def test_the_week_reported_is_the_last_one_that_ended_before_today(today: str, monday: str, sunday: str) -> None:
-    week = _driver().last_full_week(dt.date.fromisoformat(today))
+def test_the_week_reported_is_the_one_the_gates_ran_in(today: str, monday: str, sunday: str) -> None:
+    week = _driver().this_week(dt.date.fromisoformat(today))
     assert week == (dt.date.fromisoformat(monday), dt.date.fromisoformat(sunday))
 
 
@@ -63,7 +63,7 @@ def test_the_demo_runs_the_main_job_end_to_end(tmp_path: Path) -> None:
     env.pop("SDETKIT_DB", None)
     proc = _run([sys.executable, str(DEMO), "--work", str(work)], tmp_path, env)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr
-    monday, sunday = _driver().last_full_week(dt.datetime.now(dt.timezone.utc).date())
+    monday, sunday = _driver().this_week(dt.datetime.now(dt.timezone.utc).date())
 
     # Every command is shown as typed, in the folder it runs in.
     for folder in ("demo/inventory", "demo/pricing"):

@@ -102,7 +102,8 @@ def scan(root: Path, today: dt.date) -> dict[str, DocFile]:
         versions = tuple(commits.get(rel, ()))
         # A commit dated after today (a clock ahead, a back-dated rebase) cannot make a file that is
         # in the work tree now count later than now.
-        available = min(versions[0][1], today) if versions else (named or today)
+        # Not committed: from the date in its name, or today if that is later (it exists now).
+        available = min(versions[0][1] if versions else (named or today), today)
         found[rel] = DocFile(rel, named, available, versions)
     return found
 

@@ -74,11 +74,13 @@ class View:
         return [i for i in self.evidence.incidents if i.opened_at[:10] <= day]
 
     def files(self, pattern: re.Pattern[str]) -> dict[dt.date, DocFile]:
-        """Evidence files matching ``pattern`` that existed by ``as_of``, by the date in their name."""
+        """Evidence files matching ``pattern`` that existed by ``as_of``, by the date in their name
+        (a week's or month's last day, which may be after ``as_of`` for one still running)."""
         return {
             f.named: f
             for f in self.evidence.files.values()
-            if f.named is not None and pattern.match(f.rel) and f.named <= self.as_of and f.available <= self.as_of
+            # A week's file counts once it exists, even while its week still runs (a week to date).
+            if f.named is not None and pattern.match(f.rel) and f.available <= self.as_of
         }
 
     def file(self, rel: str) -> DocFile | None:
