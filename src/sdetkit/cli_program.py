@@ -12,6 +12,7 @@ from typing import Any
 from sdetkit import settings as st
 from sdetkit.cli_args import actions, output, output_flags, store, store_flags
 from sdetkit.enums import values
+from sdetkit.governance.bumps import Bump
 from sdetkit.lanes import LaneName
 from sdetkit.portfolio.kinds import IncidentKind, ProgramStatus, Stage
 
@@ -24,6 +25,7 @@ def add_commands(sub: Any) -> None:
     _add_kpi_and_report(sub)
     _add_program(sub)
     _add_rollout(sub)
+    _add_governance(sub)
 
 
 def _add_portfolio(sub: Any) -> None:
@@ -124,6 +126,21 @@ def _add_rollout(sub: Any) -> None:
     output_flags(st_p, ("text", "json", "markdown"))
 
 
+def _add_governance(sub: Any) -> None:
+    gsub = actions(sub, "governance", help="schema compatibility, the deprecation register and monthly reviews")
+    diff = gsub.add_parser(
+        "schema-diff",
+        help="classify each change between two JSON Schemas (or documents' shapes) as patch, minor or major",
+        description="Compare OLD and NEW (JSON Schemas, or JSON documents whose shape is inferred) and classify "
+        "every change. Exit 1 when the declared bump (--declared-bump, else what the schemas' schema_version "
+        "declares) is smaller than the changes require.",
+    )
+    diff.add_argument("old", type=Path, metavar="OLD", help="the earlier schema or document")
+    diff.add_argument("new", type=Path, metavar="NEW", help="the later schema or document")
+    diff.add_argument("--declared-bump", choices=values(Bump), help="the version bump the change is released with")
+    output_flags(diff, ("text", "json"))
+
+
 def _program_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--program",
@@ -190,4 +207,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]
     "program init": ("program:init", _program_init),
     "program dashboard": ("program:dashboard", _program_dashboard),
     "rollout status": ("rollout:status", _rollout),
+    "governance schema-diff": (
+        "governance:schema_diff",
+        lambda a: st.SchemaDiffSettings(a.old, a.new, Bump(a.declared_bump) if a.declared_bump else None, output(a)),
+    ),
 }

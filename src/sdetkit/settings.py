@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sdetkit.doctor.severity import Severity
+from sdetkit.governance.bumps import Bump
 from sdetkit.lanes import LaneName
 from sdetkit.portfolio.kinds import IncidentKind, ProgramStatus, Stage
 
@@ -201,3 +202,12 @@ class ProgramDashboardSettings(NamedTuple):
     program: Path
     db: str | None = None
     week_ending: str | None = None  # YYYY-MM-DD, checked by the command; None: the last week that ended
+
+
+class SchemaDiffSettings(NamedTuple):
+    """``sdetkit governance schema-diff``: the two schemas (or documents) and the bump declared."""
+
+    old: Path
+    new: Path
+    declared: Bump | None = None  # None: what the schemas' schema_version declares, if anything
+    output: OutputSettings = OutputSettings()
