@@ -139,6 +139,45 @@ def _add_governance(sub: Any) -> None:
     diff.add_argument("new", type=Path, metavar="NEW", help="the later schema or document")
     diff.add_argument("--declared-bump", choices=values(Bump), help="the version bump the change is released with")
     output_flags(diff, ("text", "json"))
+    dep = gsub.add_parser(
+        "deprecate",
+        help="add a surface to governance/deprecations.toml with its removal window",
+        description="Register a deprecation in the program repository's governance/deprecations.toml. The entry "
+        "is validated and the file written atomically; a surface already registered is refused (exit 2).",
+    )
+    _register_flag(dep)
+    dep.add_argument("--surface", required=True, help="what goes away: a schema field path ($.a.b), command or flag")
+    dep.add_argument("--announced", required=True, metavar="VERSION", help="the version that announces it")
+    dep.add_argument(
+        "--remove-after", required=True, metavar="VERSION|YYYY-MM-DD", help="removal not before this version or day"
+    )
+    dep.add_argument("--replacement", required=True, help="what to use instead")
+    dep.add_argument("--note", required=True, help="how to migrate, in one line")
+    check = gsub.add_parser(
+        "check-removals",
+        help="fail when a surface is removed before its deprecation window closes",
+        description="Judge removed surfaces against governance/deprecations.toml: exit 1 naming each one removed "
+        "before its window closes (or never registered), 0 when every window has closed.",
+    )
+    _register_flag(check)
+    what = check.add_mutually_exclusive_group(required=True)
+    what.add_argument("--removed", nargs="+", default=[], metavar="SURFACE", help="the surfaces removed")
+    what.add_argument("--old-schema", type=Path, metavar="FILE", help="with --new-schema: the fields it removes")
+    check.add_argument("--new-schema", type=Path, metavar="FILE", help="the schema after the change")
+    when = check.add_mutually_exclusive_group()
+    when.add_argument("--version", metavar="VERSION", help="the release that removes them")
+    when.add_argument("--date", metavar="YYYY-MM-DD", help="the day of the removal (default: today, UTC)")
+    output_flags(check, ("text", "json"))
+
+
+def _register_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--program",
+        type=Path,
+        default=Path(PROGRAM_FILE),
+        metavar="FILE",
+        help="the program file; governance/deprecations.toml is beside it (default: ./sdetkit-program.toml)",
+    )
 
 
 def _program_flag(p: argparse.ArgumentParser) -> None:
@@ -210,5 +249,15 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]
     "governance schema-diff": (
         "governance:schema_diff",
         lambda a: st.SchemaDiffSettings(a.old, a.new, Bump(a.declared_bump) if a.declared_bump else None, output(a)),
+    ),
+    "governance deprecate": (
+        "governance:deprecate",
+        lambda a: st.DeprecateSettings(a.program, a.surface, a.announced, a.remove_after, a.replacement, a.note),
+    ),
+    "governance check-removals": (
+        "governance:check_removals",
+        lambda a: st.CheckRemovalsSettings(
+            a.program, tuple(a.removed), a.old_schema, a.new_schema, a.version, a.date, output(a)
+        ),
     ),
 }

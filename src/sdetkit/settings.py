@@ -211,3 +211,27 @@ class SchemaDiffSettings(NamedTuple):
     new: Path
     declared: Bump | None = None  # None: what the schemas' schema_version declares, if anything
     output: OutputSettings = OutputSettings()
+
+
+class DeprecateSettings(NamedTuple):
+    """``sdetkit governance deprecate``: one entry for the program repository's register."""
+
+    program: Path  # its folder is the program repository
+    surface: str
+    announced: str  # MAJOR.MINOR.PATCH, checked by the command (its message names the flag)
+    remove_after: str  # a version or a YYYY-MM-DD date, checked by the command
+    replacement: str
+    note: str
+
+
+class CheckRemovalsSettings(NamedTuple):
+    """``sdetkit governance check-removals``: the surfaces removed (listed, or the fields an old
+    and new schema differ by) and the release or day judged."""
+
+    program: Path
+    removed: tuple[str, ...] = ()
+    old_schema: Path | None = None
+    new_schema: Path | None = None
+    version: str | None = None
+    date: str | None = None  # YYYY-MM-DD; None: today (UTC)
+    output: OutputSettings = OutputSettings()

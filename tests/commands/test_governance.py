@@ -99,3 +99,52 @@ def test_bad_input_is_one_line_naming_the_file_exit_2_and_nothing_written(
     err = capsys.readouterr().err
     assert err.startswith(f"sdetkit: error: {bad}: ") and expected in err and len(err.splitlines()) == 1
     assert not out.parent.exists()
+
+
+def deprecate(tmp_path: Path, surface: str, after: str) -> int:
+    program = str(tmp_path / "sdetkit-program.toml")
+    args = ["--surface", surface, "--announced", "1.0.0", "--remove-after", after]
+    return main(["governance", "deprecate", "--program", program, *args, "--replacement", "r", "--note", "n"])
+
+
+def test_deprecate_then_a_schema_change_that_removes_early_is_blocked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert deprecate(tmp_path, "$.policy", "2.0.0") == 0
+    register = tmp_path / "governance" / "deprecations.toml"
+    assert capsys.readouterr().out == f"registered '$.policy': removal not before version 2.0.0\nwrote {register}\n"
+    before = register.read_bytes()
+    assert deprecate(tmp_path, "$.policy", "3.0.0") == 2
+    assert "already registered" in capsys.readouterr().err and register.read_bytes() == before
+    old = json.loads(schemas.text("decision"))
+    new = json.loads(schemas.text("decision"))
+    del new["properties"]["policy"]
+    files = [str(write(tmp_path / "o.json", old)), str(write(tmp_path / "n.json", new))]
+    program = ["--program", str(tmp_path / "sdetkit-program.toml")]
+    check = ["governance", "check-removals", *program, "--old-schema", files[0], "--new-schema", files[1]]
+    assert main([*check, "--version", "1.5.0", "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    jsonschema.validate(doc, json.loads(schemas.text("governance-removals")))
+    assert [(i["surface"], i["status"], i["reason"]) for i in doc["removals"]] == [
+        ("$.policy", "blocked", "removal not before version 2.0.0; this is 1.5.0")
+    ]
+    assert main([*check, "--version", "2.0.0"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--announced", "1", "--remove-after", "2.0.0"], "--announced 1: expected a MAJOR.MINOR.PATCH version"),
+        (["--announced", "1.0.0", "--remove-after", "soon"], "--remove-after soon: expected a MAJOR.MINOR.PATCH"),
+        (["--announced", "1.0.0", "--remove-after", "2026-02-30"], "--remove-after 2026-02-30: expected"),
+    ],
+)
+def test_deprecate_refuses_bad_flags_with_nothing_written(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = str(tmp_path / "sdetkit-program.toml")
+    rest = ["--surface", "s", "--replacement", "r", "--note", "n"]
+    assert main(["governance", "deprecate", "--program", program, *args, *rest]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "governance").exists()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
-from sdetkit.errors import EXIT_FAILED, EXIT_OK
+from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError, UsageError
 from sdetkit.evidence.atomic import check_writable, emit
-from sdetkit.settings import OutputSettings, SchemaDiffSettings
+from sdetkit.settings import CheckRemovalsSettings, DeprecateSettings, OutputSettings, SchemaDiffSettings
 
 
 def _deliver(doc: Mapping[str, Any], output: OutputSettings, text: Callable[[Mapping[str, Any]], str]) -> None:
@@ -29,3 +30,65 @@ def schema_diff(settings: SchemaDiffSettings) -> int:
     doc = schema_report.diff(old, new, settings.declared)
     _deliver(doc, settings.output, schema_report.text)
     return EXIT_OK if doc["ok"] else EXIT_FAILED
+
+
+def deprecate(settings: DeprecateSettings) -> int:
+    """Append one validated entry to the register, atomically; refuse a duplicate surface."""
+    from sdetkit.evidence.atomic import write_output
+    from sdetkit.governance import deprecations as reg
+
+    root = _program_root(settings.program)
+    announced = reg.version(settings.announced)
+    if announced is None:
+        raise UsageError(f"--announced {settings.announced}: expected a MAJOR.MINOR.PATCH version")
+    after = reg.window_end(settings.remove_after)
+    if after is None:
+        raise UsageError(f"--remove-after {settings.remove_after}: expected a MAJOR.MINOR.PATCH version or a date")
+    raw = {
+        "surface": settings.surface,
+        "announced": settings.announced,
+        "remove_after": settings.remove_after,
+        "replacement": settings.replacement,
+        "note": settings.note,
+    }
+    try:
+        item = reg.entry("governance deprecate", raw)
+    except InputError as exc:  # the flags were wrong, not a file: a usage error naming the flag's key
+        raise UsageError(str(exc)) from exc
+    text = reg.added(root, item)
+    path = root / reg.REGISTER
+    check_writable(path, "governance deprecate:")
+    write_output(path, text, "governance deprecate:")
+    sys.stdout.write(f"registered {item.surface!r}: removal not before {item.window()}\nwrote {path}\n")
+    return EXIT_OK
+
+
+def check_removals(settings: CheckRemovalsSettings) -> int:
+    """Judge the removed surfaces against the register; exit 1 when one goes before its window closes."""
+    from sdetkit.governance import deprecations as reg
+    from sdetkit.governance import removals, schema_diff, shapes
+    from sdetkit.portfolio.dates import now, parse_date
+
+    if (settings.old_schema is None) != (settings.new_schema is None):
+        raise UsageError("--old-schema and --new-schema go together: the removed fields are what they differ by")
+    release = reg.version(settings.version) if settings.version else None
+    if settings.version and release is None:
+        raise UsageError(f"--version {settings.version}: expected a MAJOR.MINOR.PATCH version")
+    day = parse_date("--date", settings.date) if settings.date else now().date()
+    if settings.output.target is not None:
+        check_writable(settings.output.target)
+    _, register = reg.load(_program_root(settings.program))
+    removed = list(settings.removed)
+    if settings.old_schema is not None and settings.new_schema is not None:
+        changes = schema_diff.compare(shapes.load(settings.old_schema), shapes.load(settings.new_schema))
+        removed += [c.path for c in changes if c.change in removals.REMOVING]
+    doc = removals.judge(removed, register, release, day)
+    _deliver(doc, settings.output, removals.text)
+    return EXIT_OK if doc["ok"] else EXIT_FAILED
+
+
+def _program_root(program: Path) -> Path:
+    root = program.absolute().parent
+    if not root.is_dir():
+        raise UsageError(f"{program}: its folder (the program repository) does not exist")
+    return root

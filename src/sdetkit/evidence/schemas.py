@@ -16,6 +16,7 @@ NAMES = (
     "kpi-weekly",
     "rollout-status",
     "governance-schema-diff",
+    "governance-removals",
 )
 
 
