@@ -13,6 +13,7 @@ from sdetkit import settings as st
 from sdetkit.cli_args import actions, output, output_flags, store, store_flags
 from sdetkit.enums import values
 from sdetkit.governance.bumps import Bump
+from sdetkit.governance.reviews import ReviewKind
 from sdetkit.lanes import LaneName
 from sdetkit.portfolio.kinds import IncidentKind, ProgramStatus, Stage
 
@@ -168,6 +169,29 @@ def _add_governance(sub: Any) -> None:
     when.add_argument("--version", metavar="VERSION", help="the release that removes them")
     when.add_argument("--date", metavar="YYYY-MM-DD", help="the day of the removal (default: today, UTC)")
     output_flags(check, ("text", "json"))
+    review = gsub.add_parser(
+        "review",
+        help="record a monthly compatibility or deprecation review in the evidence store",
+        description="Record a review: its day, kind, reviewers, decisions and the sha256 of its notes file.",
+    )
+    review.add_argument("--kind", required=True, choices=values(ReviewKind))
+    review.add_argument("--notes", required=True, type=Path, metavar="FILE", help="the review's notes")
+    review.add_argument("--reviewers", type=_names, default=(), metavar="A,B", help="who reviewed (comma-separated)")
+    review.add_argument("--on", metavar="YYYY-MM-DD", help="the day it was held (default: today, UTC)")
+    review.add_argument("--decision", action="append", default=[], metavar="TEXT", help="a decision (repeatable)")
+    store_flags(review)
+    gstatus = gsub.add_parser(
+        "status",
+        help="each month's compatibility and deprecation reviews, and which are overdue",
+        description="Exit 1 when a month that has ended lacks one of its two reviews.",
+    )
+    gstatus.add_argument("--since", metavar="YYYY-MM-DD", help="first month listed (default: the first review's)")
+    store_flags(gstatus)
+    output_flags(gstatus, ("text", "json"))
+
+
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 def _register_flag(p: argparse.ArgumentParser) -> None:
@@ -259,5 +283,15 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]
         lambda a: st.CheckRemovalsSettings(
             a.program, tuple(a.removed), a.old_schema, a.new_schema, a.version, a.date, output(a)
         ),
+    ),
+    "governance review": (
+        "governance:review",
+        lambda a: st.GovernanceReviewSettings(
+            a.kind, a.notes, store(a), a.reviewers, a.on, tuple(d.strip() for d in a.decision)
+        ),
+    ),
+    "governance status": (
+        "governance:status",
+        lambda a: st.GovernanceStatusSettings(store(a), a.since, output(a)),
     ),
 }

@@ -235,3 +235,22 @@ class CheckRemovalsSettings(NamedTuple):
     version: str | None = None
     date: str | None = None  # YYYY-MM-DD; None: today (UTC)
     output: OutputSettings = OutputSettings()
+
+
+class GovernanceReviewSettings(NamedTuple):
+    """``sdetkit governance review``: one monthly review to record in the store."""
+
+    kind: str  # a ReviewKind value (the parser's choices)
+    notes: Path
+    store: StoreSettings
+    reviewers: tuple[str, ...] = ()
+    on: str | None = None  # YYYY-MM-DD; None: today (UTC)
+    decisions: tuple[str, ...] = ()
+
+
+class GovernanceStatusSettings(NamedTuple):
+    """``sdetkit governance status``: which months have their reviews."""
+
+    store: StoreSettings
+    since: str | None = None  # YYYY-MM-DD; None: the month of the first review recorded
+    output: OutputSettings = OutputSettings()

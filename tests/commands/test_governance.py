@@ -148,3 +148,47 @@ def test_deprecate_refuses_bad_flags_with_nothing_written(
     err = capsys.readouterr().err
     assert message in err and len(err.splitlines()) == 1
     assert not (tmp_path / "governance").exists()
+
+
+def test_review_records_once_and_status_lists_the_months_exit_1_while_one_is_overdue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# January compatibility review\n")
+    db = str(tmp_path / "s.sqlite3")
+    args = ["governance", "review", "--notes", str(notes), "--db", db, "--reviewers", "Ana, Bo", "--decision", "keep"]
+    assert main([*args, "--kind", "compatibility", "--on", "2026-01-30"]) == 0
+    assert main([*args, "--kind", "compatibility", "--on", "2026-01-30"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("recorded: compatibility review on 2026-01-30 (notes sha256 ")
+    assert out[1].startswith("already recorded: compatibility review on 2026-01-30")
+    assert main(["governance", "status", "--db", db, "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    jsonschema.validate(doc, json.loads(schemas.text("governance-status")))
+    first = doc["months"][0]
+    assert (first["month"], first["overdue"]) == ("2026-01", ["deprecation"])
+    assert first["reviews"]["compatibility"][0]["reviewers"] == ["Ana", "Bo"]
+    assert main([*args, "--kind", "deprecation", "--on", "2026-01-31"]) == 0
+    capsys.readouterr()
+    assert main(["governance", "status", "--db", db, "--since", "2026-01-01"]) == 1  # later months lack theirs
+    assert "  2026-01  compatibility 2026-01-30; deprecation 2026-01-31\n" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--on", "2999-01-01"], "--on 2999-01-01 is after today"),
+        (["--on", "2026-02-30"], "--on 2026-02-30: there is no such day"),
+        (["--decision", " "], "--decision: a decision cannot be empty"),
+    ],
+)
+def test_review_refuses_bad_input_and_stores_nothing(
+    extra: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("notes\n")
+    db = tmp_path / "s.sqlite3"
+    assert main(["governance", "review", "--kind", "deprecation", "--notes", str(notes), "--db", str(db), *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.splitlines()) == 1
+    assert not db.exists()

@@ -132,11 +132,12 @@ def test_migrations_upgrade_an_old_store_in_place(db: str, monkeypatch: pytest.M
     finally:
         old.close()
     with st.open_store(db) as new:
-        assert migrations.schema_version(new) == migrations.VERSION == 3
+        assert migrations.schema_version(new) == migrations.VERSION == 4
         (run,) = new.runs_between("2026-11-01", "2026-11-30")
         assert run.run_id == "r1" and run.audit_status is None and run.gate_fast_ok is True
         assert new.incident_count() == 0  # the table version 2 added exists
         assert new.query("SELECT COUNT(*) FROM artifacts") == [(0,)]  # and version 3's
+        assert new.reviews("2026-12-31") == []  # and version 4's
 
 
 def _digest(db: str) -> str:
@@ -471,3 +472,31 @@ def test_at_cannot_date_evidence_before_it_was_made(tmp_path: Path) -> None:
     )
     future = sdetkit("portfolio", "ingest", "--db", db, "--repo", "a", "--at", "2999-01-01T00:00:00Z", str(src))
     assert future.code == 2 and future.stderr.startswith("sdetkit: error: --at 2999-01-01T00:00:00Z is in the future")
+
+
+def test_a_store_at_the_previous_version_upgrades_with_its_windows_and_records_reviews(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sdetkit.governance.reviews import GovernanceReview
+
+    db = str(tmp_path / "old.sqlite3")
+    previous = len(migrations.MIGRATIONS) - 1  # the store as the last release made it
+    with monkeypatch.context() as m:
+        m.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:previous])
+        with st.open_store(db) as old, old.transaction() as cur:
+            cur.execute(
+                "INSERT INTO reports (kind, window_start, window_end, schema_version, written_at) "
+                "VALUES ('scorecard', '2026-03-02', '2026-03-08', '1.0.0', '2026-03-09T00:00:00Z')"
+            )
+    with st.open_store(db) as store:
+        assert migrations.schema_version(store) == migrations.VERSION
+        assert store.changed_windows() == []  # the version a window had when upgraded is where it started
+        assert (
+            store.claim_window("scorecard", "2026-03-02", "2026-03-08", "1.1.0", "2026-03-10T00:00:00Z", True) is None
+        )
+        assert store.changed_windows() == [
+            ("scorecard", "2026-03-02", "2026-03-08", "1.0.0", "1.1.0", "2026-03-10T00:00:00Z")
+        ]
+        review = GovernanceReview("r1", "compatibility", "2026-03-31", ("a", "b"), ("keep",), "0" * 64, "n.md", "t")
+        assert store.add_review(review) and not store.add_review(review)
+        assert store.reviews("2026-03-30") == [] and store.reviews("2026-03-31") == [review]

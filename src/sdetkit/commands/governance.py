@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Mapping
@@ -10,7 +11,14 @@ from typing import Any
 
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, InputError, UsageError
 from sdetkit.evidence.atomic import check_writable, emit
-from sdetkit.settings import CheckRemovalsSettings, DeprecateSettings, OutputSettings, SchemaDiffSettings
+from sdetkit.settings import (
+    CheckRemovalsSettings,
+    DeprecateSettings,
+    GovernanceReviewSettings,
+    GovernanceStatusSettings,
+    OutputSettings,
+    SchemaDiffSettings,
+)
 
 
 def _deliver(doc: Mapping[str, Any], output: OutputSettings, text: Callable[[Mapping[str, Any]], str]) -> None:
@@ -92,3 +100,59 @@ def _program_root(program: Path) -> Path:
     if not root.is_dir():
         raise UsageError(f"{program}: its folder (the program repository) does not exist")
     return root
+
+
+def review(settings: GovernanceReviewSettings) -> int:
+    """Record one review (its notes hashed); the same kind, day and notes again is not stored twice."""
+    import hashlib
+
+    from sdetkit.evidence.load import read_text
+    from sdetkit.governance.reviews import GovernanceReview
+    from sdetkit.portfolio.dates import now, parse_date
+    from sdetkit.portfolio.store import open_store
+
+    today = now()
+    on = parse_date("--on", settings.on) if settings.on else today.date()
+    if on > today.date():
+        raise UsageError(f"--on {on} is after today ({today.date()}): a review is recorded once it was held")
+    if any(not d for d in settings.decisions):
+        raise UsageError("--decision: a decision cannot be empty")
+    notes = read_text(settings.notes)  # exists, not empty, UTF-8: else one line naming it, exit 2
+    sha = hashlib.sha256(notes.encode("utf-8")).hexdigest()
+    rid = hashlib.sha256(f"{settings.kind}\n{on}\n{sha}".encode()).hexdigest()[:16]
+    record = GovernanceReview(
+        rid,
+        settings.kind,
+        on.isoformat(),
+        settings.reviewers,
+        settings.decisions,
+        sha,
+        str(settings.notes),
+        today.isoformat().replace("+00:00", "Z"),
+    )
+    with open_store(settings.store.db) as store:
+        new = store.add_review(record)
+        where = store.name
+    said = "recorded" if new else "already recorded"
+    sys.stdout.write(f"{said}: {settings.kind} review on {on} (notes sha256 {sha[:12]}) in {where}\n")
+    return EXIT_OK
+
+
+def status(settings: GovernanceStatusSettings) -> int:
+    """List each month's reviews; exit 1 when a month that has ended lacks one."""
+    from sdetkit.governance import reviews
+    from sdetkit.portfolio.dates import now, parse_date
+    from sdetkit.portfolio.store import open_store
+
+    today = now().date()
+    since = parse_date("--since", settings.since) if settings.since else None
+    if since is not None and since > today:
+        raise UsageError(f"--since {since} is after today ({today})")
+    if settings.output.target is not None:
+        check_writable(settings.output.target)
+    with open_store(settings.store.db, create=False) as store:
+        held = store.reviews(today.isoformat())
+    first = since or (dt.date.fromisoformat(held[0].reviewed_on) if held else today)
+    doc = reviews.status_document(reviews.by_month(held, first, today), today)
+    _deliver(doc, settings.output, reviews.status_text)
+    return EXIT_OK if doc["ok"] else EXIT_FAILED

@@ -17,6 +17,7 @@ NAMES = (
     "rollout-status",
     "governance-schema-diff",
     "governance-removals",
+    "governance-status",
 )
 
 

@@ -73,6 +73,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             run_id TEXT NOT NULL
         )""",
     ),
+    (
+        # Governance: the monthly compatibility and deprecation reviews, and the schema version each
+        # reporting window started with (a window reported again under another version is flagged).
+        """CREATE TABLE governance_reviews (
+            review_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            reviewed_on TEXT NOT NULL,
+            reviewers TEXT NOT NULL,
+            decisions TEXT NOT NULL,
+            notes_sha256 TEXT NOT NULL,
+            notes_file TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX governance_reviews_on ON governance_reviews (reviewed_on)",
+        "ALTER TABLE reports ADD COLUMN started_schema_version TEXT",
+        "UPDATE reports SET started_schema_version = schema_version",
+    ),
 )
 VERSION = len(MIGRATIONS)
 

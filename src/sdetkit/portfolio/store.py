@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sdetkit.errors import InputError
+from sdetkit.governance.reviews import GovernanceReview
 from sdetkit.portfolio import migrations
 from sdetkit.portfolio.connection import connect_postgres, connect_sqlite, describe, is_postgres, resolve
 from sdetkit.portfolio.rows import COLUMNS, Incident, Owner, StoredRun, from_row, to_row
@@ -198,10 +199,10 @@ class Store:
             if row is None:
                 cur.execute(
                     self.sql(
-                        "INSERT INTO reports (kind, window_start, window_end, schema_version, written_at) "
-                        "VALUES (?, ?, ?, ?, ?)"
+                        "INSERT INTO reports (kind, window_start, window_end, schema_version, written_at, "
+                        "started_schema_version) VALUES (?, ?, ?, ?, ?, ?)"
                     ),
-                    (kind, start, end, version, now),
+                    (kind, start, end, version, now, version),
                 )
             else:
                 cur.execute(
@@ -212,6 +213,47 @@ class Store:
                     (version, now, kind, start, end),
                 )
         return None
+
+    def changed_windows(self) -> list[tuple[str, str, str, str, str, str]]:
+        """Reporting windows reported again with another schema version than they started with
+        (``--allow-schema-change``): ``(kind, start, end, started, now reported, written_at)``."""
+        rows = self.query(
+            "SELECT kind, window_start, window_end, started_schema_version, schema_version, written_at FROM reports "
+            "WHERE started_schema_version IS NOT NULL AND started_schema_version <> schema_version "
+            "ORDER BY window_start, kind"
+        )
+        return [(str(a), str(b), str(c), str(d), str(e), str(f)) for a, b, c, d, e, f in rows]
+
+    # -- governance reviews -------------------------------------------------------------------------
+
+    def add_review(self, review: GovernanceReview) -> bool:
+        """Store a review once; returns whether it was new (the same kind, day and notes is one review)."""
+        import json
+
+        row = (*review[:3], json.dumps(list(review.reviewers)), json.dumps(list(review.decisions)), *review[5:])
+        insert = self.sql(
+            "INSERT INTO governance_reviews (review_id, kind, reviewed_on, reviewers, decisions, notes_sha256, "
+            "notes_file, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (review_id) DO NOTHING"
+        )
+        with self.transaction() as cur:
+            cur.execute(insert, row)
+            return int(cur.rowcount) == 1
+
+    def reviews(self, until: str) -> list[GovernanceReview]:
+        """Reviews held on a day up to ``until`` (YYYY-MM-DD), oldest first."""
+        import json
+
+        rows = self.query(
+            "SELECT review_id, kind, reviewed_on, reviewers, decisions, notes_sha256, notes_file, recorded_at "
+            "FROM governance_reviews WHERE reviewed_on <= ? ORDER BY reviewed_on, review_id",
+            (until,),
+        )
+        return [
+            GovernanceReview(
+                str(r[0]), str(r[1]), str(r[2]), tuple(json.loads(r[3])), tuple(json.loads(r[4])), *map(str, r[5:])
+            )
+            for r in rows
+        ]
 
     def close(self) -> None:
         """Close the connection (leaving the ``with`` block does this)."""
