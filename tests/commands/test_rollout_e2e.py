@@ -306,11 +306,19 @@ def test_day_91_production_with_what_cannot_be_judged_yet(program: Path, tmp_pat
     assert criterion(doc, "reporting-cadence")["status"] == "met"
     assert doc["blocking"] == ["governance-reviews", "release-checklist"]
     assert {c["id"]: c["status"] for c in doc["criteria"] if c["status"] != "met"} == {
-        "governance-reviews": "unknown",
+        "governance-reviews": "not_met",
         "release-checklist": "unknown",
     }
+    assert criterion(doc, "governance-reviews")["missing"] == (
+        "missing: compatibility review for 2026-07, deprecation review for 2026-07 "
+        "(record them with `sdetkit governance review`)"
+    )
     points = {c["day"]: (c["status"], c["met_on"]) for c in doc["checkpoints"]}
-    assert points == {30: ("met", "2026-06-08"), 60: ("met", "2026-06-22"), 90: ("unknown", None)}
+    assert points == {
+        30: ("met", "2026-06-08"),
+        60: ("met", "2026-06-22"),
+        90: ("late", None),
+    }  # governance reviews are missing: late, not unknown
     signals = {s["id"]: s["status"] for s in doc["signals"]}
     assert signals == {
         "scope-too-broad": "clear",

@@ -8,7 +8,7 @@ from typing import Any
 from sdetkit.portfolio.kinds import Stage
 from sdetkit.rollout.criteria import Criterion, stage_complete
 from sdetkit.rollout.docs import MONTHLY_REPORT, REVIEW_TEMPLATE, SCORECARD, WEEKLY_REPORT
-from sdetkit.rollout.evidence import View
+from sdetkit.rollout.evidence import View, store_ref
 from sdetkit.rollout.model import Gate, Result, met, not_met, unknown
 
 PR = Stage.PRODUCTION
@@ -126,10 +126,32 @@ def reporting_cadence(view: View) -> Result:
 
 
 def governance_reviews(view: View) -> Result:
-    return unknown(
-        "compatibility and deprecation reviews are not recorded as evidence yet, so a monthly review cannot be "
-        "shown; the reporting window's schema freeze is checked under the data-inconsistency signal"
-    )
+    """Met when every month since production began (the pilot's sign-off) that has ended has a
+    compatibility and a deprecation review recorded by ``as_of``."""
+    from sdetkit.governance.reviews import by_month
+
+    signed = view.signoff(Stage.PILOT)
+    if not signed:
+        return not_met(
+            "production has not begun", "no leadership sign-off of the pilot recorded: production begins with it"
+        )
+    began = signed[1]
+    months = [m for m in by_month(view.evidence.reviews, began, view.as_of) if m.ended]
+    evidence = (store_ref("governance reviews", view.as_of),)
+    missing = [f"{kind} review for {m.month}" for m in months for kind in m.overdue]
+    measured = f"since {began}: {sum(1 for m in months if not m.overdue)} of {len(months)} month(s) reviewed"
+    if missing:
+        return not_met(
+            measured,
+            f"missing: {', '.join(missing[:4])}"
+            + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
+            + " (record them with `sdetkit governance review`)",
+            *evidence,
+        )
+    if not months:
+        due = _month_end(began)
+        return not_met(measured, f"no month has ended since production began: the first is {due:%Y-%m}", *evidence)
+    return met(measured, *evidence)
 
 
 def release_checklist(view: View) -> Result:

@@ -21,6 +21,7 @@ from sdetkit.portfolio.rows import Incident, StoredRun
 from sdetkit.rollout.docs import DocFile
 
 if TYPE_CHECKING:
+    from sdetkit.governance.reviews import GovernanceReview
     from sdetkit.portfolio.store import Store
     from sdetkit.rollout.model import CriterionResult
 
@@ -34,6 +35,10 @@ class Evidence(NamedTuple):
     incidents: tuple[Incident, ...]
     files: Mapping[str, DocFile]
     today: dt.date
+    reviews: tuple[GovernanceReview, ...] = ()  # monthly governance reviews
+    # Reporting windows reported again under another schema version: (kind, start, end, started,
+    # reported, written_at), from the store's schema freeze.
+    changed_windows: tuple[tuple[str, str, str, str, str, str], ...] = ()
 
 
 def gather(program: Program, store: Store, today: dt.date) -> Evidence:
@@ -43,7 +48,9 @@ def gather(program: Program, store: Store, today: dt.date) -> Evidence:
     root = program.path.absolute().parent
     runs = tuple(sorted(store.runs_between("0001-01-01", today.isoformat()), key=lambda r: r.source_timestamp))
     incidents = tuple(store.incidents_between("0001-01-01", today.isoformat()))
-    return Evidence(program, root, runs, incidents, scan(root, today), today)
+    reviews = tuple(store.reviews(today.isoformat()))
+    changed = tuple(store.changed_windows())
+    return Evidence(program, root, runs, incidents, scan(root, today), today, reviews, changed)
 
 
 class View:

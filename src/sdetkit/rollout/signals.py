@@ -92,9 +92,18 @@ def data_inconsistency(view: View, stage: Stage | None) -> tuple[str, str]:
     problems = [f"scorecard schema changed inside a month ({m})" for m in _versions_by_month(view, SCORECARD)]
     problems += [f"KPI payload schema changed inside a month ({m})" for m in _versions_by_month(view, KPI)]
     problems += _disagreeing_payloads(view)
+    problems += [
+        f"the {kind} of {start}..{end} was reported with schema {now} after it started with {started} "
+        f"(--allow-schema-change, {written[:10]})"
+        for kind, start, end, started, now, written in view.evidence.changed_windows
+        if written[:10] <= view.as_of.isoformat()
+    ]
     if problems:
         return "raised", "; ".join(problems)
-    return "clear", "one schema version per month for scorecards and KPI payloads; no week's payload was rewritten"
+    return "clear", (
+        "one schema version per month for scorecards and KPI payloads; no week's payload was rewritten; "
+        "no reporting window changed schema version in the store"
+    )
 
 
 def escalation_drift(view: View, stage: Stage | None) -> tuple[str, str]:
