@@ -146,7 +146,7 @@ def _add_governance(sub: Any) -> None:
         description="Register a deprecation in the program repository's governance/deprecations.toml. The entry "
         "is validated and the file written atomically; a surface already registered is refused (exit 2).",
     )
-    _register_flag(dep)
+    _program_flag(dep, with_store=False)
     dep.add_argument("--surface", required=True, help="what goes away: a schema field path ($.a.b), command or flag")
     dep.add_argument("--announced", required=True, metavar="VERSION", help="the version that announces it")
     dep.add_argument(
@@ -160,7 +160,7 @@ def _add_governance(sub: Any) -> None:
         description="Judge removed surfaces against governance/deprecations.toml: exit 1 naming each one removed "
         "before its window closes (or never registered), 0 when every window has closed.",
     )
-    _register_flag(check)
+    _program_flag(check, with_store=False)
     what = check.add_mutually_exclusive_group(required=True)
     what.add_argument("--removed", nargs="+", default=[], metavar="SURFACE", help="the surfaces removed")
     what.add_argument("--old-schema", type=Path, metavar="FILE", help="with --new-schema: the fields it removes")
@@ -194,17 +194,8 @@ def _names(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-def _register_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--program",
-        type=Path,
-        default=Path(PROGRAM_FILE),
-        metavar="FILE",
-        help="the program file; governance/deprecations.toml is beside it (default: ./sdetkit-program.toml)",
-    )
-
-
-def _program_flag(p: argparse.ArgumentParser) -> None:
+def _program_flag(p: argparse.ArgumentParser, with_store: bool = True) -> None:
+    """``--program`` and (``with_store``) ``--db``: the program repository and its evidence store."""
     p.add_argument(
         "--program",
         type=Path,
@@ -212,6 +203,8 @@ def _program_flag(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help=f"the program file; its folder is the program repository (default: ./{PROGRAM_FILE})",
     )
+    if not with_store:
+        return
     p.add_argument(
         "--db",
         metavar="PATH|URL",
