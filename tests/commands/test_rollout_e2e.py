@@ -307,10 +307,10 @@ def test_day_91_production_with_what_cannot_be_judged_yet(program: Path, tmp_pat
     assert doc["blocking"] == ["governance-reviews", "release-checklist"]
     assert {c["id"]: c["status"] for c in doc["criteria"] if c["status"] != "met"} == {
         "governance-reviews": "unknown",
-        "release-checklist": "unknown",
+        "release-checklist": "not_met",
     }
     points = {c["day"]: (c["status"], c["met_on"]) for c in doc["checkpoints"]}
-    assert points == {30: ("met", "2026-06-08"), 60: ("met", "2026-06-22"), 90: ("unknown", None)}
+    assert points == {30: ("met", "2026-06-08"), 60: ("met", "2026-06-22"), 90: ("late", None)}
     signals = {s["id"]: s["status"] for s in doc["signals"]}
     assert signals == {
         "scope-too-broad": "clear",
