@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 from sdetkit.portfolio import program as program_file
 from sdetkit.portfolio.kinds import Stage
@@ -205,7 +206,7 @@ def test_a_young_program_owes_no_week_before_it_began(tmp_path: Path) -> None:
 
 
 def _checklist(ok: bool) -> str:
-    item = {"id": "signoff:qa-governance", "scope": "program", "title": "Sign-off: qa governance",
+    item: dict[str, Any] = {"id": "signoff:qa-governance", "scope": "program", "title": "Sign-off: qa governance",
             "status": "pass" if ok else "fail", "evidence": [], "missing": None if ok else "no sign-off"}  # fmt: skip
     return json.dumps({
         "schema_name": "sdetkit.release.checklist", "schema_version": "1.0.0", "ok": ok, "program": "P",
