@@ -1,5 +1,5 @@
 """Command line of the program-level commands: the evidence store (``portfolio``), ``kpi``,
-``report``, the program file (``program``) and ``rollout``. The repository-level ones are in
+``report``, the program file (``program``), ``rollout`` and ``release``. The repository-level ones are in
 :mod:`sdetkit.cli`, which adds these and runs them."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit import settings as st
-from sdetkit.cli_args import actions, output, output_flags, store, store_flags
+from sdetkit.cli_args import IDS, actions, flat, output, output_flags, store, store_flags
 from sdetkit.enums import values
 from sdetkit.governance.bumps import Bump
 from sdetkit.governance.reviews import ReviewKind
@@ -27,6 +27,7 @@ def add_commands(sub: Any) -> None:
     _add_program(sub)
     _add_rollout(sub)
     _add_governance(sub)
+    _add_release(sub)
 
 
 def _add_portfolio(sub: Any) -> None:
@@ -194,6 +195,31 @@ def _names(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+def _add_release(sub: Any) -> None:
+    rsub = actions(sub, "release", help="the full release package of a release train")
+    check = rsub.add_parser(
+        "checklist",
+        help="check the release package by machine; write docs/full-release-package-checklist.md and .json",
+        description="Check the full release package of one version of a release train: per repository, the "
+        "stored canonical artifacts of the release commit, a SHIP decision with a named owner and a verified "
+        "evidence bundle; for the program, the week's KPI payload, executive report and scorecard, the incident "
+        "commander, the rollback owner and the sign-offs. Exit 0 only when every item passes.",
+    )
+    _program_flag(check)
+    check.add_argument("--version", required=True, metavar="V", help="the version being released")
+    check.add_argument("--train", metavar="NAME", help="the release train (default: the program's name)")
+    check.add_argument("--repos", **IDS, help="repositories of the train, comma-separated (default: those in scope "
+                       "for the whole window)")  # fmt: skip
+    check.add_argument("--window-end", metavar="YYYY-MM-DD", help="the evidence week's last day (default: the last "
+                       "week that ended)")  # fmt: skip
+    check.add_argument("--sign-off", dest="signoffs", action="append", default=[], metavar="ROLE=NAME",
+                       help="record a sign-off: release-owner, platform-owner, qa-governance (repeatable)")  # fmt: skip
+    check.add_argument("--bundle", dest="bundles", action="append", default=[], metavar="REPO=PATH",
+                       help="a repository's evidence bundle (default: release/<version>/<repo>.zip in the program "
+                       "repository)")  # fmt: skip
+    output_flags(check, ("text", "json", "markdown"))
+
+
 def _program_flag(p: argparse.ArgumentParser, with_store: bool = True) -> None:
     """``--program`` and (``with_store``) ``--db``: the program repository and its evidence store."""
     p.add_argument(
@@ -249,6 +275,11 @@ def _rollout(a: argparse.Namespace) -> st.RolloutStatusSettings:
     return st.RolloutStatusSettings(a.program, a.db, stage, a.as_of, output(a))
 
 
+def _checklist(a: argparse.Namespace) -> st.ReleaseChecklistSettings:
+    return st.ReleaseChecklistSettings(a.program, a.version, a.db, a.train, flat(a.repos),
+                                       a.window_end, tuple(a.signoffs), tuple(a.bundles), output(a))  # fmt: skip
+
+
 # What each program-level command line runs (see cli._COMMANDS).
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]]]] = {
     "portfolio ingest": ("portfolio:ingest", _ingest),
@@ -287,4 +318,5 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]
         "governance:status",
         lambda a: st.GovernanceStatusSettings(store(a), a.since, output(a)),
     ),
+    "release checklist": ("checklist:run", _checklist),
 }

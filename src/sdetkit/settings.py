@@ -254,3 +254,18 @@ class GovernanceStatusSettings(NamedTuple):
     store: StoreSettings
     since: str | None = None  # YYYY-MM-DD; None: the month of the first review recorded
     output: OutputSettings = OutputSettings()
+
+
+class ReleaseChecklistSettings(NamedTuple):
+    """``sdetkit release checklist``: the program, the store, which release and what was signed.
+    Flag values are checked by the command (its messages name the flag)."""
+
+    program: Path
+    version: str
+    db: str | None = None
+    train: str | None = None  # None: the program's name
+    repos: tuple[str, ...] = ()  # empty: the repositories in scope for the window
+    window_end: str | None = None  # YYYY-MM-DD; None: the last week that ended
+    signoffs: tuple[str, ...] = ()  # ROLE=NAME
+    bundles: tuple[str, ...] = ()  # REPO=PATH
+    output: OutputSettings = OutputSettings()

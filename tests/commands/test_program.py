@@ -266,8 +266,8 @@ def test_dashboard_before_any_week_ended_says_so(tmp_path: Path, capsys: pytest.
 
 
 def test_write_all_puts_back_what_it_wrote_when_a_later_file_fails(tmp_path: Path) -> None:
-    from sdetkit.commands.program import write_all
     from sdetkit.errors import OutputError
+    from sdetkit.evidence.atomic import write_all
 
     kept, new, blocked = tmp_path / "kept.md", tmp_path / "new.md", tmp_path / "blocked"
     kept.write_text("earlier\n", encoding="utf-8")

@@ -307,7 +307,7 @@ def test_day_91_production_with_what_cannot_be_judged_yet(program: Path, tmp_pat
     assert doc["blocking"] == ["governance-reviews", "release-checklist"]
     assert {c["id"]: c["status"] for c in doc["criteria"] if c["status"] != "met"} == {
         "governance-reviews": "not_met",
-        "release-checklist": "unknown",
+        "release-checklist": "not_met",
     }
     assert criterion(doc, "governance-reviews")["missing"] == (
         "missing: compatibility review for 2026-07, deprecation review for 2026-07 "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 from sdetkit.portfolio import program as program_file
 from sdetkit.portfolio.kinds import Stage
@@ -202,3 +203,48 @@ def test_a_young_program_owes_no_week_before_it_began(tmp_path: Path) -> None:
         "2 straight week(s) to 2026-03-15",
         "4 straight weeks are needed: at the earliest they end on 2026-03-29",
     )
+
+
+def _checklist(ok: bool) -> str:
+    item: dict[str, Any] = {"id": "signoff:qa-governance", "scope": "program", "title": "Sign-off: qa governance",
+            "status": "pass" if ok else "fail", "evidence": [], "missing": None if ok else "no sign-off"}  # fmt: skip
+    return json.dumps({
+        "schema_name": "sdetkit.release.checklist", "schema_version": "1.0.0", "ok": ok, "program": "P",
+        "train": "T", "version": "2.4.0", "window_start": "2026-05-04", "window_end": "2026-05-10",
+        "checked_at": "2026-05-11T09:00:00Z", "repos": [], "items": [item],
+        "failing": [] if ok else ["signoff:qa-governance"], "signoffs": [],
+    })  # fmt: skip
+
+
+def test_release_checklist_is_judged_as_committed_on_the_day(tmp_path: Path) -> None:
+    from tests.rollout_support import commit_on, git_on
+
+    md, result = "docs/full-release-package-checklist.md", "docs/full-release-package-checklist.json"
+    git_on(tmp_path, "2026-05-01", "init", "-q", "-b", "main")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / md).write_text("# Full release package checklist\n")
+    (tmp_path / result).write_text(_checklist(False))
+    commit_on(tmp_path, "2026-05-11", md, result)
+    (tmp_path / result).write_text(_checklist(True))
+    commit_on(tmp_path, "2026-05-13", result)
+
+    def judged(as_of: str) -> tuple[Status, str, str | None]:
+        r = criteria_production.release_checklist(view(tmp_path, as_of=as_of))
+        return r.status, r.measured, r.missing
+
+    assert judged("2026-05-10") == (
+        Status.NOT_MET,
+        "no checklist",
+        f"no {md} and {result}: run `sdetkit release checklist --version V` and commit both",
+    )
+    assert judged("2026-05-12") == (
+        Status.NOT_MET, "failed: T 2.4.0, checked 2026-05-11", "failing items: signoff:qa-governance"
+    )  # fmt: skip
+    assert judged("2026-05-13") == (Status.MET, "passed: T 2.4.0, checked 2026-05-11", None)
+
+
+def test_release_checklist_that_does_not_validate_is_not_met(tmp_path: Path) -> None:
+    files = {"docs/full-release-package-checklist.md": "# x\n", "docs/full-release-package-checklist.json": "{}"}
+    r = criteria_production.release_checklist(view(tmp_path, files=files, as_of="2026-06-01"))
+    assert r.status == Status.NOT_MET and r.measured == "not readable"
+    assert r.missing is not None and "not a valid release-checklist artifact" in r.missing

@@ -11,10 +11,8 @@ into the program repository's ``docs/``, as Markdown and HTML: both, or neither.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from sdetkit.errors import EXIT_OK, OutputError, UsageError
@@ -63,30 +61,9 @@ def init(settings: ProgramInitSettings) -> int:
     return EXIT_OK
 
 
-def write_all(files: Sequence[tuple[Path, str]], flag: str) -> None:
-    """Write each ``(path, text)`` atomically, in order, or none: when one fails, the files written
-    before it get their earlier bytes back (or are removed when they did not exist)."""
-    from sdetkit.evidence.atomic import write_bytes, write_output
-
-    before = [(path, path.read_bytes() if path.is_file() else None) for path, _ in files]
-    written = 0
-    try:
-        for path, text in files:
-            write_output(path, text, flag)
-            written += 1
-    except BaseException:
-        for path, old in before[:written]:
-            with contextlib.suppress(OSError):
-                if old is None:
-                    path.unlink()
-                else:
-                    write_bytes(path, old)
-        raise
-
-
 def dashboard(settings: ProgramDashboardSettings) -> int:
     """Write ``docs/top-tier-program-dashboard.md`` and its HTML page for one week."""
-    from sdetkit.evidence.atomic import check_writable
+    from sdetkit.evidence.atomic import check_writable, write_all
     from sdetkit.portfolio.dates import now, parse_date
     from sdetkit.rollout import dashboard as board
     from sdetkit.rollout import dashboard_kpi, dashboard_render, docs, evidence

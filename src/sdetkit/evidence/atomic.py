@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -88,3 +89,22 @@ def emit(rendered: str, summary: str, out: Path | None, shown: Path | None, stre
     write_output(out, rendered)
     stream.write(summary)
     stream.write(f"wrote {shown or out}\n")
+
+
+def write_all(files: Sequence[tuple[Path, str]], flag: str) -> None:
+    """Write each ``(path, text)`` atomically, in order, or none: when one fails, the files written
+    before it get their earlier bytes back (or are removed when they did not exist)."""
+    before = [(path, path.read_bytes() if path.is_file() else None) for path, _ in files]
+    written = 0
+    try:
+        for path, text in files:
+            write_output(path, text, flag)
+            written += 1
+    except BaseException:
+        for path, old in before[:written]:
+            with contextlib.suppress(OSError):
+                if old is None:
+                    path.unlink()
+                else:
+                    write_bytes(path, old)
+        raise

@@ -18,6 +18,7 @@ NAMES = (
     "governance-schema-diff",
     "governance-removals",
     "governance-status",
+    "release-checklist",
 )
 
 

@@ -78,6 +78,7 @@ class PerCommandFormat(OutputFormat):
             "triage": self.triage,
             "verify": self.verify,
             "rollout": self.rollout,
+            "checklist": self.checklist,
         }
         return views[report.command](report.document())
 
@@ -104,3 +105,7 @@ class PerCommandFormat(OutputFormat):
     @abstractmethod
     def rollout(self, doc: Mapping[str, Any]) -> str:
         """``sdetkit rollout status``."""
+
+    @abstractmethod
+    def checklist(self, doc: Mapping[str, Any]) -> str:
+        """``sdetkit release checklist``."""

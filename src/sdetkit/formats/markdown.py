@@ -120,3 +120,8 @@ class MarkdownFormat(PerCommandFormat):
         from sdetkit.rollout import render
 
         return render.markdown(doc)
+
+    def checklist(self, doc: Mapping[str, Any]) -> str:
+        from sdetkit.checklist import render
+
+        return render.markdown(doc)

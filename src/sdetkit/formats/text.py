@@ -137,3 +137,8 @@ class TextFormat(PerCommandFormat):
         from sdetkit.rollout import render
 
         return render.text(doc)
+
+    def checklist(self, doc: Mapping[str, Any]) -> str:
+        from sdetkit.checklist import render
+
+        return render.text(doc)

@@ -12,6 +12,8 @@ the repositories expected to report, with an owner and whether (and since when) 
     review_weekday = "monday"
     sponsor = { name = "Ana Ruiz", contact = "ana@example.com" }
     release_owner = { name = "Bo Chen", contact = "#release" }
+    incident_commander = { name = "Eve Fox" }   # the release package names both
+    rollback_owner = { name = "Gus Hill" }
 
     [workstreams.reporting]
     name = "Portfolio reporting"
@@ -138,9 +140,12 @@ class Program(NamedTuple):
     workstreams: tuple[Workstream, ...]
     repos: dict[str, Repository]
     signoffs: tuple[Signoff, ...] = ()
+    incident_commander: Person | None = None
+    rollback_owner: Person | None = None
 
 
-_PROGRAM_KEYS = ("name", "start", "lane", "baseline", "pilot_size", "review_weekday", "sponsor", "release_owner")
+_PROGRAM_KEYS = ("name", "start", "lane", "baseline", "pilot_size", "review_weekday", "sponsor", "release_owner",
+                 "incident_commander", "rollback_owner")  # fmt: skip
 _WORKSTREAM_KEYS = ("name", "dri", "phase", "deliverables")
 _REPO_KEYS = ("team", "lane", "owner", "active", "since")
 
@@ -235,6 +240,7 @@ def parse(data: dict[str, Any], text: str, path: Path) -> Program:
     lane = c.choice(program, where, "lane", LaneName, required=True)
     sponsor = _person(c, program, "sponsor")
     release_owner = _person(c, program, "release_owner")
+    commander, rollback_owner = _person(c, program, "incident_commander"), _person(c, program, "rollback_owner")
     baseline = c.text(program, where, "baseline", required=False) or None
     pilot_size = program.get("pilot_size")
     if pilot_size is not None and (not isinstance(pilot_size, int) or isinstance(pilot_size, bool) or pilot_size < 1):
@@ -255,8 +261,9 @@ def parse(data: dict[str, Any], text: str, path: Path) -> Program:
     if start is None or lane is None:  # each already a problem above
         raise InputError(f"{path}: program start and lane are required")
     return Program(
-        path, name, start, lane, sponsor, release_owner, baseline, pilot_size, weekday, workstreams, repos, signoffs
-    )
+        path, name, start, lane, sponsor, release_owner, baseline, pilot_size, weekday, workstreams, repos, signoffs,
+        commander, rollback_owner,
+    )  # fmt: skip
 
 
 def _signoffs(c: _Checker, raw: Any) -> tuple[Signoff, ...]:

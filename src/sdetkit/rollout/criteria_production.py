@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from sdetkit.portfolio.kinds import Stage
 from sdetkit.rollout.criteria import Criterion, stage_complete
-from sdetkit.rollout.docs import MONTHLY_REPORT, REVIEW_TEMPLATE, SCORECARD, WEEKLY_REPORT
+from sdetkit.rollout.docs import MONTHLY_REPORT, REVIEW_TEMPLATE, SCORECARD, WEEKLY_REPORT, DocFile
 from sdetkit.rollout.evidence import View, store_ref
-from sdetkit.rollout.model import Gate, Result, met, not_met, unknown
+from sdetkit.rollout.model import Gate, Result, met, not_met
 
 PR = Stage.PRODUCTION
 STREAK_WEEKS = 4
@@ -154,11 +155,46 @@ def governance_reviews(view: View) -> Result:
     return met(measured, *evidence)
 
 
+def _as_of(view: View, f: DocFile) -> Any:
+    """The file's JSON as it stood at ``as_of``: its last version committed by then (the work tree's
+    when it is not committed), or a string saying why it cannot be read."""
+    import json
+
+    from sdetkit.rollout.docs import show
+
+    committed = [sha for sha, day in f.commits if day <= view.as_of]
+    if not committed:
+        return view.json(f)
+    data = show(view.evidence.root, committed[-1], f.rel)
+    try:
+        return json.loads(data.decode("utf-8")) if data is not None else f"{f.rel}: not in commit {committed[-1]}"
+    except (ValueError, UnicodeDecodeError) as exc:
+        return f"{f.rel}: not readable JSON ({exc})"
+
+
 def release_checklist(view: View) -> Result:
-    return unknown(
-        "the full release package checklist (docs/full-release-package-checklist.md) is not evaluated from "
-        "evidence yet, so it cannot be shown to pass"
-    )
+    from sdetkit.checklist.items import MARKDOWN, RESULT
+    from sdetkit.errors import InputError
+    from sdetkit.evidence.load import check
+
+    md, result = view.file(MARKDOWN), view.file(RESULT)
+    if md is None or result is None:
+        absent = " and ".join(rel for rel, f in ((MARKDOWN, md), (RESULT, result)) if f is None)
+        return not_met(
+            "no checklist", f"no {absent}: run `sdetkit release checklist --version V` and commit both", MARKDOWN
+        )
+    doc = _as_of(view, result)
+    evidence = (md.describe(), result.describe())
+    try:
+        if isinstance(doc, str):
+            raise InputError(doc)
+        check(doc, Path(result.rel), "release-checklist")
+    except InputError as exc:
+        return not_met("not readable", str(exc), *evidence)
+    measured = f"{doc['train']} {doc['version']}, checked {doc['checked_at'][:10]}"
+    if doc["ok"]:
+        return met(f"passed: {measured}", *evidence)
+    return not_met(f"failed: {measured}", f"failing items: {', '.join(doc['failing'])}", *evidence)
 
 
 CRITERIA = (

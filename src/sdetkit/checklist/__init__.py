@@ -1,0 +1,1 @@
+"""The full release package checklist of a release train (``sdetkit release checklist``)."""
