@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sdetkit.portfolio import program as program_file
 from sdetkit.portfolio.kinds import Stage
+from sdetkit.incidents.model import IncidentRecord, from_legacy
 from sdetkit.portfolio.rows import Incident, StoredRun
 from sdetkit.rollout import criteria_evaluation, criteria_pilot, criteria_production
 from sdetkit.rollout.docs import scan
@@ -35,7 +36,7 @@ def view(
     extra: str = "",
     *,
     runs: tuple[StoredRun, ...] = (),
-    incidents: tuple[Incident, ...] = (),
+    incidents: tuple[IncidentRecord, ...] = (),
     as_of: str = "2026-05-31",
     files: dict[str, str] | None = None,
     keys: str = "",
@@ -163,9 +164,9 @@ def test_canonical_path_needs_all_three_artifacts_from_one_commit(tmp_path: Path
 
 
 def test_escalation_needs_a_handled_incident(tmp_path: Path) -> None:
-    open_one = Incident("i1", "a", "failure", "2026-04-01T10:00:00Z", None, "")
-    handled = Incident("i2", "a", "failure", "2026-04-02T10:00:00Z", "2026-04-02T11:00:00Z", "")
-    rollback = Incident("i3", "a", "rollback", "2026-04-03T10:00:00Z", None, "")
+    open_one = from_legacy(Incident("i1", "a", "failure", "2026-04-01T10:00:00Z", None, ""))
+    handled = from_legacy(Incident("i2", "a", "failure", "2026-04-02T10:00:00Z", "2026-04-02T11:00:00Z", ""))
+    rollback = from_legacy(Incident("i3", "a", "rollback", "2026-04-03T10:00:00Z", None, ""))
     assert (
         criteria_pilot.escalation_readiness(view(tmp_path, incidents=(open_one,))).measured
         == "1 recorded, none handled"

@@ -93,7 +93,7 @@ def weekly_rhythm(view: View) -> Result:
 def escalation_readiness(view: View) -> Result:
     """Practiced means handled, per the incident log: a failure with its triage time, or a rollback.
     The support model it should follow is not recorded yet, so only the practice is judged."""
-    incidents = view.incidents()
+    incidents = [i.kpi_view() for i in view.incidents()]
     handled = sorted(
         (
             i
