@@ -15,6 +15,7 @@ NAMES = (
     "portfolio-scorecard",
     "kpi-weekly",
     "rollout-status",
+    "incidents",
 )
 
 
