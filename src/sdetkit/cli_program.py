@@ -17,7 +17,7 @@ from sdetkit.lanes import LaneName
 from sdetkit.portfolio.kinds import IncidentKind, ProgramStatus, Stage
 
 PROGRAM_FILE = "sdetkit-program.toml"
-INCIDENT_ACTIONS = ("open", "ack", "update", "resolve", "show", "list", "export")
+INCIDENT_ACTIONS = ("open", "ack", "update", "resolve", "show", "list", "export", "slo")
 
 
 def add_commands(sub: Any) -> None:
@@ -164,10 +164,13 @@ def _add_incident(sub: Any) -> None:
         f.add_argument("--state", choices=values(IncidentState))
         f.add_argument("--severity", choices=values(IncidentSeverity))
         f.add_argument("--repo", metavar="ID")
-    for f in (listed, export):
-        f.add_argument("--period-start", metavar="YYYY-MM-DD", help="opened on or after")
-        f.add_argument("--period-end", metavar="YYYY-MM-DD", help="opened on or before")
-    for p in (opened, ack, update, resolve, show, listed, export):
+    slo = isub.add_parser(
+        "slo", help="adherence to the support model's response targets, per severity (exit 1: breached)"
+    )
+    for f in (listed, export, slo):
+        f.add_argument("--period-start", metavar="YYYY-MM-DD", required=f is slo, help="opened on or after")
+        f.add_argument("--period-end", metavar="YYYY-MM-DD", required=f is slo, help="opened on or before")
+    for p in (opened, ack, update, resolve, show, listed, export, slo):
         store_flags(p)
         p.add_argument("--program", type=Path, metavar="FILE",
                        help=f"the program file with the support model (default: --inventory, else ./{PROGRAM_FILE} "

@@ -151,3 +151,62 @@ def test_portfolio_incident_still_opens_and_resolves_in_one_call(db: str, capsys
     assert (doc["state"], doc["acknowledged_at"], doc["resolved_at"], doc["severity"]) == (
         "resolved", "2026-11-04T09:40:00Z", "2026-11-04T09:40:00Z", None
     )  # fmt: skip
+
+
+PROGRAM = """\
+[program]
+name = "P"
+start = 2026-06-01
+lane = "scale"
+release_owner = { name = "Bo Chen", contact = "#release" }
+
+[workstreams.reporting]
+name = "Reporting"
+dri = "Cy Diaz"
+phase = "pilot"
+
+[repos.api]
+team = "a"
+lane = "scale"
+
+[repos.web]
+team = "w"
+lane = "regulated"
+"""
+
+
+def test_open_says_who_must_be_told_by_when(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    toml = tmp_path / "sdetkit-program.toml"
+    toml.write_text(PROGRAM)
+    code, out, _ = run(capsys, "incident", "open", "--db", db, "--program", str(toml), "--title", "t", "--severity",
+                       "sev2", "--repo", "api", "--opened", T0)  # fmt: skip
+    assert code == 0
+    assert out.splitlines()[1:] == [
+        "sev2: A rollback, or a failure across 3+ repositories",
+        "tell by 2026-11-04T09:30:00Z: release owner Bo Chen (#release)",
+        "tell by 2026-11-04T09:30:00Z: workstream DRI Cy Diaz (reporting)",
+        "tell by 2026-11-04T09:30:00Z: platform lead nobody named (set support.platform_lead)",
+        "targets: acknowledge within 30m, update every 2h, resolve within 1d",
+        "note: the support model's rules give sev4: any incident; recorded as sev2",
+        f"(the support model of {toml})",
+    ]
+
+
+def test_slo_names_the_breaches_and_exits_1(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "incident", "open", "--db", db, "--title", "t", "--severity", "sev2", "--repo", "api",
+               "--opened", T0, "--id", "S-1")[0] == 0  # fmt: skip
+    run(capsys, "incident", "ack", "S-1", "--db", db, "--at", "2026-11-04T09:45:00Z", "--by", "Bo")
+    run(capsys, "incident", "resolve", "S-1", "--db", db, "--at", "2026-11-04T10:30:00Z", "--by", "Bo",
+        "--root-cause", "x")  # fmt: skip
+    period = ["--period-start", "2026-11-01", "--period-end", "2026-11-07"]
+    code, out, _ = run(capsys, "incident", "slo", "--db", db, *period)
+    assert code == 1
+    assert "  sev2: 1 incident(s); acknowledged 0/1, updated 1/1, resolved 1/1 (targets: acknowledge within 30m, " \
+        "update every 2h, resolve within 1d)\n" in out  # fmt: skip
+    assert "  breach: S-1 (sev2) acknowledged after 45m: target within 30m\n" in out
+    code, out, _ = run(capsys, "incident", "slo", "--db", db, *period, "--format", "json")
+    jsonschema.validate(json.loads(out), json.loads(schemas.text("incident-slo")))
+    code, _, err = run(
+        capsys, "incident", "slo", "--db", db, "--period-start", "2026-11-07", "--period-end", "2026-11-01"
+    )
+    assert code == 2 and err == "sdetkit: error: --period-start 2026-11-07 is after --period-end 2026-11-01\n"

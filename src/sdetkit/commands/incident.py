@@ -128,7 +128,7 @@ def open_incident(settings: IncidentLogSettings) -> int:
     if settings.severity is None:
         raise UsageError("--severity: give one of sev1, sev2, sev3, sev4")
     opened = _at("--opened", settings.at)
-    _program(settings)  # a broken program file is an error before anything is written
+    program = _program(settings)  # a broken program file is an error before anything is written
     expected = inv.resolve(settings.store.inventory)
     with open_store(settings.store.db, create=False) as store:
         lanes = _scope(store, expected, settings.repos)
@@ -150,7 +150,9 @@ def open_incident(settings: IncidentLogSettings) -> int:
         name = store.name
     kind = "drill" if record.drill else "incident"
     text = f"{kind} {record.incident_id} ({record.severity}, {', '.join(record.repos)}) opened in {name}\n"
-    return _deliver(settings, text, [record])
+    from sdetkit.incidents.notify import briefing
+
+    return _deliver(settings, text + briefing(program, record), [record])
 
 
 def _change(settings: IncidentLogSettings, what: str) -> int:
@@ -241,3 +243,26 @@ def export_incident(settings: IncidentLogSettings) -> int:
     text = "".join(json.dumps(r.document(), sort_keys=True) + "\n" for r in records)
     emit(text, f"exported {len(records)} incident(s)\n", target, settings.output.out, sys.stdout)
     return EXIT_OK
+
+
+def slo_incident(settings: IncidentLogSettings) -> int:
+    """``incident slo``: adherence per severity for a period; exit 1 when a target was breached."""
+    from sdetkit.errors import EXIT_FAILED
+    from sdetkit.incidents import slo
+    from sdetkit.incidents.support import DEFAULT_SUPPORT
+    from sdetkit.portfolio.store import open_store
+
+    start, end = _period(settings)
+    if start is None or end is None:
+        raise UsageError("give the period: --period-start and --period-end")
+    program = _program(settings)
+    model = program.support if program is not None else DEFAULT_SUPPORT
+    with open_store(settings.store.db, create=False) as store:
+        records = store.incident_records(start.isoformat(), end.isoformat())
+    doc = slo.adherence(records, model, start, end, now())
+    out = settings.output
+    if out.target is not None:
+        check_writable(out.target)
+    rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n" if out.format == "json" else slo.text(doc)
+    emit(rendered, slo.text(doc) if out.format == "json" else "", out.target, out.out, sys.stdout)
+    return EXIT_OK if doc["ok"] else EXIT_FAILED

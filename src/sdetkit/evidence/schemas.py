@@ -16,6 +16,7 @@ NAMES = (
     "kpi-weekly",
     "rollout-status",
     "incidents",
+    "incident-slo",
 )
 
 

@@ -35,6 +35,9 @@ the repositories expected to report, with an owner and whether (and since when) 
     by = "Ana Ruiz"
     on = 2026-03-02
 
+    [support]            # the support model (see sdetkit.portfolio.program_support)
+    platform_lead = { name = "Eli Park", contact = "#platform" }
+
 :func:`load` reports every problem of the file at once, one line each with the file and line.
 """
 
@@ -47,6 +50,7 @@ from typing import Any, NamedTuple
 
 from sdetkit.enums import StrEnum, values
 from sdetkit.errors import InputError
+from sdetkit.incidents.support import DEFAULT_SUPPORT, SupportModel
 from sdetkit.lanes import LaneName
 from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.kinds import Stage
@@ -138,6 +142,7 @@ class Program(NamedTuple):
     workstreams: tuple[Workstream, ...]
     repos: dict[str, Repository]
     signoffs: tuple[Signoff, ...] = ()
+    support: SupportModel = DEFAULT_SUPPORT  # the [support] table over the defaults
 
 
 _PROGRAM_KEYS = ("name", "start", "lane", "baseline", "pilot_size", "review_weekday", "sponsor", "release_owner")
@@ -224,7 +229,7 @@ def load(path: Path) -> Program:
 def parse(data: dict[str, Any], text: str, path: Path) -> Program:
     """Validate parsed TOML (``data``, from ``text``) as the program file ``path``."""
     c = _Checker(path, text)
-    c.keys(data, (), ("program", "workstreams", "repos", "signoffs"))
+    c.keys(data, (), ("program", "workstreams", "repos", "signoffs", "support"))
     program = c.table(data, (), "program")
     if "program" not in data:
         c.problem(("program",), "no [program] table: a program file names its program, start date and lane")
@@ -247,6 +252,9 @@ def parse(data: dict[str, Any], text: str, path: Path) -> Program:
     if baseline is not None and baseline not in in_scope:  # a listed repository with its own problems is in scope
         c.problem((*where, "baseline"), f"program.baseline {baseline!r} is not a repository in scope ([repos.ID])")
     signoffs = _signoffs(c, data.get("signoffs", []))
+    from sdetkit.portfolio.program_support import parse_support
+
+    support = parse_support(c, data, set(c.table(data, (), "workstreams")))
     if c.problems:
         lines = [f"{path}:{line}: {message}" for line, message in sorted(c.problems)]
         if len(lines) == 1:
@@ -255,8 +263,9 @@ def parse(data: dict[str, Any], text: str, path: Path) -> Program:
     if start is None or lane is None:  # each already a problem above
         raise InputError(f"{path}: program start and lane are required")
     return Program(
-        path, name, start, lane, sponsor, release_owner, baseline, pilot_size, weekday, workstreams, repos, signoffs
-    )
+        path, name, start, lane, sponsor, release_owner, baseline, pilot_size, weekday, workstreams, repos, signoffs,
+        support,
+    )  # fmt: skip
 
 
 def _signoffs(c: _Checker, raw: Any) -> tuple[Signoff, ...]:
