@@ -6,9 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from sdetkit.incidents.kinds import IncidentSeverity
+from sdetkit.incidents.model import AttachedEvidence, IncidentRecord, from_legacy
 from sdetkit.portfolio import program as program_file
 from sdetkit.portfolio.kinds import Stage
-from sdetkit.incidents.model import IncidentRecord, from_legacy
 from sdetkit.portfolio.rows import Incident, StoredRun
 from sdetkit.rollout import criteria_evaluation, criteria_pilot, criteria_production
 from sdetkit.rollout.docs import scan
@@ -163,19 +164,42 @@ def test_canonical_path_needs_all_three_artifacts_from_one_commit(tmp_path: Path
     assert criteria_evaluation.canonical_path(view(tmp_path, runs=(full,), as_of="2026-03-04")).status == Status.NOT_MET
 
 
-def test_escalation_needs_a_handled_incident(tmp_path: Path) -> None:
-    open_one = from_legacy(Incident("i1", "a", "failure", "2026-04-01T10:00:00Z", None, ""))
-    handled = from_legacy(Incident("i2", "a", "failure", "2026-04-02T10:00:00Z", "2026-04-02T11:00:00Z", ""))
-    rollback = from_legacy(Incident("i3", "a", "rollback", "2026-04-03T10:00:00Z", None, ""))
-    assert (
-        criteria_pilot.escalation_readiness(view(tmp_path, incidents=(open_one,))).measured
-        == "1 recorded, none handled"
+def practiced(ident: str, **steps: object) -> IncidentRecord:
+    """A drill that went through every step on 2026-04-02, with ``steps`` changed."""
+    full = IncidentRecord(
+        ident, "drill", IncidentSeverity.SEV3, "2026-04-02T09:00:00Z", ("a",), ("startup",), drill=True,
+        acknowledged_at="2026-04-02T09:10:00Z", mitigation_at="2026-04-02T09:30:00Z", mitigation="roll back",
+        resolved_at="2026-04-02T10:00:00Z", root_cause="bad config",
+        evidence=(AttachedEvidence("a" * 64, None, "2026-04-02T09:20:00Z"),),
+    )  # fmt: skip
+    return full._replace(**steps)
+
+
+def test_escalation_readiness_needs_every_step_of_the_workflow(tmp_path: Path) -> None:
+    judge = criteria_pilot.escalation_readiness
+    none = judge(view(tmp_path))
+    assert none.missing.startswith("no incident recorded: practice one (a drill counts)")
+    # A failure recorded the old way (triaged) is handled, but not practiced through every step.
+    legacy = from_legacy(Incident("i2", "a", "failure", "2026-04-02T10:00:00Z", "2026-04-02T11:00:00Z", ""))
+    result = judge(view(tmp_path, incidents=(legacy,)))
+    assert (result.status, result.measured) == (Status.NOT_MET, "1 recorded, none through every step")
+    assert result.missing == (
+        "i2 has not been evidence attached, mitigation planned, resolved with a root cause "
+        "(`sdetkit incident ack|update|resolve i2`)"
     )
-    assert criteria_pilot.escalation_readiness(view(tmp_path, incidents=(open_one, handled))).status == Status.MET
-    assert criteria_pilot.escalation_readiness(view(tmp_path, incidents=(rollback,))).status == Status.MET
-    assert criteria_pilot.escalation_readiness(view(tmp_path, incidents=(handled,), as_of="2026-04-01")).status == (
-        Status.NOT_MET
+    no_evidence = practiced("D-1", evidence=())
+    assert judge(view(tmp_path, incidents=(no_evidence,))).missing.startswith("D-1 has not been evidence attached (")
+    no_cause = practiced("D-2", root_cause=None)
+    assert "D-2 has not been resolved with a root cause" in judge(view(tmp_path, incidents=(no_cause,))).missing
+    done = judge(view(tmp_path, incidents=(legacy, practiced("D-3"))))
+    assert (done.status, done.measured) == (
+        Status.MET,
+        "1 through every step; first: D-3 (drill, a) opened 2026-04-02T09:00:00Z, resolved 2026-04-02T10:00:00Z",
     )
+    # Steps after the day judged are not there yet.
+    late = practiced("D-4", resolved_at="2026-04-09T10:00:00Z")
+    assert judge(view(tmp_path, incidents=(late,), as_of="2026-04-05")).status == Status.NOT_MET
+    assert judge(view(tmp_path, incidents=(late,), as_of="2026-04-09")).status == Status.MET
 
 
 def test_owners_and_workstreams(tmp_path: Path) -> None:
