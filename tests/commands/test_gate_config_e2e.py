@@ -97,7 +97,8 @@ def test_schema_show_prints_the_shipped_schema() -> None:
         bad.returncode == 2
         and bad.stderr.strip()
         == "sdetkit: error: unknown schema 'nope' (known: "
-        "gate-fast, gate-release, doctor, decision, triage, portfolio-scorecard, kpi-weekly, rollout-status, incidents, incident-slo)"
+        "gate-fast, gate-release, doctor, decision, triage, portfolio-scorecard, kpi-weekly, rollout-status, "
+        "incidents, incident-slo)"
     )
 
 
