@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from sdetkit.cli import main
 from sdetkit.evidence import schemas
 from sdetkit.portfolio.store import open_store
+from tests.portfolio.test_program_support import BASE
 from tests.portfolio_support import jsonl, record
 
 SHA = "a" * 64
@@ -39,7 +41,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def _log(db: str) -> list[dict[str, object]]:
+def _log(db: str) -> list[dict[str, Any]]:
     with open_store(db, create=False) as store:
         return [r.document() for r in store.incident_records()]
 
@@ -103,7 +105,7 @@ def test_evidence_files_are_validated_as_sdetkit_artifacts(
                      "--evidence", str(artifact), "--opened", T0)  # fmt: skip
     assert code == 0
     ((e,),) = [x["evidence"] for x in _log(db)]
-    assert e["path"] == str(artifact) and len(e["sha256"]) == 64  # type: ignore[index]
+    assert e["path"] == str(artifact) and len(e["sha256"]) == 64
     bogus = tmp_path / "notes.json"
     bogus.write_text('{"hello": 1}')
     code, _, err = run(capsys, "incident", "update", "INC-2026-11-04-1", "--db", db, "--by", "Bo", "--evidence",
@@ -153,26 +155,11 @@ def test_portfolio_incident_still_opens_and_resolves_in_one_call(db: str, capsys
     )  # fmt: skip
 
 
-PROGRAM = """\
-[program]
-name = "P"
-start = 2026-06-01
-lane = "scale"
-release_owner = { name = "Bo Chen", contact = "#release" }
-
-[workstreams.reporting]
-name = "Reporting"
-dri = "Cy Diaz"
-phase = "pilot"
-
-[repos.api]
-team = "a"
-lane = "scale"
-
-[repos.web]
-team = "w"
-lane = "regulated"
-"""
+# The support tests' program file, with a release owner and a Regulated-lane repository.
+PROGRAM = BASE.replace(
+    'lane = "scale"\n', 'lane = "scale"\nrelease_owner = { name = "Bo Chen", contact = "#release" }\n', 1
+)
+PROGRAM += '\n[repos.web]\nteam = "w"\nlane = "regulated"\n'
 
 
 def test_open_says_who_must_be_told_by_when(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
