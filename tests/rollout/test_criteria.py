@@ -185,14 +185,14 @@ def test_escalation_readiness_needs_every_step_of_the_workflow(tmp_path: Path) -
     result = judge(view(tmp_path, incidents=(legacy,)))
     assert (result.status, result.measured) == (Status.NOT_MET, "1 recorded, none through every step")
     assert result.missing == (
-        "i2 has not been evidence attached, mitigation planned, resolved with a root cause "
+        "i2 lacks these steps: evidence attached, mitigation planned, resolved with a root cause "
         "(`sdetkit incident ack|update|resolve i2`)"
     )
     no_evidence = practiced("D-1", evidence=())
     lacking = str(judge(view(tmp_path, incidents=(no_evidence,))).missing)
-    assert lacking.startswith("D-1 has not been evidence attached (")
+    assert lacking.startswith("D-1 lacks these steps: evidence attached (")
     no_cause = practiced("D-2", root_cause=None)
-    assert "D-2 has not been resolved with a root cause" in str(judge(view(tmp_path, incidents=(no_cause,))).missing)
+    assert "D-2 lacks these steps: resolved with a root cause" in str(judge(view(tmp_path, incidents=(no_cause,))).missing)
     done = judge(view(tmp_path, incidents=(legacy, practiced("D-3"))))
     assert (done.status, done.measured) == (
         Status.MET,

@@ -118,7 +118,7 @@ def escalation_readiness(view: View) -> Result:
     steps, _, nearest = lacking[0]
     return not_met(
         f"{len(incidents)} recorded, none through every step",
-        f"{nearest.incident_id} has not been {', '.join(steps)} (`sdetkit incident ack|update|resolve "
+        f"{nearest.incident_id} lacks these steps: {', '.join(steps)} (`sdetkit incident ack|update|resolve "
         f"{nearest.incident_id}`)",
         ref,
     )
