@@ -192,7 +192,8 @@ def test_escalation_readiness_needs_every_step_of_the_workflow(tmp_path: Path) -
     lacking = str(judge(view(tmp_path, incidents=(no_evidence,))).missing)
     assert lacking.startswith("D-1 lacks these steps: evidence attached (")
     no_cause = practiced("D-2", root_cause=None)
-    assert "D-2 lacks these steps: resolved with a root cause" in str(judge(view(tmp_path, incidents=(no_cause,))).missing)
+    lacking = str(judge(view(tmp_path, incidents=(no_cause,))).missing)
+    assert "D-2 lacks these steps: resolved with a root cause" in lacking
     done = judge(view(tmp_path, incidents=(legacy, practiced("D-3"))))
     assert (done.status, done.measured) == (
         Status.MET,
