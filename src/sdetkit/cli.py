@@ -198,7 +198,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...
 def _command(args: argparse.Namespace) -> str:
     if args.command == "investigate":
         return "triage"
-    grouped = args.command in ("portfolio", "evidence", "program", "rollout", "governance", "release")
+    grouped = args.command in ("portfolio", "evidence", "program", "rollout", "governance", "release", "incident")
     return f"{args.command} {args.action}" if grouped else args.command
 
 

@@ -14,10 +14,12 @@ from sdetkit.cli_args import IDS, actions, flat, output, output_flags, store, st
 from sdetkit.enums import values
 from sdetkit.governance.bumps import Bump
 from sdetkit.governance.reviews import ReviewKind
+from sdetkit.incidents.kinds import IncidentSeverity, IncidentState
 from sdetkit.lanes import LaneName
 from sdetkit.portfolio.kinds import IncidentKind, ProgramStatus, Stage
 
 PROGRAM_FILE = "sdetkit-program.toml"
+INCIDENT_ACTIONS = ("open", "ack", "update", "resolve", "show", "list", "export", "slo")
 
 
 def add_commands(sub: Any) -> None:
@@ -28,6 +30,7 @@ def add_commands(sub: Any) -> None:
     _add_rollout(sub)
     _add_governance(sub)
     _add_release(sub)
+    _add_incident(sub)
 
 
 def _add_portfolio(sub: Any) -> None:
@@ -220,6 +223,71 @@ def _add_release(sub: Any) -> None:
     output_flags(check, ("text", "json", "markdown"))
 
 
+def _add_incident(sub: Any) -> None:
+    isub = actions(sub, "incident", help="the incident log and the support model: open, handle, report")
+    at = {"metavar": "TIME", "help": "when it happened (ISO 8601; default: now)"}
+    evidence = {"action": "append", "default": [], "metavar": "SHA256|FILE",
+                "help": "a stored artifact's sha256, or an sdetkit artifact file (validated); repeatable"}  # fmt: skip
+    opened = isub.add_parser("open", help="open an incident (or a drill) and say who must be told by when")
+    opened.add_argument("--title", required=True, help="what is happening")
+    opened.add_argument("--severity", required=True, choices=values(IncidentSeverity))
+    opened.add_argument("--repo", dest="repos", action="append", required=True, metavar="ID",
+                        help="an affected repository; repeatable")  # fmt: skip
+    opened.add_argument("--lane", dest="lanes", action="append", default=[], choices=values(LaneName),
+                        help="an affected lane (default: the repositories' lanes); repeatable")  # fmt: skip
+    opened.add_argument("--opened", dest="at", **at)
+    opened.add_argument("--rollback", action="store_true", help="a release was rolled back")
+    opened.add_argument("--drill", action="store_true", help="a practice run of the escalation workflow")
+    opened.add_argument("--evidence", **evidence)
+    opened.add_argument("--id", dest="incident_id", help="your own id (default: INC-<date>-<n>)")
+    ack = isub.add_parser("ack", help="record who acknowledged an incident, and when")
+    update = isub.add_parser("update", help="a status update, the mitigation plan, or evidence")
+    update.add_argument("--text", help="what is new")
+    update.add_argument("--mitigation", metavar="PLAN", help="the mitigation plan (recorded once)")
+    update.add_argument("--evidence", **evidence)
+    resolve = isub.add_parser("resolve", help="resolve an incident with its root cause and follow-ups")
+    resolve.add_argument("--root-cause", help="why it happened (required)")
+    resolve.add_argument("--follow-up", dest="follow_ups", action="append", default=[], metavar="TEXT")
+    for step in (ack, update, resolve):
+        step.add_argument("incident_id", metavar="ID")
+        step.add_argument("--at", **at)
+        step.add_argument("--by", metavar="NAME", help="who (required)")
+    show = isub.add_parser("show", help="one incident with every step, update and piece of evidence")
+    show.add_argument("incident_id", metavar="ID")
+    listed = isub.add_parser("list", help="incidents by state, severity, repository and period")
+    export = isub.add_parser("export", help="incidents as JSON Lines (one record a line)")
+    for f in (listed, export):
+        f.add_argument("--state", choices=values(IncidentState))
+        f.add_argument("--severity", choices=values(IncidentSeverity))
+        f.add_argument("--repo", metavar="ID")
+    slo = isub.add_parser(
+        "slo", help="adherence to the support model's response targets, per severity (exit 1: breached)"
+    )
+    for f in (listed, export, slo):
+        f.add_argument("--period-start", metavar="YYYY-MM-DD", required=f is slo, help="opened on or after")
+        f.add_argument("--period-end", metavar="YYYY-MM-DD", required=f is slo, help="opened on or before")
+    for p in (opened, ack, update, resolve, show, listed, export, slo):
+        store_flags(p)
+        p.add_argument("--program", type=Path, metavar="FILE",
+                       help=f"the program file with the support model (default: --inventory, else ./{PROGRAM_FILE} "
+                       "if there is one, else the default model)")  # fmt: skip
+        output_flags(p, ("text", "json"))
+
+
+def _incident_log(a: argparse.Namespace) -> st.IncidentLogSettings:
+    def get(name: str) -> Any:
+        return getattr(a, name, None)
+
+    repos = get("repos") or ([a.repo] if get("repo") else [])
+    return st.IncidentLogSettings(
+        store(a), get("incident_id"), get("title"), IncidentSeverity(a.severity) if get("severity") else None,
+        tuple(repos), tuple(get("lanes") or ()), get("at"), bool(get("rollback")), bool(get("drill")),
+        tuple(get("evidence") or ()), get("by"), get("text"), get("mitigation"), get("root_cause"),
+        tuple(get("follow_ups") or ()), IncidentState(a.state) if get("state") else None, get("period_start"),
+        get("period_end"), a.program, output(a),
+    )  # fmt: skip
+
+
 def _program_flag(p: argparse.ArgumentParser, with_store: bool = True) -> None:
     """``--program`` and (``with_store``) ``--db``: the program repository and its evidence store."""
     p.add_argument(
@@ -319,4 +387,5 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]
         lambda a: st.GovernanceStatusSettings(store(a), a.since, output(a)),
     ),
     "release checklist": ("checklist:run", _checklist),
+    **{f"incident {a}": (f"incident:{a}_incident", _incident_log) for a in INCIDENT_ACTIONS},
 }

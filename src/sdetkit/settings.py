@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from sdetkit.doctor.severity import Severity
 from sdetkit.governance.bumps import Bump
+from sdetkit.incidents.kinds import IncidentSeverity, IncidentState
 from sdetkit.lanes import LaneName
 from sdetkit.portfolio.kinds import IncidentKind, ProgramStatus, Stage
 
@@ -135,6 +136,32 @@ class IncidentSettings(NamedTuple):
     triaged: str | None = None
     note: str = ""
     incident_id: str | None = None
+
+
+class IncidentLogSettings(NamedTuple):
+    """``sdetkit incident ACTION``: what the action was given (times and dates are checked by the
+    command, whose messages name the flag)."""
+
+    store: StoreSettings
+    incident_id: str | None = None  # ack, update, resolve, show; open: your own id
+    title: str | None = None
+    severity: IncidentSeverity | None = None  # open; list and export: a filter
+    repos: tuple[str, ...] = ()  # open; list and export: the first is a filter
+    lanes: tuple[str, ...] = ()
+    at: str | None = None  # when the step happened (ISO 8601; default: now)
+    rollback: bool = False
+    drill: bool = False
+    evidence: tuple[str, ...] = ()  # sha256 of stored artifacts, or artifact files
+    by: str | None = None
+    text: str | None = None
+    mitigation: str | None = None
+    root_cause: str | None = None
+    follow_ups: tuple[str, ...] = ()
+    state: IncidentState | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    program: Path | None = None
+    output: OutputSettings = OutputSettings()
 
 
 class KpiWeeklySettings(NamedTuple):

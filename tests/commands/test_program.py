@@ -135,7 +135,7 @@ def test_dashboard_matches_the_golden_file_and_regenerates_the_same_bytes(
     assert main(["program", "dashboard", *WEEK]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        "program dashboard, week ending 2026-01-25: program status red; stage reached pilot; 4 blocking criteria",
+        "program dashboard, week ending 2026-01-25: program status red; stage reached pilot; 5 blocking criteria",
         f"wrote {MD}",
         f"wrote {HTML}",
     ]

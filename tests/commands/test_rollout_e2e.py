@@ -184,6 +184,16 @@ def _build(root: Path) -> None:
         if w == 2:  # an escalation practiced: a failure of web, triaged within the hour
             _cli("portfolio", "incident", "--db", db, "--inventory", toml, "--repo", "web", "--kind", "failure",
                  "--opened", "2026-06-17T09:00:00Z", "--triaged", "2026-06-17T09:40:00Z")  # fmt: skip
+            # ... and the whole escalation workflow practiced as a drill, the week's evidence attached.
+            at = ["--db", db, "--inventory", toml]
+            _cli("incident", "open", *at, "--drill", "--id", "DRILL-1", "--title", "web release blocked (drill)",
+                 "--severity", "sev4", "--repo", "web", "--opened", "2026-06-17T10:00:00Z",
+                 "--evidence", str(folder / "gate-fast.json"))  # fmt: skip
+            _cli("incident", "ack", "DRILL-1", *at, "--by", "Bo Chen", "--at", "2026-06-17T10:10:00Z")
+            _cli("incident", "update", "DRILL-1", *at, "--by", "Bo Chen", "--at", "2026-06-17T10:30:00Z",
+                 "--mitigation", "hold the release, roll back web")  # fmt: skip
+            _cli("incident", "resolve", "DRILL-1", *at, "--by", "Bo Chen", "--at", "2026-06-17T11:00:00Z",
+                 "--root-cause", "a flaky end-to-end test", "--follow-up", "quarantine the test")  # fmt: skip
         _cli("kpi", "weekly", "--week-ending", end.isoformat(), "--db", db, "--inventory", toml,
              "--out", str(docs / f"kpi-weekly-{end}.json"))  # fmt: skip
         if w >= 1:  # from week 1 on, the whole weekly cycle
@@ -324,7 +334,7 @@ def test_day_91_production_with_what_cannot_be_judged_yet(program: Path, tmp_pat
         "scope-too-broad": "clear",
         "no-clear-ownership": "raised",
         "data-inconsistency": "raised",
-        "escalation-drift": "unknown",
+        "escalation-drift": "clear",
     }
     golden(doc, "rollout-status-2026-08-31.json")
 

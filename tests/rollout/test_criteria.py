@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sdetkit.incidents.kinds import IncidentSeverity
+from sdetkit.incidents.model import AttachedEvidence, IncidentRecord, from_legacy
 from sdetkit.portfolio import program as program_file
 from sdetkit.portfolio.kinds import Stage
 from sdetkit.portfolio.rows import Incident, StoredRun
@@ -36,7 +38,7 @@ def view(
     extra: str = "",
     *,
     runs: tuple[StoredRun, ...] = (),
-    incidents: tuple[Incident, ...] = (),
+    incidents: tuple[IncidentRecord, ...] = (),
     as_of: str = "2026-05-31",
     files: dict[str, str] | None = None,
     keys: str = "",
@@ -163,19 +165,44 @@ def test_canonical_path_needs_all_three_artifacts_from_one_commit(tmp_path: Path
     assert criteria_evaluation.canonical_path(view(tmp_path, runs=(full,), as_of="2026-03-04")).status == Status.NOT_MET
 
 
-def test_escalation_needs_a_handled_incident(tmp_path: Path) -> None:
-    open_one = Incident("i1", "a", "failure", "2026-04-01T10:00:00Z", None, "")
-    handled = Incident("i2", "a", "failure", "2026-04-02T10:00:00Z", "2026-04-02T11:00:00Z", "")
-    rollback = Incident("i3", "a", "rollback", "2026-04-03T10:00:00Z", None, "")
-    assert (
-        criteria_pilot.escalation_readiness(view(tmp_path, incidents=(open_one,))).measured
-        == "1 recorded, none handled"
+def practiced(ident: str, **steps: Any) -> IncidentRecord:
+    """A drill that went through every step on 2026-04-02, with ``steps`` changed."""
+    full = IncidentRecord(
+        ident, "drill", IncidentSeverity.SEV3, "2026-04-02T09:00:00Z", ("a",), ("startup",), drill=True,
+        acknowledged_at="2026-04-02T09:10:00Z", mitigation_at="2026-04-02T09:30:00Z", mitigation="roll back",
+        resolved_at="2026-04-02T10:00:00Z", root_cause="bad config",
+        evidence=(AttachedEvidence("a" * 64, None, "2026-04-02T09:20:00Z"),),
+    )  # fmt: skip
+    return full._replace(**steps)
+
+
+def test_escalation_readiness_needs_every_step_of_the_workflow(tmp_path: Path) -> None:
+    judge = criteria_pilot.escalation_readiness
+    none = judge(view(tmp_path))
+    assert (none.missing or "").startswith("no incident recorded: practice one (a drill counts)")
+    # A failure recorded the old way (triaged) is handled, but not practiced through every step.
+    legacy = from_legacy(Incident("i2", "a", "failure", "2026-04-02T10:00:00Z", "2026-04-02T11:00:00Z", ""))
+    result = judge(view(tmp_path, incidents=(legacy,)))
+    assert (result.status, result.measured) == (Status.NOT_MET, "1 recorded, none through every step")
+    assert result.missing == (
+        "i2 lacks these steps: evidence attached, mitigation planned, resolved with a root cause "
+        "(`sdetkit incident ack|update|resolve i2`)"
     )
-    assert criteria_pilot.escalation_readiness(view(tmp_path, incidents=(open_one, handled))).status == Status.MET
-    assert criteria_pilot.escalation_readiness(view(tmp_path, incidents=(rollback,))).status == Status.MET
-    assert criteria_pilot.escalation_readiness(view(tmp_path, incidents=(handled,), as_of="2026-04-01")).status == (
-        Status.NOT_MET
+    no_evidence = practiced("D-1", evidence=())
+    lacking = str(judge(view(tmp_path, incidents=(no_evidence,))).missing)
+    assert lacking.startswith("D-1 lacks these steps: evidence attached (")
+    no_cause = practiced("D-2", root_cause=None)
+    lacking = str(judge(view(tmp_path, incidents=(no_cause,))).missing)
+    assert "D-2 lacks these steps: resolved with a root cause" in lacking
+    done = judge(view(tmp_path, incidents=(legacy, practiced("D-3"))))
+    assert (done.status, done.measured) == (
+        Status.MET,
+        "1 through every step; first: D-3 (drill, a) opened 2026-04-02T09:00:00Z, resolved 2026-04-02T10:00:00Z",
     )
+    # Steps after the day judged are not there yet.
+    late = practiced("D-4", resolved_at="2026-04-09T10:00:00Z")
+    assert judge(view(tmp_path, incidents=(late,), as_of="2026-04-05")).status == Status.NOT_MET
+    assert judge(view(tmp_path, incidents=(late,), as_of="2026-04-09")).status == Status.MET
 
 
 def test_owners_and_workstreams(tmp_path: Path) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sdetkit.incidents.kinds import IncidentSeverity
 from sdetkit.portfolio.kinds import Stage
 from sdetkit.rollout import signals
-from tests.rollout.test_criteria import view
+from tests.rollout.test_criteria import practiced, view
 
 MORE = """
 [workstreams.w]
@@ -62,6 +63,27 @@ def test_data_inconsistency_schema_change_inside_a_month(tmp_path: Path) -> None
     assert signals.data_inconsistency(view(tmp_path, files=files), Stage.PILOT) == (
         "raised",
         "scorecard schema changed inside a month (2026-05: 1.0.0, 1.1.0)",
+    )
+
+
+def test_escalation_drift_from_the_rules_and_between_teams(tmp_path: Path) -> None:
+    assert signals.escalation_drift(view(tmp_path, MORE), Stage.PILOT) == (
+        "clear",
+        "no incident with a severity recorded",
+    )
+    # Repository a (team t) and b (team u), both startup: one repository, no rollback gives sev4.
+    teams = MORE.replace('team = "t"', 'team = "u"')  # repository b belongs to team u
+    ruled = practiced("I-1", severity=IncidentSeverity.SEV4, drill=False)
+    assert signals.escalation_drift(view(tmp_path, teams, incidents=(ruled,)), Stage.PILOT) == (
+        "clear",
+        "1 incident(s) with a severity, each as the support model's rules give it",
+    )
+    other = practiced("I-2", severity=IncidentSeverity.SEV2, repos=("b",), drill=False)
+    status, detail = signals.escalation_drift(view(tmp_path, teams, incidents=(ruled, other)), Stage.PILOT)
+    assert (status, detail) == (
+        "raised",
+        "I-2 recorded sev2, the rules give sev4: any incident; "
+        "for lane startup, no rollback, 1 repository: t chose sev4; u chose sev2",
     )
 
 

@@ -19,6 +19,8 @@ NAMES = (
     "governance-removals",
     "governance-status",
     "release-checklist",
+    "incidents",
+    "incident-slo",
 )
 
 

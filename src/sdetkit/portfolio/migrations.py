@@ -90,6 +90,64 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE reports ADD COLUMN started_schema_version TEXT",
         "UPDATE reports SET started_schema_version = schema_version",
     ),
+    (
+        # Incidents with severities and their handling (acknowledged, mitigation planned, resolved
+        # with a root cause; updates; evidence; drills). The rows of ``incidents`` move over: a
+        # rollback is resolved when it happened, a triaged failure acknowledged and resolved at
+        # its triage time, and the note becomes the title (or "<kind> of <repository>").
+        """CREATE TABLE incident_log (
+            incident_id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            severity TEXT,
+            opened_at TEXT NOT NULL,
+            acknowledged_at TEXT,
+            mitigation_at TEXT,
+            mitigation TEXT,
+            resolved_at TEXT,
+            root_cause TEXT,
+            follow_ups TEXT NOT NULL,
+            rollback INTEGER NOT NULL,
+            drill INTEGER NOT NULL
+        )""",
+        "CREATE INDEX incident_log_opened ON incident_log (opened_at)",
+        """CREATE TABLE incident_scope (
+            incident_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (incident_id, kind, name)
+        )""",
+        """CREATE TABLE incident_updates (
+            incident_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (incident_id, position)
+        )""",
+        """CREATE TABLE incident_evidence (
+            incident_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            path TEXT,
+            attached_at TEXT NOT NULL,
+            PRIMARY KEY (incident_id, sha256)
+        )""",
+        """INSERT INTO incident_log (incident_id, title, severity, opened_at, acknowledged_at, mitigation_at,
+            mitigation, resolved_at, root_cause, follow_ups, rollback, drill)
+        SELECT incident_id,
+            CASE WHEN note <> '' THEN note ELSE kind || ' of ' || repo_id END,
+            NULL, opened_at,
+            CASE WHEN kind = 'rollback' THEN NULL ELSE triaged_at END,
+            NULL, NULL,
+            CASE WHEN kind = 'rollback' THEN opened_at ELSE triaged_at END,
+            NULL, '[]',
+            CASE WHEN kind = 'rollback' THEN 1 ELSE 0 END,
+            0
+        FROM incidents""",
+        "INSERT INTO incident_scope (incident_id, kind, name, position) "
+        "SELECT incident_id, 'repo', repo_id, 0 FROM incidents",
+        "DROP TABLE incidents",
+    ),
 )
 VERSION = len(MIGRATIONS)
 

@@ -37,6 +37,9 @@ the repositories expected to report, with an owner and whether (and since when) 
     by = "Ana Ruiz"
     on = 2026-03-02
 
+    [support]            # the support model (see sdetkit.portfolio.program_support)
+    platform_lead = { name = "Eli Park", contact = "#platform" }
+
 :func:`load` reports every problem of the file at once, one line each with the file and line.
 """
 
@@ -49,6 +52,7 @@ from typing import Any, NamedTuple
 
 from sdetkit.enums import StrEnum, values
 from sdetkit.errors import InputError
+from sdetkit.incidents.support import DEFAULT_SUPPORT, SupportModel
 from sdetkit.lanes import LaneName
 from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.kinds import Stage
@@ -142,6 +146,7 @@ class Program(NamedTuple):
     signoffs: tuple[Signoff, ...] = ()
     incident_commander: Person | None = None
     rollback_owner: Person | None = None
+    support: SupportModel = DEFAULT_SUPPORT  # the [support] table over the defaults
 
 
 _PROGRAM_KEYS = ("name", "start", "lane", "baseline", "pilot_size", "review_weekday", "sponsor", "release_owner",
@@ -229,7 +234,7 @@ def load(path: Path) -> Program:
 def parse(data: dict[str, Any], text: str, path: Path) -> Program:
     """Validate parsed TOML (``data``, from ``text``) as the program file ``path``."""
     c = _Checker(path, text)
-    c.keys(data, (), ("program", "workstreams", "repos", "signoffs"))
+    c.keys(data, (), ("program", "workstreams", "repos", "signoffs", "support"))
     program = c.table(data, (), "program")
     if "program" not in data:
         c.problem(("program",), "no [program] table: a program file names its program, start date and lane")
@@ -253,6 +258,9 @@ def parse(data: dict[str, Any], text: str, path: Path) -> Program:
     if baseline is not None and baseline not in in_scope:  # a listed repository with its own problems is in scope
         c.problem((*where, "baseline"), f"program.baseline {baseline!r} is not a repository in scope ([repos.ID])")
     signoffs = _signoffs(c, data.get("signoffs", []))
+    from sdetkit.portfolio.program_support import parse_support
+
+    support = parse_support(c, data, set(c.table(data, (), "workstreams")))
     if c.problems:
         lines = [f"{path}:{line}: {message}" for line, message in sorted(c.problems)]
         if len(lines) == 1:
@@ -263,6 +271,7 @@ def parse(data: dict[str, Any], text: str, path: Path) -> Program:
     return Program(
         path, name, start, lane, sponsor, release_owner, baseline, pilot_size, weekday, workstreams, repos, signoffs,
         commander, rollback_owner,
+        support,
     )  # fmt: skip
 
 

@@ -50,7 +50,9 @@ class Owner(NamedTuple):
 
 
 class Incident(NamedTuple):
-    """A rollback or a failure of one repository, and when (if yet) it was triaged."""
+    """An incident as the rollback-rate and time-to-triage KPIs count it: a rollback, or a failure
+    of one repository and when (if yet) it was triaged (acknowledged). The whole record, with its
+    severity and handling, is :class:`sdetkit.incidents.model.IncidentRecord`."""
 
     incident_id: str
     repo_id: str

@@ -20,7 +20,8 @@ from sdetkit.errors import InputError
 from sdetkit.governance.reviews import GovernanceReview
 from sdetkit.portfolio import migrations
 from sdetkit.portfolio.connection import connect_postgres, connect_sqlite, describe, is_postgres, resolve
-from sdetkit.portfolio.rows import COLUMNS, Incident, Owner, StoredRun, from_row, to_row
+from sdetkit.portfolio.rows import COLUMNS, Owner, StoredRun, from_row, to_row
+from sdetkit.portfolio.store_incidents import IncidentQueries
 
 # Built from the constant column list only; every value is a bound parameter.
 _SELECT_RUNS = "SELECT " + ", ".join(COLUMNS) + " FROM runs"  # noqa: S608
@@ -34,8 +35,9 @@ _INSERT_RUN = (
 )
 
 
-class Store:
-    """An open store. Use :func:`open_store`; every write is one transaction."""
+class Store(IncidentQueries):
+    """An open store. Use :func:`open_store`; every write is one transaction. Its incident queries
+    are in :mod:`sdetkit.portfolio.store_incidents`."""
 
     def __init__(self, conn: Any, url: str, postgres: bool) -> None:
         self.conn = conn
@@ -156,31 +158,6 @@ class Store:
         """The earliest evidence date stored, ``None`` for an empty store."""
         value = self.query("SELECT MIN(evidence_window_end) FROM runs")[0][0]
         return str(value) if value is not None else None
-
-    # -- incidents ----------------------------------------------------------------------------------
-
-    def add_incident(self, incident: Incident) -> bool:
-        """Store an incident once; returns whether it was new (rows skipped by DO NOTHING count 0)."""
-        insert = self.sql(
-            "INSERT INTO incidents (incident_id, repo_id, kind, opened_at, triaged_at, note) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id) DO NOTHING"
-        )
-        with self.transaction() as cur:
-            cur.execute(insert, tuple(incident))
-            return int(cur.rowcount) == 1
-
-    def incidents_between(self, start: str, end: str) -> list[Incident]:
-        """Incidents opened on a day in ``[start, end]``."""
-        rows = self.query(
-            "SELECT incident_id, repo_id, kind, opened_at, triaged_at, note FROM incidents "
-            "WHERE opened_at >= ? AND opened_at < ?",
-            (start, end + "T99"),  # "T99" sorts after any time on the end day
-        )
-        return [Incident(*r) for r in rows]
-
-    def incident_count(self) -> int:
-        """How many incidents are stored."""
-        return int(self.query("SELECT COUNT(*) FROM incidents")[0][0])
 
     # -- reporting windows --------------------------------------------------------------------------
 

@@ -91,32 +91,37 @@ def weekly_rhythm(view: View) -> Result:
 
 
 def escalation_readiness(view: View) -> Result:
-    """Practiced means handled, per the incident log: a failure with its triage time, or a rollback.
-    The support model it should follow is not recorded yet, so only the practice is judged."""
+    """Practiced means an incident or drill went through every step of the workflow by ``as_of``:
+    opened, acknowledged, evidence attached, mitigation planned, resolved with a root cause."""
+    from sdetkit.incidents.drift import missing_steps
+
     incidents = view.incidents()
-    handled = sorted(
-        (
-            i
-            for i in incidents
-            if i.kind == "rollback" or (i.triaged_at and i.triaged_at[:10] <= view.as_of.isoformat())
-        ),
-        key=lambda i: i.opened_at,
+    ref = store_ref(f"incidents and drills ({len(incidents)})", view.as_of)
+    day = view.as_of.isoformat()
+    lacking = sorted(((missing_steps(i, day), i.opened_at, i) for i in incidents), key=lambda t: (len(t[0]), t[1]))
+    done = [i for steps, _, i in lacking if not steps]
+    if done:
+        first = min(done, key=lambda i: i.resolved_at or "")
+        kind = "drill" if first.drill else f"{first.severity or 'incident'}"
+        return met(
+            f"{len(done)} through every step; first: {first.incident_id} ({kind}, {', '.join(first.repos)}) opened "
+            f"{first.opened_at}, resolved {first.resolved_at}",
+            ref,
+        )
+    if not lacking:
+        return not_met(
+            "0 recorded",
+            "no incident recorded: practice one (a drill counts): `sdetkit incident open --drill ...`, then ack, "
+            "update --evidence, update --mitigation and resolve --root-cause",
+            ref,
+        )
+    steps, _, nearest = lacking[0]
+    return not_met(
+        f"{len(incidents)} recorded, none through every step",
+        f"{nearest.incident_id} lacks these steps: {', '.join(steps)} (`sdetkit incident ack|update|resolve "
+        f"{nearest.incident_id}`)",
+        ref,
     )
-    ref = store_ref(f"incidents ({len(incidents)})", view.as_of)
-    if handled:
-        first = handled[0]
-        what = "rolled back" if first.kind == "rollback" else f"triaged {first.triaged_at}"
-        return met(f"{len(handled)} handled; first: {first.repo_id} {first.kind} {first.opened_at}, {what}", ref)
-    if incidents:
-        missing = (
-            "no recorded incident was handled yet: record its triage time (`sdetkit portfolio incident ... --triaged`)"
-        )
-    else:
-        missing = (
-            "no incident recorded: practice one (a drill counts) and record it with `sdetkit portfolio incident "
-            "--repo ID --kind failure --opened T --triaged T`"
-        )
-    return not_met(f"{len(incidents)} recorded, none handled", missing, ref)
 
 
 def scorecard_contract(view: View) -> Result:

@@ -15,9 +15,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sdetkit.incidents.model import IncidentRecord
 from sdetkit.portfolio.kinds import Stage
 from sdetkit.portfolio.program import Program, Repository
-from sdetkit.portfolio.rows import Incident, StoredRun
+from sdetkit.portfolio.rows import StoredRun
 from sdetkit.rollout.docs import DocFile
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class Evidence(NamedTuple):
     program: Program
     root: Path  # the program repository (the program file's folder)
     runs: tuple[StoredRun, ...]
-    incidents: tuple[Incident, ...]
+    incidents: tuple[IncidentRecord, ...]
     files: Mapping[str, DocFile]
     today: dt.date
     reviews: tuple[GovernanceReview, ...] = ()  # monthly governance reviews
@@ -47,7 +48,7 @@ def gather(program: Program, store: Store, today: dt.date) -> Evidence:
 
     root = program.path.absolute().parent
     runs = tuple(sorted(store.runs_between("0001-01-01", today.isoformat()), key=lambda r: r.source_timestamp))
-    incidents = tuple(store.incidents_between("0001-01-01", today.isoformat()))
+    incidents = tuple(store.incident_records("0001-01-01", today.isoformat()))
     reviews = tuple(store.reviews(today.isoformat()))
     changed = tuple(store.changed_windows())
     return Evidence(program, root, runs, incidents, scan(root, today), today, reviews, changed)
@@ -75,8 +76,8 @@ class View:
         day = self.as_of.isoformat()
         return [r for r in self.evidence.runs if r.evidence_window_end <= day and repo_id in (None, r.repo_id)]
 
-    def incidents(self) -> list[Incident]:
-        """Incidents opened up to ``as_of``."""
+    def incidents(self) -> list[IncidentRecord]:
+        """Incidents and drills opened up to ``as_of`` (steps after it are judged by their times)."""
         day = self.as_of.isoformat()
         return [i for i in self.evidence.incidents if i.opened_at[:10] <= day]
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from sdetkit.incidents.model import IncidentRecord
 from sdetkit.portfolio.kinds import Stage
 from sdetkit.rollout.docs import KPI, SCORECARD, show
 from sdetkit.rollout.evidence import View
@@ -107,7 +108,20 @@ def data_inconsistency(view: View, stage: Stage | None) -> tuple[str, str]:
 
 
 def escalation_drift(view: View, stage: Stage | None) -> tuple[str, str]:
-    return "unknown", "incidents carry no severity yet, so severity decisions cannot be compared across teams"
+    from sdetkit.incidents.drift import disagreements, team_splits
+
+    judged = [i for i in view.incidents() if i.severity is not None]
+    if not judged:
+        return "clear", "no incident with a severity recorded"
+    repos = view.program.repos
+
+    def team(i: IncidentRecord) -> str | None:
+        return repos[i.repos[0]].team if i.repos and i.repos[0] in repos else None
+
+    found = disagreements(judged, view.program.support) + team_splits(judged, team)
+    if found:
+        return "raised", "; ".join(found)
+    return "clear", f"{len(judged)} incident(s) with a severity, each as the support model's rules give it"
 
 
 # (id, failure mode, the guide's signal, the guide's mitigation, what raises it)
