@@ -37,6 +37,9 @@ lane = "{lane.value}"  # {lanes}
 # baseline = "repo-id"  # one of the [repos.ID] below
 # pilot_size = 3  # the approved pilot size (the guide: at least 3 repositories)
 # review_weekday = "monday"  # pilot entry: the weekly status cadence
+# Release package checklist: who commands an incident and who owns a rollback.
+# incident_commander = {{ name = "Full Name", contact = "email or channel" }}
+# rollback_owner = {{ name = "Full Name", contact = "email or channel" }}
 
 # The five workstreams, each with a directly responsible individual (DRI) and its phase
 # (evaluation, pilot, production). A workstream without a DRI is an error: add it when it has one.
@@ -61,6 +64,18 @@ lane = "{lane.value}"  # {lanes}
 # owner = "Full Name"
 # active = true
 # since = {start.isoformat()}
+
+# The support model for `sdetkit incident` (every key optional; sensible defaults otherwise):
+# the escalation chain is release owner -> this workstream's DRI -> platform lead -> sponsor.
+#
+# [support]
+# workstream = "reporting"
+# platform_lead = {{ name = "Full Name", contact = "email or channel" }}
+#
+# [support.severities.sev2]  # sev1..sev4: definition, targets and whom to notify
+# acknowledge_within = "30m"
+# update_every = "2h"
+# resolve_within = "1d"
 
 # Leadership's sign-off that a stage is complete. The pilot's sign-off (with the monthly review
 # template at docs/monthly-review-template.md) lets production begin; weekly and monthly
