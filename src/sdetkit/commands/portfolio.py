@@ -136,15 +136,15 @@ def scorecard(settings: ScorecardSettings) -> int:
     if target is not None:
         check_writable(target)
     expected = inv.resolve(settings.store.inventory)
+    due = sorted(inv.expected_in(expected, start, end))  # retired or not yet active: not missing
     if inp is not None:
         if db is not None:
             raise UsageError("--in and --db are two sources: give one")
         # Records outside the window are history, not errors; an empty window scores 0.0 (the contract).
-        due = sorted(inv.expected_in(expected, start, end))
         doc = scorecard.build(records.load(inp), schema_version, start, end, expected=due)
     else:
         not_future(f"the window {start}..{end}", start)
-        doc = _from_store(db, schema_version, start, end, expected, settings.allow_schema_change)
+        doc = _from_store(db, schema_version, start, end, expected, due, settings.allow_schema_change)
     t = doc["totals"]
     missing = f"; missing {len(doc['missing_repos'])}" if doc["missing_repos"] else ""
     summary = (
@@ -157,17 +157,21 @@ def scorecard(settings: ScorecardSettings) -> int:
 
 
 def _from_store(
-    db: str | None, version: str, start: dt.date, end: dt.date, expected: Mapping[str, Expected], allow_change: bool
+    db: str | None,
+    version: str,
+    start: dt.date,
+    end: dt.date,
+    expected: Mapping[str, Expected],
+    due: list[str],
+    allow_change: bool,
 ) -> dict[str, Any]:
     from sdetkit.portfolio import scorecard
     from sdetkit.portfolio.ingest import reassign, to_record
-    from sdetkit.portfolio.inventory import expected_in
     from sdetkit.portfolio.store import open_store
 
     with open_store(db, create=False) as store:
         runs = reassign(store.runs_between(start.isoformat(), end.isoformat()), expected)
         last_seen = store.last_seen(start.isoformat())
-        due = sorted(expected_in(expected, start, end))  # retired or not yet active: not missing
         doc = scorecard.build([to_record(r) for r in runs], version, start, end, expected=due, last_seen=last_seen)
         frozen = store.claim_window("scorecard", start.isoformat(), end.isoformat(), version, iso(now()), allow_change)
         if frozen is not None:

@@ -97,7 +97,7 @@ def dashboard(settings: ProgramDashboardSettings) -> int:
                 f"--week-ending {end}: the program's weeks end on {aligned:%A}s (the day before its review day); "
                 f"the nearest are {aligned} and {aligned + dt.timedelta(days=7)}"
             )
-    found = found._replace(files=docs.writing(dict(found.files), found.root, targets, today))
+    found = found._replace(files=docs.writing(found.files, found.root, targets, today))
     judged = rollout.evaluate(found, rollout.judged_on(end, today))
     current, previous = dashboard_kpi.weekly(found, settings.db, end)
     page = board.build(judged, end, current, previous)

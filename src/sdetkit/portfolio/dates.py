@@ -33,6 +33,11 @@ def parse_time(flag: str, text: str) -> dt.datetime:
         raise UsageError(f"{flag} {text}: expected an ISO 8601 time such as 2026-03-01T12:00:00Z") from exc
 
 
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month."""
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
 def not_future(what: str, start: dt.date) -> None:
     """A reporting period that has not begun can hold no evidence: asking for one is a mistake."""
     today = now().date()

@@ -100,20 +100,20 @@ def failed_run(spec: StepSpec, log: Log, res: ProcessResult, what: str) -> StepR
     if res.start_error:
         return log.result(spec, Status.ERROR, f"{what}: {res.start_error}")
     lines = [ln.strip() for ln in redact.clean(res.output, {}, log.shown).splitlines() if ln.strip()]
-    errors = [ln for ln in lines if _is_error(ln)]
     # A frontend that relays its child's output marks those lines ("< " in `python -m build`, which
     # runs pip to install the build requirements): the child's own error is the cause, and the
     # frontend's "Command [...] returned non-zero exit status 1" only its wrapper.
     relayed = [ln[2:].strip() for ln in lines if ln.startswith(_RELAYED)]
     child_errors = [ln for ln in relayed if _is_error(ln)]
     if child_errors:
-        return log.result(spec, Status.FAILED, f"{what} failed: {child_errors[-1][:300]}", code=res.exit_code)
-    detail = (errors or lines or ["no output"])[-1]
-    # A build backend's own exception says more than the frontend's wrapper around it ("ERROR
-    # Backend subprocess exited when trying to invoke ..."): lead with the cause.
-    causes = [ln for ln in lines if _EXCEPTION.match(ln)]
-    if causes and causes[-1] != detail:
-        detail = f"{causes[-1]} ({detail})"
+        detail = child_errors[-1]
+    else:
+        detail = ([ln for ln in lines if _is_error(ln)] or lines or ["no output"])[-1]
+        # A build backend's own exception says more than the frontend's wrapper around it ("ERROR
+        # Backend subprocess exited when trying to invoke ..."): lead with the cause.
+        causes = [ln for ln in lines if _EXCEPTION.match(ln)]
+        if causes and causes[-1] != detail:
+            detail = f"{causes[-1]} ({detail})"
     detail = detail[:300]
     return log.result(spec, Status.FAILED, f"{what} failed: {detail}", code=res.exit_code)
 

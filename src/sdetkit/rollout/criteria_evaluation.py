@@ -48,6 +48,11 @@ def _verdicts(run: StoredRun) -> str:
     return f"gate fast {word(run.gate_fast_ok)}, gate release {word(run.gate_release_ok)}, doctor {word(run.doctor_ok)}"
 
 
+def complete(run: StoredRun) -> bool:
+    """Whether the run holds all three artifacts of the stage gate command set."""
+    return all(getattr(run, col) is not None for col, _ in _ARTIFACTS)
+
+
 def _passed(run: StoredRun) -> bool:
     return bool(run.gate_fast_ok and run.gate_release_ok and run.doctor_ok)
 
@@ -62,14 +67,14 @@ def canonical_path(view: View) -> Result:
         )
     runs = view.runs(baseline)
     ref = store_ref(f"runs of {baseline} ({len(runs)})", view.as_of)
-    complete = [r for r in runs if r.commit_sha and all(getattr(r, col) is not None for col, _ in _ARTIFACTS)]
-    passed = [r for r in complete if _passed(r)]
+    whole = [r for r in runs if r.commit_sha and complete(r)]
+    passed = [r for r in whole if _passed(r)]
     if passed:
         run = passed[-1]
         return met(f"1/1: commit {(run.commit_sha or '')[:12]} on {run.evidence_window_end}: {_verdicts(run)}", ref)
     command = f"run the stage gate command set in {baseline}, then `sdetkit portfolio ingest build --repo {baseline}`"
-    if complete:
-        run = complete[-1]
+    if whole:
+        run = whole[-1]
         return not_met(
             f"0/1: commit {(run.commit_sha or '')[:12]} on {run.evidence_window_end}: {_verdicts(run)}",
             f"the latest complete run of {baseline} did not pass: fix what failed (`sdetkit decide` names it), "

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sdetkit.portfolio.kinds import Stage
 from sdetkit.rollout.criteria import Criterion, stage_complete
-from sdetkit.rollout.criteria_evaluation import lane_selected
+from sdetkit.rollout.criteria_evaluation import complete, lane_selected
 from sdetkit.rollout.docs import KPI, SCORECARD, WEEKLY_REPORT
 from sdetkit.rollout.evidence import View, store_ref
 from sdetkit.rollout.model import Gate, Result, met, not_met
@@ -27,11 +27,7 @@ def cadence_set(view: View) -> Result:
 
 def onboarded(view: View) -> list[str]:
     """Repositories in scope with a complete run stored (all three artifacts), by ``as_of``."""
-    done = {
-        r.repo_id
-        for r in view.runs()
-        if r.gate_fast_ok is not None and r.gate_release_ok is not None and r.doctor_ok is not None
-    }
+    done = {r.repo_id for r in view.runs() if complete(r)}
     return sorted(done & set(view.program.repos))
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from sdetkit.portfolio.dates import month_end
 from sdetkit.portfolio.kinds import Stage
 from sdetkit.rollout.criteria import Criterion, stage_complete
 from sdetkit.rollout.docs import MONTHLY_REPORT, REVIEW_TEMPLATE, SCORECARD, WEEKLY_REPORT, DocFile
@@ -77,10 +78,6 @@ def reporting_streak(view: View) -> Result:
     return not_met(measured, f"{STREAK_WEEKS} straight weeks are needed; the streak breaks at {gap}", *evidence)
 
 
-def _month_end(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-
-
 def reporting_cadence(view: View) -> Result:
     signed = view.signoff(Stage.PILOT)
     if not signed:
@@ -98,13 +95,13 @@ def reporting_cadence(view: View) -> Result:
             missing_weeks.append(f"{lo + dt.timedelta(days=1)}..{hi}")
         k += 1
     missing_months: list[str] = []
-    month_end = _month_end(began)
+    last_day = month_end(began)
     months = 0
-    while month_end + MONTHLY_GRACE <= view.as_of:
+    while last_day + MONTHLY_GRACE <= view.as_of:
         months += 1
-        if month_end.strftime("%Y-%m") not in monthly:
-            missing_months.append(month_end.strftime("%Y-%m"))
-        month_end = _month_end(month_end + dt.timedelta(days=1))
+        if last_day.strftime("%Y-%m") not in monthly:
+            missing_months.append(last_day.strftime("%Y-%m"))
+        last_day = month_end(last_day + dt.timedelta(days=1))
     measured = (
         f"since {began}: {k - len(missing_weeks)} of {k} weekly, {months - len(missing_months)} of {months} monthly"
     )
@@ -117,7 +114,7 @@ def reporting_cadence(view: View) -> Result:
             *evidence,
         )
     if months == 0:
-        due = _month_end(began)
+        due = month_end(began)
         return not_met(
             measured, f"no monthly report due yet: the first is for {due:%Y-%m} (due {due + MONTHLY_GRACE})", *evidence
         )

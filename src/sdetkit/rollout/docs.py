@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from sdetkit.portfolio.dates import month_end
 from sdetkit.run.process import query
 
 KPI = re.compile(r"^docs/kpi-weekly-(\d{4}-\d{2}-\d{2})\.json$")
@@ -62,7 +63,7 @@ def _named(rel: str) -> dt.date | None:
             first = dt.date.fromisoformat(m.group(1) + "-01")
         except ValueError:
             return None
-        return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        return month_end(first)
     return None
 
 
@@ -100,9 +101,8 @@ def scan(root: Path, today: dt.date) -> dict[str, DocFile]:
         rel = path.relative_to(root).as_posix()
         named = _named(rel)
         versions = tuple(commits.get(rel, ()))
-        # A commit dated after today (a clock ahead, a back-dated rebase) cannot make a file that is
-        # in the work tree now count later than now.
-        # Not committed: from the date in its name, or today if that is later (it exists now).
+        # From its first commit, else the date in its name; never later than today, since it is
+        # in the work tree now (a commit dated ahead, a week's file written while the week runs).
         available = min(versions[0][1] if versions else (named or today), today)
         found[rel] = DocFile(rel, named, available, versions)
     return found
@@ -114,7 +114,9 @@ def show(root: Path, commit: str, rel: str) -> bytes | None:
     return res.stdout if res.exit_code == 0 else None
 
 
-def writing(evidence_files: dict[str, DocFile], root: Path, paths: list[Path], today: dt.date) -> dict[str, DocFile]:
+def writing(
+    evidence_files: Mapping[str, DocFile], root: Path, paths: Sequence[Path], today: dt.date
+) -> dict[str, DocFile]:
     """``evidence_files`` with the files a command is writing now (a report judging the rollout
     counts itself): those under ``root`` are present from today."""
     added = dict(evidence_files)
@@ -124,5 +126,6 @@ def writing(evidence_files: dict[str, DocFile], root: Path, paths: list[Path], t
         except ValueError:
             continue  # written outside the program repository: not its evidence
         if rel not in added:
-            added[rel] = DocFile(rel, _named(rel), min(_named(rel) or today, today), ())
+            named = _named(rel)
+            added[rel] = DocFile(rel, named, min(named or today, today), ())
     return added

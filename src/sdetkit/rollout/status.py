@@ -7,6 +7,7 @@ exit criteria: all met (an ``unknown`` one is not met) is what ``rollout status`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -69,24 +70,24 @@ class RolloutStatus(NamedTuple):
         """What stands between the program and the next stage: the next stage's entry criteria
         and the current stage's exit criteria that are not met, in the guide's order. "The current
         stage is complete" is left out: its exit criteria are listed themselves."""
-        wanted = []
-        if self.reached is not None:
-            wanted += self.of(self.reached, Gate.EXIT)
-        if self.next_stage is not None:
-            wanted += [
-                c for c in self.of(self.next_stage, Gate.ENTRY) if c.completes is None or c.completes != self.reached
-            ]
-        return [c for c in wanted if c.result.status != Status.MET]
+        return [
+            c
+            for c in self.toward_next()
+            if c.result.status != Status.MET and (c.completes is None or c.completes != self.reached)
+        ]
+
+    def toward_next(self) -> list[CriterionResult]:
+        """The current stage's exit criteria, then the next stage's entry criteria."""
+        wanted = self.of(self.reached, Gate.EXIT) if self.reached is not None else []
+        return wanted + (self.of(self.next_stage, Gate.ENTRY) if self.next_stage is not None else [])
 
 
 def evaluate(evidence: Evidence, as_of: dt.date, stage: Stage | None = None) -> RolloutStatus:
     """Judge every criterion on ``as_of``; ``stage`` is the stage judged (default: the one reached)."""
     view = view_at(evidence, as_of)
-    results = [c.evaluate(view) if c.gate == Gate.ENTRY else None for c in ALL]
-    exits = {s: view.exit_results(s) for s in STAGES}
-    merged: list[CriterionResult] = []
-    for c, r in zip(ALL, results, strict=True):
-        merged.append(r if r is not None else next(x for x in exits[c.stage] if x.id == c.id))
+    # Exit criteria are judged once per view (entry criteria such as "evaluation complete" read them).
+    exits = {r.id: r for s in STAGES for r in view.exit_results(s)}
+    merged = [c.evaluate(view) if c.gate == Gate.ENTRY else exits[c.id] for c in ALL]
     reached = None
     for s in STAGES:
         if all(r.result.status == Status.MET for r in merged if r.stage == s and r.gate == Gate.ENTRY):
@@ -133,11 +134,7 @@ def document(status: RolloutStatus, store: str) -> dict[str, Any]:
 
 def summary(status: RolloutStatus) -> dict[str, Any]:
     """The short form the executive reports show in their Rollout section."""
-    wanted = []
-    if status.reached is not None:
-        wanted += status.of(status.reached, Gate.EXIT)
-    if status.next_stage is not None:
-        wanted += status.of(status.next_stage, Gate.ENTRY)
+    wanted = status.toward_next()
     blocking = status.blocking()
     first = blocking[0] if blocking else None
     return {
@@ -171,7 +168,7 @@ def program_summary(
     db: str,
     period_end: dt.date,
     today: dt.date,
-    writing: list[Path] = (),  # type: ignore[assignment]
+    writing: Sequence[Path] = (),
 ) -> dict[str, Any] | None:
     """The :func:`summary` of the program whose file is ``inventory``, for a report on the period
     ending ``period_end`` (judged on :func:`judged_on`); ``writing`` are the report's own files, which
@@ -185,6 +182,6 @@ def program_summary(
     if inventory is None or not is_program(load_toml(inventory, str(inventory))):
         return None
     found, _ = load(inventory, db, today)
-    found = found._replace(files=docs.writing(dict(found.files), found.root, list(writing), today))
+    found = found._replace(files=docs.writing(found.files, found.root, writing, today))
     as_of = max(judged_on(period_end, today), found.program.start)
     return {**summary(evaluate(found, as_of)), "as_of": as_of.isoformat()}
