@@ -147,7 +147,7 @@ def governance_reviews(view: View) -> Result:
             *evidence,
         )
     if not months:
-        due = _month_end(began)
+        due = month_end(began)
         return not_met(measured, f"no month has ended since production began: the first is {due:%Y-%m}", *evidence)
     return met(measured, *evidence)
 
