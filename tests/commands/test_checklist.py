@@ -4,6 +4,7 @@ program repository that is a real git repository."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -11,7 +12,10 @@ import jsonschema
 import pytest
 
 from sdetkit.cli import main
+from sdetkit.errors import InputError
 from sdetkit.evidence import schemas
+from sdetkit.portfolio.store import open_store
+from sdetkit.portfolio.store_checklists import StoredChecklist
 from tests.commands.test_decide import A, doctor_doc, gate, step
 from tests.rollout_support import git_on
 
@@ -169,3 +173,31 @@ def test_a_bad_program_key_names_its_line(program: Path, capsys: pytest.CaptureF
     assert err.startswith("sdetkit: error: 2 problems in the program file:\n")
     assert f"\n{program}:8: program.rollback_owner must be a table\n" in err
     assert not (program.parent / MD).exists()
+
+
+def _recorded(program: Path) -> list[StoredChecklist]:
+    with open_store(str(program.parent / ".sdetkit" / "portfolio.sqlite3"), create=False) as store:
+        return store.checklists("2099-12-31")
+
+
+def test_each_result_is_recorded_in_the_store_once(program: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _check(program, *ALL_SIGNED[:4]) == 1
+    assert _check(program, *ALL_SIGNED[4:]) == 0
+    capsys.readouterr()
+    failed, passed = _recorded(program)
+    assert (failed.ok, failed.failing, passed.ok, passed.failing) == (False, ("signoff:qa-governance",), True, ())
+    assert passed.version == "2.4.0" and passed.repos == (("api", A),) and passed.covers("api", A)
+    assert not passed.covers("api", "0" * 40) and not passed.covers("web", A)
+    assert passed.result_sha256 == hashlib.sha256((program.parent / RESULT).read_bytes()).hexdigest()
+
+
+def test_a_result_whose_files_cannot_be_written_is_not_recorded(
+    program: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(writes: object, context: str) -> None:
+        raise InputError(f"{context} the disk is full")
+
+    monkeypatch.setattr("sdetkit.evidence.atomic.write_all", refuse)
+    assert _check(program, *ALL_SIGNED) == 2
+    assert capsys.readouterr().err == "sdetkit: error: release checklist: the disk is full\n"
+    assert _recorded(program) == []

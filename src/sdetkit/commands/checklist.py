@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 from sdetkit.checklist import items as checklist
 from sdetkit.checklist import signoffs as signed
@@ -94,9 +95,23 @@ def _doc_problem(root: Path, rel: str) -> str | None:
     return None
 
 
+def _record(url: str, doc: dict[str, Any], result_json: str, writes: list[tuple[Path, str]]) -> None:
+    """Write the result's files and record it in the store: both or neither (the store's
+    transaction commits only once every file is in place)."""
+    import hashlib
+
+    from sdetkit.evidence.atomic import write_all
+    from sdetkit.portfolio.store import open_store
+    from sdetkit.portfolio.store_checklists import from_document
+
+    result = from_document(doc, hashlib.sha256(result_json.encode()).hexdigest())
+    with open_store(url) as store, store.recording_checklist(result):
+        write_all(writes, "release checklist:")
+
+
 def run(settings: ReleaseChecklistSettings) -> int:
     """Check the package; exit 0 only when every item passes."""
-    from sdetkit.evidence.atomic import check_writable, write_all
+    from sdetkit.evidence.atomic import check_writable
     from sdetkit.portfolio.dates import now
     from sdetkit.rollout import evidence
 
@@ -138,7 +153,7 @@ def run(settings: ReleaseChecklistSettings) -> int:
     writes = list(zip(targets[:2], texts, strict=True))
     if recorded != existing:
         writes.append((signoff_file, signed.dump(recorded)))
-    write_all(writes, "release checklist:")
+    _record(evidence.store_url(root, settings.db), doc, texts[1], writes)
     summary = render.headline(doc) + "\n" if settings.output.out else None
     deliver(DocumentReport("checklist", doc), settings.output, sys.stdout, summary)
     for path, _ in writes:

@@ -148,6 +148,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "SELECT incident_id, 'repo', repo_id, 0 FROM incidents",
         "DROP TABLE incidents",
     ),
+    # The release checklist results, so lane policy and checklist compliance read the store.
+    (
+        """CREATE TABLE release_checklists (
+            result_sha256 TEXT PRIMARY KEY,
+            train TEXT NOT NULL,
+            version TEXT NOT NULL,
+            window_start TEXT NOT NULL,
+            window_end TEXT NOT NULL,
+            checked_at TEXT NOT NULL,
+            ok INTEGER NOT NULL,
+            repos TEXT NOT NULL,
+            failing TEXT NOT NULL
+        )""",
+        "CREATE INDEX release_checklists_checked ON release_checklists (checked_at)",
+    ),
 )
 VERSION = len(MIGRATIONS)
 

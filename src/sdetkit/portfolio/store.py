@@ -21,6 +21,7 @@ from sdetkit.governance.reviews import GovernanceReview
 from sdetkit.portfolio import migrations
 from sdetkit.portfolio.connection import connect_postgres, connect_sqlite, describe, is_postgres, resolve
 from sdetkit.portfolio.rows import COLUMNS, Owner, StoredRun, from_row, to_row
+from sdetkit.portfolio.store_checklists import ChecklistQueries
 from sdetkit.portfolio.store_incidents import IncidentQueries
 
 # Built from the constant column list only; every value is a bound parameter.
@@ -35,9 +36,9 @@ _INSERT_RUN = (
 )
 
 
-class Store(IncidentQueries):
-    """An open store. Use :func:`open_store`; every write is one transaction. Its incident queries
-    are in :mod:`sdetkit.portfolio.store_incidents`."""
+class Store(IncidentQueries, ChecklistQueries):
+    """An open store. Use :func:`open_store`; every write is one transaction. Its incident and
+    checklist queries are in :mod:`sdetkit.portfolio.store_incidents` and ``store_checklists``."""
 
     def __init__(self, conn: Any, url: str, postgres: bool) -> None:
         self.conn = conn
