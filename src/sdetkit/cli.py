@@ -137,7 +137,14 @@ def parser() -> argparse.ArgumentParser:
     decide.add_argument(
         "--lane",
         choices=values(LaneName),
-        help="apply the lane's policy: scale and regulated require --doctor; regulated blocks a skipped audit",
+        help="apply the lane's policy: scale and regulated require --doctor; regulated blocks a skipped audit "
+        "and requires a passing release checklist",
+    )
+    decide.add_argument(
+        "--checklist",
+        type=Path,
+        metavar="FILE",
+        help="a release checklist result (docs/full-release-package-checklist.json): it must pass and name this commit",
     )
     output_flags(decide)
 
@@ -178,7 +185,8 @@ def _doctor(a: argparse.Namespace) -> st.DoctorSettings:
 
 def _decide(a: argparse.Namespace) -> st.DecideSettings:
     lane = LaneName(a.lane) if a.lane else None
-    return st.DecideSettings(a.fast, a.release, output(a), a.doctor, a.max_age, Severity(a.doctor_fail_on), lane)
+    threshold = Severity(a.doctor_fail_on)
+    return st.DecideSettings(a.fast, a.release, output(a), a.doctor, a.max_age, threshold, lane, a.checklist)
 
 
 # What each command line runs: "module:function" in sdetkit.commands (imported only when it runs,

@@ -42,6 +42,9 @@ class Decision(NamedTuple):
     ship: bool
     commit: str | None
     reasons: tuple[Reason, ...]
+    # What the lane still requires before this version ships that no artifact here can show yet
+    # (the Regulated lane's release checklist, which itself needs this decision).
+    requires: tuple[str, ...] = ()
 
 
 class Artifact(NamedTuple):
@@ -125,9 +128,11 @@ def decide(
     max_age: dt.timedelta | None,
     doctor_threshold: str = "high",
     lane: str | None = None,
+    checklist: Artifact | None = None,
 ) -> Decision:
     """The decision. Pure: ``now`` is passed in; the artifacts are already validated. A ``lane``
-    adds its policy's required evidence (see :mod:`sdetkit.lanes`)."""
+    adds its policy's required evidence (see :mod:`sdetkit.lanes`). A release ``checklist`` result,
+    when given, must have passed and name this commit."""
     reasons = _gate_reasons(fast, "fast") + _gate_reasons(release, "release")
     commits = {a.name: a.doc.get("commit") for a in (fast, release)}
     if None in commits.values():
@@ -168,7 +173,39 @@ def decide(
     if lane is not None:
         reasons += _lane_reasons(lane, release, doctor)
     commit = commits["gate-fast"] if commits["gate-fast"] == commits["release-preflight"] else None
-    return Decision(not reasons, commit, tuple(reasons))
+    if checklist is not None:
+        reasons += _checklist_reasons(checklist, commit)
+    return Decision(not reasons, commit, tuple(reasons), _requires(lane, checklist))
+
+
+def _checklist_reasons(checklist: Artifact, commit: str | None) -> list[Reason]:
+    doc = checklist.doc
+    package = f"release checklist {doc['train']} {doc['version']}"
+    found = []
+    if doc["ok"] is not True:
+        failing = list(doc["failing"])
+        shown = ", ".join(failing[:5]) + (f" and {len(failing) - 5} more" if len(failing) > 5 else "")
+        found.append(Reason("checklist-failed", f"{package}: {len(failing)} item(s) fail: {shown}", checklist.name))
+    named = [r["commit"] for r in doc["repos"] if r["commit"]]
+    if commit is not None and commit not in named:
+        covered = ", ".join(c[:12] for c in named) or "no commit"
+        found.append(
+            Reason("checklist-commit", f"{package} covers {covered}, not this commit {commit[:12]}", checklist.name)
+        )
+    return found
+
+
+def _requires(lane: str | None, checklist: Artifact | None) -> tuple[str, ...]:
+    from sdetkit.lanes import LANES
+
+    if lane is None or checklist is not None or not LANES[lane].checklist_required:
+        return ()
+    # Not a blocking reason: the checklist needs this decision recorded first, so it cannot exist yet.
+    return (
+        f"{LANES[lane].label} lane: this version ships only with a passing release checklist: ingest this "
+        "decision, run `sdetkit release checklist --version V`, then decide again with --checklist "
+        "docs/full-release-package-checklist.json",
+    )
 
 
 def _lane_reasons(lane: str, release: Artifact, doctor: Artifact | None) -> list[Reason]:

@@ -3,7 +3,8 @@ confident, and what its reports emphasise. Controls are cumulative (Startup < Sc
 
 - **Startup**: gate fast and release preflight passed (on the same commit, when a decision says so).
 - **Scale**: + a passing doctor run is required evidence.
-- **Regulated**: + the vulnerability audit must have run and passed; a skipped audit blocks.
+- **Regulated**: + the vulnerability audit must have run and passed; a skipped audit blocks; every
+  version ships only with a passing release checklist (``sdetkit release checklist``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Lane(NamedTuple):
     policy: str
     requires_doctor: bool
     audit_required: bool
+    checklist_required: bool
     kpi_emphasis: tuple[str, ...]
 
     @property
@@ -35,17 +37,20 @@ class Lane(NamedTuple):
         return self.name.value.capitalize()
 
 
-# One row a lane: requires doctor evidence, audit required, the KPIs its reports lead with, policy.
+# One row a lane: requires doctor evidence, audit required, release checklist required, the KPIs its
+# reports lead with, policy.
 _POLICIES = (
-    (LaneName.STARTUP, False, False, ("first_time_success_onboarding_rate", "median_release_decision_time"),
+    (LaneName.STARTUP, False, False, False, ("first_time_success_onboarding_rate", "median_release_decision_time"),
      "Startup: gate fast and release preflight pass on the same commit, and the decision (if any) is SHIP"),
-    (LaneName.SCALE, True, False, ("failed_release_gate_frequency", "mean_time_to_triage_first_failure"),
+    (LaneName.SCALE, True, False, False, ("failed_release_gate_frequency", "mean_time_to_triage_first_failure"),
      "Scale: Startup + a passing doctor run is required evidence"),
-    (LaneName.REGULATED, True, True, ("rollback_rate",),
-     "Regulated: Scale + the vulnerability audit must run and pass (a skipped audit blocks)"),
+    (LaneName.REGULATED, True, True, True, ("rollback_rate",),
+     "Regulated: Scale + the vulnerability audit must run and pass (a skipped audit blocks) + a passing "
+     "release checklist for every version"),
 )  # fmt: skip
 LANES: dict[str, Lane] = {
-    name.value: Lane(name, policy, doctor, audit, emphasis) for name, doctor, audit, emphasis, policy in _POLICIES
+    name.value: Lane(name, policy, doctor, audit, checklist, emphasis)
+    for name, doctor, audit, checklist, emphasis, policy in _POLICIES
 }
 NAMES = values(LaneName)
 

@@ -76,6 +76,7 @@ class DecideSettings(NamedTuple):
     max_age: str | None = None
     doctor_threshold: Severity = Severity.HIGH
     lane: LaneName | None = None
+    checklist: Path | None = None
 
 
 class TriageSettings(NamedTuple):

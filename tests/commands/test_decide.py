@@ -243,6 +243,70 @@ def test_lane_policy_adds_required_evidence(
     code, doc, err = decision(tmp_path, gate("fast", [step("lint")]), release, *extra)
     assert [r["code"] for r in doc["reasons"]] == codes, err
     assert code == (0 if not codes else 1) and doc["policy"]["lane"] == lane
+    # Only the Regulated lane still requires something no artifact here can show: its checklist.
+    assert len(doc["requires"]) == (lane == "regulated")
+
+
+def checklist_doc(commit: str | None = A, failing: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A consistent release checklist result for one repository, failing the items named."""
+    ids = ["artifacts:api", "decision:api", "signoff:qa-governance", *failing]
+    items = [{"id": i, "scope": "api", "title": i, "status": "fail" if i in failing else "pass", "evidence": [],
+              "missing": "m" if i in failing else None} for i in dict.fromkeys(ids)]  # fmt: skip
+    return {
+        "schema_name": "sdetkit.release.checklist", "schema_version": "1.0.0", "ok": not failing,
+        "program": "p", "train": "payments", "version": "3.1.0", "window_start": "2026-03-02",
+        "window_end": "2026-03-08", "checked_at": "2026-03-09T10:00:00Z",
+        "repos": [{"repo_id": "api", "commit": commit}], "items": items, "failing": list(failing), "signoffs": [],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("checklist", "codes", "message"),
+    [
+        (checklist_doc(), [], None),
+        (checklist_doc(failing=("signoff:qa-governance",)), ["checklist-failed"],
+         "release checklist payments 3.1.0: 1 item(s) fail: signoff:qa-governance"),
+        (checklist_doc(commit=B), ["checklist-commit"],
+         f"release checklist payments 3.1.0 covers {B[:12]}, not this commit {A[:12]}"),
+        (checklist_doc(commit=None), ["checklist-commit"],
+         f"release checklist payments 3.1.0 covers no commit, not this commit {A[:12]}"),
+    ],
+)  # fmt: skip
+def test_a_regulated_release_ships_only_with_a_passing_checklist_of_its_commit(
+    tmp_path: Path, checklist: dict[str, Any], codes: list[str], message: str | None
+) -> None:
+    doctor = write(tmp_path, "d.json", doctor_doc([("git.head", "high", "pass", "")]))
+    given = write(tmp_path, "c.json", checklist)
+    release = gate("release", [step("build"), step("audit")])
+    extra = ["--lane", "regulated", "--doctor", str(doctor), "--checklist", str(given)]
+    code, doc, err = decision(tmp_path, gate("fast", [step("lint")]), release, *extra)
+    assert [r["code"] for r in doc["reasons"]] == codes, err
+    assert code == (1 if codes else 0) and doc["requires"] == []
+    assert doc["inputs"]["checklist"]["file"] == str(given)
+    if message:
+        assert doc["reasons"][0]["message"] == message
+
+
+def test_without_a_checklist_a_regulated_decision_says_what_is_still_required(tmp_path: Path) -> None:
+    doctor = write(tmp_path, "d.json", doctor_doc([("git.head", "high", "pass", "")]))
+    fast = write(tmp_path, "f.json", gate("fast", [step("lint")]))
+    release = write(tmp_path, "r.json", gate("release", [step("build"), step("audit")]))
+    res = run_decide("--fast", str(fast), "--release", str(release), "--doctor", str(doctor), "--lane", "regulated")
+    assert res.returncode == 0
+    assert res.stdout.splitlines()[1] == (
+        "still required: Regulated lane: this version ships only with a passing release checklist: ingest this "
+        "decision, run `sdetkit release checklist --version V`, then decide again with --checklist "
+        "docs/full-release-package-checklist.json"
+    )
+
+
+def test_a_self_contradicting_checklist_is_bad_input(tmp_path: Path) -> None:
+    lying = checklist_doc(failing=("signoff:qa-governance",)) | {"ok": True}
+    given = write(tmp_path, "c.json", lying)
+    extra = ["--checklist", str(given)]
+    code, doc, err = decision(tmp_path, gate("fast", [step("lint")]), gate("release", [step("build")]), *extra)
+    assert code == 2 and doc == {}
+    assert err.count("\n") == 1 and str(given) in err and "ok is true with 1 failed items" in err
 
 
 def test_a_step_that_could_not_reach_the_network_is_classified_so(tmp_path: Path) -> None:

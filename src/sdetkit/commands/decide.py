@@ -17,7 +17,7 @@ from sdetkit.formats.deliver import deliver, preflight
 from sdetkit.settings import DecideSettings
 
 SCHEMA_NAME = "sdetkit.decision"
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -60,9 +60,13 @@ def run(settings: DecideSettings) -> int:
     doctor = doctor_info = None
     if settings.doctor is not None:
         doctor, doctor_info = _artifact(settings.doctor, "doctor", "doctor")
+    checklist = checklist_info = None
+    if settings.checklist is not None:
+        checklist, checklist_info = _artifact(settings.checklist, "release-checklist", "release-checklist")
     now = dt.datetime.now(dt.timezone.utc)
-    decision = decide(fast, release, doctor, now, max_age, settings.doctor_threshold, settings.lane)
-    doc = document(decision, {"fast": fast_info, "release": release_info, "doctor": doctor_info}, max_age, settings)
+    decision = decide(fast, release, doctor, now, max_age, settings.doctor_threshold, settings.lane, checklist)
+    inputs = {"fast": fast_info, "release": release_info, "doctor": doctor_info, "checklist": checklist_info}
+    doc = document(decision, inputs, max_age, settings)
     deliver(DocumentReport("decide", doc), settings.output, sys.stdout)
     return EXIT_OK if decision.ship else EXIT_FAILED
 
@@ -80,6 +84,7 @@ def document(
             {"code": r.code, "message": r.message, "source": r.source, "triage": dict(r.triage) if r.triage else None}
             for r in decision.reasons
         ],
+        "requires": list(decision.requires),
         "inputs": inputs,
         "policy": {
             "max_age_s": int(max_age.total_seconds()) if max_age else None,

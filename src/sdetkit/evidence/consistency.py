@@ -85,12 +85,23 @@ def _triage(doc: Doc) -> list[str]:
     return problems
 
 
+def _checklist(doc: Doc) -> list[str]:
+    failed = [i["id"] for i in doc["items"] if i["status"] == "fail"]
+    problems = []
+    if doc["ok"] is not (not failed):
+        problems.append(f"ok is {_js(doc['ok'])} with {len(failed)} failed items")
+    if sorted(doc["failing"]) != sorted(failed):
+        problems.append(f"failing lists {_ids(doc['failing'])} but the failed items are {_ids(failed)}")
+    return problems
+
+
 CHECKS: dict[str, Callable[[Doc], list[str]]] = {
     "gate-fast": _gate,
     "gate-release": _gate,
     "doctor": _doctor,
     "decision": _decision,
     "triage": _triage,
+    "release-checklist": _checklist,
 }
 
 

@@ -82,6 +82,8 @@ class MarkdownFormat(PerCommandFormat):
                 where = f"`{first['affected_file']}`" + (f" line {first['line']}" if first["line"] else "")
             lines += ["", f"**First failure** ({first['classification']}, {where}). Reproduce:", ""]
             lines += ["```sh", first["next_command"], "```"]
+        if doc.get("requires"):
+            lines += ["", "**Still required:**", ""] + [f"- {r}" for r in doc["requires"]]
         return "\n".join(lines) + "\n"
 
     def triage(self, doc: Mapping[str, Any]) -> str:

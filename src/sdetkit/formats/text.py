@@ -109,6 +109,7 @@ class TextFormat(PerCommandFormat):
         first = first_triage(doc)
         if first:
             lines.append(f"first failure: {first['classification']}; reproduce with: {first['next_command']}")
+        lines += [f"still required: {r}" for r in doc.get("requires", [])]
         return "\n".join(lines) + "\n"
 
     def triage(self, doc: Mapping[str, Any]) -> str:
