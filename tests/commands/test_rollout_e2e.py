@@ -41,6 +41,10 @@ REPORTING = {
     "legacy": range(1, 6),
 }
 LATE_WEEK = 10  # a late broken run of web lands after this week's KPI payload was committed
+RELEASE_WEEK = 12  # the release train of api and billing, version 2.0.0, in the week ending day 90
+TRAIN = ["release", "checklist", "--version", "2.0.0", "--train", "checkout", "--repos", "api,billing",
+         "--window-end", "2026-08-30"]  # fmt: skip
+DEPRECATED = "portfolio-scorecard: $.by_lane"
 PROGRAM = """\
 [program]
 name = "Checkout reliability rollout"
@@ -51,6 +55,8 @@ pilot_size = 4
 review_weekday = "monday"
 sponsor = { name = "Ana Ruiz", contact = "ana@example.invalid" }
 release_owner = { name = "Bo Chen", contact = "#release" }
+incident_commander = { name = "Eve Fox", contact = "#incidents" }
+rollback_owner = { name = "Gus Hale" }
 
 [workstreams.reporting]
 name = "Portfolio reporting"
@@ -178,9 +184,12 @@ def _build(root: Path) -> None:
         repos = [r for r, weeks in REPORTING.items() if w in weeks]
         for repo in repos:
             when = _run_time(repo, w)
-            folder = retime(evidence[repo], root / "weeks" / str(w) / repo, when, decide=False)
+            released = w == RELEASE_WEEK and repo in ("api", "billing")  # decided, and bundled for the train
+            folder = retime(evidence[repo], root / "weeks" / str(w) / repo, when, decide=released)
             _cli("portfolio", "ingest", str(folder), "--repo", repo, "--db", db, "--inventory", toml,
                  "--at", when.strftime("%Y-%m-%dT%H:%M:%SZ"))  # fmt: skip
+            if released:
+                _cli("evidence", "pack", "--dir", str(folder), "--out", str(prog / "release" / "2.0.0" / f"{repo}.zip"))
         if w == 2:  # an escalation practiced: a failure of web, triaged within the hour
             _cli("portfolio", "incident", "--db", db, "--inventory", toml, "--repo", "web", "--kind", "failure",
                  "--opened", "2026-06-17T09:00:00Z", "--triaged", "2026-06-17T09:40:00Z")  # fmt: skip
@@ -194,6 +203,7 @@ def _build(root: Path) -> None:
                  "--mitigation", "hold the release, roll back web")  # fmt: skip
             _cli("incident", "resolve", "DRILL-1", *at, "--by", "Bo Chen", "--at", "2026-06-17T11:00:00Z",
                  "--root-cause", "a flaky end-to-end test", "--follow-up", "quarantine the test")  # fmt: skip
+        _program_events(w, prog, ["--db", db, "--inventory", toml])
         _cli("kpi", "weekly", "--week-ending", end.isoformat(), "--db", db, "--inventory", toml,
              "--out", str(docs / f"kpi-weekly-{end}.json"))  # fmt: skip
         if w >= 1:  # from week 1 on, the whole weekly cycle
@@ -212,6 +222,42 @@ def _build(root: Path) -> None:
             _cli("kpi", "weekly", "--week-ending", end.isoformat(), "--db", db, "--inventory", toml,
                  "--out", str(docs / f"kpi-weekly-{end}.json"))  # fmt: skip
             _commit(prog, end + dt.timedelta(days=3), f"week ending {end}, KPIs recomputed")
+    _release_package(prog, ["--program", toml, "--db", db])
+
+
+def _release_package(prog: Path, at: list[str]) -> None:
+    """Day 91: the train's package fails on the missing QA governance sign-off; day 92 it passes."""
+    signed = ["--sign-off", "release-owner=Bo Chen", "--sign-off", "platform-owner=Fay Gill"]
+    assert main([*TRAIN, *at, *signed]) == 1
+    _commit(prog, dt.date(2026, 8, 31), "release 2.0.0: package checked")
+    _cli(*TRAIN, *at, "--sign-off", "qa-governance=Ida Jun")
+    _commit(prog, dt.date(2026, 9, 1), "release 2.0.0: QA governance signed off")
+
+
+def _program_events(w: int, prog: Path, at: list[str]) -> None:
+    """The week's incidents, deprecations and governance reviews, as the people running it record them."""
+    if w == 5:  # a sev2: billing rolled back, acknowledged 90 minutes in (the target is 30)
+        _cli("incident", "open", *at, "--id", "INC-2", "--title", "billing 1.9 rolled back", "--severity", "sev2",
+             "--repo", "billing", "--rollback", "--opened", "2026-07-08T14:00:00Z")  # fmt: skip
+        _cli("incident", "ack", "INC-2", *at, "--by", "Eve Fox", "--at", "2026-07-08T15:30:00Z")
+        _cli("incident", "update", "INC-2", *at, "--by", "Eve Fox", "--at", "2026-07-08T15:45:00Z",
+             "--mitigation", "1.8 restored; releases of billing held")  # fmt: skip
+        _cli("incident", "resolve", "INC-2", *at, "--by", "Eve Fox", "--at", "2026-07-08T20:00:00Z",
+             "--root-cause", "a schema migration without its backfill")  # fmt: skip
+    program = ["--program", str(prog / "sdetkit-program.toml")]
+    if w == 7:  # a scorecard field is deprecated: announced in 1.4.0, not removed before October
+        _cli("governance", "deprecate", *program, "--surface", DEPRECATED, "--announced", "1.4.0",
+             "--remove-after", "2026-10-01", "--replacement", "by_team",
+             "--note", "group by team; lanes come from the program file")  # fmt: skip
+        _commit(prog, dt.date(2026, 7, 22), "deprecation register")
+    held = {8: dt.date(2026, 7, 29), 12: dt.date(2026, 8, 26)}  # the month's reviews, held in the month
+    if w in held:
+        notes = prog / "docs" / "reviews" / f"{held[w]:%Y-%m}.md"
+        notes.parent.mkdir(parents=True, exist_ok=True)
+        notes.write_text(f"# Reviews of {held[w]:%B}\n\nNo breaking change; one deprecation on track.\n")
+        for kind in ("compatibility", "deprecation"):
+            _cli("governance", "review", *at, "--kind", kind, "--notes", str(notes), "--reviewers",
+                 "Fay Gill,Bo Chen", "--on", held[w].isoformat(), "--decision", "keep the window")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -307,28 +353,35 @@ def test_day_77_a_silent_active_repository_breaks_the_streak(program: Path, tmp_
     )
 
 
-def test_day_91_production_with_what_cannot_be_judged_yet(program: Path, tmp_path: Path) -> None:
-    """The Monday review after day 90, when the last week's cycle has been committed."""
+def test_each_month_since_the_signoff_has_both_reviews(program: Path, tmp_path: Path) -> None:
+    _, doc = status(program, "2026-07-31", tmp_path)
+    assert (
+        criterion(doc, "governance-reviews")["missing"]
+        == "no month has ended since production began: the first is 2026-07"
+    )
+    _, doc = status(program, "2026-08-01", tmp_path)
+    assert criterion(doc, "governance-reviews")["measured"] == "since 2026-07-06: 1 of 1 month(s) reviewed"
+    _, doc = status(program, "2026-09-01", tmp_path)
+    assert criterion(doc, "governance-reviews")["measured"] == "since 2026-07-06: 2 of 2 month(s) reviewed"
+
+
+def test_day_91_production_blocked_by_one_missing_signoff(program: Path, tmp_path: Path) -> None:
+    """The Monday review after day 90: the last week's cycle is committed, and so is the release
+    train's package, which fails on the one sign-off not given yet."""
     code, doc = status(program, "2026-08-31", tmp_path)
     assert (code, doc["stage_reached"], doc["judged_stage"], doc["ok"]) == (1, "production", "production", False)
     # legacy was retired on 07-13: its silence since does not break the streak.
     assert criterion(doc, "reporting-streak")["measured"] == "5 straight week(s) to 2026-08-30"
     assert criterion(doc, "reporting-cadence")["status"] == "met"
-    assert doc["blocking"] == ["governance-reviews", "release-checklist"]
-    assert {c["id"]: c["status"] for c in doc["criteria"] if c["status"] != "met"} == {
-        "governance-reviews": "not_met",
-        "release-checklist": "not_met",
-    }
-    assert criterion(doc, "governance-reviews")["missing"] == (
-        "missing: compatibility review for 2026-07, deprecation review for 2026-07 "
-        "(record them with `sdetkit governance review`)"
-    )
+    assert doc["blocking"] == ["release-checklist"]
+    assert {c["id"]: c["status"] for c in doc["criteria"] if c["status"] != "met"} == {"release-checklist": "not_met"}
+    assert "signoff:qa-governance" in criterion(doc, "release-checklist")["missing"]
     points = {c["day"]: (c["status"], c["met_on"]) for c in doc["checkpoints"]}
     assert points == {
         30: ("met", "2026-06-08"),
         60: ("met", "2026-06-22"),
         90: ("late", None),
-    }  # governance reviews are missing: late, not unknown
+    }  # the package is not complete: late, not unknown
     signals = {s["id"]: s["status"] for s in doc["signals"]}
     assert signals == {
         "scope-too-broad": "clear",
@@ -339,6 +392,29 @@ def test_day_91_production_with_what_cannot_be_judged_yet(program: Path, tmp_pat
     golden(doc, "rollout-status-2026-08-31.json")
 
 
+def test_day_92_the_package_passes_and_production_is_met(program: Path, tmp_path: Path) -> None:
+    code, doc = status(program, "2026-09-01", tmp_path)
+    assert (code, doc["stage_reached"], doc["ok"], doc["blocking"]) == (0, "production", True, [])
+    assert criterion(doc, "release-checklist")["status"] == "met"
+    points = {c["day"]: (c["status"], c["met_on"]) for c in doc["checkpoints"]}
+    assert points[90] == ("late", "2026-09-01")  # met, two days after day 90
+
+
+def test_the_sev2_missed_its_acknowledgement_target(program: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    at = ["--db", str(program / "store.sqlite3"), "--inventory", str(program / "program" / "sdetkit-program.toml")]
+    assert main(["incident", "slo", *at, "--period-start", "2026-07-01", "--period-end", "2026-07-31"]) == 1
+    out = capsys.readouterr().out
+    assert "INC-2" in out and "acknowledge" in out
+
+
+def test_a_removal_before_its_window_closes_is_blocked(program: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    toml = str(program / "program" / "sdetkit-program.toml")
+    early = ["governance", "check-removals", "--program", toml, "--removed", DEPRECATED]
+    assert main([*early, "--date", "2026-08-12"]) == 1
+    assert DEPRECATED in capsys.readouterr().out
+    assert main([*early, "--date", "2026-10-02"]) == 0
+
+
 def test_as_of_replays_the_past_exactly(program: Path, tmp_path: Path) -> None:
     """Evidence added after a day never changes that day's status."""
     _, first = status(program, "2026-06-22", tmp_path)
@@ -347,8 +423,9 @@ def test_as_of_replays_the_past_exactly(program: Path, tmp_path: Path) -> None:
 
 
 def golden(doc: dict[str, Any], name: str) -> None:
-    doc = {**doc, "store": "<store>"}  # the only part that depends on where the test ran
+    doc = {**doc, "store": "<store>"}  # where the test ran, and (below) the day the package was checked
     text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    text = text.replace(f"checked {dt.datetime.now(dt.timezone.utc).date()}", "checked <today>")
     path = paths.DATA / "rollout" / name
     if os.environ.get("SDETKIT_UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
