@@ -250,8 +250,10 @@ def test_lane_policy_adds_required_evidence(
 def checklist_doc(commit: str | None = A, failing: tuple[str, ...] = ()) -> dict[str, Any]:
     """A consistent release checklist result for one repository, failing the items named."""
     ids = ["artifacts:api", "decision:api", "signoff:qa-governance", *failing]
-    items = [{"id": i, "scope": "api", "title": i, "status": "fail" if i in failing else "pass", "evidence": [],
-              "missing": "m" if i in failing else None} for i in dict.fromkeys(ids)]  # fmt: skip
+    items: list[dict[str, Any]] = [
+        {"id": i, "scope": "api", "title": i, "status": "fail" if i in failing else "pass", "evidence": [],
+         "missing": "m" if i in failing else None} for i in dict.fromkeys(ids)
+    ]  # fmt: skip
     return {
         "schema_name": "sdetkit.release.checklist", "schema_version": "1.0.0", "ok": not failing,
         "program": "p", "train": "payments", "version": "3.1.0", "window_start": "2026-03-02",
