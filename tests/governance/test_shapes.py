@@ -45,6 +45,8 @@ def test_a_ref_outside_the_file_or_to_nothing_is_refused_naming_the_file() -> No
     )
     with pytest.raises(InputError, match=r"^s.json: \$ref other.json#/x points outside the file"):
         resolve(schema, {"$ref": "other.json#/x"})
+    with pytest.raises(InputError, match=r"^s.json: \$ref #item names an anchor; only #/... references are followed"):
+        resolve(schema, {"$ref": "#item"})
     with pytest.raises(InputError, match=r"^s.json: \$ref #/\$defs/b does not resolve: no 'b' there"):
         resolve(schema, {"$ref": "#/$defs/b"})
 
