@@ -194,3 +194,16 @@ def test_pattern_fields_and_conditional_schemas_are_walked_like_fields() -> None
     cond = {"if": {"required": ["a"]}, "then": {"required": ["b"]}}
     wider = {"if": {"required": ["a"]}, "then": {"required": ["b"], "properties": {"c": {"type": "string"}}}}
     assert changes(cond, wider) == [("${then}.c", "new optional field", Bump.MINOR)]
+
+
+def test_schemas_nested_deeper_than_the_walk_goes_are_bad_input_naming_both() -> None:
+    from sdetkit.errors import InputError
+
+    def deep(leaf: str) -> dict[str, Any]:
+        node: dict[str, Any] = {"type": leaf}
+        for _ in range(2000):
+            node = {"type": "object", "properties": {"a": node}}
+        return node
+
+    with pytest.raises(InputError, match=r"^old -> new: nested too deeply to compare$"):
+        changes(deep("string"), deep("integer"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
+from sdetkit.errors import InputError
 from sdetkit.governance.bumps import Bump
 from sdetkit.governance.shapes import LoadedSchema, expanded, resolve
 
@@ -279,5 +280,8 @@ class _Walk:
 def compare(old: LoadedSchema, new: LoadedSchema) -> list[SchemaChange]:
     """Every change from ``old`` to ``new``, in walk order (fields in the old schema's order)."""
     walk = _Walk(old, new)
-    walk.node(old.root, new.root, "$")
+    try:
+        walk.node(old.root, new.root, "$")
+    except RecursionError as exc:  # the walk recurses once per level of nesting
+        raise InputError(f"{old.where} -> {new.where}: nested too deeply to compare") from exc
     return walk.changes

@@ -81,6 +81,13 @@ def parse(text: str, where: str) -> LoadedSchema:
 
 
 def _loaded(doc: Any, where: str) -> LoadedSchema:
+    try:
+        return _as_schema(doc, where)
+    except RecursionError as exc:  # inferring and checking recurse once per level of nesting
+        raise InputError(f"{where}: nested too deeply to compare") from exc
+
+
+def _as_schema(doc: Any, where: str) -> LoadedSchema:
     if not is_schema(doc):
         return LoadedSchema(infer(doc), where, inferred=True)
     schema = LoadedSchema(doc, where, inferred=False)
