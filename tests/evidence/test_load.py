@@ -12,3 +12,13 @@ def test_validating_does_not_load_format_libraries_sdetkit_never_uses() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out == "False\n"
+
+
+def test_json_nested_deeper_than_the_reader_goes_is_bad_input_naming_the_file() -> None:
+    import pytest
+
+    from sdetkit.errors import InputError
+    from sdetkit.evidence.load import parse_json
+
+    with pytest.raises(InputError, match=r"^deep.json: JSON nested too deeply to read$"):
+        parse_json("[" * 100_000 + "]" * 100_000, "deep.json")

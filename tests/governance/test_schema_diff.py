@@ -118,3 +118,92 @@ def test_a_recursive_definition_ends() -> None:
     }
     root = {**tree, "$ref": "#/$defs/n"}
     assert changes(root, copy.deepcopy(root)) == []
+
+
+def _enabled(values: list[str]) -> dict[str, Any]:
+    """A config schema whose one option takes a named value or a list of them, both through one definition."""
+    return {
+        "$defs": {"feature": {"enum": values}},
+        "type": "object",
+        "properties": {
+            "enable": {"oneOf": [{"$ref": "#/$defs/feature"}, {"type": "array", "items": {"$ref": "#/$defs/feature"}}]}
+        },
+    }
+
+
+def test_a_definition_narrowed_behind_unchanged_references_is_major_wherever_they_stand() -> None:
+    # Branches, renamed fields and other keywords that read the same text can still reach a
+    # definition that changed: each is compared with its references followed.
+    old, new = _enabled(["alpha", "beta"]), _enabled(["beta"])
+    assert changes(old, new) == [("$.enable{oneOf#0}", "enum value removed", Bump.MAJOR)]
+    old["properties"]["other"] = {"not": {"$ref": "#/$defs/feature"}}
+    new["properties"]["other"] = {"not": {"$ref": "#/$defs/feature"}}
+    assert ("$.other", "not changed", Bump.MAJOR) in changes(old, new)
+    old["properties"]["legacy"] = {"$ref": "#/$defs/feature"}
+    new["properties"]["renamed"] = {"$ref": "#/$defs/feature"}
+    assert ("$.legacy", "field renamed", Bump.MAJOR) not in changes(old, new)
+    assert ("$.legacy", "field removed", Bump.MAJOR) in changes(old, new)
+
+
+def _frontend(names: list[str], with_args: list[str]) -> dict[str, Any]:
+    """An option given as a name, as "name; args:" text, or as a table with the name."""
+    return {
+        "type": "object",
+        "properties": {
+            "frontend": {
+                "oneOf": [
+                    {"enum": [*names, "default"]},
+                    *({"type": "string", "pattern": f"^{n}; ?args:"} for n in with_args),
+                    {"type": "object", "required": ["name"], "properties": {"name": {"enum": names}}},
+                ]
+            }
+        },
+    }
+
+
+def test_a_branch_added_beside_branches_that_widened_is_minor_not_removed_and_added() -> None:
+    old, new = _frontend(["pip", "build"], ["pip", "build"]), _frontend(["pip", "build", "uv"], ["pip", "build", "uv"])
+    assert changes(old, new) == [
+        ("$.frontend{oneOf#0}", "enum value added", Bump.MINOR),
+        ("$.frontend{oneOf#3}.name", "enum value added", Bump.MINOR),
+        ("$.frontend", "oneOf branch added", Bump.MINOR),
+    ]
+    # Reordered branches are no change; a branch gone with nothing of its kind left is major.
+    moved = copy.deepcopy(old)
+    moved["properties"]["frontend"]["oneOf"].reverse()
+    assert changes(old, moved) == []
+    assert changes(old, _frontend(["pip", "build"], ["pip"])) == [("$.frontend", "oneOf branch removed", Bump.MAJOR)]
+
+
+def test_pattern_fields_and_conditional_schemas_are_walked_like_fields() -> None:
+    def tasks(task: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        node = {"type": "object", "patternProperties": {"^.*$": task}, **(extra or {})}
+        return {"type": "object", "properties": {"tasks": node}}
+
+    task = {"type": "object", "properties": {"cmd": {"type": "string"}}}
+    wider = {"type": "object", "properties": {"cmd": {"type": "string"}, "if": {"type": "string"}}}
+    assert changes(tasks(task), tasks(wider)) == [("$.tasks.<^.*$>.if", "new optional field", Bump.MINOR)]
+    closed, more = {"additionalProperties": False}, {"patternProperties": {"^.*$": task, "^x-": {}}}
+    assert changes(tasks(task, closed), tasks(task, {**closed, **more})) == [
+        ("$.tasks.<^x->", "pattern field added", Bump.MINOR)
+    ]
+    assert changes(tasks(task, more), tasks(task, closed)) == [
+        ("$.tasks.*", "other fields restricted", Bump.MAJOR),
+        ("$.tasks.<^x->", "pattern field removed", Bump.MAJOR),
+    ]
+    cond = {"if": {"required": ["a"]}, "then": {"required": ["b"]}}
+    wider = {"if": {"required": ["a"]}, "then": {"required": ["b"], "properties": {"c": {"type": "string"}}}}
+    assert changes(cond, wider) == [("${then}.c", "new optional field", Bump.MINOR)]
+
+
+def test_schemas_nested_deeper_than_the_walk_goes_are_bad_input_naming_both() -> None:
+    from sdetkit.errors import InputError
+
+    def deep(leaf: str) -> dict[str, Any]:
+        node: dict[str, Any] = {"type": leaf}
+        for _ in range(2000):
+            node = {"type": "object", "properties": {"a": node}}
+        return node
+
+    with pytest.raises(InputError, match=r"^old -> new: nested too deeply to compare$"):
+        changes(deep("string"), deep("integer"))

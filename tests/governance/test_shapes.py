@@ -45,6 +45,8 @@ def test_a_ref_outside_the_file_or_to_nothing_is_refused_naming_the_file() -> No
     )
     with pytest.raises(InputError, match=r"^s.json: \$ref other.json#/x points outside the file"):
         resolve(schema, {"$ref": "other.json#/x"})
+    with pytest.raises(InputError, match=r"^s.json: \$ref #item names an anchor; only #/... references are followed"):
+        resolve(schema, {"$ref": "#item"})
     with pytest.raises(InputError, match=r"^s.json: \$ref #/\$defs/b does not resolve: no 'b' there"):
         resolve(schema, {"$ref": "#/$defs/b"})
 
@@ -53,3 +55,12 @@ def test_load_reads_a_document_as_its_shape(tmp_path: Path) -> None:
     f = tmp_path / "a.json"
     f.write_text('{"ok": false}')
     assert load(f) == LoadedSchema({"type": "object", "properties": {"ok": {"type": "boolean"}}}, str(f), True)
+
+
+def test_a_document_nested_deeper_than_the_comparison_goes_is_bad_input_naming_it() -> None:
+    from sdetkit.governance.shapes import parse
+
+    # Deep enough that inferring its shape runs out of stack, shallow enough for the JSON reader.
+    text = '{"a": ' * 700 + "1" + "}" * 700
+    with pytest.raises(InputError, match=r"^deep.json: nested too deeply to compare$"):
+        parse(text, "deep.json")

@@ -44,6 +44,8 @@ def parse_json(text: str, where: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+    except RecursionError as exc:  # the decoder recurses once per level of nesting
+        raise InputError(f"{where}: JSON nested too deeply to read") from exc
 
 
 def read_json(path: Path) -> Any:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
+from sdetkit.errors import InputError
 from sdetkit.governance.bumps import Bump
-from sdetkit.governance.shapes import LoadedSchema, resolve
+from sdetkit.governance.shapes import LoadedSchema, expanded, resolve
 
 ANNOTATIONS = ("title", "description", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly")
 # Keywords that mean nothing for validation here: identifiers, and definitions (compared where used).
@@ -21,7 +22,18 @@ _IGNORED = ("$schema", "$id", "$anchor", "$defs", "definitions", "$ref")
 _LOWER = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 _UPPER = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 _BRANCHES = ("oneOf", "anyOf", "allOf")
-_WALKED = ("type", "enum", "const", "properties", "required", "additionalProperties", "items")
+_WALKED = ("type", "enum", "const", "properties", "required", "additionalProperties", "items", "patternProperties")
+# Keywords holding one schema that a document must meet where it applies: a narrower one there
+# narrows the documents accepted, so each is walked like a field when both sides have it.
+_SUBSCHEMAS = (
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "additionalItems",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+)
 # Every keyword not named here is a constraint (see _Walk._limits).
 _HANDLED = frozenset((*ANNOTATIONS, *_IGNORED, *_BRANCHES, *_WALKED))
 VERSION_PATH = "$.schema_version"  # the version declaration itself: its change is the bump, not one
@@ -93,12 +105,16 @@ class _Walk:
         self._properties(old, new, path)
         self._additional(old, new, path)
         self._items(old, new, path)
+        self._patterns(old, new, path)
+        for key in _SUBSCHEMAS:
+            if key in old and key in new:
+                self.node(old[key], new[key], f"{path}{{{key}}}")
         for key in _BRANCHES:
             self._branches(old, new, path, key)
         self._limits(old, new, path)
 
     def _boolean(self, old: Any, new: Any, path: str) -> None:
-        if old == new:
+        if self._same(old, new):
             return
         wider = new is True or new == {} or old is False
         bump = Bump.MINOR if wider else Bump.MAJOR
@@ -147,7 +163,7 @@ class _Walk:
                     self.add(field, "field no longer required", Bump.MINOR, "documents may leave it out now")
                 continue
             # A field that left while one with the same schema arrived was renamed.
-            twin = next((k for k in added if _canon(after[k]) == _canon(before[name])), None)
+            twin = next((k for k in added if self._same(before[name], after[k])), None)
             if twin is not None:
                 added.remove(twin)
                 self.add(field, "field renamed", Bump.MAJOR, f"now {path}.{twin}")
@@ -177,25 +193,75 @@ class _Walk:
         elif after is not None:
             self.add(f"{path}[]", "items constrained", Bump.MAJOR, f"items must match {_canon(after)} now")
 
+    def _same(self, old: Any, new: Any) -> bool:
+        """Whether two nodes accept the same documents as written, their references followed."""
+        return expanded(self.old, old) == expanded(self.new, new)
+
     def _branches(self, old: dict[str, Any], new: dict[str, Any], path: str, key: str) -> None:
-        before, after = old.get(key) or [], new.get(key) or []
-        if before == after:
-            return
-        if len(before) == len(after):
-            for i, (a, b) in enumerate(zip(before, after, strict=True)):
-                self.node(a, b, f"{path}{{{key}#{i}}}")
-            return
+        before, after = list(old.get(key) or []), list(new.get(key) or [])
+        # A branch unchanged (its references followed) matches wherever it moved; the others pair
+        # with a remaining branch of the same kind and are walked, so a branch that only widened
+        # is not read as one removed and one added.
+        left = [(i, b) for i, b in enumerate(before)]
+        right = [(i, b) for i, b in enumerate(after)]
+        for i, b in list(left):
+            twin = next((r for r in right if self._same(b, r[1])), None)
+            if twin is not None:
+                left.remove((i, b))
+                right.remove(twin)
+        pairs: list[tuple[int, Any, Any]] = []
+        for i, b in list(left):
+            twin = next((r for r in right if self._kind(self.old, b) == self._kind(self.new, r[1])), None)
+            if twin is not None:
+                left.remove((i, b))
+                right.remove(twin)
+                pairs.append((i, b, twin[1]))
+        if len(left) == len(right):  # as many changed as before: the rest changed in place
+            pairs += [(i, b, r) for (i, b), (_, r) in zip(left, right, strict=True)]
+            left, right = [], []
+        for i, a, b in sorted(pairs, key=lambda p: p[0]):
+            self.node(a, b, f"{path}{{{key}#{i}}}")
         # allOf: every branch must hold, so one more narrows; oneOf/anyOf: one more widens.
         more, fewer = (Bump.MAJOR, Bump.MINOR) if key == "allOf" else (Bump.MINOR, Bump.MAJOR)
-        old_set, new_set = {_canon(b) for b in before}, {_canon(b) for b in after}
-        for b in sorted(old_set - new_set):
-            self.add(path, f"{key} branch removed", fewer, b)
-        for b in sorted(new_set - old_set):
-            self.add(path, f"{key} branch added", more, b)
+        for _, b in left:
+            self.add(path, f"{key} branch removed", fewer, _canon(b))
+        for _, b in right:
+            self.add(path, f"{key} branch added", more, _canon(b))
+
+    @staticmethod
+    def _kind(schema: LoadedSchema, branch: Any) -> tuple[str, ...]:
+        """What sort of branch this is: its types, and whether it lists values or a pattern."""
+        node = resolve(schema, branch)[0]
+        if not isinstance(node, dict):
+            return (_canon(node),)
+        types = tuple(sorted(_types(node) or ()))
+        return (*types, *(k for k in ("enum", "const", "pattern") if k in node))
+
+    def _patterns(self, old: dict[str, Any], new: dict[str, Any], path: str) -> None:
+        before, after = old.get("patternProperties") or {}, new.get("patternProperties") or {}
+        for pattern in before:
+            field = f"{path}.<{pattern}>"
+            if pattern in after:
+                self.node(before[pattern], after[pattern], field)
+            else:  # its keys fall to additionalProperties: wider only when that accepts anything
+                wider = new.get("additionalProperties", True) is True
+                self.add(field, "pattern field removed", Bump.MINOR if wider else Bump.MAJOR, _canon(before[pattern]))
+        for pattern in after:
+            if pattern not in before:  # its keys met additionalProperties: wider only when that refused them
+                wider = old.get("additionalProperties", True) is False
+                self.add(
+                    f"{path}.<{pattern}>",
+                    "pattern field added",
+                    Bump.MINOR if wider else Bump.MAJOR,
+                    _canon(after[pattern]),
+                )
 
     def _limits(self, old: dict[str, Any], new: dict[str, Any], path: str) -> None:
         for key in sorted((set(old) | set(new)) - _HANDLED):
-            if old.get(key) == new.get(key) or (path == VERSION_PATH and key == "pattern"):
+            if key in _SUBSCHEMAS and key in old and key in new:
+                continue  # walked
+            # Compared with references followed: a keyword that reads the same may reach a changed definition.
+            if self._same(old.get(key), new.get(key)) or (path == VERSION_PATH and key == "pattern"):
                 continue
             a, b = old.get(key), new.get(key)
             shown = f"{key}: {_canon(a)} -> {_canon(b)}"
@@ -214,5 +280,8 @@ class _Walk:
 def compare(old: LoadedSchema, new: LoadedSchema) -> list[SchemaChange]:
     """Every change from ``old`` to ``new``, in walk order (fields in the old schema's order)."""
     walk = _Walk(old, new)
-    walk.node(old.root, new.root, "$")
+    try:
+        walk.node(old.root, new.root, "$")
+    except RecursionError as exc:  # the walk recurses once per level of nesting
+        raise InputError(f"{old.where} -> {new.where}: nested too deeply to compare") from exc
     return walk.changes

@@ -81,6 +81,13 @@ def parse(text: str, where: str) -> LoadedSchema:
 
 
 def _loaded(doc: Any, where: str) -> LoadedSchema:
+    try:
+        return _as_schema(doc, where)
+    except RecursionError as exc:  # inferring and checking recurse once per level of nesting
+        raise InputError(f"{where}: nested too deeply to compare") from exc
+
+
+def _as_schema(doc: Any, where: str) -> LoadedSchema:
     if not is_schema(doc):
         return LoadedSchema(infer(doc), where, inferred=True)
     schema = LoadedSchema(doc, where, inferred=False)
@@ -115,10 +122,34 @@ def resolve(schema: LoadedSchema, node: Any) -> tuple[Any, str | None]:
     return node, ref
 
 
+def expanded(schema: LoadedSchema, node: Any) -> str:
+    """``node`` as canonical JSON text with its ``#/...`` references written out in place, so two
+    nodes that read the same but reach changed definitions do not compare equal. A reference
+    inside its own expansion (a recursive definition) stays a reference."""
+    import json
+
+    def out(value: Any, active: frozenset[str]) -> Any:
+        if isinstance(value, list):
+            return [out(v, active) for v in value]
+        if not isinstance(value, dict):
+            return value
+        ref = value.get("$ref")
+        if isinstance(ref, str) and ref not in active:
+            rest = {k: v for k, v in value.items() if k != "$ref"}
+            target = pointer(schema, ref)
+            merged = {**target, **rest} if isinstance(target, dict) else target
+            return out(merged, active | {ref})
+        return {k: out(v, active) for k, v in value.items()}
+
+    return json.dumps(out(node, frozenset()), sort_keys=True)
+
+
 def pointer(schema: LoadedSchema, ref: str) -> Any:
     """The value a ``#/...`` JSON pointer names inside the schema's own file."""
     if not ref.startswith("#"):
         raise InputError(f"{schema.where}: $ref {ref} points outside the file; only #/... references are followed")
+    if ref != "#" and not ref.startswith("#/"):  # "#name" is an anchor, not a path from the root
+        raise InputError(f"{schema.where}: $ref {ref} names an anchor; only #/... references are followed")
     node: Any = schema.root
     for raw in ref[1:].split("/")[1:] if ref != "#" else []:
         part = raw.replace("~1", "/").replace("~0", "~")
