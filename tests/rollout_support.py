@@ -8,6 +8,9 @@ import hashlib
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from sdetkit.cli import main
 from sdetkit.portfolio.rows import Incident, StoredRun
@@ -152,3 +155,19 @@ def program_repository(root: Path, db: str | None = None) -> Path:
     assert main(["portfolio", "scorecard", *window, *week, "--out", card]) in (0, 1)
     (root / "docs/executive-weekly-2026-01-25.md").write_text("# Executive weekly\n", encoding="utf-8")
     return program
+
+
+def count_parses(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[Path]:
+    """Count every TOML parse of ``path`` from now on (the list fills as the code parses it)."""
+    from sdetkit.repo import config
+
+    real = config.load_toml
+    parsed: list[Path] = []
+
+    def counting(given: Path, display: str) -> dict[str, Any]:
+        if given.absolute() == path.absolute():
+            parsed.append(given)
+        return real(given, display)
+
+    monkeypatch.setattr(config, "load_toml", counting)
+    return parsed

@@ -15,7 +15,7 @@ from sdetkit.cli import main
 from sdetkit.lanes import LaneName
 from sdetkit.portfolio import inventory, program
 from sdetkit.portfolio.program_init import gitignore, program_template
-from tests.rollout_support import commit_on, program_repository
+from tests.rollout_support import commit_on, count_parses, program_repository
 
 
 def test_init_writes_the_program_file_script_and_gitignore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -277,3 +277,9 @@ def test_write_all_puts_back_what_it_wrote_when_a_later_file_fails(tmp_path: Pat
     assert kept.read_text(encoding="utf-8") == "earlier\n"
     assert not new.exists() and (blocked / "x").is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked", "kept.md"]
+
+
+def test_dashboard_parses_the_program_file_once(program_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed = count_parses(monkeypatch, program_repo / "sdetkit-program.toml")
+    assert main(["program", "dashboard", *WEEK]) == 0  # the week's KPIs are computed: the store is read too
+    assert len(parsed) == 1

@@ -3,12 +3,14 @@ written; and its text and Markdown forms."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from sdetkit.cli import main
 from tests.rollout.test_criteria import BASE
+from tests.rollout_support import count_parses, program_repository
 
 
 def run(tmp_path: Path, text: str | None, *args: str) -> tuple[int, Path]:
@@ -99,3 +101,19 @@ def test_every_problem_of_a_program_file_at_once(tmp_path: Path, capsys: pytest.
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[0] == "sdetkit: error: 2 problems in the program file:"
     assert [line.split(": ", 1)[0].rsplit(":", 1)[1] for line in lines[1:]] == ["3", "4"]
+
+
+def test_status_parses_the_program_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SDETKIT_DB", raising=False)
+    program = program_repository(tmp_path / "program")
+    parsed = count_parses(monkeypatch, program)
+    assert main(["rollout", "status", "--program", str(program), "--out", str(tmp_path / "status.json")]) in (0, 1)
+    assert len(parsed) == 1
+
+
+def test_a_store_not_created_yet_is_judged_as_empty_and_stays_uncreated(tmp_path: Path) -> None:
+    code, out = run(tmp_path, BASE, "--as-of", "2026-03-09", "--format", "json")
+    assert code == 1
+    db = tmp_path / "none.sqlite3"
+    assert json.loads(out.read_text(encoding="utf-8"))["store"] == f"sqlite:{db} (not created yet: no runs)"
+    assert not db.exists()

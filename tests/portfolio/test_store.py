@@ -501,3 +501,24 @@ def test_a_store_at_the_previous_version_upgrades_with_its_windows_and_records_r
         review = GovernanceReview("r1", "compatibility", "2026-03-31", ("a", "b"), ("keep",), "0" * 64, "n.md", "t")
         assert store.add_review(review) and not store.add_review(review)
         assert store.reviews("2026-03-30") == [] and store.reviews("2026-03-31") == [review]
+
+
+def test_a_program_store_not_created_yet_reads_as_empty_and_is_not_created(tmp_path: Path) -> None:
+    path = tmp_path / ".sdetkit" / "portfolio.sqlite3"
+    with st.program_store(str(path)) as store:
+        assert store.name == f"sqlite:{path} (not created yet: no runs)"
+        assert migrations.schema_version(store) == migrations.VERSION
+        assert store.runs_between("0001-01-01", "9999-12-31") == []
+        assert (store.first_evidence_date(), store.incident_count(), store.reviews("9999-12-31")) == (None, 0, [])
+    assert not path.parent.exists()  # reading never creates the user's file, nor its folder
+
+
+def test_a_program_store_that_exists_is_the_store_itself(tmp_path: Path) -> None:
+    from tests.rollout_support import stored_run
+
+    path = str(tmp_path / "portfolio.sqlite3")
+    with st.open_store(path) as store:
+        store.add_runs([stored_run("api", "payments", "scale", "2026-01-09")])
+    with st.program_store(path) as store:
+        assert store.name == f"sqlite:{path}"
+        assert [r.repo_id for r in store.runs_between("0001-01-01", "9999-12-31")] == ["api"]

@@ -11,6 +11,7 @@ import pytest
 
 from sdetkit.cli import main
 from sdetkit.errors import InputError
+from sdetkit.portfolio import kpi
 from sdetkit.rollout import dashboard_kpi, evidence
 from sdetkit.rollout.dashboard import WeeklyKpis
 from tests.rollout_support import program_repository
@@ -58,3 +59,7 @@ def test_without_a_store_the_kpis_are_null_and_say_why(tmp_path: Path, monkeypat
         "no release preflight evidence in 2026-01-19..2026-01-25"
     )
     assert not (tmp_path / ".sdetkit").exists()  # reading never creates a store
+    # The same payloads as a week with nothing stored: no runs, no incidents, no first evidence.
+    for week in (current, previous):
+        end = dt.date.fromisoformat(week.doc["week_ending"])
+        assert week.doc == kpi.payload(kpi.Inputs(end - dt.timedelta(days=6), end, (), (), (), 0, None, []))

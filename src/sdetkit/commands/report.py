@@ -36,11 +36,10 @@ def run(settings: ReportSettings) -> int:
     md_path, html_path = (out_dir / f"{stem}.md").absolute(), (out_dir / f"{stem}.html").absolute()
     for target in (md_path, html_path):
         check_writable(target, "--out-dir")
-    expected = inv.resolve(settings.store.inventory)
+    inventory = inv.resolve_file(settings.store.inventory)  # read once: the expected set and the program
+    expected = inventory.expected
     # With a program file for inventory, the report shows the rollout as judged at the period's review.
-    rollout = program_summary(
-        inv.location(settings.store.inventory), resolve(settings.store.db), period.end, today, [md_path, html_path]
-    )
+    rollout = program_summary(inventory.program, resolve(settings.store.db), period.end, today, [md_path, html_path])
     with open_store(settings.store.db, create=False) as store:
         doc = dataset.build(store, kind, period, expected, today, rollout)
     # Render both before writing either, so a failure leaves neither half-written.

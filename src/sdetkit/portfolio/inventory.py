@@ -17,10 +17,13 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sdetkit.errors import InputError
 from sdetkit.lanes import NAMES as LANES
+
+if TYPE_CHECKING:
+    from sdetkit.portfolio.program import Program
 
 
 class Expected(NamedTuple):
@@ -45,8 +48,26 @@ def expected_in(expected: Mapping[str, Expected], start: dt.date, end: dt.date) 
     return {k: e for k, e in expected.items() if covers(e, start, end)}
 
 
+class InventoryFile(NamedTuple):
+    """An inventory file as read: the expected repositories, and the program when it is a program file
+    (so a command that needs both reads the file once)."""
+
+    expected: dict[str, Expected]
+    program: Program | None
+
+
+def of_program(program: Program) -> dict[str, Expected]:
+    """The repositories a program file has in scope, as the expected set."""
+    return {r.repo_id: r.expected() for r in program.repos.values()}
+
+
 def load(path: Path) -> dict[str, Expected]:
     """The expected repositories by id; every problem in the file is an error naming it."""
+    return read(path).expected
+
+
+def read(path: Path) -> InventoryFile:
+    """The inventory (or program) file at ``path``, parsed once; every problem is an error naming it."""
     from sdetkit.repo.config import load_toml
 
     if not path.is_file():
@@ -55,8 +76,8 @@ def load(path: Path) -> dict[str, Expected]:
     from sdetkit.portfolio import program
 
     if program.is_program(data):
-        repos_in_scope = program.parse(data, path.read_text(encoding="utf-8"), path).repos
-        return {r.repo_id: r.expected() for r in repos_in_scope.values()}
+        parsed = program.parse(data, path.read_text(encoding="utf-8"), path)
+        return InventoryFile(of_program(parsed), parsed)
     unknown = sorted(set(data) - {"repos"})
     if unknown:
         raise InputError(f"{path}: unknown table or key {unknown[0]!r} (an inventory has only [repos.ID] tables)")
@@ -77,7 +98,7 @@ def load(path: Path) -> dict[str, Expected]:
         if lane not in LANES:
             raise InputError(f"{where}: lane {lane!r} is not one of {', '.join(LANES)}")
         found[repo_id] = Expected(repo_id, team, str(lane))
-    return found
+    return InventoryFile(found, None)
 
 
 def location(path: Path | None) -> Path | None:
@@ -89,5 +110,11 @@ def location(path: Path | None) -> Path | None:
 
 def resolve(path: Path | None) -> dict[str, Expected]:
     """The inventory from ``--inventory``, else ``SDETKIT_INVENTORY``, else none (nothing expected)."""
+    return resolve_file(path).expected
+
+
+def resolve_file(path: Path | None) -> InventoryFile:
+    """The inventory file from ``--inventory``, else ``SDETKIT_INVENTORY``, read once; none given:
+    nothing is expected and there is no program."""
     found = location(path)
-    return load(found) if found is not None else {}
+    return read(found) if found is not None else InventoryFile({}, None)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sdetkit.errors import InputError
@@ -259,3 +260,21 @@ def open_store(db: str | None, *, create: bool = True) -> Store:
         store.close()
         raise
     return store
+
+
+@contextmanager
+def program_store(url: str) -> Iterator[Store]:
+    """The store at ``url`` (already resolved) opened for reading; a SQLite file that does not exist
+    yet reads as an empty store at the current schema, held in memory, so nothing is created. A
+    program is judged before anything was ingested: no runs is evidence of nothing, not an error,
+    and callers read both the same way. The empty store's ``name`` says it was not created yet."""
+    if is_postgres(url) or Path(url).exists():
+        with open_store(url, create=False) as store:
+            yield store
+        return
+    import sqlite3
+
+    with Store(sqlite3.connect(":memory:", isolation_level=None), url, False) as empty:
+        empty.name = f"{empty.name} (not created yet: no runs)"
+        migrations.migrate(empty)
+        yield empty

@@ -9,7 +9,6 @@ store that does not exist yet holds no runs: the KPIs are then null, each saying
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from sdetkit.errors import InputError
@@ -40,28 +39,11 @@ def _read(evidence: Evidence, day: dt.date) -> WeeklyKpis | None:
 
 def _computed(evidence: Evidence, db: str | None, days: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
     from sdetkit.portfolio import inventory, kpi
-    from sdetkit.portfolio.connection import is_postgres
-    from sdetkit.portfolio.store import open_store
+    from sdetkit.portfolio.store import program_store
     from sdetkit.rollout.evidence import store_url
 
-    expected = inventory.load(evidence.program.path)
-    url = store_url(evidence.root, db)  # the store rollout status reads
-    if not is_postgres(url) and not Path(url).exists():
-        empty = [
-            kpi.Inputs(
-                d - _DAYS_BEFORE_END,
-                d,
-                (),
-                (),
-                (),
-                0,
-                None,
-                sorted(inventory.expected_in(expected, d - _DAYS_BEFORE_END, d)),
-            )
-            for d in days
-        ]
-        return {i.end: kpi.payload(i) for i in empty}
-    with open_store(url, create=False) as store:
+    expected = inventory.of_program(evidence.program)
+    with program_store(store_url(evidence.root, db)) as store:  # the store rollout status reads
         return {d: kpi.payload(kpi.gather(store, d - _DAYS_BEFORE_END, d, expected)) for d in days}
 
 

@@ -157,18 +157,17 @@ def store_url(root: Path, db: str | None) -> str:
 
 
 def load(program_path: Path, db: str | None, today: dt.date) -> tuple[Evidence, str]:
-    """The program file at ``program_path`` and its evidence, with the store's description. The
-    store defaults to ``$SDETKIT_DB``, else the program repository's own; a SQLite store that does
-    not exist yet is no evidence (a program is judged before anything was ingested), not an error."""
+    """The program file at ``program_path`` and its evidence (see :func:`of_program`)."""
     from sdetkit.portfolio import program as program_file
-    from sdetkit.portfolio.connection import describe, is_postgres
-    from sdetkit.portfolio.store import open_store
-    from sdetkit.rollout.docs import scan
 
-    program = program_file.load(program_path)
-    root = program_path.absolute().parent
-    url = store_url(root, db)
-    if not is_postgres(url) and not Path(url).exists():
-        return Evidence(program, root, (), (), scan(root, today), today), f"{describe(url)} (not created yet: no runs)"
-    with open_store(url, create=False) as store:
+    return of_program(program_file.load(program_path), db, today)
+
+
+def of_program(program: Program, db: str | None, today: dt.date) -> tuple[Evidence, str]:
+    """The evidence of ``program`` (already read), with the store's description. The store defaults
+    to ``$SDETKIT_DB``, else the program repository's own; a SQLite store that does not exist yet is
+    no evidence (a program is judged before anything was ingested), not an error."""
+    from sdetkit.portfolio.store import program_store
+
+    with program_store(store_url(program.path.absolute().parent, db)) as store:
         return gather(program, store, today), store.name

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sdetkit.portfolio.kinds import Stage
+from sdetkit.portfolio.program import Program
 from sdetkit.rollout import checkpoints, criteria_evaluation, criteria_pilot, criteria_production, signals
 from sdetkit.rollout.checkpoints import Checkpoint
 from sdetkit.rollout.criteria import Criterion
@@ -164,24 +165,22 @@ def judged_on(period_end: dt.date, today: dt.date) -> dt.date:
 
 
 def program_summary(
-    inventory: Path | None,
+    program: Program | None,
     db: str,
     period_end: dt.date,
     today: dt.date,
     writing: Sequence[Path] = (),
 ) -> dict[str, Any] | None:
-    """The :func:`summary` of the program whose file is ``inventory``, for a report on the period
-    ending ``period_end`` (judged on :func:`judged_on`); ``writing`` are the report's own files, which
-    count as present. None when ``inventory`` is a plain inventory or not given (the reports then say
-    the stage is not tracked)."""
-    from sdetkit.portfolio.program import is_program
-    from sdetkit.repo.config import load_toml
+    """The :func:`summary` of ``program`` (the report's inventory, already read), for a report on the
+    period ending ``period_end`` (judged on :func:`judged_on`); ``writing`` are the report's own
+    files, which count as present. None when the inventory is a plain one or not given (the reports
+    then say the stage is not tracked)."""
     from sdetkit.rollout import docs
-    from sdetkit.rollout.evidence import load
+    from sdetkit.rollout.evidence import of_program
 
-    if inventory is None or not is_program(load_toml(inventory, str(inventory))):
+    if program is None:
         return None
-    found, _ = load(inventory, db, today)
+    found, _ = of_program(program, db, today)
     found = found._replace(files=docs.writing(found.files, found.root, writing, today))
     as_of = max(judged_on(period_end, today), found.program.start)
     return {**summary(evaluate(found, as_of)), "as_of": as_of.isoformat()}
