@@ -13,11 +13,16 @@ from sdetkit.errors import EXIT_USAGE
 from sdetkit.formats.registry import names as format_names
 
 
-def _ids(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
+def comma_list(value: str) -> list[str]:
+    """A comma-separated flag value; an empty entry (``a,,b``, ``,``) is a usage error, never
+    silently "none" (which a flag such as ``--repos`` would read as "all")."""
+    names = [v.strip() for v in value.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected names separated by commas, none empty")
+    return names
 
 
-IDS: dict[str, Any] = {"type": _ids, "action": "append", "default": [], "metavar": "IDS"}  # --only, --skip
+IDS: dict[str, Any] = {"type": comma_list, "action": "append", "default": [], "metavar": "IDS"}  # --only, --skip
 
 
 def flat(groups: list[list[str]]) -> tuple[str, ...]:

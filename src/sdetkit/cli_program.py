@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit import settings as st
-from sdetkit.cli_args import IDS, actions, flat, output, output_flags, store, store_flags
+from sdetkit.cli_args import IDS, actions, comma_list, flat, output, output_flags, store, store_flags
 from sdetkit.enums import values
 from sdetkit.governance.bumps import Bump
 from sdetkit.governance.reviews import ReviewKind
@@ -195,7 +195,7 @@ def _add_governance(sub: Any) -> None:
 
 
 def _names(value: str) -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split(",") if v.strip())
+    return tuple(comma_list(value))
 
 
 def _add_release(sub: Any) -> None:
@@ -251,7 +251,7 @@ def _add_incident(sub: Any) -> None:
     for step in (ack, update, resolve):
         step.add_argument("incident_id", metavar="ID")
         step.add_argument("--at", **at)
-        step.add_argument("--by", metavar="NAME", help="who (required)")
+        step.add_argument("--by", metavar="NAME", required=True, help="who")
     show = isub.add_parser("show", help="one incident with every step, update and piece of evidence")
     show.add_argument("incident_id", metavar="ID")
     listed = isub.add_parser("list", help="incidents by state, severity, repository and period")

@@ -52,20 +52,19 @@ def _deliver(settings: IncidentLogSettings, text: str, records: Sequence[Inciden
     return EXIT_OK
 
 
-def _program(settings: IncidentLogSettings) -> Program | None:
-    """The program file whose support model applies: --program, else --inventory (when it is a
-    program file), else ./sdetkit-program.toml when there is one."""
-    from sdetkit.portfolio import program
-    from sdetkit.portfolio.inventory import location
-    from sdetkit.repo.config import load_toml
+def _program(settings: IncidentLogSettings) -> tuple[Program | None, dict[str, Expected]]:
+    """The program file whose support model applies (--program, else --inventory when it is a
+    program file, else ./sdetkit-program.toml when there is one) and the repositories expected,
+    each file parsed once."""
+    from sdetkit.portfolio import inventory, program
 
+    listed = inventory.resolve_file(settings.store.inventory)
     if settings.program is not None:
-        return program.load(settings.program)
-    inventory = location(settings.store.inventory)
-    if inventory is not None and inventory.is_file() and program.is_program(load_toml(inventory, str(inventory))):
-        return program.load(inventory)
+        return program.load(settings.program), listed.expected
+    if listed.program is not None:
+        return listed.program, listed.expected
     default = Path(program.FILE_NAME)
-    return program.load(default) if default.is_file() else None
+    return (program.load(default) if default.is_file() else None), listed.expected
 
 
 def _evidence(store: Store, given: Sequence[str], at: str) -> tuple[AttachedEvidence, ...]:
@@ -122,14 +121,12 @@ def _next_id(store: Store, opened: str) -> str:
 def open_incident(settings: IncidentLogSettings) -> int:
     """``incident open``."""
     from sdetkit.incidents import steps
-    from sdetkit.portfolio import inventory as inv
     from sdetkit.portfolio.store import open_store
 
     if settings.severity is None:
         raise UsageError("--severity: give one of sev1, sev2, sev3, sev4")
     opened = _at("--opened", settings.at)
-    program = _program(settings)  # a broken program file is an error before anything is written
-    expected = inv.resolve(settings.store.inventory)
+    program, expected = _program(settings)  # a broken program file is an error before anything is written
     with open_store(settings.store.db, create=False) as store:
         lanes = _scope(store, expected, settings.repos)
         record = steps.opening(
@@ -255,7 +252,7 @@ def slo_incident(settings: IncidentLogSettings) -> int:
     start, end = _period(settings)
     if start is None or end is None:
         raise UsageError("give the period: --period-start and --period-end")
-    program = _program(settings)
+    program, _ = _program(settings)
     model = program.support if program is not None else DEFAULT_SUPPORT
     with open_store(settings.store.db, create=False) as store:
         records = store.incident_records(start.isoformat(), end.isoformat())

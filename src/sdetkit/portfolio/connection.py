@@ -51,7 +51,11 @@ def connect_sqlite(path: str, create: bool) -> Any:
         raise InputError(f"{path}: the store is not a file")
     if not target.exists():
         if not create:
-            raise InputError(f"{path}: no evidence store here yet (run `sdetkit portfolio ingest` first, or pass --db)")
+            # The path may have come from --db, $SDETKIT_DB or the default: name what to check, not a flag to add.
+            raise InputError(
+                f"{path}: no evidence store here yet (`sdetkit portfolio ingest` creates it; "
+                "check --db and $SDETKIT_DB if it should exist)"
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction means one thing.
