@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ def view(
     as_of: str = "2026-05-31",
     files: dict[str, str] | None = None,
     keys: str = "",
+    checklists: frozenset[str] = frozenset(),
 ) -> View:
     """The evidence in ``tmp_path`` as of ``as_of``; ``keys`` go into [program], ``extra`` after it."""
     text = BASE.replace('baseline = "a"\n', f'baseline = "a"\n{keys}') + extra
@@ -51,7 +53,7 @@ def view(
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(body)
     prog = program_file.load(path)
-    evidence = Evidence(prog, tmp_path, runs, incidents, scan(tmp_path, TODAY), TODAY)
+    evidence = Evidence(prog, tmp_path, runs, incidents, scan(tmp_path, TODAY), TODAY, checklists=checklists)
     return view_at(evidence, dt.date.fromisoformat(as_of))
 
 
@@ -255,8 +257,10 @@ def test_release_checklist_is_judged_as_committed_on_the_day(tmp_path: Path) -> 
     (tmp_path / result).write_text(_checklist(True))
     commit_on(tmp_path, "2026-05-13", result)
 
-    def judged(as_of: str) -> tuple[Status, str, str | None]:
-        r = criteria_production.release_checklist(view(tmp_path, as_of=as_of))
+    recorded = frozenset(hashlib.sha256(_checklist(ok).encode()).hexdigest() for ok in (False, True))
+
+    def judged(as_of: str, checklists: frozenset[str] = recorded) -> tuple[Status, str, str | None]:
+        r = criteria_production.release_checklist(view(tmp_path, as_of=as_of, checklists=checklists))
         return r.status, r.measured, r.missing
 
     assert judged("2026-05-10") == (
@@ -268,6 +272,13 @@ def test_release_checklist_is_judged_as_committed_on_the_day(tmp_path: Path) -> 
         Status.NOT_MET, "failed: T 2.4.0, checked 2026-05-11", "failing items: signoff:qa-governance"
     )  # fmt: skip
     assert judged("2026-05-13") == (Status.MET, "passed: T 2.4.0, checked 2026-05-11", None)
+    # A result the store never recorded (a failed one edited to pass, say) proves nothing.
+    status, measured, missing = judged("2026-05-13", recorded - {hashlib.sha256(_checklist(True).encode()).hexdigest()})
+    assert (status, measured) == (Status.NOT_MET, "not recorded: T 2.4.0, checked 2026-05-11")
+    assert missing == (
+        f"{result} is not a result `sdetkit release checklist` recorded in this store (edited, or checked against "
+        "another store): run it again and commit what it writes"
+    )
 
 
 def test_release_checklist_that_does_not_validate_is_not_met(tmp_path: Path) -> None:

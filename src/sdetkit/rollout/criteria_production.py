@@ -152,21 +152,28 @@ def governance_reviews(view: View) -> Result:
     return met(measured, *evidence)
 
 
-def _as_of(view: View, f: DocFile) -> Any:
-    """The file's JSON as it stood at ``as_of``: its last version committed by then (the work tree's
-    when it is not committed), or a string saying why it cannot be read."""
+def _as_of(view: View, f: DocFile) -> tuple[Any, str | None]:
+    """The file's JSON as it stood at ``as_of`` and the sha256 of its bytes: its last version
+    committed by then (the work tree's when it is not committed), or a string saying why it
+    cannot be read (and no hash)."""
+    import hashlib
     import json
 
     from sdetkit.rollout.docs import show
 
     committed = [sha for sha, day in f.commits if day <= view.as_of]
-    if not committed:
-        return view.json(f)
-    data = show(view.evidence.root, committed[-1], f.rel)
     try:
-        return json.loads(data.decode("utf-8")) if data is not None else f"{f.rel}: not in commit {committed[-1]}"
+        data = (
+            show(view.evidence.root, committed[-1], f.rel) if committed else (view.evidence.root / f.rel).read_bytes()
+        )
+    except OSError as exc:
+        return f"{f.rel}: not readable ({exc.strerror})", None
+    if data is None:
+        return f"{f.rel}: not in commit {committed[-1]}", None
+    try:
+        return json.loads(data.decode("utf-8")), hashlib.sha256(data).hexdigest()
     except (ValueError, UnicodeDecodeError) as exc:
-        return f"{f.rel}: not readable JSON ({exc})"
+        return f"{f.rel}: not readable JSON ({exc})", None
 
 
 def release_checklist(view: View) -> Result:
@@ -180,7 +187,7 @@ def release_checklist(view: View) -> Result:
         return not_met(
             "no checklist", f"no {absent}: run `sdetkit release checklist --version V` and commit both", MARKDOWN
         )
-    doc = _as_of(view, result)
+    doc, digest = _as_of(view, result)
     evidence = (md.describe(), result.describe())
     try:
         if isinstance(doc, str):
@@ -189,6 +196,10 @@ def release_checklist(view: View) -> Result:
     except InputError as exc:
         return not_met("not readable", str(exc), *evidence)
     measured = f"{doc['train']} {doc['version']}, checked {doc['checked_at'][:10]}"
+    if digest not in view.evidence.checklists:
+        return not_met(f"not recorded: {measured}", f"{result.rel} is not a result `sdetkit release checklist` "
+                       "recorded in this store (edited, or checked against another store): run it again and commit "
+                       "what it writes", *evidence)  # fmt: skip
     if doc["ok"]:
         return met(f"passed: {measured}", *evidence)
     return not_met(f"failed: {measured}", f"failing items: {', '.join(doc['failing'])}", *evidence)

@@ -40,6 +40,9 @@ class Evidence(NamedTuple):
     # Reporting windows reported again under another schema version: (kind, start, end, started,
     # reported, written_at), from the store's schema freeze.
     changed_windows: tuple[tuple[str, str, str, str, str, str], ...] = ()
+    # The sha256 of every release checklist result the store recorded: a committed result counts
+    # only when sdetkit wrote exactly those bytes, never one edited by hand.
+    checklists: frozenset[str] = frozenset()
 
 
 def gather(program: Program, store: Store, today: dt.date) -> Evidence:
@@ -51,7 +54,8 @@ def gather(program: Program, store: Store, today: dt.date) -> Evidence:
     incidents = tuple(store.incident_records("0001-01-01", today.isoformat()))
     reviews = tuple(store.reviews(today.isoformat()))
     changed = tuple(store.changed_windows())
-    return Evidence(program, root, runs, incidents, scan(root, today), today, reviews, changed)
+    checklists = frozenset(c.result_sha256 for c in store.checklists(today.isoformat()))
+    return Evidence(program, root, runs, incidents, scan(root, today), today, reviews, changed, checklists)
 
 
 class View:
