@@ -35,6 +35,9 @@ def build(
     program: Program | None,
 ) -> dict[str, Any]:
     """The dataset keys of every part for the ``kind`` ("weekly" or "monthly") period ``[start, end]``."""
-    from sdetkit.report import incidents
+    from sdetkit.report import governance, incidents
 
-    return {**incidents.part(store, start, end, today, program.support if program else None, expected)}
+    return {
+        **incidents.part(store, start, end, today, program.support if program else None, expected),
+        **governance.part(store, kind, start, end, today, program),
+    }

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import quote
 
-from sdetkit.report import content, incidents, lists, rollout
+from sdetkit.report import content, governance, incidents, lists, rollout
 from sdetkit.report.charts import CHARTS
 from sdetkit.report.content import Table
 from sdetkit.report.markup import e, html_charts, html_table, md, md_table
@@ -305,6 +305,7 @@ SECTIONS: list[ReportSection] = [
     TableSection("by-lane", "By lane", content.lane_table),
     TableSection("missing", "Missing repositories", lists.MISSING.shown),
     BlocksSection("incidents", "Incidents and support", incidents.blocks),
+    BlocksSection("governance", "Governance", governance.blocks),
     StreakSection(),
     ChartsSection(),
     FullListsSection(),
