@@ -117,7 +117,14 @@ ESCALATION_DRIFT = ReportRepoList(
     "escalation-drift", "Escalation drift", "escalation_drift", (("finding", _text("finding")),),
     "No escalation drift: every severity is as the support model's rules give it.", lead=(),
 )  # fmt: skip
-REPO_LISTS = (TURNED_RED, FIRST_SEEN_RED, RECOVERED, LONGEST_RED, MISSING, SLO_BREACHES, ESCALATION_DRIFT)
+CHECKLIST_NONCOMPLIANT = ReportRepoList(
+    "checklist-noncompliant", "SHIP decisions without a passing checklist", "checklist_noncompliant",
+    (("commit", _text("commit", "none recorded")), ("evidence day", _text("day"))),
+    "Every SHIP decision of the lane this {noun} is covered by a passing checklist, or there was none.",
+)  # fmt: skip
+REPO_LISTS = (
+    TURNED_RED, FIRST_SEEN_RED, RECOVERED, LONGEST_RED, MISSING, SLO_BREACHES, ESCALATION_DRIFT, CHECKLIST_NONCOMPLIANT,
+)  # fmt: skip
 
 
 def more_text(count: int) -> str:

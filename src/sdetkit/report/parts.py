@@ -35,9 +35,10 @@ def build(
     program: Program | None,
 ) -> dict[str, Any]:
     """The dataset keys of every part for the ``kind`` ("weekly" or "monthly") period ``[start, end]``."""
-    from sdetkit.report import governance, incidents
+    from sdetkit.report import checklists, governance, incidents
 
     return {
         **incidents.part(store, start, end, today, program.support if program else None, expected),
         **governance.part(store, kind, start, end, today, program),
+        **checklists.part(store, start, end, expected),
     }

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import quote
 
-from sdetkit.report import content, governance, incidents, lists, rollout
+from sdetkit.report import checklists, content, governance, incidents, lists, rollout
 from sdetkit.report.charts import CHARTS
 from sdetkit.report.content import Table
 from sdetkit.report.markup import e, html_charts, html_table, md, md_table
@@ -306,6 +306,7 @@ SECTIONS: list[ReportSection] = [
     TableSection("missing", "Missing repositories", lists.MISSING.shown),
     BlocksSection("incidents", "Incidents and support", incidents.blocks),
     BlocksSection("governance", "Governance", governance.blocks),
+    BlocksSection("checklists", "Release checklists", checklists.blocks),
     StreakSection(),
     ChartsSection(),
     FullListsSection(),
