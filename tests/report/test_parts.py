@@ -40,7 +40,7 @@ def test_a_monthly_build_gives_every_part_with_the_program_file(tmp_path: Path) 
         found = parts.build(store, "monthly", dt.date(2026, 10, 1), dt.date(2026, 10, 31), None, {}, program)
     assert sorted(found) == ["checklist_noncompliant", "checklists", "escalation_drift", "governance",
                              "incident_breaches", "incidents"]  # fmt: skip
-    assert found["incidents"]["support_model"] == "the program file's [support]"
+    assert found["incidents"]["support_model"] == "the program file's support model"
     # September ended without either review, October too (shown apart as the month's own).
     assert found["governance"]["overdue"] == [{"month": "2026-09", "kinds": ["compatibility", "deprecation"]}]
     assert [r["state"] for r in found["governance"]["reviews"]] == ["overdue", "overdue"]

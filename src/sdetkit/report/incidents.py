@@ -51,6 +51,7 @@ def part(
     from sdetkit.incidents.support import DEFAULT_SUPPORT
 
     model = support or DEFAULT_SUPPORT
+    applied = "the program file's support model" if support else "the default support model (no program file)"
     first, last = start.isoformat(), end.isoformat()
     every = store.incident_records("0001-01-01", last)
     opened = [r for r in every if first <= r.opened_at[:10]]
@@ -76,7 +77,7 @@ def part(
     found = drift.disagreements(with_severity, model) + drift.team_splits(with_severity, team)
     return {
         "incidents": {
-            "support_model": "the program file's [support]" if support else "the default support model",
+            "support_model": applied,
             "judged_at": adherence["judged_at"],
             "by_severity": rows,
             "rollbacks": sum(r.rollback for r in real),
