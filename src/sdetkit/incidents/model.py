@@ -62,13 +62,19 @@ class IncidentRecord(NamedTuple):
             return IncidentState.ACKNOWLEDGED
         return IncidentState.OPEN
 
-    def kpi_view(self) -> Incident:
-        """The record as the rollback-rate and time-to-triage KPIs count it: a rollback, or a
-        failure triaged when it was acknowledged (the first repository is the one it is filed under)."""
-        kind = "rollback" if self.rollback else "failure"
-        triaged = None if self.rollback else self.acknowledged_at
+    def kpi_views(self) -> tuple[Incident, ...]:
+        """The record as the rollback-rate and time-to-triage KPIs count it. A rollback is one row
+        per repository it rolled back (the rate is per release-confident run, and each repository's
+        release was rolled back); anything else is one failure row filed under its first repository.
+        Every row carries the acknowledgement as its triage time; the KPIs count it once per id."""
+        if self.rollback:
+            repos = self.repos or ("",)
+            return tuple(
+                Incident(self.incident_id, r, "rollback", self.opened_at, self.acknowledged_at, self.title)
+                for r in repos
+            )
         repo = self.repos[0] if self.repos else ""
-        return Incident(self.incident_id, repo, kind, self.opened_at, triaged, self.title)
+        return (Incident(self.incident_id, repo, "failure", self.opened_at, self.acknowledged_at, self.title),)
 
     def document(self) -> dict[str, Any]:
         """The record as one JSON object (an ``incidents[]`` item, and one line of ``incident export``)."""

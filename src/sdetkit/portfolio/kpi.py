@@ -44,6 +44,10 @@ NAMES = (
 RED_GATE_FAILURE, AMBER_GATE_FAILURE, AMBER_ONBOARDING, RED_MISSING_SHARE = 25.0, 10.0, 80.0, 0.25
 STABLE_WEEKS, STABLE_SAMPLES = 4, 5
 ONBOARDING_DAYS = 28
+# How a source tells users to record what a KPI needs.
+OPEN_ROLLBACK = "sdetkit incident open --title T --severity SEV --repo ID --rollback"
+OPEN_INCIDENT = "sdetkit incident open --title T --severity SEV --repo ID"
+ACK_INCIDENT = "sdetkit incident ack ID --by NAME"
 
 
 class Inputs(NamedTuple):
@@ -74,6 +78,10 @@ def _quality(inputs: Inputs, sample: int) -> str:
         return "seed"
     weeks = (inputs.end - inputs.first_evidence).days // 7 + 1
     return "stable" if weeks >= STABLE_WEEKS and sample >= STABLE_SAMPLES else "provisional"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _minutes(start: str, end: str) -> float:
@@ -126,27 +134,36 @@ def compute(inputs: Inputs) -> dict[str, dict[str, Any]]:
     )
 
     shipped = sum(r.release_confidence_ok for r in inputs.runs)
-    rollbacks = sum(i.kind == "rollback" for i in inputs.incidents)
+    # A rollback counts once per repository it rolled back: the rate is per release-confident run,
+    # and an incident that rolled back three repositories undid three releases.
+    rolled = [i for i in inputs.incidents if i.kind == "rollback"]
+    rollbacks, rollback_incidents = len(rolled), len({i.incident_id for i in rolled})
     if inputs.incidents_ever == 0:
-        rollback = _kpi(None, "percent", 0, "seed", "no incident records in the store (record rollbacks with "
-                        "`sdetkit portfolio incident --kind rollback`)")  # fmt: skip
+        rollback = _kpi(None, "percent", 0, "seed", f"no incident records in the store (record rollbacks with "
+                        f"`{OPEN_ROLLBACK}`)")  # fmt: skip
     elif not shipped:
         rollback = _kpi(None, "percent", 0, "seed", f"no release-confident runs in {period} to roll back")
     else:
         rollback = share(
             rollbacks,
             shipped,
-            f"{rollbacks} rollback incidents opened in {period} per {shipped} release-confident runs",
+            f"{_count(rollbacks, 'repository', 'repositories')} rolled back by "
+            f"{_count(rollback_incidents, 'incident', 'incidents')} opened in {period} (drills not counted) "
+            f"per {_count(shipped, 'release-confident run', 'release-confident runs')}",
             "",
         )
 
-    triaged = [_minutes(i.opened_at, i.triaged_at) for i in inputs.incidents if i.kind == "failure" and i.triaged_at]
+    # Time to triage is opened -> acknowledged, once per incident (a rollback has a row per repository).
+    acknowledged = {i.incident_id: _minutes(i.opened_at, i.triaged_at) for i in inputs.incidents if i.triaged_at}
+    triaged = list(acknowledged.values())
     if inputs.incidents_ever == 0:
-        source = "no incident records in the store (record failures with `sdetkit portfolio incident --kind failure`)"
+        source = f"no incident records in the store (open incidents with `{OPEN_INCIDENT}` and acknowledge them " \
+                 f"with `{ACK_INCIDENT}`)"  # fmt: skip
     elif triaged:
-        source = f"failure incidents opened in {period}, opened to triaged"
+        source = f"{_count(len(triaged), 'incident', 'incidents')} opened in {period} and acknowledged, " \
+                 "opened to acknowledged (drills not counted)"  # fmt: skip
     else:
-        source = f"no triaged failure incidents opened in {period}"
+        source = f"no acknowledged incidents opened in {period} (acknowledge with `{ACK_INCIDENT}`)"
     triage = _kpi(statistics.fmean(triaged) if triaged else None, "minutes", len(triaged), q(len(triaged)), source)
 
     docs = _kpi(

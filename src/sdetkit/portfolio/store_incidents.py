@@ -158,8 +158,8 @@ class IncidentQueries:
 
     def incidents_between(self, start: str, end: str) -> list[Incident]:
         """Incidents opened on a day in ``[start, end]`` as the KPIs count them (drills are practice,
-        not incidents: they are left out)."""
-        return [r.kpi_view() for r in self.incident_records(start, end) if not r.drill]
+        not incidents: they are left out; a rollback is one row per repository it rolled back)."""
+        return [v for r in self.incident_records(start, end) if not r.drill for v in r.kpi_views()]
 
     def incident_count(self) -> int:
         """How many incidents are stored (drills not counted)."""

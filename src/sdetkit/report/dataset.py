@@ -23,7 +23,7 @@ import calendar
 import copy
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sdetkit.lanes import LANES
 from sdetkit.portfolio import kpi, scorecard
@@ -32,7 +32,11 @@ from sdetkit.portfolio.inventory import Expected, expected_in
 from sdetkit.portfolio.records import Record
 from sdetkit.portfolio.rows import StoredRun
 from sdetkit.portfolio.store import Store
+from sdetkit.report import parts
 from sdetkit.report.movement import longest_red, movement, risk_tier, run_order, tiers_before, who
+
+if TYPE_CHECKING:
+    from sdetkit.portfolio.program import Program
 
 STREAK_WEEKS, STREAK_TARGET, SERIES_WEEKS, SERIES_MONTHS = 12, 4, 12, 6
 SCHEMA = "1.0.0"
@@ -199,11 +203,13 @@ def build(
     expected: Mapping[str, Expected],
     today: dt.date | None = None,
     rollout: Mapping[str, Any] | None = None,
+    program: Program | None = None,
 ) -> dict[str, Any]:
     """The report dataset for ``period`` (a week or a month); ``today`` bounds a period still running.
 
     ``rollout`` is the program's rollout progress (see ``sdetkit.report.rollout`` for its keys),
-    copied into the dataset as given; ``None`` when no program file was given.
+    copied into the dataset as given; ``None`` when no program file was given. ``program`` is the
+    program file, whose settings the incidents, governance and checklist parts read (see ``parts``).
     """
     before = previous(kind, period)
     charted = series_periods(kind, period)
@@ -320,6 +326,7 @@ def build(
                 for tier in ("high", "medium", "low")
             },
         },
+        **parts.build(store, kind, period.start, period.end, today, expected, program),
         "team_failure_rate": [
             {"name": g["name"], "release_gate_failure_rate_percent": g["release_gate_failure_rate_percent"]}
             for g in _groups(card, "by_team")

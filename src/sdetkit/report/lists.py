@@ -55,6 +55,7 @@ class ReportRepoList(NamedTuple):
     first: Callable[[Row], tuple[Any, ...]] = lambda _row: ()  # what orders before risk, team and id
     numeric: frozenset[int] = frozenset()
     risk_column: bool = False  # the last column is the risk tier, and styled by it
+    lead: tuple[Column, ...] = _WHO  # the first columns: repository, team and lane, or none for a list of findings
 
     def rows(self, model: Mapping[str, Any]) -> list[Row]:
         """Every row of the list, most important first."""
@@ -62,7 +63,7 @@ class ReportRepoList(NamedTuple):
 
     def complete(self, model: Mapping[str, Any]) -> Table:
         """The whole list as a table (for the appendix)."""
-        noun, rows, columns = period_noun(model), self.rows(model), (*_WHO, *self.columns)
+        noun, rows, columns = period_noun(model), self.rows(model), (*self.lead, *self.columns)
         return Table(
             headers=tuple(header.format(noun=noun) for header, _ in columns),
             rows=tuple(tuple(cell(row) for _, cell in columns) for row in rows),
@@ -105,7 +106,25 @@ MISSING = ReportRepoList(
     "missing", "Missing repositories", "missing", (("last seen", _text("last_seen", "never")),),
     "No repositories missing this {noun}.",
 )  # fmt: skip
-REPO_LISTS = (TURNED_RED, FIRST_SEEN_RED, RECOVERED, LONGEST_RED, MISSING)
+# Lists of findings rather than repositories: cut and kept whole in the appendix the same way.
+SLO_BREACHES = ReportRepoList(
+    "slo-breaches", "Response target breaches", "incident_breaches",
+    (("incident", _text("incident")), ("severity", _text("severity")), ("target", _text("target")),
+     ("breach", _text("detail"))),
+    "No response target was missed by incidents opened this {noun}.", lead=(),
+)  # fmt: skip
+ESCALATION_DRIFT = ReportRepoList(
+    "escalation-drift", "Escalation drift", "escalation_drift", (("finding", _text("finding")),),
+    "No escalation drift: every severity is as the support model's rules give it.", lead=(),
+)  # fmt: skip
+CHECKLIST_NONCOMPLIANT = ReportRepoList(
+    "checklist-noncompliant", "SHIP decisions without a passing checklist", "checklist_noncompliant",
+    (("commit", _text("commit", "none recorded")), ("evidence day", _text("day"))),
+    "Every SHIP decision of the lane this {noun} is covered by a passing checklist, or there was none.",
+)  # fmt: skip
+REPO_LISTS = (
+    TURNED_RED, FIRST_SEEN_RED, RECOVERED, LONGEST_RED, MISSING, SLO_BREACHES, ESCALATION_DRIFT, CHECKLIST_NONCOMPLIANT,
+)  # fmt: skip
 
 
 def more_text(count: int) -> str:

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import quote
 
-from sdetkit.report import content, lists, rollout
+from sdetkit.report import checklists, content, governance, incidents, lists, rollout
 from sdetkit.report.charts import CHARTS
 from sdetkit.report.content import Table
 from sdetkit.report.markup import e, html_charts, html_table, md, md_table
@@ -91,6 +91,33 @@ class TableSection(NamedTuple):
     def html(self, model: Model, rendering: Rendering) -> list[str]:
         table = self.table(model)
         return [html_table(table), *_more_html(table.more, table.full)]
+
+
+class BlocksSection(NamedTuple):
+    """A section of sentences, subheadings (a sentence starting ``### ``) and tables in order; a
+    cut table is followed by how many rows it left out and where they are."""
+
+    id: str
+    heading: str
+    blocks: Callable[[Model], list[str | Table]]
+
+    def markdown(self, model: Model, rendering: Rendering) -> list[list[str]]:
+        out: list[list[str]] = []
+        for block in self.blocks(model):
+            if isinstance(block, Table):
+                out += [md_table(block), *_more_md(block.more, block.full, rendering)]
+            else:
+                out.append([f"### {md(block[4:])}" if block.startswith("### ") else md(block)])
+        return out
+
+    def html(self, model: Model, rendering: Rendering) -> list[str]:
+        out: list[str] = []
+        for block in self.blocks(model):
+            if isinstance(block, Table):
+                out += [html_table(block), *_more_html(block.more, block.full)]
+            else:
+                out.append(f"<h3>{e(block[4:])}</h3>" if block.startswith("### ") else f"<p>{e(block)}</p>")
+        return out
 
 
 _STATUS_ICONS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
@@ -277,6 +304,9 @@ SECTIONS: list[ReportSection] = [
     TableSection("by-team", "By team", content.team_table),
     TableSection("by-lane", "By lane", content.lane_table),
     TableSection("missing", "Missing repositories", lists.MISSING.shown),
+    BlocksSection("incidents", "Incidents and support", incidents.blocks),
+    BlocksSection("governance", "Governance", governance.blocks),
+    BlocksSection("checklists", "Release checklists", checklists.blocks),
     StreakSection(),
     ChartsSection(),
     FullListsSection(),
