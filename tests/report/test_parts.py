@@ -1,11 +1,11 @@
-"""The report's parts beside the runs: which program file they read, and every part's keys."""
+"""The report's parts beside the runs: every part's keys, read with the program file."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from sdetkit.incidents.kinds import IncidentSeverity
+from sdetkit.portfolio import program as program_file_module
 from sdetkit.portfolio.store import open_store
 from sdetkit.report import parts
 
@@ -20,22 +20,10 @@ lane = "regulated"
 """
 
 
-def test_only_a_program_file_is_read_as_one(tmp_path: Path) -> None:
-    plain = tmp_path / "inventory.toml"
-    plain.write_text('[repos.api]\nteam = "payments"\nlane = "startup"\n', encoding="utf-8")
-    program = tmp_path / "sdetkit-program.toml"
-    program.write_text(PROGRAM, encoding="utf-8")
-    assert parts.program_at(None) is None
-    assert parts.program_at(plain) is None
-    found = parts.program_at(program)
-    assert found is not None and (found.name, found.start) == ("p", dt.date(2026, 9, 7))
-    assert found.support.target(IncidentSeverity.SEV1).severity == IncidentSeverity.SEV1
-
-
 def test_a_monthly_build_gives_every_part_with_the_program_file(tmp_path: Path) -> None:
     program_file = tmp_path / "sdetkit-program.toml"
     program_file.write_text(PROGRAM, encoding="utf-8")
-    program = parts.program_at(program_file)
+    program = program_file_module.load(program_file)
     with open_store(str(tmp_path / "s.sqlite3")) as store:
         found = parts.build(store, "monthly", dt.date(2026, 10, 1), dt.date(2026, 10, 31), None, {}, program)
     assert sorted(found) == ["checklist_noncompliant", "checklists", "escalation_drift", "governance",

@@ -15,7 +15,7 @@ def run(settings: ReportSettings) -> int:
     from sdetkit.portfolio import inventory as inv
     from sdetkit.portfolio.connection import resolve
     from sdetkit.portfolio.store import open_store
-    from sdetkit.report import charts, dataset, html, markdown, parts
+    from sdetkit.report import charts, dataset, html, markdown
     from sdetkit.rollout.status import program_summary
 
     kind, period_text, out_dir = settings.kind, settings.period, settings.out_dir
@@ -41,8 +41,7 @@ def run(settings: ReportSettings) -> int:
     # With a program file for inventory, the report shows the rollout as judged at the period's review.
     rollout = program_summary(inventory.program, resolve(settings.store.db), period.end, today, [md_path, html_path])
     with open_store(settings.store.db, create=False) as store:
-        program = parts.program_at(inv.location(settings.store.inventory))
-        doc = dataset.build(store, kind, period, expected, today, rollout, program)
+        doc = dataset.build(store, kind, period, expected, today, rollout, inventory.program)
     # Render both before writing either, so a failure leaves neither half-written.
     page = html.render(doc, charts.all_charts(doc))
     text = markdown.render(doc, html_name=html_path.name)

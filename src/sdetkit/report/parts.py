@@ -1,28 +1,17 @@
 """The report's parts read beside the runs: incidents and support, governance and release
 checklists. Each part's module computes its dataset keys; this one gathers them for
-:func:`sdetkit.report.dataset.build`, and finds the program file they read their settings from."""
+:func:`sdetkit.report.dataset.build`, from the program file they read their settings from."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sdetkit.portfolio.inventory import Expected
     from sdetkit.portfolio.program import Program
     from sdetkit.portfolio.store import Store
-
-
-def program_at(inventory: Path | None) -> Program | None:
-    """The program file at ``inventory``, None when it is a plain inventory or not given."""
-    from sdetkit.portfolio import program
-    from sdetkit.repo.config import load_toml
-
-    if inventory is None or not program.is_program(load_toml(inventory, str(inventory))):
-        return None
-    return program.load(inventory)
 
 
 def build(
