@@ -39,7 +39,7 @@ def test_breaches_are_named_per_target_and_met_ones_counted() -> None:
     )  # fmt: skip
     assert [b["detail"] for b in doc["breaches"]] == [
         "B (sev2) acknowledged after 52m: target within 30m",
-        "C (sev2) updated silent for 5h50m: target every 2h",
+        "C (sev2) went 5h50m without an update: target every 2h",
     ]
     assert doc["ok"] is False and doc["left_out"] == {"drills": 1, "without_severity": 0}
     assert "  breach: B (sev2) acknowledged after 52m: target within 30m\n" in slo.text(doc)

@@ -1,5 +1,6 @@
-"""Checklist compliance from a real SQLite store: SHIP decisions of Regulated-lane repositories in
-the period, covered by a passing checklist result checked by the period's end."""
+"""Checklist compliance from a real SQLite store: SHIP decisions of Regulated-lane repositories
+whose checklist fell due in the period (a week after their evidence), covered by a passing checklist
+result checked by the period's end; the period's own decisions not covered yet are awaiting."""
 
 from __future__ import annotations
 
@@ -26,41 +27,46 @@ def checklist(sha: str, checked: str, ok: bool, *repos: tuple[str, str | None]) 
                            () if ok else ("bundles",))  # fmt: skip
 
 
-def judge(store: Store) -> tuple[float | None, int, int, list[str], str]:
-    found = checklist_compliance(store.runs_between("2026-11-02", "2026-11-08"), store.checklists("2026-11-08"),
+def judge(store: Store) -> tuple[float | None, int, int, list[str], str, int]:
+    found = checklist_compliance(store.runs_between("2026-10-26", "2026-11-08"), store.checklists("2026-11-08"),
                                  START, END)  # fmt: skip
-    return found.value, found.compliant, found.decisions, [r.run_id for r in found.non_compliant], found.source
+    ids = [r.run_id for r in found.non_compliant]
+    return found.value, found.compliant, found.decisions, ids, found.source, found.awaiting
 
 
-def test_only_a_passing_result_checked_by_the_period_end_covers_a_decision(tmp_path: Path) -> None:
+def test_decisions_due_in_the_period_are_judged_and_the_periods_own_are_awaiting(tmp_path: Path) -> None:
     with open_store(str(tmp_path / "s.sqlite3")) as store:
         store.add_runs([
-            run("api", "2026-11-03", "c1"),  # covered by the passing result
-            run("web", "2026-11-04", "c2"),  # named only by a failing result
-            run("db", "2026-11-05", "c3"),  # named by a passing result checked after the period
-            run("ops", "2026-11-06", None),  # no commit recorded: nothing can cover it
-            run("app", "2026-11-06", "c4", lane="scale"),  # not the Regulated lane: not judged
-            run("cli", "2026-11-06", "c5", ship=False),  # not a SHIP decision: not judged
+            run("api", "2026-10-27", "c1"),  # due 11-03: covered by the passing result of 11-02
+            run("web", "2026-10-28", "c2"),  # named only by a failing result
+            run("db", "2026-10-29", "c3"),  # named by a passing result checked after the period
+            run("ops", "2026-10-30", None),  # no commit recorded: nothing can cover it
+            run("app", "2026-10-30", "c4", lane="scale"),  # not the Regulated lane: not judged
+            run("cli", "2026-10-30", "c5", ship=False),  # not a SHIP decision: not judged
+            run("new", "2026-11-05", "c6"),  # decided this week: its checklist is not due yet
+            run("early", "2026-11-06", "c7"),  # decided this week and already covered: neither
         ])  # fmt: skip
         for result in (
-            checklist("a", "2026-11-07T12:00:00Z", True, ("api", "c1"), ("web", "c9")),
-            checklist("b", "2026-11-07T13:00:00Z", False, ("web", "c2")),
+            checklist("a", "2026-11-02T12:00:00Z", True, ("api", "c1"), ("web", "c9")),
+            checklist("b", "2026-11-02T13:00:00Z", False, ("web", "c2")),
             checklist("c", "2026-11-09T09:00:00Z", True, ("db", "c3")),
+            checklist("d", "2026-11-07T09:00:00Z", True, ("early", "c7")),
         ):
             with store.recording_checklist(result):
                 pass
-        value, compliant, decisions, missing, source = judge(store)
-    assert (value, compliant, decisions) == (25.0, 1, 4)
-    assert missing == ["db-2026-11-05-c3", "ops-2026-11-06-None", "web-2026-11-04-c2"]
+        value, compliant, decisions, missing, source, awaiting = judge(store)
+    assert (value, compliant, decisions, awaiting) == (25.0, 1, 4, 1)
+    assert missing == ["db-2026-10-29-c3", "ops-2026-10-30-None", "web-2026-10-28-c2"]
     assert source == (
-        "1 of 4 SHIP decisions of regulated-lane repositories in 2026-11-02..2026-11-08 are covered by a passing "
-        "release checklist result (their repository and commit) checked by 2026-11-08"
+        "1 of 4 SHIP decisions of regulated-lane repositories (decided 2026-10-26..2026-11-01, due by 2026-11-08) "
+        "are covered by a passing release checklist result (their repository and commit)"
     )
 
 
 def test_without_a_decision_to_judge_there_is_no_figure_and_the_source_says_why(tmp_path: Path) -> None:
     with open_store(str(tmp_path / "s.sqlite3")) as store:
-        store.add_runs([run("app", "2026-11-06", "c4", lane="scale")])
+        store.add_runs([run("app", "2026-10-30", "c4", lane="scale"), run("new", "2026-11-05", "c6")])
         assert judge(store) == (
-            None, 0, 0, [], "no SHIP decision of a regulated-lane repository in 2026-11-02..2026-11-08"
+            None, 0, 0, [], "no SHIP decision of a regulated-lane repository had its checklist due in "
+            "2026-11-02..2026-11-08 (decided 2026-10-26..2026-11-01, due by 2026-11-08)", 1,
         )  # fmt: skip

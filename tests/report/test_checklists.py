@@ -19,7 +19,8 @@ def test_the_section_names_results_the_figure_beside_rollback_rate_and_the_uncov
 ) -> None:
     with open_store(str(tmp_path / "s.sqlite3")) as store:
         # The inventory moves "web" into the Regulated lane: the report judges it there.
-        store.add_runs([run("api", "2026-11-03", "c1"), run("web", "2026-11-04", "c2", lane="scale")])
+        store.add_runs([run("api", "2026-10-27", "c1"), run("web", "2026-10-28", "c2", lane="scale"),
+                        run("api", "2026-11-06", "c3")])  # fmt: skip
         for result in (checklist("a", "2026-10-30T12:00:00Z", True, ("api", "c1")),
                        checklist("b", "2026-11-07T13:00:00Z", False, ("web", "c2"))):  # fmt: skip
             with store.recording_checklist(result):
@@ -29,15 +30,23 @@ def test_the_section_names_results_the_figure_beside_rollback_rate_and_the_uncov
     assert [(r["checked_at"], r["ok"]) for r in part["checklists"]["results"]] == [("2026-11-07T13:00:00Z", False)]
     assert part["checklists"]["compliance"]["value"] == 50.0
     assert part["checklist_noncompliant"] == [
-        {"repo_id": "web", "team": "frontend", "lane": "regulated", "commit": "c2", "day": "2026-11-04"}
+        {"repo_id": "web", "team": "frontend", "lane": "regulated", "commit": "c2", "day": "2026-10-28"}
     ]
     kpis = [{"id": "rollback_rate", "label": "Rollback rate", "value": 12.5, "unit": "%"}]
     text = markdown.render({"kind": "weekly", "title": "t", "kpis": kpis, **part})
     body = text.split("## Release checklists\n\n", 1)[1].split("\n\n## ", 1)[0]
     assert body.startswith(
         "Regulated lane KPI emphasis: rollback rate 12.5%; checklist compliance 50%. Checklist compliance: 1 of 2 "
-        "SHIP decisions of regulated-lane repositories in 2026-11-02..2026-11-08 are covered by a passing release "
-        "checklist result (their repository and commit) checked by 2026-11-08.\n\n"
+        "SHIP decisions of regulated-lane repositories (decided 2026-10-26..2026-11-01, due by 2026-11-08) are "
+        "covered by a passing release checklist result (their repository and commit). 1 more awaiting their "
+        "checklist (not due yet).\n\n"
     )
     assert "| main | 1.2.0 | 2026-11-07T13:00:00Z | failed | bundles |" in body
-    assert "| web | frontend | regulated | c2 | 2026-11-04 |" in body
+    assert "| web | frontend | regulated | c2 | 2026-10-28 |" in body
+
+
+def test_a_program_without_a_regulated_repository_is_told_compliance_does_not_apply(tmp_path: Path) -> None:
+    with open_store(str(tmp_path / "s.sqlite3")) as store:
+        part = checklists.part(store, START, END, {"api": Expected("api", "payments", "scale")})
+    text = markdown.render({"kind": "weekly", "title": "t", **part})
+    assert "No repository is in the Regulated lane: checklist compliance does not apply." in text

@@ -1,5 +1,5 @@
 """The report's "Governance" part from a real SQLite store and a real deprecation register: the
-month's reviews, earlier months overdue since the program's start, removal windows closing soon,
+month's reviews, earlier months overdue since production began, removal windows closing soon,
 and windows re-reported under another schema version."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sdetkit.governance.reviews import GovernanceReview
 from sdetkit.lanes import LaneName
-from sdetkit.portfolio.program import Program
+from sdetkit.portfolio.kinds import Stage
+from sdetkit.portfolio.program import Program, Signoff
 from sdetkit.portfolio.store import Store, open_store
 from sdetkit.report import governance, markdown
 
@@ -42,11 +43,15 @@ def _review(kind: str, on: str) -> GovernanceReview:
     return GovernanceReview(f"{kind}-{on}", kind, on, ("a",), (), "0" * 64, "notes.md", on + "T12:00:00Z")
 
 
-def _program(root: Path) -> Program:
-    (root / "governance").mkdir()
+def _program(root: Path, *signoffs: Signoff) -> Program:
+    (root / "governance").mkdir(exist_ok=True)
     (root / "governance" / "deprecations.toml").write_text(REGISTER, encoding="utf-8")
-    return Program(root / "sdetkit-program.toml", "p", dt.date(2026, 9, 14), LaneName.REGULATED, None, None, None,
-                   None, None, (), {})  # fmt: skip
+    return Program(root / "sdetkit-program.toml", "p", dt.date(2026, 6, 1), LaneName.REGULATED, None, None, None,
+                   None, None, (), {}, signoffs)  # fmt: skip
+
+
+# Production began mid-September: reviews are owed from September on, not from the program's start in June.
+PRODUCTION = Signoff(Stage.PILOT, "Ana", dt.date(2026, 9, 14))
 
 
 def _fill(store: Store) -> None:
@@ -63,7 +68,7 @@ def test_a_monthly_report_shows_the_months_reviews_overdue_months_soon_closing_w
 ) -> None:
     with open_store(str(tmp_path / "s.sqlite3")) as store:
         _fill(store)
-        part = governance.part(store, "monthly", *NOVEMBER, dt.date(2026, 12, 10), _program(tmp_path))
+        part = governance.part(store, "monthly", *NOVEMBER, dt.date(2026, 12, 10), _program(tmp_path, PRODUCTION))
     g = part["governance"]
     assert g["reviews"] == [
         {"kind": "compatibility", "held": [], "state": "overdue"},
@@ -79,7 +84,7 @@ def test_a_monthly_report_shows_the_months_reviews_overdue_months_soon_closing_w
     text = markdown.render({"kind": "monthly", "title": "t", **part})
     body = text.split("## Governance\n\n", 1)[1]
     assert "| compatibility | overdue | \u2013 |" in body
-    assert "Overdue reviews of earlier months (since the program's start): 2026-10 deprecation." in body
+    assert "Overdue reviews of earlier months (since production began on 2026-09-14): 2026-10 deprecation." in body
     assert "| $.week_start | 2026-12-15 | $.window.start |" in body
     assert (
         "Data inconsistency: reporting windows re-reported under another schema version: kpi-weekly "
@@ -90,10 +95,24 @@ def test_a_monthly_report_shows_the_months_reviews_overdue_months_soon_closing_w
 def test_a_weekly_report_shows_the_short_form_as_it_stood_at_the_weeks_end(tmp_path: Path) -> None:
     with open_store(str(tmp_path / "s.sqlite3")) as store:
         _fill(store)
-        part = governance.part(store, "weekly", dt.date(2026, 11, 9), dt.date(2026, 11, 15), None, _program(tmp_path))
+        part = governance.part(
+            store, "weekly", dt.date(2026, 11, 9), dt.date(2026, 11, 15), None, _program(tmp_path, PRODUCTION)
+        )
     g = part["governance"]
     assert set(g) == {"since", "overdue", "changed_windows"}
     assert g["overdue"] == [{"month": "2026-10", "kinds": ["deprecation"]}]
     assert g["changed_windows"] == []  # re-reported on 2026-11-20, after the week
     body = markdown.render({"kind": "weekly", "title": "t", **part}).split("## Governance\n\n", 1)[1]
     assert "No reporting window was re-reported under another schema version." in body
+
+
+def test_before_production_no_review_is_owed(tmp_path: Path) -> None:
+    """The same reviews, but the pilot is not signed off: nothing is overdue, as rollout status says."""
+    with open_store(str(tmp_path / "s.sqlite3")) as store:
+        _fill(store)
+        part = governance.part(store, "monthly", *NOVEMBER, dt.date(2026, 12, 10), _program(tmp_path))
+    g = part["governance"]
+    assert (g["overdue"], g["reviews"]) == ([], [])
+    body = markdown.render({"kind": "monthly", "title": "t", **part}).split("## Governance\n\n", 1)[1]
+    assert "No review is owed this month: production had not begun." in body
+    assert "Reviews are owed monthly once production begins (the pilot's sign-off); it has not begun." in body

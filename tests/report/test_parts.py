@@ -17,6 +17,11 @@ lane = "regulated"
 [repos.api]
 team = "payments"
 lane = "regulated"
+
+[[signoffs]]
+stage = "pilot"
+by = "Ana Ruiz"
+on = 2026-09-07
 """
 
 

@@ -49,7 +49,7 @@ def adherence(
             silence = _longest_silence(r, at)
             results = {
                 "acknowledged": _late(r.acknowledged_at, opened, target.acknowledge_within, at),
-                "updated": f"silent for {elapsed(silence)}" if silence > target.update_every else False,
+                "updated": f"went {elapsed(silence)} without an update" if silence > target.update_every else False,
                 "resolved": _late(r.resolved_at, opened, target.resolve_within, at),
             }
             limits = {"acknowledged": f"within {spoken(target.acknowledge_within)}",
@@ -62,7 +62,8 @@ def adherence(
                 if late is False:
                     counts[name]["met"] += 1
                 else:
-                    detail = f"{r.incident_id} ({target.severity}) {name} {late}: target {limits[name]}"
+                    what = late if name == "updated" else f"{name} {late}"  # "acknowledged after 1h30m"
+                    detail = f"{r.incident_id} ({target.severity}) {what}: target {limits[name]}"
                     breaches.append({"incident": r.incident_id, "severity": target.severity.value, "target": name,
                                      "detail": detail})  # fmt: skip
         severities[target.severity.value] = {

@@ -148,6 +148,16 @@ class Program(NamedTuple):
     rollback_owner: Person | None = None
     support: SupportModel = DEFAULT_SUPPORT  # the [support] table over the defaults
 
+    def signed_off(self, stage: Stage, by_day: dt.date) -> Signoff | None:
+        """Leadership's sign-off that ``stage`` is complete, if recorded on or before ``by_day``."""
+        return next((s for s in self.signoffs if s.stage == stage and s.on <= by_day), None)
+
+    def production_began(self, by_day: dt.date) -> dt.date | None:
+        """The day production began (the pilot's sign-off), if by ``by_day``: governance reviews
+        are owed monthly from then on."""
+        signed = self.signed_off(Stage.PILOT, by_day)
+        return signed.on if signed else None
+
 
 _PROGRAM_KEYS = ("name", "start", "lane", "baseline", "pilot_size", "review_weekday", "sponsor", "release_owner",
                  "incident_commander", "rollback_owner")  # fmt: skip

@@ -23,12 +23,14 @@ if TYPE_CHECKING:
 def part(store: Store, start: dt.date, end: dt.date, expected: Mapping[str, Expected]) -> dict[str, Any]:
     """The dataset keys for ``[start, end]``: results checked in it, and compliance of its decisions."""
     from sdetkit.lanes import LANES, LaneName
-    from sdetkit.portfolio.compliance import LANE, checklist_compliance
+    from sdetkit.portfolio.compliance import DUE_DAYS, LANE, checklist_compliance
     from sdetkit.portfolio.ingest import reassign
 
     recorded = store.checklists(end.isoformat())
-    runs = reassign(store.runs_between(start.isoformat(), end.isoformat()), expected)
+    since = start - dt.timedelta(days=DUE_DAYS)  # decisions whose checklist fell due in the period
+    runs = reassign(store.runs_between(since.isoformat(), end.isoformat()), expected)
     found = checklist_compliance(runs, recorded, start, end)
+    regulated = {k for k, e in expected.items() if e.lane == LANE} | {r.repo_id for r in runs if r.lane == LANE}
     return {
         "checklists": {
             "results": [
@@ -47,7 +49,9 @@ def part(store: Store, start: dt.date, end: dt.date, expected: Mapping[str, Expe
                 "compliant": found.compliant,
                 "decisions": found.decisions,
                 "source": found.source,
+                "awaiting": found.awaiting,
             },
+            "regulated_repos": len(regulated),
             "lane": LANE,
             "lane_emphasis": list(LANES[LaneName(LANE)].kpi_emphasis),
         },
@@ -82,6 +86,9 @@ def compliance_line(model: Mapping[str, Any]) -> str:
     if not isinstance(part_, Mapping):
         return "No checklist data."
     c = part_.get("compliance") or {}
+    lane = plain_text(part_.get("lane")).capitalize()
+    if part_.get("regulated_repos") == 0:
+        return f"No repository is in the {lane} lane: checklist compliance does not apply."
     headline = {k.get("id"): k for k in rows_of(model.get("kpis"))}
     shown = [
         f"{str(name).replace('_', ' ')} {format_value(headline[name].get('value'), headline[name].get('unit'))}"
@@ -89,8 +96,9 @@ def compliance_line(model: Mapping[str, Any]) -> str:
         if name in headline
     ]
     shown.append(f"checklist compliance {format_value(c.get('value'), '%')}")
-    lane = plain_text(part_.get("lane")).capitalize()
-    return f"{lane} lane KPI emphasis: {'; '.join(shown)}. Checklist compliance: {plain_text(c.get('source'))}."
+    awaiting = c.get("awaiting") or 0
+    later = f" {awaiting} more awaiting their checklist (not due yet)." if awaiting else ""
+    return f"{lane} lane KPI emphasis: {'; '.join(shown)}. Checklist compliance: {plain_text(c.get('source'))}.{later}"
 
 
 def blocks(model: Mapping[str, Any]) -> list[str | Table]:

@@ -25,8 +25,8 @@ def part(
     store: Store, kind: str, start: dt.date, end: dt.date, today: dt.date | None, program: Program | None
 ) -> dict[str, Any]:
     """The ``governance`` dataset key for the ``kind`` period ``[start, end]``, judged at its end
-    (or today while it runs). Reviews are owed from the program's start month; without a program
-    file, from the period's."""
+    (or today while it runs). Reviews are owed monthly from production (the pilot's sign-off), as
+    ``rollout status`` judges them; without a program file, from the period's start."""
     from sdetkit.governance import deprecations
     from sdetkit.governance.reviews import by_month
 
@@ -34,12 +34,16 @@ def part(
     # A month has ended (and a missing review is overdue) the day after its last: judge a period
     # that is over on that day, so a review held on its last day still counts.
     as_of = last + dt.timedelta(days=1) if last == end else last
-    months = by_month(store.reviews(last.isoformat()), program.start if program else start, as_of)
+    began = program.production_began(as_of) if program else start
+    months = by_month(store.reviews(last.isoformat()), began, as_of) if began else []
     # A monthly report shows its own month's reviews apart; the overdue list is the months before it.
     this = start.strftime("%Y-%m") if kind == "monthly" else None
     overdue = [{"month": m.month, "kinds": list(m.overdue)} for m in months if m.overdue and m.month != this]
+    since: str | None = "this period (no program file: when production began is unknown)"
+    if program is not None:
+        since = f"production began on {began}" if began else None  # not begun: nothing is owed yet
     found: dict[str, Any] = {
-        "since": "the program's start" if program else "this period (no program file: the program start is unknown)",
+        "since": since,
         "overdue": overdue,
         "changed_windows": [
             {"kind": k, "start": s, "end": e, "started": a, "reported": b, "written_at": w}
@@ -50,11 +54,13 @@ def part(
     if kind != "monthly":
         return {"governance": found}
     month = next((m for m in months if m.month == this), None)
+    # No month row: the month is before production, so no review is owed in it.
+    owed = month.reviews.items() if month else ()
     found["reviews"] = [
         {"kind": k, "held": [r.reviewed_on for r in got],
-         "state": "recorded" if got else "overdue" if month.ended else "due by month end"}
-        for k, got in month.reviews.items()
-    ] if month else []  # fmt: skip
+         "state": "recorded" if got else "overdue" if month and month.ended else "due by month end"}
+        for k, got in owed
+    ]  # fmt: skip
     if program is None:
         found["deprecations"] = None
         return {"governance": found}
@@ -69,6 +75,11 @@ def part(
     return {"governance": found}
 
 
+def _overdue(since: str, overdue: list[Mapping[str, Any]]) -> str:
+    months = "; ".join(f"{o.get('month')} {', '.join(map(str, o.get('kinds') or []))}" for o in overdue)
+    return f"Overdue reviews of earlier months (since {since}): {months or 'none'}."
+
+
 def blocks(model: Mapping[str, Any]) -> list[str | Table]:
     """The section: this month's reviews (monthly), overdue months, removal windows closing soon
     (monthly), and windows re-reported under another schema version."""
@@ -81,16 +92,14 @@ def blocks(model: Mapping[str, Any]) -> list[str | Table]:
             (plain_text(r.get("kind")), plain_text(r.get("state")), ", ".join(map(str, r.get("held") or [])) or DASH)
             for r in rows_of(g.get("reviews"))
         )
-        out.append(Table(("review", "state", "held on"), rows, "No review month in this period."))
+        out.append(
+            Table(("review", "state", "held on"), rows, "No review is owed this month: production had not begun.")
+        )
     overdue = rows_of(g.get("overdue"))
-    since = plain_text(g.get("since"))
-    out.append(
-        "Overdue reviews of earlier months (since "
-        + since
-        + "): "
-        + ("; ".join(f"{o.get('month')} {', '.join(map(str, o.get('kinds') or []))}" for o in overdue) or "none")
-        + "."
-    )
+    if g.get("since") is None:
+        out.append("Reviews are owed monthly once production begins (the pilot's sign-off); it has not begun.")
+    else:
+        out.append(_overdue(plain_text(g.get("since")), overdue))
     if "deprecations" in g:
         dep = g.get("deprecations")
         if dep is None:

@@ -79,12 +79,11 @@ def reporting_streak(view: View) -> Result:
 
 
 def reporting_cadence(view: View) -> Result:
-    signed = view.signoff(Stage.PILOT)
-    if not signed:
+    began = view.program.production_began(view.as_of)
+    if began is None:
         return not_met(
             "production has not begun", "no leadership sign-off of the pilot recorded: production begins with it"
         )
-    began = signed[1]
     weekly = sorted(d for d in view.files(WEEKLY_REPORT) if d > began)
     monthly = {d.strftime("%Y-%m") for d in view.files(MONTHLY_REPORT)}
     missing_weeks: list[str] = []

@@ -139,10 +139,8 @@ class View:
 
     def signoff(self, stage: Stage) -> tuple[str, dt.date] | None:
         """Who signed ``stage`` off as complete and when, if by ``as_of``."""
-        for s in self.program.signoffs:
-            if s.stage == stage and s.on <= self.as_of:
-                return s.by, s.on
-        return None
+        signed = self.program.signed_off(stage, self.as_of)
+        return (signed.by, signed.on) if signed else None
 
 
 def store_ref(what: str, as_of: dt.date) -> str:
