@@ -154,6 +154,9 @@ def test_a_tampered_bundle_fails_its_item(program: Path, tmp_path: Path, capsys:
         (["--repos", "api,nope"], "--repos nope: not a repository of sdetkit-program.toml ([repos.ID])"),
         (["--bundle", "api=missing.zip"], "--bundle 'api=missing.zip': missing.zip: no such file"),
         (["--window-end", "2099-01-04"], "--window-end 2099-01-04 is after today"),
+        # Two people for one role in one run: which one signed depended on the flags' order.
+        (["--sign-off", "release-owner=Ana Ruiz"], "--sign-off release-owner is given for 'Bo Chen' and 'Ana Ruiz': "
+         "one person signs a role"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_writes_nothing(
@@ -164,6 +167,20 @@ def test_bad_input_is_one_line_and_writes_nothing(
     assert err.startswith(f"sdetkit: error: {message}") and err.count("\n") == 1
     root = program.parent
     assert not (root / MD).exists() and not (root / RESULT).exists() and not (root / "release-signoffs.toml").exists()
+
+
+def test_a_name_with_a_newline_is_refused_before_anything_is_written(
+    program: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It printed a line of its own into the text result: "  ok   [program] forged".
+    with pytest.raises(SystemExit) as exited:
+        _check(program, *ALL_SIGNED[2:], "--sign-off", "release-owner=Bo\n  ok   [program] forged")
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == (
+        "sdetkit: error: argument --sign-off: 'release-owner=Bo\\n  ok   [program] forged' contains the control "
+        "character '\\n': a name or title is one line of printable text (see `sdetkit release checklist --help`)\n"
+    )
+    assert not (program.parent / RESULT).exists() and not (program.parent / "release-signoffs.toml").exists()
 
 
 def test_a_bad_program_key_names_its_line(program: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -118,7 +118,7 @@ def run(settings: ReleaseChecklistSettings) -> int:
     version = settings.version.strip()
     if not version:
         raise UsageError("--version: expected the version being released, such as 2.4.0")
-    given = [signed.parse_flag(text) for text in settings.signoffs]
+    given = signed.parse_flags(list(settings.signoffs))
     preflight(settings.output)
     moment = now()
     today = moment.date()

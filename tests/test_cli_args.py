@@ -1,0 +1,26 @@
+"""Flag values shared by the command lines: names and titles are one line of printable text."""
+
+from __future__ import annotations
+
+import pytest
+
+from sdetkit.cli import main
+
+# Each flag takes a person's name or a title that later lands in a one-line record or a table.
+NAMED = [
+    ["incident", "ack", "INC-1", "--by", "Bo\nChen"],
+    ["incident", "open", "--title", "Payments down\n  forged", "--severity", "sev2", "--repo", "api"],
+    ["governance", "review", "--kind", "compatibility", "--notes", "n.md", "--reviewers", "Bo Chen,Ana\nRuiz"],
+    ["release", "checklist", "--version", "1.0.0", "--train", "t\x1b[31m"],
+]
+
+
+@pytest.mark.parametrize("argv", NAMED, ids=[" ".join(a[:2]) for a in NAMED])
+def test_a_control_character_in_a_name_is_one_line_and_exit_2(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.count("\n") == 1
+    assert "contains the control character" in err and "a name or title is one line of printable text" in err
