@@ -58,7 +58,7 @@ from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.kinds import Stage
 from sdetkit.portfolio.tomllines import Path as KeyPath
 from sdetkit.portfolio.tomllines import key_lines, line_of
-from sdetkit.text import one_line_problem
+from sdetkit.text import iso_day, one_line_problem
 
 FILE_NAME = "sdetkit-program.toml"
 WORKSTREAMS = 5  # the guide: "All 5 workstreams have DRI listed"
@@ -194,7 +194,7 @@ class _Checker:
             return None
         if isinstance(value, str):
             with contextlib.suppress(ValueError):
-                value = dt.date.fromisoformat(value)
+                value = iso_day(value)
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             self.problem((*where, key), f"{_dotted((*where, key))} = {value!r} is not a date (YYYY-MM-DD)")
             return None
