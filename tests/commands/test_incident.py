@@ -114,6 +114,30 @@ def test_evidence_files_are_validated_as_sdetkit_artifacts(
         "evidence sdetkit wrote\n"  # fmt: skip
 
 
+def test_a_stored_artifact_is_found_by_its_sha256_in_either_case(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sdetkit.hashing import file_sha256
+    from tests.portfolio.test_store import _fake_gate
+
+    folder = _fake_gate(tmp_path / "api")
+    assert (
+        main(["portfolio", "ingest", "--db", db, "--repo", "api", "--team", "t", "--lane", "scale", str(folder)]) == 0
+    )
+    digest = file_sha256(folder / "gate-fast.json")
+    code, _, err = run(capsys, "incident", "open", "--db", db, "--title", "t", "--severity", "sev4", "--repo", "api",
+                       "--evidence", digest.upper(), "--opened", T0)  # fmt: skip
+    assert code == 0, err
+    ((e,),) = [x["evidence"] for x in _log(db)]
+    assert e["sha256"] == digest and e["path"] is None
+    # The short form `incident show` prints is named as what it is, not "neither ... nor a file".
+    code, _, err = run(capsys, "incident", "update", "INC-2026-11-04-1", "--db", db, "--by", "Bo", "--evidence",
+                       digest[:12], "--at", "2026-11-04T09:30:00Z")  # fmt: skip
+    assert code == 2 and err == (
+        f"sdetkit: error: --evidence {digest[:12]}: a sha256 has 64 hex digits, this has 12; nor is it a file\n"
+    )
+
+
 REFUSALS = [
     (["open", "--severity", "sev9", "--title", "t", "--repo", "api"], "argument --severity: invalid choice: 'sev9'"),
     (["open", "--severity", "sev2", "--title", "t", "--repo", "nope", "--opened", T0],

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sdetkit.portfolio.store import Store
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_HEX = re.compile(r"^[0-9a-fA-F]{7,63}$")
 
 
 def _at(flag: str, given: str | None) -> str:
@@ -74,6 +75,8 @@ def _evidence(store: Store, given: Sequence[str], at: str) -> tuple[AttachedEvid
 
     found: dict[str, AttachedEvidence] = {}
     for item in given:
+        # Some tools print a sha256 in capitals (PowerShell's Get-FileHash); the store keeps lowercase.
+        item = item.lower() if _SHA256.match(item.lower()) else item
         if _SHA256.match(item):
             if not store.artifact_stored(item):
                 raise InputError(
@@ -83,6 +86,10 @@ def _evidence(store: Store, given: Sequence[str], at: str) -> tuple[AttachedEvid
             continue
         path = Path(item)
         if not path.is_file():
+            if _HEX.match(item):  # the 12-digit short form `incident show` prints, say
+                raise UsageError(
+                    f"--evidence {item}: a sha256 has 64 hex digits, this has {len(item)}; nor is it a file"
+                )
             raise UsageError(f"--evidence {item}: neither a stored artifact's sha256 nor a file")
         doc = read_json(path)
         name = doc.get("schema_name") if isinstance(doc, dict) else None
