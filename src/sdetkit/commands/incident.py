@@ -74,9 +74,8 @@ def _evidence(store: Store, given: Sequence[str], at: str) -> tuple[AttachedEvid
     from sdetkit.hashing import file_sha256
 
     found: dict[str, AttachedEvidence] = {}
-    for item in given:
-        # Some tools print a sha256 in capitals (PowerShell's Get-FileHash); the store keeps lowercase.
-        item = item.lower() if _SHA256.match(item.lower()) else item
+    # Some tools print a sha256 in capitals (PowerShell's Get-FileHash); the store keeps lowercase.
+    for item in (g.lower() if _SHA256.match(g.lower()) else g for g in given):
         if _SHA256.match(item):
             if not store.artifact_stored(item):
                 raise InputError(
