@@ -4,6 +4,7 @@ program repository that is a real git repository."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -181,6 +182,30 @@ def test_a_name_with_a_newline_is_refused_before_anything_is_written(
         "character '\\n': a name or title is one line of printable text (see `sdetkit release checklist --help`)\n"
     )
     assert not (program.parent / RESULT).exists() and not (program.parent / "release-signoffs.toml").exists()
+
+
+def test_a_program_whose_first_week_has_not_ended_names_the_window_to_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The default (last ended) week is before the program: "name them with --repos" led nowhere.
+    from sdetkit.portfolio.dates import now
+
+    today = now().date()
+    text = (
+        f'[program]\nname = "p"\nstart = {today}\nlane = "regulated"\n\n[repos.api]\nteam = "t"\nlane = "regulated"\n'
+    )
+    program_file = tmp_path / "sdetkit-program.toml"
+    program_file.write_text(text + f"since = {today}\n", encoding="utf-8")
+    assert main(["release", "checklist", "--program", str(program_file), "--version", "1.0.0"]) == 2
+    err = capsys.readouterr().err
+    last = today - dt.timedelta(days=(today.weekday() + 1) % 7 or 7)
+    first = today + dt.timedelta(days=(6 - today.weekday()) % 7)
+    then = f"pass --window-end {first}" if first <= today else f"check the package from {first}"
+    assert err == (
+        f"sdetkit: error: the last week that ended ({last}) is before the program's start ({today}); "
+        f"its first week ends on {first}: {then}\n"
+    )
+    assert not (tmp_path / "docs").exists()
 
 
 def test_a_bad_program_key_names_its_line(program: Path, capsys: pytest.CaptureFixture[str]) -> None:
