@@ -194,9 +194,11 @@ def test_open_says_who_must_be_told_by_when(db: str, tmp_path: Path, capsys: pyt
     assert code == 0
     assert out.splitlines()[1:] == [
         "sev2: A rollback, or a failure across 3+ repositories",
-        "tell by 2026-11-04T09:30:00Z: release owner Bo Chen (#release)",
-        "tell by 2026-11-04T09:30:00Z: workstream DRI Cy Diaz (reporting)",
-        "tell by 2026-11-04T09:30:00Z: platform lead nobody named (set support.platform_lead)",
+        # Opened in the past: the deadline has gone by, and reading it as still ahead would delay the call.
+        "tell by 2026-11-04T09:30:00Z (already past: tell them now): release owner Bo Chen (#release)",
+        "tell by 2026-11-04T09:30:00Z (already past: tell them now): workstream DRI Cy Diaz (reporting)",
+        "tell by 2026-11-04T09:30:00Z (already past: tell them now): platform lead nobody named "
+        "(set support.platform_lead)",
         "targets: acknowledge within 30m, update every 2h, resolve within 1d",
         "note: the support model's rules give sev4: any incident; recorded as sev2",
         f"(the support model of {toml})",

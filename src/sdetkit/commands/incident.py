@@ -155,7 +155,7 @@ def open_incident(settings: IncidentLogSettings) -> int:
     text = f"{kind} {record.incident_id} ({record.severity}, {', '.join(record.repos)}) opened in {name}\n"
     from sdetkit.incidents.notify import briefing
 
-    return _deliver(settings, text + briefing(program, record), [record])
+    return _deliver(settings, text + briefing(program, record, now()), [record])
 
 
 def _change(settings: IncidentLogSettings, what: str) -> int:
