@@ -16,10 +16,19 @@ from sdetkit.formats.registry import names as format_names
 def comma_list(value: str) -> list[str]:
     """A comma-separated flag value; an empty entry (``a,,b``, ``,``) is a usage error, never
     silently "none" (which a flag such as ``--repos`` would read as "all")."""
-    names = [v.strip() for v in value.split(",")]
+    names = [v.strip() for v in one_line(value).split(",")]
     if not all(names):
         raise argparse.ArgumentTypeError(f"{value!r}: expected names separated by commas, none empty")
     return names
+
+
+def one_line(value: str) -> str:
+    """A flag value that is one line of printable text (a name, a title, ``ROLE=NAME``)."""
+    from sdetkit.text import one_line_problem
+
+    if problem := one_line_problem(value.strip()):
+        raise argparse.ArgumentTypeError(f"{value!r} {problem}")
+    return value
 
 
 IDS: dict[str, Any] = {"type": comma_list, "action": "append", "default": [], "metavar": "IDS"}  # --only, --skip

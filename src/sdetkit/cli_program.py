@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit import settings as st
-from sdetkit.cli_args import IDS, actions, comma_list, flat, output, output_flags, store, store_flags
+from sdetkit.cli_args import IDS, actions, comma_list, flat, one_line, output, output_flags, store, store_flags
 from sdetkit.enums import values
 from sdetkit.governance.bumps import Bump
 from sdetkit.governance.reviews import ReviewKind
@@ -210,12 +210,12 @@ def _add_release(sub: Any) -> None:
     )
     _program_flag(check)
     check.add_argument("--version", required=True, metavar="V", help="the version being released")
-    check.add_argument("--train", metavar="NAME", help="the release train (default: the program's name)")
+    check.add_argument("--train", metavar="NAME", type=one_line, help="the release train (default: the program's name)")
     check.add_argument("--repos", **IDS, help="repositories of the train, comma-separated (default: those in scope "
                        "for the whole window)")  # fmt: skip
     check.add_argument("--window-end", metavar="YYYY-MM-DD", help="the evidence week's last day (default: the last "
                        "week that ended)")  # fmt: skip
-    check.add_argument("--sign-off", dest="signoffs", action="append", default=[], metavar="ROLE=NAME",
+    check.add_argument("--sign-off", dest="signoffs", action="append", default=[], metavar="ROLE=NAME", type=one_line,
                        help="record a sign-off: release-owner, platform-owner, qa-governance (repeatable)")  # fmt: skip
     check.add_argument("--bundle", dest="bundles", action="append", default=[], metavar="REPO=PATH",
                        help="a repository's evidence bundle (default: release/<version>/<repo>.zip in the program "
@@ -229,7 +229,7 @@ def _add_incident(sub: Any) -> None:
     evidence = {"action": "append", "default": [], "metavar": "SHA256|FILE",
                 "help": "a stored artifact's sha256, or an sdetkit artifact file (validated); repeatable"}  # fmt: skip
     opened = isub.add_parser("open", help="open an incident (or a drill) and say who must be told by when")
-    opened.add_argument("--title", required=True, help="what is happening")
+    opened.add_argument("--title", required=True, type=one_line, help="what is happening")
     opened.add_argument("--severity", required=True, choices=values(IncidentSeverity))
     opened.add_argument("--repo", dest="repos", action="append", required=True, metavar="ID",
                         help="an affected repository; repeatable")  # fmt: skip
@@ -251,7 +251,7 @@ def _add_incident(sub: Any) -> None:
     for step in (ack, update, resolve):
         step.add_argument("incident_id", metavar="ID")
         step.add_argument("--at", **at)
-        step.add_argument("--by", metavar="NAME", required=True, help="who")
+        step.add_argument("--by", metavar="NAME", required=True, type=one_line, help="who")
     show = isub.add_parser("show", help="one incident with every step, update and piece of evidence")
     show.add_argument("incident_id", metavar="ID")
     listed = isub.add_parser("list", help="incidents by state, severity, repository and period")

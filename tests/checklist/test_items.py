@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sdetkit.checklist.items import BundleCheck, Facts, judge
+from sdetkit.checklist.items import BundleCheck, Facts, expected_ids, judge
 from sdetkit.portfolio.rows import StoredRun
 from tests.rollout_support import stored_run
 
@@ -58,3 +58,10 @@ def test_the_latest_complete_run_is_judged() -> None:
     partial = _valid(stored_run("api", "core", "scale", "2026-03-06"))._replace(doctor_ok=None, decision_ok=False)
     facts = _facts(good)._replace(runs=(good, partial))
     assert _missing(facts)["decision:api"] is None
+
+
+def test_expected_ids_are_exactly_what_judge_writes() -> None:
+    # The self-check of a checklist result (evidence.consistency) reads expected_ids: if judge
+    # gained an item the other did not know, a result lacking it would still read as complete.
+    run = _valid(stored_run("api", "core", "scale", "2026-03-05"))
+    assert [i.id for i in judge(_facts(run))] == expected_ids(["api"])

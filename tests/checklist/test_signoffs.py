@@ -51,3 +51,28 @@ def test_no_file_is_no_signoffs(tmp_path: Path) -> None:
         "name": "Hal",
         "at": "2026-03-09T10:00:00Z",
     }
+
+
+def test_one_role_signed_by_two_people_at_once_is_refused_and_a_repeat_is_one() -> None:
+    given = ["release-owner=Bo Chen", "release_owner=Bo Chen", "qa-governance=Hal Ito"]
+    assert signoffs.parse_flags(given) == [
+        (SignoffRole.RELEASE_OWNER, "Bo Chen"),
+        (SignoffRole.QA_GOVERNANCE, "Hal Ito"),
+    ]
+    with pytest.raises(UsageError) as caught:
+        signoffs.parse_flags(["release-owner=Bo Chen", "platform-owner=Flo Gray", "release-owner=Ana Ruiz"])
+    assert (
+        str(caught.value) == "--sign-off release-owner is given for 'Bo Chen' and 'Ana Ruiz': one person signs a role"
+    )
+
+
+def test_a_name_written_by_hand_with_a_control_character_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / signoffs.FILE_NAME
+    entry = signoffs.record((), "train", "2.4.0", [(SignoffRole.RELEASE_OWNER, "Bo Chen")], AT)
+    path.write_text(signoffs.dump(entry).replace('"Bo Chen"', '"Bo\\u0007Chen"'))
+    with pytest.raises(InputError) as caught:
+        signoffs.load(path)
+    assert str(caught.value) == (
+        f"{path}:7: signoff[0].name contains the control character '\\x07': a name or title is one line of "
+        "printable text"
+    )

@@ -4,6 +4,7 @@ program repository that is a real git repository."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -154,6 +155,9 @@ def test_a_tampered_bundle_fails_its_item(program: Path, tmp_path: Path, capsys:
         (["--repos", "api,nope"], "--repos nope: not a repository of sdetkit-program.toml ([repos.ID])"),
         (["--bundle", "api=missing.zip"], "--bundle 'api=missing.zip': missing.zip: no such file"),
         (["--window-end", "2099-01-04"], "--window-end 2099-01-04 is after today"),
+        # Two people for one role in one run: which one signed depended on the flags' order.
+        (["--sign-off", "release-owner=Ana Ruiz"], "--sign-off release-owner is given for 'Bo Chen' and 'Ana Ruiz': "
+         "one person signs a role"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_writes_nothing(
@@ -164,6 +168,44 @@ def test_bad_input_is_one_line_and_writes_nothing(
     assert err.startswith(f"sdetkit: error: {message}") and err.count("\n") == 1
     root = program.parent
     assert not (root / MD).exists() and not (root / RESULT).exists() and not (root / "release-signoffs.toml").exists()
+
+
+def test_a_name_with_a_newline_is_refused_before_anything_is_written(
+    program: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It printed a line of its own into the text result: "  ok   [program] forged".
+    with pytest.raises(SystemExit) as exited:
+        _check(program, *ALL_SIGNED[2:], "--sign-off", "release-owner=Bo\n  ok   [program] forged")
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == (
+        "sdetkit: error: argument --sign-off: 'release-owner=Bo\\n  ok   [program] forged' contains the control "
+        "character '\\n': a name or title is one line of printable text (see `sdetkit release checklist --help`)\n"
+    )
+    assert not (program.parent / RESULT).exists() and not (program.parent / "release-signoffs.toml").exists()
+
+
+def test_a_program_whose_first_week_has_not_ended_names_the_window_to_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The default (last ended) week is before the program: "name them with --repos" led nowhere.
+    from sdetkit.portfolio.dates import now
+
+    today = now().date()
+    text = (
+        f'[program]\nname = "p"\nstart = {today}\nlane = "regulated"\n\n[repos.api]\nteam = "t"\nlane = "regulated"\n'
+    )
+    program_file = tmp_path / "sdetkit-program.toml"
+    program_file.write_text(text + f"since = {today}\n", encoding="utf-8")
+    assert main(["release", "checklist", "--program", str(program_file), "--version", "1.0.0"]) == 2
+    err = capsys.readouterr().err
+    last = today - dt.timedelta(days=(today.weekday() + 1) % 7 or 7)
+    first = today + dt.timedelta(days=(6 - today.weekday()) % 7)
+    then = f"pass --window-end {first}" if first <= today else f"check the package from {first}"
+    assert err == (
+        f"sdetkit: error: the last week that ended ({last}) is before the program's start ({today}); "
+        f"its first week ends on {first}: {then}\n"
+    )
+    assert not (tmp_path / "docs").exists()
 
 
 def test_a_bad_program_key_names_its_line(program: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -184,7 +226,8 @@ def test_each_result_is_recorded_in_the_store_once(program: Path, capsys: pytest
     assert _check(program, *ALL_SIGNED[:4]) == 1
     assert _check(program, *ALL_SIGNED[4:]) == 0
     capsys.readouterr()
-    failed, passed = sorted(_recorded(program), key=lambda c: c.ok)  # both may be checked in one second
+    # Both runs may fall in one second (checked_at ties, then the store orders by hash): sort by ok.
+    failed, passed = sorted(_recorded(program), key=lambda c: c.ok)
     assert (failed.ok, failed.failing, passed.ok, passed.failing) == (False, ("signoff:qa-governance",), True, ())
     assert passed.version == "2.4.0" and passed.repos == (("api", A),) and passed.covers("api", A)
     assert not passed.covers("api", "0" * 40) and not passed.covers("web", A)

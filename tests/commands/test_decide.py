@@ -247,18 +247,26 @@ def test_lane_policy_adds_required_evidence(
     assert len(doc["requires"]) == (lane == "regulated")
 
 
-def checklist_doc(commit: str | None = A, failing: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A consistent release checklist result for one repository, failing the items named."""
-    ids = ["artifacts:api", "decision:api", "signoff:qa-governance", *failing]
+def checklist_doc(
+    commit: str | None = A, failing: tuple[str, ...] = (), train: str = "payments", version: str = "3.1.0"
+) -> dict[str, Any]:
+    """A consistent, complete release checklist result for one repository ("api"), failing the items named."""
+    from sdetkit.checklist.items import expected_ids
+
+    def scope(i: str) -> str:
+        return "api" if i.endswith(":api") else "program"
+
     items: list[dict[str, Any]] = [
-        {"id": i, "scope": "api", "title": i, "status": "fail" if i in failing else "pass", "evidence": [],
-         "missing": "m" if i in failing else None} for i in dict.fromkeys(ids)
+        {"id": i, "scope": scope(i), "title": i, "status": "fail" if i in failing else "pass", "evidence": [],
+         "missing": "m" if i in failing else None} for i in expected_ids(["api"])
     ]  # fmt: skip
+    signed = [{"role": i["id"].removeprefix("signoff:"), "name": "N", "at": "2026-03-09T09:00:00Z"}
+              for i in items if i["id"].startswith("signoff:") and i["status"] == "pass"]  # fmt: skip
     return {
         "schema_name": "sdetkit.release.checklist", "schema_version": "1.0.0", "ok": not failing,
-        "program": "p", "train": "payments", "version": "3.1.0", "window_start": "2026-03-02",
+        "program": "p", "train": train, "version": version, "window_start": "2026-03-02",
         "window_end": "2026-03-08", "checked_at": "2026-03-09T10:00:00Z",
-        "repos": [{"repo_id": "api", "commit": commit}], "items": items, "failing": list(failing), "signoffs": [],
+        "repos": [{"repo_id": "api", "commit": commit}], "items": items, "failing": list(failing), "signoffs": signed,
     }  # fmt: skip
 
 

@@ -114,6 +114,30 @@ def test_evidence_files_are_validated_as_sdetkit_artifacts(
         "evidence sdetkit wrote\n"  # fmt: skip
 
 
+def test_a_stored_artifact_is_found_by_its_sha256_in_either_case(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sdetkit.hashing import file_sha256
+    from tests.portfolio.test_store import _fake_gate
+
+    folder = _fake_gate(tmp_path / "api")
+    assert (
+        main(["portfolio", "ingest", "--db", db, "--repo", "api", "--team", "t", "--lane", "scale", str(folder)]) == 0
+    )
+    digest = file_sha256(folder / "gate-fast.json")
+    code, _, err = run(capsys, "incident", "open", "--db", db, "--title", "t", "--severity", "sev4", "--repo", "api",
+                       "--evidence", digest.upper(), "--opened", T0)  # fmt: skip
+    assert code == 0, err
+    ((e,),) = [x["evidence"] for x in _log(db)]
+    assert e["sha256"] == digest and e["path"] is None
+    # The short form `incident show` prints is named as what it is, not "neither ... nor a file".
+    code, _, err = run(capsys, "incident", "update", "INC-2026-11-04-1", "--db", db, "--by", "Bo", "--evidence",
+                       digest[:12], "--at", "2026-11-04T09:30:00Z")  # fmt: skip
+    assert code == 2 and err == (
+        f"sdetkit: error: --evidence {digest[:12]}: a sha256 has 64 hex digits, this has 12; nor is it a file\n"
+    )
+
+
 REFUSALS = [
     (["open", "--severity", "sev9", "--title", "t", "--repo", "api"], "argument --severity: invalid choice: 'sev9'"),
     (["open", "--severity", "sev2", "--title", "t", "--repo", "nope", "--opened", T0],
@@ -170,9 +194,11 @@ def test_open_says_who_must_be_told_by_when(db: str, tmp_path: Path, capsys: pyt
     assert code == 0
     assert out.splitlines()[1:] == [
         "sev2: A rollback, or a failure across 3+ repositories",
-        "tell by 2026-11-04T09:30:00Z: release owner Bo Chen (#release)",
-        "tell by 2026-11-04T09:30:00Z: workstream DRI Cy Diaz (reporting)",
-        "tell by 2026-11-04T09:30:00Z: platform lead nobody named (set support.platform_lead)",
+        # Opened in the past: the deadline has gone by, and reading it as still ahead would delay the call.
+        "tell by 2026-11-04T09:30:00Z (already past: tell them now): release owner Bo Chen (#release)",
+        "tell by 2026-11-04T09:30:00Z (already past: tell them now): workstream DRI Cy Diaz (reporting)",
+        "tell by 2026-11-04T09:30:00Z (already past: tell them now): platform lead nobody named "
+        "(set support.platform_lead)",
         "targets: acknowledge within 30m, update every 2h, resolve within 1d",
         "note: the support model's rules give sev4: any incident; recorded as sev2",
         f"(the support model of {toml})",

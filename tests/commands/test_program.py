@@ -261,7 +261,13 @@ def test_dashboard_before_any_week_ended_says_so(tmp_path: Path, capsys: pytest.
     program_file = tmp_path / "sdetkit-program.toml"
     program_file.write_text(f'[program]\nname = "p"\nstart = {now().date()}\nlane = "scale"\n', encoding="utf-8")
     assert main(["program", "dashboard", "--program", str(program_file)]) == 2
-    assert "is before the program's start" in capsys.readouterr().err
+    # It used to suggest "--week-ending (on or after START, up to today)": every such day was refused.
+    start = now().date()
+    first = start + dt.timedelta(days=(6 - start.weekday()) % 7)  # weeks end on Sundays without a review day
+    assert capsys.readouterr().err == (
+        f"sdetkit: error: no week of the program has ended yet: its first week ends on {first} (it began {start}); "
+        f"its dashboard can be written from {first + dt.timedelta(days=1)}\n"
+    )
     assert not (tmp_path / "docs").exists()
 
 

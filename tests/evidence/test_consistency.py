@@ -154,3 +154,69 @@ def test_an_artifact_of_another_kind_says_which_kind_it_is(tmp_path: Path) -> No
     )
     res = sdetkit("decide", "--fast", str(fast), "--release", str(fast))
     assert "this is a gate-fast artifact (sdetkit.gate.fast); expected a gate-release artifact" in res.stderr
+
+
+def _real_checklist() -> dict[str, Any]:
+    path = Path(__file__).parents[1] / "data" / "checklist" / "release-checklist-two-repos.json"
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return doc
+
+
+def _drop_items(doc: dict[str, Any], suffix: str) -> None:
+    doc["items"] = [i for i in doc["items"] if not i["id"].endswith(suffix)]
+
+
+def _no_repository(doc: dict[str, Any]) -> None:
+    doc.update(repos=[], items=[i for i in doc["items"] if i["scope"] == "program"])
+
+
+# Each edit keeps ok, failing and every item's status in agreement, yet the result no longer proves
+# the whole package: before, each one was read as a passing checklist and gave SHIP.
+INCOMPLETE: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+    ("a repository's items deleted", lambda d: _drop_items(d, ":mdurl"),
+     "items [artifacts:mdurl, decision:mdurl, bundle:mdurl] are missing"),
+    ("the sign-off items deleted", lambda d: d.update(items=[i for i in d["items"] if "signoff" not in i["id"]]),
+     "items [signoff:release-owner, signoff:platform-owner, signoff:qa-governance] are missing"),
+    ("a repository added without items", lambda d: d["repos"].append({"repo_id": "web", "commit": "a" * 40}),
+     "items [artifacts:web, decision:web, bundle:web] are missing"),
+    ("no repository at all", _no_repository, "it lists no repository: a release train of none proves nothing"),
+    ("the sign-offs emptied", lambda d: d.update(signoffs=[]),
+     "item 'signoff:release-owner' passes but signoffs[] lacks release-owner"),
+    ("an item given twice", lambda d: d["items"].append(dict(d["items"][0])),
+     "item 'artifacts:mdurl' appears 2 times"),
+    ("a repository's item moved to the program", lambda d: d["items"][1].update(scope="program"),
+     "item 'decision:mdurl' has scope 'program', not 'mdurl'"),
+    ("an item that is no checklist's", lambda d: d["items"].append(dict(d["items"][0], id="bundle:web")),
+     "items [bundle:web] are not items of a checklist of [mdurl, six]"),
+]  # fmt: skip
+
+
+def test_a_real_checklist_result_agrees_with_itself() -> None:
+    assert consistency.problems(_real_checklist(), "release-checklist") == []
+
+
+@pytest.mark.parametrize(("what", "edit", "problem"), INCOMPLETE, ids=[c[0] for c in INCOMPLETE])
+def test_a_checklist_that_does_not_cover_the_whole_package_contradicts_itself(
+    what: str, edit: Callable[[dict[str, Any]], None], problem: str
+) -> None:
+    doc = _real_checklist()
+    edit(doc)
+    assert doc["ok"] is True and doc["failing"] == [], what
+    assert consistency.problems(doc, "release-checklist")[0] == problem
+
+
+def test_decide_refuses_a_checklist_whose_repository_items_were_deleted(tmp_path: Path) -> None:
+    from tests.commands.test_decide import decision, gate, step
+
+    doc = _real_checklist()
+    _drop_items(doc, ":mdurl")
+    given = tmp_path / "checklist.json"
+    given.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = decision(
+        tmp_path, gate("fast", [step("lint")]), gate("release", [step("build")]), "--checklist", str(given)
+    )
+    assert code == 2 and out == {}
+    assert err == (
+        f"sdetkit: error: {given}: release-checklist artifact contradicts itself: "
+        "items [artifacts:mdurl, decision:mdurl, bundle:mdurl] are missing\n"
+    )

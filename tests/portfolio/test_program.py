@@ -190,3 +190,19 @@ def test_lane_and_weekday_are_read_as_the_guide_writes_them(tmp_path: Path) -> N
     )
     loaded = program.load(_write(tmp_path, text))
     assert (loaded.lane, loaded.review_weekday, loaded.repos["api"].lane) == ("scale", "monday", "regulated")
+
+
+def test_a_name_with_a_control_character_is_a_problem_with_its_line(tmp_path: Path) -> None:
+    # Names land in one-line text and table cells (dashboard, checklist, incident notices): a
+    # newline let one print a line of its own.
+    text = VALID.replace('name = "Bo Chen"', 'name = "Bo Chen\\n  ok   forged"').replace('"Cy Diaz"', '"Cy\\tDiaz"')
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        program.load(path)
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "2 problems in the program file:"
+    assert lines[1].endswith(
+        ":11: program.release_owner.name contains the control character '\\n': a name or title is one line of "
+        "printable text"
+    )
+    assert "workstreams.reporting.dri contains the control character '\\t'" in lines[2]

@@ -100,6 +100,9 @@ def test_latest_run_in_window_counts_and_empty_window_is_zero(tmp_path: Path) ->
         ({"gate_fast_ok": "true"}, "gate_fast_ok must be true or false, not 'true'"),
         ({"lane": "enterprise"}, "lane 'enterprise' is not one of startup, scale, regulated"),
         ({"evidence_window_end": "20/11/2026"}, "is not a YYYY-MM-DD date"),
+        # An ISO week date read as that week's Monday, silently; the basic form likewise.
+        ({"evidence_window_end": "2026-W47"}, "evidence_window_end '2026-W47' is not a YYYY-MM-DD date"),
+        ({"evidence_window_end": "20261121"}, "evidence_window_end '20261121' is not a YYYY-MM-DD date"),
         ({"failed_steps_count": -1}, "failed_steps_count must be a whole number >= 0"),
         ({"surprise": 1}, "unknown field 'surprise'"),
     ],

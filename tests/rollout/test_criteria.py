@@ -235,14 +235,11 @@ def test_a_young_program_owes_no_week_before_it_began(tmp_path: Path) -> None:
 
 
 def _checklist(ok: bool) -> str:
-    item: dict[str, Any] = {"id": "signoff:qa-governance", "scope": "program", "title": "Sign-off: qa governance",
-            "status": "pass" if ok else "fail", "evidence": [], "missing": None if ok else "no sign-off"}  # fmt: skip
-    return json.dumps({
-        "schema_name": "sdetkit.release.checklist", "schema_version": "1.0.0", "ok": ok, "program": "P",
-        "train": "T", "version": "2.4.0", "window_start": "2026-05-04", "window_end": "2026-05-10",
-        "checked_at": "2026-05-11T09:00:00Z", "repos": [], "items": [item],
-        "failing": [] if ok else ["signoff:qa-governance"], "signoffs": [],
-    })  # fmt: skip
+    from tests.commands.test_decide import checklist_doc
+
+    failing = () if ok else ("signoff:qa-governance",)
+    doc = checklist_doc(failing=failing, train="T", version="2.4.0")
+    return json.dumps(doc | {"checked_at": "2026-05-11T09:00:00Z"})
 
 
 def test_release_checklist_is_judged_as_committed_on_the_day(tmp_path: Path) -> None:

@@ -118,3 +118,11 @@ def test_kpi_values_and_trends() -> None:
     assert board.trend(value(5.0), value(10.0), "higher") == "worse"
     assert board.trend(value(5.0), value(5.0), "higher") == "unchanged"
     assert board.trend(value(5.0), value(None), "higher") == "—"
+
+
+@given(hs.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), hs.sampled_from([None, *Weekday]))
+def test_the_first_week_end_is_the_first_week_end_on_or_after_the_start(start: dt.date, review: Weekday | None) -> None:
+    first = board.first_week_end(start, review)
+    assert start <= first < start + dt.timedelta(days=7)
+    # It is a week end: the week that ended before the day after it is itself.
+    assert board.week_ending(first + dt.timedelta(days=1), review) == first

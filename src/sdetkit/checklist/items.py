@@ -8,7 +8,7 @@ passed or failed with the evidence it used and, when failed, what is missing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from sdetkit.checklist.signoffs import ReleaseSignoff, SignoffRole
@@ -60,6 +60,17 @@ class Item(NamedTuple):
         """The JSON form (``items[]`` of the result)."""
         return {"id": self.id, "scope": self.scope, "title": self.title, "status": "pass" if self.passed else "fail",
                 "evidence": list(self.evidence), "missing": self.missing}  # fmt: skip
+
+
+REPO_ITEMS = ("artifacts", "decision", "bundle")  # each repository's items, as "<kind>:<repo>"
+PEOPLE_ITEMS = ("incident-commander", "rollback-owner")
+
+
+def expected_ids(repos: Iterable[str]) -> list[str]:
+    """Every item id a checklist of ``repos`` holds, in :func:`judge`'s order. A result that lacks
+    one was not produced by :func:`judge` (an item deleted by hand is not a pass)."""
+    program = [*doc_paths(dt.date.min), *PEOPLE_ITEMS, *(f"signoff:{role.value}" for role in SignoffRole)]
+    return [f"{kind}:{r}" for r in repos for kind in REPO_ITEMS] + program
 
 
 def doc_paths(end: dt.date) -> dict[str, str]:

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from sdetkit.enums import StrEnum, values
 from sdetkit.errors import InputError, UsageError
 from sdetkit.portfolio.tomllines import key_lines, line_of
+from sdetkit.text import one_line_problem
 
 FILE_NAME = "release-signoffs.toml"
 
@@ -68,6 +69,19 @@ def parse_flag(text: str) -> tuple[SignoffRole, str]:
     return SignoffRole(key), name.strip()
 
 
+def parse_flags(texts: list[str]) -> list[tuple[SignoffRole, str]]:
+    """Every ``--sign-off`` of one run. One role signed by two people at once is refused: which of
+    them signed would depend on the flags' order."""
+    given = list(dict.fromkeys(parse_flag(t) for t in texts))
+    for role in SignoffRole:
+        names = [name for r, name in given if r is role]
+        if len(names) > 1:
+            raise UsageError(
+                f"--sign-off {role.value} is given for {' and '.join(map(repr, names))}: one person signs a role"
+            )
+    return given
+
+
 def load(path: Path) -> tuple[ReleaseSignoff, ...]:
     """The sign-offs recorded in ``path`` (none when it does not exist)."""
     from sdetkit.repo.config import load_toml
@@ -104,6 +118,8 @@ def _entry(item: Any, i: int) -> tuple[ReleaseSignoff | None, list[tuple[str, st
     for key in ("train", "version", "name"):
         if not isinstance(item.get(key), str) or not item[key].strip():
             wrong.append((key, f"{where}.{key} must be a non-empty string"))
+        elif problem := one_line_problem(item[key]):
+            wrong.append((key, f"{where}.{key} {problem}"))
     if item.get("role") not in values(SignoffRole):
         wrong.append(("role", f"{where}.role = {item.get('role')!r} is not one of {', '.join(values(SignoffRole))}"))
     at = item.get("at")

@@ -25,10 +25,18 @@ from sdetkit.settings import ReleaseChecklistSettings
 
 def _window_end(settings: ReleaseChecklistSettings, program: Program, today: dt.date) -> dt.date:
     from sdetkit.portfolio.dates import parse_date
-    from sdetkit.rollout.dashboard import week_ending
+    from sdetkit.rollout.dashboard import first_week_end, week_ending
 
     if settings.window_end is None:
-        return week_ending(today, program.review_weekday)
+        end = week_ending(today, program.review_weekday)
+        if end < program.start:  # "name them with --repos" would only check a week before the program
+            first = first_week_end(program.start, program.review_weekday)
+            then = f"pass --window-end {first}" if first <= today else f"check the package from {first}"
+            raise UsageError(
+                f"the last week that ended ({end}) is before the program's start ({program.start}); "
+                f"its first week ends on {first}: {then}"
+            )
+        return end
     end = parse_date("--window-end", settings.window_end)
     if end > today:
         raise UsageError(f"--window-end {end} is after today ({today}): no evidence can exist for it yet")
@@ -118,7 +126,7 @@ def run(settings: ReleaseChecklistSettings) -> int:
     version = settings.version.strip()
     if not version:
         raise UsageError("--version: expected the version being released, such as 2.4.0")
-    given = [signed.parse_flag(text) for text in settings.signoffs]
+    given = signed.parse_flags(list(settings.signoffs))
     preflight(settings.output)
     moment = now()
     today = moment.date()

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sdetkit.portfolio.store import Store
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_HEX = re.compile(r"^[0-9a-fA-F]{7,63}$")
 
 
 def _at(flag: str, given: str | None) -> str:
@@ -73,7 +74,8 @@ def _evidence(store: Store, given: Sequence[str], at: str) -> tuple[AttachedEvid
     from sdetkit.hashing import file_sha256
 
     found: dict[str, AttachedEvidence] = {}
-    for item in given:
+    # Some tools print a sha256 in capitals (PowerShell's Get-FileHash); the store keeps lowercase.
+    for item in (g.lower() if _SHA256.match(g.lower()) else g for g in given):
         if _SHA256.match(item):
             if not store.artifact_stored(item):
                 raise InputError(
@@ -83,6 +85,10 @@ def _evidence(store: Store, given: Sequence[str], at: str) -> tuple[AttachedEvid
             continue
         path = Path(item)
         if not path.is_file():
+            if _HEX.match(item):  # the 12-digit short form `incident show` prints, say
+                raise UsageError(
+                    f"--evidence {item}: a sha256 has 64 hex digits, this has {len(item)}; nor is it a file"
+                )
             raise UsageError(f"--evidence {item}: neither a stored artifact's sha256 nor a file")
         doc = read_json(path)
         name = doc.get("schema_name") if isinstance(doc, dict) else None
@@ -149,7 +155,7 @@ def open_incident(settings: IncidentLogSettings) -> int:
     text = f"{kind} {record.incident_id} ({record.severity}, {', '.join(record.repos)}) opened in {name}\n"
     from sdetkit.incidents.notify import briefing
 
-    return _deliver(settings, text + briefing(program, record), [record])
+    return _deliver(settings, text + briefing(program, record, now()), [record])
 
 
 def _change(settings: IncidentLogSettings, what: str) -> int:

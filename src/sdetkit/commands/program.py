@@ -84,9 +84,11 @@ def dashboard(settings: ProgramDashboardSettings) -> int:
     if end is None:
         end = board.week_ending(today, found.program.review_weekday)
         if end < start:
+            # Any --week-ending from the start to today would be refused too (a week not ended yet).
+            first = board.first_week_end(start, found.program.review_weekday)
             raise UsageError(
-                f"the last week that ended ({end}) is before the program's start ({start}): "
-                f"pass --week-ending (on or after {start}, up to today)"
+                f"no week of the program has ended yet: its first week ends on {first} (it began {start}); "
+                f"its dashboard can be written from {first + dt.timedelta(days=1)}"
             )
     elif end < start:
         raise UsageError(f"--week-ending {end} is before the program's start ({start})")

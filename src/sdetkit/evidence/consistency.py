@@ -92,6 +92,37 @@ def _checklist(doc: Doc) -> list[str]:
         problems.append(f"ok is {_js(doc['ok'])} with {len(failed)} failed items")
     if sorted(doc["failing"]) != sorted(failed):
         problems.append(f"failing lists {_ids(doc['failing'])} but the failed items are {_ids(failed)}")
+    return problems + _checklist_coverage(doc)
+
+
+def _checklist_coverage(doc: Doc) -> list[str]:
+    """``ok`` only means something over the whole package: every repository listed has its items,
+    every program item (the sign-offs included) is there, and each passed sign-off names who
+    signed. Without this, deleting a failing item, or a repository's items, read as a pass."""
+    from sdetkit.checklist.items import PROGRAM, REPO_ITEMS, expected_ids
+
+    repos = [r["repo_id"] for r in doc["repos"]]
+    ids = [i["id"] for i in doc["items"]]
+    problems = [f"repository {r!r} is listed {n} times" for r, n in sorted(Counter(repos).items()) if n > 1]
+    problems += [f"item {i!r} appears {n} times" for i, n in sorted(Counter(ids).items()) if n > 1]
+    if not repos:
+        problems.append("it lists no repository: a release train of none proves nothing")
+    expected = expected_ids(dict.fromkeys(repos))
+    if lacking := [i for i in expected if i not in ids]:
+        problems.append(f"items {_ids(lacking)} are missing")
+    if unknown := sorted(set(ids) - set(expected)):
+        problems.append(f"items {_ids(unknown)} are not items of a checklist of {_ids(repos)}")
+    for item in doc["items"]:
+        kind, _, repo = item["id"].partition(":")
+        scope = repo if kind in REPO_ITEMS else PROGRAM
+        if item["id"] in expected and item["scope"] != scope:
+            problems.append(f"item {item['id']!r} has scope {item['scope']!r}, not {scope!r}")
+    signed = {s["role"] for s in doc["signoffs"]}
+    for item in doc["items"]:
+        role = item["id"].removeprefix("signoff:")
+        if role != item["id"] and (item["status"] == "pass") != (role in signed):
+            state, has = ("passes", "lacks") if item["status"] == "pass" else ("fails", "has")
+            problems.append(f"item {item['id']!r} {state} but signoffs[] {has} {role}")
     return problems
 
 

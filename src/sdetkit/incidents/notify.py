@@ -4,6 +4,7 @@ severity chosen."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from sdetkit.incidents.model import IncidentRecord
@@ -36,15 +37,17 @@ def people(program: Program | None, model: SupportModel) -> dict[str, str]:
     return {role: who for role, who in found.items() if who}
 
 
-def briefing(program: Program | None, record: IncidentRecord) -> str:
-    """The lines printed when ``record`` is opened."""
+def briefing(program: Program | None, record: IncidentRecord, now: dt.datetime | None = None) -> str:
+    """The lines printed when ``record`` is opened (``now``: when, so that a deadline an incident
+    opened late has already missed says so instead of reading as still ahead)."""
     model = program.support if program is not None else DEFAULT_SUPPORT
     if record.severity is None:
         return ""
     target = model.target(record.severity)
     told = notices(model, record.severity, utc(record.opened_at), people(program, model))
     lines = [f"{record.severity}: {target.definition}"]
-    lines += [f"tell by {n.by}: {ROLE_NAMES[n.role]} {n.who}" for n in told]
+    late = " (already past: tell them now)"
+    lines += [f"tell by {n.by}{late if now and utc(n.by) < now else ''}: {ROLE_NAMES[n.role]} {n.who}" for n in told]
     lines.append(
         f"targets: acknowledge within {spoken(target.acknowledge_within)}, update every "
         f"{spoken(target.update_every)}, resolve within {spoken(target.resolve_within)}"

@@ -17,8 +17,10 @@ def now() -> dt.datetime:
 
 def parse_date(flag: str, text: str) -> dt.date:
     """``YYYY-MM-DD`` given to ``flag``."""
+    from sdetkit.text import iso_day
+
     try:
-        return dt.date.fromisoformat(text)
+        return iso_day(text)
     except ValueError as exc:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # the right shape, a day the calendar lacks
             raise UsageError(f"{flag} {text}: there is no such day") from exc

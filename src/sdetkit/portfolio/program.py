@@ -58,6 +58,7 @@ from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.kinds import Stage
 from sdetkit.portfolio.tomllines import Path as KeyPath
 from sdetkit.portfolio.tomllines import key_lines, line_of
+from sdetkit.text import iso_day, one_line_problem
 
 FILE_NAME = "sdetkit-program.toml"
 WORKSTREAMS = 5  # the guide: "All 5 workstreams have DRI listed"
@@ -181,12 +182,19 @@ class _Checker:
     def problem(self, where: KeyPath, message: str) -> None:
         self.problems.append((line_of(self.lines, where), message))
 
-    def text(self, table: dict[str, Any], where: KeyPath, key: str, required: bool = True) -> str:
+    def text(
+        self, table: dict[str, Any], where: KeyPath, key: str, required: bool = True, one_line: bool = True
+    ) -> str:
         value = table.get(key)
         if value is None and not required:
             return ""
         if not isinstance(value, str) or not value.strip():
             self.problem((*where, key), f"{_dotted((*where, key))} must be a non-empty string")
+            return ""
+        # Names, ids and titles are rendered into one-line text and table cells: a control
+        # character would let one forge a line of its own.
+        if one_line and (problem := one_line_problem(value.strip())):
+            self.problem((*where, key), f"{_dotted((*where, key))} {problem}")
             return ""
         return value.strip()
 
@@ -196,7 +204,7 @@ class _Checker:
             return None
         if isinstance(value, str):
             with contextlib.suppress(ValueError):
-                value = dt.date.fromisoformat(value)
+                value = iso_day(value)
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             self.problem((*where, key), f"{_dotted((*where, key))} = {value!r} is not a date (YYYY-MM-DD)")
             return None

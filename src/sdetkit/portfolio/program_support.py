@@ -72,7 +72,7 @@ def _target(c: _Checker, severities: dict[str, Any], default: SeverityTarget) ->
     where = ("support", "severities", sev)
     entry = c.table(severities, ("support", "severities"), sev)
     c.keys(entry, where, _TARGET_KEYS)
-    definition = c.text(entry, where, "definition", required=False) or default.definition
+    definition = c.text(entry, where, "definition", required=False, one_line=False) or default.definition
     spans: dict[str, dt.timedelta] = {}
     for key in _SPANS:
         raw = entry.get(key)

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from sdetkit.errors import InputError
 from sdetkit.evidence.load import LIMIT
 from sdetkit.lanes import NAMES as LANES
+from sdetkit.text import iso_day
 
 REQUIRED = ("repo_id", "team", "lane", "gate_fast_ok", "gate_release_ok", "doctor_ok", "failed_steps_count",
             "evidence_window_end", "source_timestamp")  # fmt: skip
@@ -56,7 +57,7 @@ def _problems(raw: Any, where: str) -> tuple[Record | None, list[str]]:
     day = stamp = None
     if "evidence_window_end" in raw:
         try:
-            day = dt.date.fromisoformat(str(raw["evidence_window_end"]))
+            day = iso_day(str(raw["evidence_window_end"]))
         except ValueError:
             problems.append(f"{where}: evidence_window_end {raw['evidence_window_end']!r} is not a YYYY-MM-DD date")
     if "source_timestamp" in raw:
@@ -126,7 +127,7 @@ def _fast(raw: Any) -> Record | None:
     try:
         when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
         when = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
-        record = Record(repo, team, lane, fast, release, doctor, count, dt.date.fromisoformat(day), when, confident,
+        record = Record(repo, team, lane, fast, release, doctor, count, iso_day(day), when, confident,
                         tuple(steps))  # fmt: skip
     except ValueError:
         return None

@@ -135,6 +135,11 @@ def week_ending(today: dt.date, review: Weekday | None) -> dt.date:
     return day - dt.timedelta(days=(day.weekday() - last) % 7)
 
 
+def first_week_end(start: dt.date, review: Weekday | None) -> dt.date:
+    """The last day of the program's first week: the first week end on or after ``start``."""
+    return week_ending(start + dt.timedelta(days=7), review)
+
+
 def area_of(w: Workstream) -> EvidenceArea | None:
     """The first area whose words name the workstream (its id or name), or None."""
     words = set(re.split(r"[^a-z0-9]+", f"{w.workstream_id} {w.name}".casefold()))
