@@ -175,7 +175,7 @@ def decide(
     commit = commits["gate-fast"] if commits["gate-fast"] == commits["release-preflight"] else None
     if checklist is not None:
         reasons += _checklist_reasons(checklist, commit)
-    return Decision(not reasons, commit, tuple(reasons), _requires(lane, checklist))
+    return Decision(not reasons, commit, tuple(reasons), _requires(lane, checklist, bool(reasons)))
 
 
 def _checklist_reasons(checklist: Artifact, commit: str | None) -> list[Reason]:
@@ -195,11 +195,11 @@ def _checklist_reasons(checklist: Artifact, commit: str | None) -> list[Reason]:
     return found
 
 
-def _requires(lane: str | None, checklist: Artifact | None) -> tuple[str, ...]:
+def _requires(lane: str | None, checklist: Artifact | None, blocked: bool) -> tuple[str, ...]:
     from sdetkit.lanes import LANES
 
-    if lane is None or checklist is not None or not LANES[lane].checklist_required:
-        return ()
+    if lane is None or checklist is not None or not LANES[lane].checklist_required or blocked:
+        return ()  # a NO-SHIP has its reasons to fix first; what shipping would also need can wait
     # Not a blocking reason: the checklist needs this decision recorded first, so it cannot exist yet.
     return (
         f"{LANES[lane].label} lane: this version ships only with a passing release checklist: ingest this "

@@ -244,3 +244,17 @@ def test_a_result_whose_files_cannot_be_written_is_not_recorded(
     assert _check(program, *ALL_SIGNED) == 2
     assert capsys.readouterr().err == "sdetkit: error: release checklist: the disk is full\n"
     assert _recorded(program) == []
+
+
+def test_only_the_programs_release_owner_signs_as_release_owner(
+    program: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    others = ALL_SIGNED[2:]
+    assert _check(program, "--sign-off", "release-owner=Ana Ruiz", *others, "--format", "json") == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["failing"] == ["signoff:release-owner"]
+    item = next(i for i in doc["items"] if i["id"] == "signoff:release-owner")
+    assert item["missing"] == (
+        "signed by Ana Ruiz, but sdetkit-program.toml names Bo Chen as release owner: they sign, "
+        "or program.release_owner changes"
+    )

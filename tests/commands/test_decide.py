@@ -243,8 +243,9 @@ def test_lane_policy_adds_required_evidence(
     code, doc, err = decision(tmp_path, gate("fast", [step("lint")]), release, *extra)
     assert [r["code"] for r in doc["reasons"]] == codes, err
     assert code == (0 if not codes else 1) and doc["policy"]["lane"] == lane
-    # Only the Regulated lane still requires something no artifact here can show: its checklist.
-    assert len(doc["requires"]) == (lane == "regulated")
+    # Only the Regulated lane still requires something no artifact here can show, its checklist,
+    # and says so only beside a SHIP: a NO-SHIP has its own reasons to fix first.
+    assert len(doc["requires"]) == (lane == "regulated" and not codes)
 
 
 def checklist_doc(

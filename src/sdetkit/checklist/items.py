@@ -181,9 +181,20 @@ def judge(facts: Facts) -> list[Item]:
             items.append(Item(f"signoff:{role.value}", PROGRAM, title, False, ("release-signoffs.toml",), hint))
         else:
             stamp = signed.document()["at"]
-            items.append(Item(f"signoff:{role.value}", PROGRAM, f"{title}: {signed.name} at {stamp}", True,
-                              ("release-signoffs.toml",)))  # fmt: skip
+            wrong = _not_the_owner(facts, role, signed.name)
+            items.append(Item(f"signoff:{role.value}", PROGRAM, f"{title}: {signed.name} at {stamp}", wrong is None,
+                              ("release-signoffs.toml",), wrong))  # fmt: skip
     return items
+
+
+def _not_the_owner(facts: Facts, role: SignoffRole, name: str) -> str | None:
+    """Why ``name`` may not sign ``role`` off (None: they may). The program file names the release
+    owner, so only they sign as release owner; the other roles are not named there."""
+    owner = facts.program.release_owner
+    if role is not SignoffRole.RELEASE_OWNER or owner is None or name.casefold() == owner.name.casefold():
+        return None
+    return (f"signed by {name}, but {facts.program.path.name} names {owner.name} as release owner: they sign, "
+            "or program.release_owner changes")  # fmt: skip
 
 
 def document(facts: Facts, items: list[Item], checked_at: str) -> dict[str, Any]:
