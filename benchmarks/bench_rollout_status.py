@@ -6,7 +6,9 @@ docs/artifacts/...``), a KPI payload and a weekly report for the last weeks, eac
 on its Monday. Then, interleaved so both see the same machine load, the median of ``--repeat``
 runs of ``rollout status`` (every criterion, the checkpoints' searches, the signals, the git
 history) against one week's ``portfolio scorecard`` from the same store: the ratio says what
-judging the whole program costs next to the report a program already runs every week.
+judging the whole program costs next to the report a program already runs every week. The program
+also keeps what its people record: an incident a week handled through every step, both governance
+reviews every month, and a release checklist result, so every criterion reads real records.
 Every timing is a whole ``sdetkit`` process, start-up included.
 
 Usage: python benchmarks/bench_rollout_status.py [--repos N] [--weeks N] [--repeat N] [--quick]
@@ -40,6 +42,28 @@ def program_file(repos: int, start: dt.date) -> str:
     return "\n".join(lines)
 
 
+def people_records(db: str, toml: Path, weeks: int) -> None:
+    """What the program's people record besides runs: an incident a week through every step, both
+    monthly reviews for each month, and one release checklist result (for the last week)."""
+    at = ["--db", db, "--inventory", str(toml)]
+    for w in range(weeks):
+        day = FIRST_WEEK_END + dt.timedelta(days=7 * w - 3)
+        ident, stamp = f"INC-{w}", f"{day}T10:00:00Z"
+        sdetkit("incident", "open", *at, "--id", ident, "--title", f"week {w}", "--severity", "sev3",
+                "--repo", f"repo-{w % 7:05d}", "--repo", f"repo-{w % 7 + 7:05d}", "--opened", stamp)  # fmt: skip
+        sdetkit("incident", "ack", ident, *at, "--by", "R", "--at", f"{day}T11:00:00Z")
+        sdetkit("incident", "update", ident, *at, "--by", "R", "--at", f"{day}T12:00:00Z", "--mitigation", "hold")
+        sdetkit("incident", "resolve", ident, *at, "--by", "R", "--at", f"{day}T15:00:00Z", "--root-cause", "x")
+        if day.month != (day + dt.timedelta(days=7)).month:  # the month's reviews in its last week
+            notes = toml.parent / "docs" / f"review-{day:%Y-%m}.md"
+            notes.write_text(f"# {day:%B}\n")
+            for kind in ("compatibility", "deprecation"):
+                sdetkit("governance", "review", *at, "--kind", kind, "--notes", str(notes), "--on", str(day))
+    last = FIRST_WEEK_END + dt.timedelta(days=7 * (weeks - 1))
+    sdetkit("release", "checklist", "--program", str(toml), "--db", db, "--version", "1.0.0",
+            "--repos", "repo-00000,repo-00001", "--window-end", str(last), ok_codes=(0, 1))  # fmt: skip
+
+
 def commit(repo: Path, day: dt.date) -> None:
     env = {**os.environ, "GIT_AUTHOR_DATE": f"{day}T09:00:00Z", "GIT_COMMITTER_DATE": f"{day}T09:00:00Z"}
     for args in (["add", "-A"], ["commit", "-q", "-m", str(day)]):
@@ -68,6 +92,7 @@ def main() -> None:
         commit(prog, start)
         db = str(work / "store.sqlite3")
         sdetkit("portfolio", "ingest", "--db", db, "--records", str(records))
+        people_records(db, toml, args.weeks)
         for w in range(args.weeks):
             end = FIRST_WEEK_END + dt.timedelta(days=7 * w)
             window = ["--window-start", str(end - dt.timedelta(days=6)), "--window-end", str(end)]
