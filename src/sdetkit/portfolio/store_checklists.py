@@ -5,9 +5,11 @@ from the store like every other piece of evidence."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
+
+from sdetkit.portfolio.store_queries import StoreConnection
 
 _COLUMNS = (
     "result_sha256", "train", "version", "window_start", "window_end", "checked_at", "ok", "repos", "failing",
@@ -41,17 +43,8 @@ def from_document(doc: dict[str, Any], sha256: str) -> StoredChecklist:
                            tuple(str(i) for i in doc["failing"]))  # fmt: skip
 
 
-class ChecklistQueries:
+class ChecklistQueries(StoreConnection):
     """Checklist result reads and writes over the store's connection (mixed into ``Store``)."""
-
-    def sql(self, text: str) -> str:  # pragma: no cover - provided by Store
-        raise NotImplementedError
-
-    def query(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:  # pragma: no cover
-        raise NotImplementedError
-
-    def transaction(self) -> AbstractContextManager[Any]:  # pragma: no cover - provided by Store
-        raise NotImplementedError
 
     @contextmanager
     def recording_checklist(self, result: StoredChecklist) -> Iterator[bool]:

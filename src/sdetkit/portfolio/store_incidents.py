@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
 from typing import Any
 
 from sdetkit.incidents.kinds import IncidentSeverity
 from sdetkit.incidents.model import AttachedEvidence, IncidentRecord, IncidentUpdate, from_legacy
 from sdetkit.portfolio.rows import Incident
+from sdetkit.portfolio.store_queries import StoreConnection
 
 _LOG = (
     "incident_id", "title", "severity", "opened_at", "acknowledged_at", "mitigation_at", "mitigation", "resolved_at",
@@ -22,17 +22,8 @@ STEPS = ("acknowledged_at", "mitigation_at", "mitigation", "resolved_at", "root_
 _SELECT_LOG = "SELECT " + ", ".join(_LOG) + " FROM incident_log"  # noqa: S608
 
 
-class IncidentQueries:
+class IncidentQueries(StoreConnection):
     """Incident reads and writes over the store's connection (mixed into ``Store``)."""
-
-    def sql(self, text: str) -> str:  # pragma: no cover - provided by Store
-        raise NotImplementedError
-
-    def query(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:  # pragma: no cover
-        raise NotImplementedError
-
-    def transaction(self) -> AbstractContextManager[Any]:  # pragma: no cover - provided by Store
-        raise NotImplementedError
 
     def add_incident(self, incident: Incident) -> bool:
         """Store a rollback or failure as ``sdetkit portfolio incident`` gives it (opened and, when
