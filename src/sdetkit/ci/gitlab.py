@@ -1,0 +1,54 @@
+"""GitLab CI: the ``script:`` lines of every job in ``.gitlab-ci.yml``, with line numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from sdetkit.ci import yamlish
+from sdetkit.ci.model import CiCommand, Origin
+from sdetkit.ci.shell import commands, tool_of
+
+KIND = "gitlab"
+FILE = ".gitlab-ci.yml"
+# Top-level keys that are settings, not jobs.
+_RESERVED = frozenset(
+    {"stages", "variables", "default", "include", "workflow", "image", "services", "cache"}
+    | {"before_script", "after_script"}
+)
+_SECRET = re.compile(r"\$\{?(CI_JOB_TOKEN|CI_REGISTRY_PASSWORD|[A-Z][A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD)[A-Z0-9_]*)\b")
+_OTHER_OS = re.compile(r"(?i)\b(windows|macos|saas-macos)[\w.-]*")
+_TEST_TOOLS = frozenset({"pytest", "coverage", "unittest"})
+
+
+def read(evidence: Mapping[str, str]) -> list[CiCommand]:
+    """Every tool command of every job's ``script``, in line order; hidden jobs (``.name``) are templates."""
+    if FILE not in evidence:
+        return []
+    out: list[CiCommand] = []
+    for job, _, _, body in yamlish.children(yamlish.lines(evidence[FILE])):
+        if job in _RESERVED or job.startswith("."):
+            continue
+        keys = {k: (v, n, b) for k, v, n, b in yamlish.children(body)}
+        if "script" not in keys:
+            continue
+        why_job = ""
+        if "tags" in keys:
+            tags = " ".join([keys["tags"][0], *(r.text for r in keys["tags"][2])])
+            if other := _OTHER_OS.search(tags):
+                why_job = f"runs on a {other[0]} runner"
+        manual = "when" in keys and keys["when"][0] == "manual"
+        services = f"needs the job's services (services: at line {keys['services'][1]})" if "services" in keys else ""
+        value, number, nested = keys["script"]
+        for line_no, line in yamlish.joined(yamlish.scalar(value, nested, number)):
+            secret = _SECRET.search(line)
+            for words in commands(line):
+                found = tool_of(words)
+                if found is None:
+                    continue
+                tool, argv, at = found
+                why = why_job or (f"needs the CI variable {secret[1]}" if secret else "")
+                if not why and tool in _TEST_TOOLS:
+                    why = services
+                out.append(CiCommand(tool, argv, Origin(FILE, line_no, KIND), f"job {job}", not manual, why, at=at))
+    return out

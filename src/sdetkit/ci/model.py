@@ -1,0 +1,74 @@
+"""What the project's own automation runs: one command, where it is written, and whether it runs here.
+
+Values only; the readers (one module per source) build them from text and never import or run
+project code.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+# Where a command came from, in the order the gate trusts them (the first is the most trusted).
+KINDS = ("sdetkit", "pre-commit", "tox", "nox", "github", "gitlab", "make", "just", "config")
+
+
+class Origin(NamedTuple):
+    """The file and line a command is written on, and which kind of source that file is."""
+
+    file: str
+    line: int
+    kind: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} ({self.kind})"
+
+    @property
+    def trust(self) -> int:
+        """The source's rank: lower is more trusted."""
+        return KINDS.index(self.kind)
+
+
+class HookSelection(NamedTuple):
+    """What a pre-commit hook pins and which files it passes to its command."""
+
+    hook_id: str
+    rev: str = ""
+    files: str = ""  # regex over repo-relative paths; empty selects every file
+    exclude: str = ""  # regex; empty excludes nothing
+    types: tuple[str, ...] = ("file",)  # every tag must match
+    types_or: tuple[str, ...] = ()  # at least one must match (when given)
+    additional_dependencies: tuple[str, ...] = ()
+    pass_filenames: bool = True
+
+
+class CiCommand(NamedTuple):
+    """One command the project's automation runs, normalised to the tool it runs.
+
+    ``argv`` starts at the tool (``mypy src``, ``python -m pytest -n auto``); ``args`` are the
+    arguments after the tool's name. ``why_not`` is empty when the command can run on this machine,
+    else why it cannot (a secret, a service container, another operating system, docker).
+    """
+
+    tool: str
+    argv: tuple[str, ...]
+    origin: Origin
+    context: str = ""  # tox env, nox session, CI job or make target
+    default: bool = True  # runs when the automation runs with no selection
+    why_not: str = ""
+    hook: HookSelection | None = None
+    at: int = 1  # index in argv of the first argument after the tool's name
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        """The arguments after the tool's name (and after ``python -m TOOL``)."""
+        return self.argv[self.at :]
+
+    @property
+    def runnable(self) -> bool:
+        """Whether the command can run on this machine."""
+        return not self.why_not
+
+    def describe(self) -> str:
+        """``origin [context]: command``, for listings."""
+        where = f"{self.origin}" + (f" [{self.context}]" if self.context else "")
+        return f"{where}: {' '.join(self.argv)}"

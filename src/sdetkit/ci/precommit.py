@@ -1,0 +1,96 @@
+"""pre-commit: each hook of ``.pre-commit-config.yaml`` that runs a tool the gate knows.
+
+A hook's command is its entry plus its ``args``; the hook also says which files it is given
+(``files``, ``exclude``, ``types``, ``types_or``) and pins its tool (``rev``, and
+``additional_dependencies`` installed with it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from sdetkit.ci import yamlish
+from sdetkit.ci.model import CiCommand, HookSelection, Origin
+from sdetkit.ci.shell import commands, tool_of
+
+KIND = "pre-commit"
+FILE = ".pre-commit-config.yaml"
+
+
+class KnownHook(NamedTuple):
+    """What a well-known hook's own manifest (its repository's .pre-commit-hooks.yaml) declares."""
+
+    tool: str
+    entry: tuple[str, ...]
+    args: tuple[str, ...] = ()
+    types_or: tuple[str, ...] = ("python", "pyi")
+
+
+# The hooks' manifests, as published by ruff-pre-commit, mirrors-mypy and pyright-python.
+KNOWN = {
+    "ruff": KnownHook("ruff", ("ruff", "check", "--force-exclude")),
+    "ruff-check": KnownHook("ruff", ("ruff", "check", "--force-exclude")),
+    "ruff-format": KnownHook("ruff", ("ruff", "format", "--force-exclude")),
+    "mypy": KnownHook("mypy", ("mypy",), ("--ignore-missing-imports", "--scroll-output")),
+    "pyright": KnownHook("pyright", ("pyright",)),
+}
+
+
+def _list(value: str, nested: list[yamlish.Line]) -> tuple[str, ...]:
+    if value:
+        return yamlish.flow_list(value)
+    return tuple(yamlish.unquote(r.text[1:].strip()) for r in nested if r.text.startswith("-"))
+
+
+def read(evidence: Mapping[str, str]) -> list[CiCommand]:
+    """Every hook that runs ruff, mypy, pyright or pytest (a ``local`` hook by its entry)."""
+    if FILE not in evidence:
+        return []
+    rows = yamlish.lines(evidence[FILE])
+    top = {k: (v, b) for k, v, _, b in yamlish.children(rows)}
+    out: list[CiCommand] = []
+    for repo in yamlish.items(top.get("repos", ("", []))[1]):
+        repo_keys = {k: (v, n, b) for k, v, n, b in yamlish.children(repo)}
+        rev = yamlish.unquote(repo_keys.get("rev", ("", 0, []))[0])
+        for hook in yamlish.items(repo_keys.get("hooks", ("", 0, []))[2]):
+            keys = {k: (v, n, b) for k, v, n, b in yamlish.children(hook)}
+            if "id" not in keys:
+                continue
+            hook_id = yamlish.unquote(keys["id"][0])
+
+            def get(key: str, keys: Mapping[str, tuple[str, int, list[yamlish.Line]]] = keys) -> str:
+                return yamlish.unquote(keys[key][0]) if key in keys else ""
+
+            def many(key: str, keys: Mapping[str, tuple[str, int, list[yamlish.Line]]] = keys) -> tuple[str, ...]:
+                return _list(keys[key][0], keys[key][2]) if key in keys else ()
+
+            known = KNOWN.get(hook_id)
+            entry = get("entry")
+            if entry:
+                found = next((tool_of(w) for w in commands(entry)), None)
+                if found is None or found[0] not in ("ruff", "mypy", "pyright", "pytest"):
+                    continue
+                tool, base = found[0], found[1]
+            elif known is not None:
+                tool, base = known.tool, known.entry
+            else:
+                continue
+            args = many("args") if "args" in keys else (known.args if known and not entry else ())
+            types_or = many("types_or") if "types_or" in keys else (known.types_or if known and not entry else ())
+            selection = HookSelection(
+                hook_id,
+                rev,
+                get("files"),
+                get("exclude"),
+                many("types") or ("file",),
+                types_or,
+                many("additional_dependencies"),
+                get("pass_filenames") != "false",
+            )
+            stages = many("stages")
+            default = not stages or bool({"pre-commit", "commit"} & set(stages))
+            at = 3 if base[:2] == ("python", "-m") else 1
+            origin = Origin(FILE, keys["id"][1], KIND)
+            out.append(CiCommand(tool, (*base, *args), origin, f"hook {hook_id}", default, hook=selection, at=at))
+    return out

@@ -1,0 +1,112 @@
+"""Shell lines as commands: split on ``&&``/``;``/``|``, wrappers dropped, the tool named.
+
+Shared by every reader of CI text (workflows, tox commands, make recipes). Plain text only.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator, Mapping
+from pathlib import PurePosixPath
+
+# Tools the gate has steps for, by every name they are run as.
+TOOLS = {
+    "ruff": "ruff",
+    "mypy": "mypy",
+    "dmypy": "mypy",
+    "pyright": "pyright",
+    "basedpyright": "pyright",
+    "pytest": "pytest",
+    "py.test": "pytest",
+    "coverage": "coverage",
+    "unittest": "unittest",
+}
+# Commands that run other commands: a CI line `make lint` runs the target's recipe.
+DRIVERS = frozenset({"make", "just", "tox", "nox"})
+# Commands that run the next word: `uv run mypy`, `poetry run pytest`, `env X=1 ruff`.
+_WRAPPERS = {
+    ("uv", "run"): 2,
+    ("poetry", "run"): 2,
+    ("pdm", "run"): 2,
+    ("hatch", "run"): 2,
+    ("pipx", "run"): 2,
+    ("pipenv", "run"): 2,
+    ("rye", "run"): 2,
+    ("uvx",): 1,
+    ("env",): 1,
+    ("time",): 1,
+    ("exec",): 1,
+    ("xvfb-run",): 1,
+}
+_PYTHON = re.compile(r"^(?:python(?:\d(?:\.\d+)?)?|\{envpython\}|\$\{?PYTHON\}?|py|.*/python\d?(?:\.\d+)?)$")
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;"})
+_GH_EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+_ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*[:?]?=\s*(.*?)\s*$")
+_VAR = re.compile(r"\$\{(\w+)\}|\$\((\w+)\)|\$(\w+)")
+
+
+def commands(line: str) -> Iterator[list[str]]:
+    """Each simple command of a shell line, as words (redirections dropped)."""
+    text = _GH_EXPR.sub(lambda m: "${{" + m[1].replace(" ", "") + "}}", line)
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
+    lexer.commenters = "#"
+    lexer.whitespace_split = True
+    try:
+        words = list(lexer)
+    except ValueError:
+        return
+    current: list[str] = []
+    for w in words:
+        if w in _SEPARATORS:
+            if current:
+                yield current
+            current = []
+        elif not (w.startswith((">", "2>", "1>", "<")) or w in {"\\", "2>&1"}):
+            current.append(w)
+    if current:
+        yield current
+
+
+def tool_of(words: list[str]) -> tuple[str, tuple[str, ...], int] | None:
+    """(tool, argv from the tool on, index of its first argument) of a command that runs a tool the
+    gate knows (or a driver such as ``make``), else None. ``python -m TOOL`` keeps its ``python -m`` prefix."""
+    i = 0
+    while i < len(words):
+        w = words[i]
+        step = next((n for key, n in _WRAPPERS.items() if tuple(words[i : i + len(key)]) == key), 0)
+        if step:
+            i += step
+            while i < len(words) and words[i].startswith("-"):  # the wrapper's own options
+                i += 1
+            continue
+        if _ASSIGNMENT.match(w):
+            i += 1
+            continue
+        break
+    rest = words[i:]
+    if not rest:
+        return None
+    if _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
+        name = rest[2]
+        return (TOOLS[name], ("python", "-m", *rest[2:]), 3) if name in TOOLS else None
+    name = PurePosixPath(rest[0]).name
+    if name in DRIVERS:
+        return name, tuple(rest), 1
+    return (TOOLS[name], tuple(rest), 1) if name in TOOLS else None
+
+
+def variables(text: str) -> dict[str, str]:
+    """Simple ``NAME = value`` assignments of a Makefile or script (computed ones left out)."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        m = _ASSIGN.match(line)
+        if m and "$(shell" not in m[2]:
+            found[m[1]] = m[2].strip("\"'")
+    return found
+
+
+def expand(line: str, known: Mapping[str, str]) -> str:
+    """``$(NAME)``, ``${NAME}`` and ``$NAME`` replaced where ``known`` has them."""
+    return _VAR.sub(lambda m: known.get(m[1] or m[2] or m[3], m[0]), line)
