@@ -75,6 +75,7 @@ class StepSpec(NamedTuple):
     modifies: bool = False
     provider: str = "custom"
     env: tuple[tuple[str, str], ...] = ()
+    origin: str = ""  # where the command comes from: "file:line (source kind)"
 
     @property
     def argv(self) -> tuple[str, ...]:

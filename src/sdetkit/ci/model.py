@@ -20,7 +20,8 @@ class Origin(NamedTuple):
     kind: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line} ({self.kind})"
+        where = f"{self.file}:{self.line}" if self.line else self.file  # a parsed table has no line
+        return f"{where} ({self.kind})"
 
     @property
     def trust(self) -> int:

@@ -42,12 +42,22 @@ def sections(text: str) -> dict[str, dict[str, list[tuple[int, str]]]]:
     return found
 
 
+def env_names(text: str) -> list[str]:
+    """tox's env_list (``py{310,311}-django{41,42}, lint``) as the environment names it expands to."""
+    names: list[str] = []
+    for item in re.findall(r"(?:[^\s,{]|\{[^}]*\})+", text):
+        expanded = [""]
+        for literal, alternatives in re.findall(r"([^{]*)(?:\{([^}]*)\})?", item):
+            options = [a.strip() for a in alternatives.split(",")] if alternatives else [""]
+            expanded = [e + literal + o for e in expanded for o in options][:256]  # bounded
+        names += [n for n in expanded if n]
+    return names
+
+
 def read(evidence: Mapping[str, str]) -> list[CiCommand]:
     """Every tool command of every tox environment."""
     if FILE not in evidence:
         return []
-    from sdetkit.repo.automation import env_names
-
     table = sections(evidence[FILE])
     top = table.get("tox", {})
     listed = top.get("env_list", top.get("envlist"))

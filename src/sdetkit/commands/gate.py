@@ -16,6 +16,7 @@ from sdetkit.gate.profiles import kind_priority, profile
 from sdetkit.model import Verdict
 from sdetkit.settings import GateSettings
 from sdetkit.steps.base import PlanContext
+from sdetkit.steps.chosen import alternatives
 from sdetkit.verdict import DRY_RUN_REASON
 
 
@@ -39,7 +40,9 @@ def run(settings: GateSettings) -> int:
 
     if settings.list_steps:
         skipped = {r.spec.id: r.message for r in plan.decided}
-        sys.stdout.write(text.render_plan(plan.all_specs, skipped, plan.not_chosen, f"{python} ({ws.env.source})"))
+        env = f"{python} ({ws.env.source})"
+        passed = alternatives(ws.facts, plan.all_specs)
+        sys.stdout.write(text.render_plan(plan.all_specs, skipped, plan.not_chosen, env, passed))
         return EXIT_OK
 
     jobs = settings.jobs or gate_config.jobs or os.cpu_count() or 1

@@ -54,6 +54,8 @@ def _step(r: StepResult, stable: bool) -> dict[str, Any]:
         doc["cached"] = r.cached
     if r.side_effects:
         doc["side_effects"] = list(r.side_effects)
+    if r.spec.origin:
+        doc["origin"] = r.spec.origin
     return doc
 
 

@@ -65,8 +65,10 @@ def render_plan(
     skipped: dict[str, str],
     not_chosen: tuple[NotChosen, ...],
     env: str,
+    passed_over: Mapping[str, list[str]] | None = None,
 ) -> str:
-    """``--list-steps``: every planned step with why it was chosen, and what was not chosen."""
+    """``--list-steps``: every planned step with why it was chosen, where its command comes from
+    and the project's other commands for its tool it passed over; then what was not chosen."""
     lines = [f"environment: {env}", ""]
     for s in specs:
         state = f" [skipped: {skipped[s.id]}]" if s.id in skipped else ""
@@ -75,6 +77,9 @@ def render_plan(
         lines.append(f"{s.id} ({s.kind}, {s.tool}){needs}{state}{missing}")
         lines.append(f"  run: {command_line(s.rerun)}")
         lines.append(f"  why: {s.reason}")
+        if s.origin:
+            lines.append(f"  from: {s.origin}")
+        lines += [f"  passed over: {p}" for p in (passed_over or {}).get(s.id, [])]
     if not specs:
         lines.append("(no steps: the gate would fail with an empty plan)")
     if not_chosen:

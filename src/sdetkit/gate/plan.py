@@ -16,6 +16,7 @@ from sdetkit.model import MissingTool, Status, StepResult, StepSpec
 from sdetkit.repo.config import GateConfig, StepConfig
 from sdetkit.steps import CONFIGURED, DEFAULT_PRIORITY, PROVIDERS, kind_priority
 from sdetkit.steps.base import NotChosen, PlanContext
+from sdetkit.steps.chosen import unrunnable
 
 DEFAULT_TIMEOUT = 600.0
 
@@ -96,6 +97,8 @@ def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions, profile: Pro
     extra = profile.planned
     specs: dict[str, StepSpec] = {}
     not_chosen: list[NotChosen] = list(profile.not_chosen)
+    # The project's own commands that cannot run here are said, never silently dropped.
+    not_chosen += unrunnable(ctx.facts)
     providers = list(PROVIDERS)
     for prov in providers:
         found = prov.discover(ctx)

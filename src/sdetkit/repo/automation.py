@@ -14,6 +14,8 @@ import shlex
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from sdetkit.ci.shell import expand, variables
+from sdetkit.ci.tox import env_names
 from sdetkit.errors import ConfigError
 from sdetkit.repo.config import ProjectFacts, load_toml
 
@@ -25,8 +27,6 @@ _FACTOR = re.compile(r"^!?[\w{},.!-]+:\s")
 _SUBST = re.compile(r"\{\[([^\]]+)\]([\w-]+)\}")
 _SHELL_STOP = frozenset({"&&", "||", ";", "|", ">", ">>", "2>&1", "&"})
 _PIP = re.compile(r"(?:^|/)pip(?:3(?:\.\d+)?)?$|^\$\{?\w*PIP\w*\}?$", re.IGNORECASE)
-_ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*[:?]?=\s*(.*?)\s*$")
-_VAR = re.compile(r"\$\{(\w+)\}|\$\((\w+)\)|\$(\w+)")
 _YAML_KEY = re.compile(r"^\s*(?:-\s+)?(?P<key>[\w-]+:\s+)?")
 # Requirement files, extras and CI files for documentation: installed by docs jobs, never by tests.
 DOCS = re.compile(r"(?i)(^|[/_.-])docs?([/_.-]|$)")
@@ -80,18 +80,6 @@ def _parse_ini(text: str) -> dict[str, dict[str, str]]:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(v for ln in value.splitlines() if not _FACTOR.match(ln.strip()) for v in re.split(r"[\s,]+", ln) if v)
-
-
-def env_names(text: str) -> list[str]:
-    """tox's env_list (``py{310,311}-django{41,42}, lint``) as the environment names it expands to."""
-    names: list[str] = []
-    for item in re.findall(r"(?:[^\s,{]|\{[^}]*\})+", text):
-        expanded = [""]
-        for literal, alternatives in re.findall(r"([^{]*)(?:\{([^}]*)\})?", item):
-            options = [a.strip() for a in alternatives.split(",")] if alternatives else [""]
-            expanded = [e + literal + o for e in expanded for o in options][:256]  # bounded
-        names += [n for n in expanded if n]
-    return names
 
 
 def _ini_envs(file: str, sections: Mapping[str, Mapping[str, str]], tox_section: str) -> list[Installs]:
@@ -248,27 +236,14 @@ def ci_installs(evidence: Mapping[str, str]) -> list[Installs]:
         if name in _NOT_CI or DOCS.search(name):
             continue  # a docs job's installs are not what the tests run with
         text = evidence[name]
-        variables = _variables(text)
-
-        def expand(m: re.Match[str], variables: Mapping[str, str] = variables) -> str:
-            return variables.get(m[1] or m[2] or m[3], m[0])
-
+        known = variables(text)
         calls = []
         for line in _logical_lines(text):
             if "install" in line:
-                calls += _pip_calls(_unwrap(_VAR.sub(expand, line)))
+                calls += _pip_calls(_unwrap(expand(line, known)))
         if calls:
             out.append(Installs(name, calls=tuple(calls)))
     return out
-
-
-def _variables(text: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for line in text.splitlines():
-        m = _ASSIGN.match(line)
-        if m and "$(shell" not in m[2]:
-            found[m[1]] = m[2].strip("\"'")
-    return found
 
 
 def _logical_lines(text: str) -> Iterator[str]:

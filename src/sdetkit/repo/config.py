@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from sdetkit.ci.model import CiCommand
 from sdetkit.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -89,6 +90,7 @@ class ProjectFacts(NamedTuple):
     evidence: Mapping[str, str] = _EMPTY
     packages: tuple[str, ...] = ()
     gates: Mapping[str, GateConfig] = _EMPTY  # profile -> settings
+    automation: tuple[CiCommand, ...] = ()  # what the project's own automation runs, most trusted first
 
     def gate(self, profile: str) -> GateConfig:
         """The gate settings for ``fast`` or ``release`` (empty when nothing is configured)."""
@@ -227,15 +229,19 @@ def load(root: Path) -> ProjectFacts:
         if (root / name).exists():
             present.add(name)
     gate = _gate_config(root, pyproject)
+    evidence = _evidence(root)
+    from sdetkit import ci
+
     return ProjectFacts(
         root=root,
         pyproject=pyproject,
         ini=ini,
         toml=toml,
         present=frozenset(present),
-        evidence=_evidence(root),
+        evidence=evidence,
         packages=_packages(root),
         gates=gate,
+        automation=ci.commands(evidence),
     )
 
 

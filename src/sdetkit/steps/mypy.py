@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sdetkit.ci.model import CiCommand
 from sdetkit.model import CACHE, FirstFailure, StepSpec
+from sdetkit.steps import chosen
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, first_located
-from sdetkit.steps.invocations import invocations
 
 _ERROR = re.compile(
     r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)? error: (?P<msg>.*?)(?:\s+\[(?P<rule>[a-z0-9-]+)\])?$"
@@ -65,34 +66,29 @@ _VALUE_OPTS = frozenset(
 )
 
 
-def automation_args(ctx: PlanContext) -> tuple[str, tuple[str, ...]] | None:
-    """(file, args) of the first mypy run in the project's automation that names what to check.
+def ci_args(ctx: PlanContext, args: tuple[str, ...]) -> tuple[tuple[str, ...], int]:
+    """(args to pass on, how many name what to check) of a mypy run in the project's automation.
 
     Flags the project passes (``--strict``, ``--config-file``) are kept; report and cache options,
     tox ``{posargs}`` and shell variables are dropped; named paths must exist.
     """
-    for where, args in invocations(ctx.facts.evidence, "mypy"):
-        kept: list[str] = []
-        targets = 0
-        i = 0
-        while i < len(args):
-            arg = args[i]
-            takes_value = arg in _OUTPUT_OPTS or arg in _VALUE_OPTS
-            value = args[i + 1] if takes_value and i + 1 < len(args) else None
-            i += 2 if value is not None else 1
-            if "{" in arg or "$" in arg or arg.split("=", 1)[0] in _OUTPUT_OPTS:
-                continue
-            if arg.startswith("-"):
-                if arg in _OUTPUT_OPTS:
-                    continue
-                kept += [arg] if value is None else [arg, value]
-                targets += arg in {"-p", "--package", "-m", "--module"}
-            elif (ctx.facts.root / arg).exists():
-                kept.append(arg)
-                targets += 1
-        if targets:
-            return where, tuple(kept)
-    return None
+    kept: list[str] = []
+    targets = 0
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        takes_value = arg in _OUTPUT_OPTS or arg in _VALUE_OPTS
+        value = args[i + 1] if takes_value and i + 1 < len(args) else None
+        i += 2 if value is not None else 1
+        if "{" in arg or "$" in arg or arg.split("=", 1)[0] in _OUTPUT_OPTS:
+            continue
+        if arg.startswith("-"):
+            kept += [arg] if value is None else [arg, value]
+            targets += arg in {"-p", "--package", "-m", "--module"}
+        elif (ctx.facts.root / arg).exists():
+            kept.append(arg)
+            targets += 1
+    return tuple(kept), targets
 
 
 def mypy_config(ctx: PlanContext) -> tuple[str, Mapping[str, Any]] | None:
@@ -125,24 +121,41 @@ class Mypy(ToolProvider):
     precommit_repos: tuple[str, ...] = ("mirrors-mypy",)
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
-        """The mypy step, checking what the configuration, the automation or the layout names."""
+        """The mypy step as the project's most trusted automation runs it, else checking what the
+        configuration or the layout names."""
         found = mypy_config(ctx)
+        targets = _targets_from(found[1]) if found is not None else None
+
+        def usable(c: CiCommand) -> bool:
+            # A run naming nothing to check relies on the configuration's files; a hook on its files.
+            return c.hook is not None or targets is not None or ci_args(ctx, c.args)[1] > 0
+
+        ci = chosen.choose(ctx, self.tool, usable)
+        if ci is not None:
+            return self._from_ci(ctx, ci)
         if found is None:
             return NotChosen(self.step_id, "no mypy configuration (mypy.ini, [tool.mypy] or setup.cfg [mypy])")
-        where, section = found
-        targets = _targets_from(section)
+        where, _ = found
         if targets is not None:
             command: tuple[str, ...] = ("python", "-m", "mypy")
             why = f"{where} (checks the {targets[0]} it names: {targets[1]})"
-        elif (auto := automation_args(ctx)) is not None:
-            command = ("python", "-m", "mypy", *auto[1])
-            why = f"{where}; no files configured, so running mypy as {auto[0]} does: mypy {' '.join(auto[1])}"
         elif ctx.facts.packages:
             command = ("python", "-m", "mypy", *ctx.facts.packages)
             why = f"{where}; no files configured, so checking {', '.join(ctx.facts.packages)}"
         else:
             return NotChosen(self.step_id, f"{where} names no files and no package was found to check")
-        return self.plan(ctx, command, why)
+        return self.plan(ctx, command, why)._replace(origin=f"{where} (config)")
+
+    def _from_ci(self, ctx: PlanContext, ci: CiCommand) -> StepSpec | NotChosen:
+        """The step for an automation's mypy command (a hook's with the files the hook is given)."""
+        args, _ = ci_args(ctx, ci.args)
+        files = chosen.hook_files(ctx, ci)
+        if files == ():
+            return NotChosen(self.step_id, f"the {ci.context} at {ci.origin} selects no tracked file")
+        command = ("python", "-m", "mypy", *args, *(files or ()))
+        shown = f" on the {len(files)} files the hook selects" if files else ""
+        why = f"{ci.context} runs mypy {' '.join(ci.args)}".rstrip() + shown
+        return self.plan(ctx, command, why)._replace(origin=str(ci.origin))
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
         """One line per error whatever `pretty` says, and the cache outside the repository."""

@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit.model import FirstFailure, StepSpec
+from sdetkit.steps import chosen
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider
 
+# Options that write reports or change the output the gate reads.
+_OUTPUT_OPTS = frozenset({"--outputjson", "--watch", "-w"})
 _DIAGNOSTIC = re.compile(r"^.+:\d+:\d+ - (error|warning|information): ")
 _RULE = re.compile(r"\((report\w+)\)\s*$")
 _ERROR = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+) - error: (?P<msg>.*?)(?: \((?P<rule>report\w+)\))?$")
@@ -29,14 +32,24 @@ class Pyright(ToolProvider):
     priority = 1
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
-        """The pyright step, where ``[tool.pyright]`` or ``pyrightconfig.json`` configures it."""
+        """The pyright step as the project's most trusted automation runs it (``pyright
+        --verifytypes PKG``), else where ``[tool.pyright]`` or ``pyrightconfig.json`` configures it."""
+        ci = chosen.choose(ctx, self.tool)
+        if ci is not None:
+            files = chosen.hook_files(ctx, ci)
+            if files == ():
+                return NotChosen(self.step_id, f"the {ci.context} at {ci.origin} selects no tracked file")
+            command = ("pyright", *chosen.kept_args(ctx, ci.args, _OUTPUT_OPTS), *(files or ()))
+            why = f"{ci.context} runs {' '.join(ci.argv)}"
+            return self.plan(ctx, command, why)._replace(origin=str(ci.origin))
         if ctx.facts.tool("pyright") is not None:
             why = "pyproject.toml has [tool.pyright]"
         elif "pyrightconfig.json" in ctx.facts.present:
             why = "pyrightconfig.json exists"
         else:
             return NotChosen(self.step_id, "no pyright configuration ([tool.pyright] or pyrightconfig.json)")
-        return self.plan(ctx, ("pyright",), why)
+        where = "pyproject.toml [tool.pyright]" if why.startswith("pyproject") else "pyrightconfig.json"
+        return self.plan(ctx, ("pyright",), why)._replace(origin=f"{where} (config)")
 
     def first_failure(self, output: str, root: Path, tmp: Path) -> FirstFailure | None:
         """The first error diagnostic, its path relative to the project, its rule from a wrapped line."""

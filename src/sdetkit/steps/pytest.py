@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit.model import CACHE, TMP, FirstFailure, Status, StepSpec
+from sdetkit.steps import chosen
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, exit_status
 
 REPORT = "junit.xml"
@@ -32,6 +33,28 @@ def _paths_text(testpaths: Any) -> str:
     return " ".join(str(testpaths).split()) if testpaths else ""
 
 
+def _ci_selection(ctx: PlanContext, args: tuple[str, ...]) -> tuple[str, ...]:
+    """What an automation's pytest run selects: the paths it names that exist and its ``-m``/``-k``
+    expressions. Plugin options are left out: their plugins may not be installed here."""
+    kept: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-m", "-k") and i + 1 < len(args):
+            kept += [arg, args[i + 1]]
+            i += 2
+            continue
+        if (
+            not arg.startswith("-")
+            and "{" not in arg
+            and "$" not in arg
+            and (ctx.facts.root / arg.split("::")[0]).exists()
+        ):
+            kept.append(arg)
+        i += 1
+    return tuple(kept)
+
+
 class Pytest(ToolProvider):
     """``python -m pytest`` with the project's own configuration, a JUnit report for exact test ids."""
 
@@ -45,7 +68,13 @@ class Pytest(ToolProvider):
     priority = 0
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
-        """The test step, where pytest is configured or tests are laid out as pytest finds them."""
+        """The test step, as the project's most trusted automation runs pytest, else where pytest is
+        configured or tests are laid out as pytest finds them."""
+        ci = chosen.choose(ctx, self.tool)
+        if ci is not None:
+            args = _ci_selection(ctx, ci.args)
+            why = f"{ci.context} runs {' '.join(ci.argv)}"
+            return self.plan(ctx, ("python", "-m", "pytest", *args), why)._replace(origin=str(ci.origin))
         found = pytest_config(ctx)
         if found is not None:
             where, testpaths = found
@@ -58,7 +87,8 @@ class Pytest(ToolProvider):
             why = f"{seen[0]} exists (no pytest configuration; pytest's defaults apply)"
         # No path arguments: pytest applies the project's testpaths itself.
         command = ("python", "-m", "pytest")
-        return self.plan(ctx, command, why)
+        origin = found[0] if found is not None else why.split(" ")[0]
+        return self.plan(ctx, command, why)._replace(origin=f"{origin} (config)")
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
         """The cache goes outside the repository, the report into sdetkit's temporary folder."""

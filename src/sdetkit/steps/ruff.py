@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sdetkit.ci.model import CiCommand
 from sdetkit.model import CACHE, FirstFailure, StepSpec
+from sdetkit.steps import chosen
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, first_located, generic_first_failure
 
 # "src/a.py:3:8: F401 [*] msg" (rule codes) or "pyproject.toml:9:4: rule-name: [*] msg" (named
@@ -33,6 +35,12 @@ def ruff_configured(ctx: PlanContext) -> str | None:
     return None
 
 
+# Options the gate sets itself (it reads, never fixes, unless --fix) or that change its output.
+_GATE_OWNED = frozenset(
+    {"--fix", "--unsafe-fixes", "--exit-non-zero-on-fix", "--watch", "--output-format", "--show-fixes", "--diff"}
+)
+
+
 class _Ruff(ToolProvider):
     """The ``ruff`` program, pinned by ruff's pre-commit hooks."""
 
@@ -41,6 +49,17 @@ class _Ruff(ToolProvider):
     package = "ruff"
     script = "ruff"
     precommit_repos: tuple[str, ...] = ("ruff-pre-commit",)
+
+    def from_ci(self, ctx: PlanContext, ci: CiCommand, fix: tuple[str, ...]) -> StepSpec | NotChosen:
+        """The step for an automation's ``ruff SUBCOMMAND`` (a hook's with the files it is given)."""
+        files = chosen.hook_files(ctx, ci)
+        if files == ():
+            return NotChosen(self.step_id, f"the {ci.context} at {ci.origin} selects no tracked file")
+        args = chosen.kept_args(ctx, ci.args[1:], _GATE_OWNED | {"--check"})
+        command = ("ruff", ci.args[0], *(fix if ctx.fix else ()), *args, *(files or ()))
+        shown = f" on the {len(files)} files the hook selects" if files else ""
+        why = f"{ci.context} runs {' '.join(ci.argv)}{shown}"
+        return self.plan(ctx, command, why, modifies=ctx.fix)._replace(origin=str(ci.origin))
 
 
 class RuffLint(_Ruff):
@@ -53,12 +72,16 @@ class RuffLint(_Ruff):
     priority = 3
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
-        """The lint step (``ruff check --fix`` under ``--fix``)."""
+        """The lint step as the project's most trusted automation runs ``ruff check``, else where ruff
+        is configured (``ruff check --fix`` under ``--fix``)."""
+        ci = chosen.choose(ctx, self.tool, sub=self.subcommand)
+        if ci is not None:
+            return self.from_ci(ctx, ci, ("--fix",))
         why = ruff_configured(ctx)
         if why is None:
             return NotChosen(self.step_id, "no ruff configuration ([tool.ruff], ruff.toml or a pre-commit hook)")
         command = ("ruff", "check", "--fix") if ctx.fix else ("ruff", "check")
-        return self.plan(ctx, command, why, modifies=ctx.fix)
+        return self.plan(ctx, command, why, modifies=ctx.fix)._replace(origin=f"{why.split(' ')[0]} (config)")
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
         """Read-only, concise output, the cache outside the repository."""
@@ -93,6 +116,9 @@ class RuffFormat(_Ruff):
         """The format step."""
         # Formatting is checked only where the project shows it formats with ruff: a repository
         # that lints with ruff but formats with black (or not at all) must not fail here.
+        ci = chosen.choose(ctx, self.tool, sub=self.subcommand)
+        if ci is not None:
+            return self.from_ci(ctx, ci, ())
         facts = ctx.facts
         ruff = facts.tool("ruff") or {}
         why = None
@@ -116,7 +142,7 @@ class RuffFormat(_Ruff):
                 "([tool.ruff.format], a ruff-format hook or a `ruff format` call)",
             )
         command = ("ruff", "format")
-        return self.plan(ctx, command, why, modifies=ctx.fix)
+        return self.plan(ctx, command, why, modifies=ctx.fix)._replace(origin=f"{why.split(' ')[0]} (config)")
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
         """Check only (unless fixing), the cache outside the repository."""

@@ -1,0 +1,42 @@
+"""The files a pre-commit hook is given: the tracked files its ``files``/``exclude`` regexes and
+``types``/``types_or`` tags select, as pre-commit selects them (tags by ``identify``)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from sdetkit.ci.model import HookSelection
+
+
+def tracked(root: Path) -> tuple[str, ...]:
+    """``git ls-files`` under ``root``, relative to it (empty outside a git work tree)."""
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=root, capture_output=True, stdin=subprocess.DEVNULL, check=False, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    if done.returncode != 0:
+        return ()
+    return tuple(sorted(p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p))
+
+
+def selected(root: Path, hook: HookSelection, paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``paths`` the hook would be given, in order."""
+    from identify.identify import tags_from_path
+
+    include = re.compile(hook.files) if hook.files else None
+    exclude = re.compile(hook.exclude) if hook.exclude else None
+    out = []
+    for path in paths:
+        if (include is not None and not include.search(path)) or (exclude is not None and exclude.search(path)):
+            continue
+        try:
+            tags = tags_from_path(str(root / path))
+        except ValueError:  # a tracked file deleted from the work tree
+            continue
+        if set(hook.types) <= tags and (not hook.types_or or tags & set(hook.types_or)):
+            out.append(path)
+    return tuple(out)

@@ -1,0 +1,81 @@
+"""Which of the project's own commands a step runs: the most trusted one that can run here.
+
+Candidates are the automation's commands for the step's tool (see :mod:`sdetkit.ci`), most
+trusted source first. A command that cannot run on this machine, or that its automation does not
+run by default, is passed over with the reason, and so is every less trusted one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sdetkit.ci.files import selected, tracked
+from sdetkit.ci.model import CiCommand
+from sdetkit.model import StepSpec
+from sdetkit.repo.config import ProjectFacts
+from sdetkit.steps.base import NotChosen, PlanContext
+
+
+def candidates(facts: ProjectFacts, tool: str, sub: str | None = None) -> list[CiCommand]:
+    """The automation's commands for ``tool`` (``sub``: only those running that subcommand)."""
+    return [c for c in facts.automation if c.tool == tool and (sub is None or c.args[:1] == (sub,))]
+
+
+def choose(
+    ctx: PlanContext, tool: str, usable: Callable[[CiCommand], bool] = lambda c: True, sub: str | None = None
+) -> CiCommand | None:
+    """The most trusted runnable, run-by-default candidate that ``usable`` accepts."""
+    return next((c for c in candidates(ctx.facts, tool, sub) if c.runnable and c.default and usable(c)), None)
+
+
+def hook_files(ctx: PlanContext, command: CiCommand) -> tuple[str, ...] | None:
+    """The files a pre-commit hook's command is given, or None when it is not a hook that takes files."""
+    if command.hook is None or not command.hook.pass_filenames:
+        return None
+    return selected(ctx.facts.root, command.hook, tracked(ctx.facts.root))
+
+
+def kept_args(ctx: PlanContext, args: tuple[str, ...], drop: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """``args`` without what cannot be passed on here: tox ``{...}`` and shell ``$`` substitutions,
+    and the options in ``drop`` (``--opt`` or ``--opt=value``)."""
+    return tuple(a for a in args if "{" not in a and "$" not in a and a.split("=", 1)[0] not in drop)
+
+
+def passed_over(facts: ProjectFacts, tool: str, sub: str | None, origin: str) -> list[str]:
+    """Each candidate the step did not run (its origin is ``origin``), with why, for listings."""
+    out = []
+    found = candidates(facts, tool, sub)
+    at = next((i for i, c in enumerate(found) if str(c.origin) == origin), None)
+    for i, c in enumerate(found):
+        if i == at or not c.runnable:  # what cannot run here is listed as not planned instead
+            continue
+        if not c.default:
+            why = "not run by default"
+        elif at is None or i < at:
+            why = "names nothing the step can check here"
+        elif c.origin.trust > found[at].origin.trust:
+            why = f"a less trusted source than {found[at].origin}"
+        else:
+            why = f"{found[at].origin} comes first"
+        out.append(f"{c.describe()} - {why}")
+    return out
+
+
+def alternatives(facts: ProjectFacts, specs: tuple[StepSpec, ...]) -> dict[str, list[str]]:
+    """Step id -> the automation's commands for its tool that the step passed over, with why."""
+    from sdetkit.steps import PROVIDERS
+
+    out: dict[str, list[str]] = {}
+    for spec in specs:
+        provider = next((p for p in PROVIDERS if p.name == spec.provider), None)
+        if provider is not None:
+            sub = getattr(provider, "subcommand", None)
+            out[spec.id] = passed_over(facts, provider.tool, sub, spec.origin)
+    return out
+
+
+def unrunnable(facts: ProjectFacts) -> list[NotChosen]:
+    """Every automation command that cannot run on this machine, as not planned with the reason."""
+    return [
+        NotChosen(c.tool, f"{c.describe()} - cannot run here: {c.why_not}") for c in facts.automation if not c.runnable
+    ]
