@@ -32,7 +32,8 @@ KNOWN = {
     "ruff": KnownHook("ruff", ("ruff", "check", "--force-exclude")),
     "ruff-check": KnownHook("ruff", ("ruff", "check", "--force-exclude")),
     "ruff-format": KnownHook("ruff", ("ruff", "format", "--force-exclude")),
-    "mypy": KnownHook("mypy", ("mypy",), ("--ignore-missing-imports", "--scroll-output")),
+    # mirrors-mypy's default args changed over its revs; --ignore-missing-imports is in all of them.
+    "mypy": KnownHook("mypy", ("mypy",), ("--ignore-missing-imports",)),
     "pyright": KnownHook("pyright", ("pyright",)),
 }
 

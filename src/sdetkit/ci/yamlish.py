@@ -67,7 +67,8 @@ def scalar(value: str, nested: list[Line], number: int) -> list[tuple[int, str]]
     """A key's value (its key on line ``number``) as (line number, text) lines: inline, a
     ``|``/``>`` block, or a list of items."""
     if value and value[0] not in "|>":
-        return [(number, unquote(value))]
+        # A plain scalar may go on over deeper-indented lines, folded into one line.
+        return [(number, unquote(" ".join([value, *(r.text for r in nested)])))]
     out: list[tuple[int, str]] = []
     for row in nested:
         text = row.text

@@ -1,0 +1,54 @@
+"""GitLab CI: each job's script lines, templates and settings left out."""
+
+from __future__ import annotations
+
+from sdetkit.ci.gitlab import read
+from sdetkit.ci.model import CiCommand, Origin
+
+GITLAB = """\
+stages: [lint, test]
+variables:
+  PIP_CACHE_DIR: .cache/pip
+.template:
+  script:
+    - ruff check .
+lint:
+  stage: lint
+  script:
+    - pip install ruff mypy
+    - ruff check src
+    - mypy src
+test:
+  services:
+    - postgres:16
+  script: pytest -q tests
+release-check:
+  when: manual
+  script:
+    - echo "$CI_JOB_TOKEN" | pytest tests/release
+"""
+
+
+def test_script_lines_become_commands() -> None:
+    def origin(line: int) -> Origin:
+        return Origin(".gitlab-ci.yml", line, "gitlab")
+
+    assert read({".gitlab-ci.yml": GITLAB}) == [
+        CiCommand("ruff", ("ruff", "check", "src"), origin(11), "job lint"),
+        CiCommand("mypy", ("mypy", "src"), origin(12), "job lint"),
+        CiCommand(
+            "pytest",
+            ("pytest", "-q", "tests"),
+            origin(16),
+            "job test",
+            why_not="needs the job's services (services: at line 14)",
+        ),
+        CiCommand(
+            "pytest",
+            ("pytest", "tests/release"),
+            origin(20),
+            "job release-check",
+            default=False,
+            why_not="needs the CI variable CI_JOB_TOKEN",
+        ),
+    ]
