@@ -5,36 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import GateRun
+from tests.conftest import HEALTHY, GateRun
 
 Make = Callable[..., Path]
 Run = Callable[..., GateRun]
 
+# The healthy project, without its ruff configuration: the hook is how it runs ruff.
 PROJECT = {
-    "pyproject.toml": """
-        [project]
-        name = "pkg"
-        version = "0.1.0"
-
-        [tool.mypy]
-        files = ["src"]
-        strict = true
-
-        [tool.pytest.ini_options]
-        testpaths = ["tests"]
-        pythonpath = ["src"]
-    """,
-    "src/pkg/__init__.py": """
-        def add(a: int, b: int) -> int:
-            return a + b
-    """,
-    "tests/test_add.py": """
-        from pkg import add
-
-
-        def test_add() -> None:
-            assert add(1, 2) == 3
-    """,
+    **HEALTHY,
+    "pyproject.toml": HEALTHY["pyproject.toml"]
+    .replace("[tool.ruff]", "[tool.other]")
+    .replace("[tool.ruff.format]", ""),
     # Unused imports: the hook excludes docs/, so the gate must not report them.
     "docs/conf.py": "import os\nimport sys\n",
     ".pre-commit-config.yaml": """

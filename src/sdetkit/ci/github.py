@@ -7,12 +7,11 @@ from collections.abc import Mapping
 
 from sdetkit.ci import yamlish
 from sdetkit.ci.model import CiCommand, Origin
-from sdetkit.ci.shell import commands, tool_of
+from sdetkit.ci.shell import job_commands
 
 KIND = "github"
 _SECRET = re.compile(r"\$\{\{\s*secrets\.(\w+)")
 _OTHER_OS = re.compile(r"(?i)\b(windows|macos)-[\w.]+")
-_TEST_TOOLS = frozenset({"pytest", "coverage", "unittest"})
 
 
 def read(evidence: Mapping[str, str]) -> list[CiCommand]:
@@ -54,14 +53,7 @@ def read_workflow(name: str, text: str) -> list[CiCommand]:
                 continue
             value, number, nested = step_keys["run"]
             secret = _SECRET.search(" ".join(r.text for r in step))
+            why = why_job or (f"needs the secret {secret[1]}" if secret else "")
             for line_no, line in yamlish.joined(yamlish.scalar(value, nested, number)):
-                for words in commands(line):
-                    found = tool_of(words)
-                    if found is None:
-                        continue
-                    tool, argv, at = found
-                    why = why_job or (f"needs the secret {secret[1]}" if secret else "")
-                    if not why and tool in _TEST_TOOLS:
-                        why = services
-                    out.append(CiCommand(tool, argv, Origin(name, line_no, KIND), f"job {job}", True, why, at=at))
+                out += job_commands(line, Origin(name, line_no, KIND), f"job {job}", True, why, services)
     return out

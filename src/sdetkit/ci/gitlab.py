@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from sdetkit.ci import yamlish
 from sdetkit.ci.model import CiCommand, Origin
-from sdetkit.ci.shell import commands, tool_of
+from sdetkit.ci.shell import job_commands
 
 KIND = "gitlab"
 FILE = ".gitlab-ci.yml"
@@ -18,7 +18,6 @@ _RESERVED = frozenset(
 )
 _SECRET = re.compile(r"\$\{?(CI_JOB_TOKEN|CI_REGISTRY_PASSWORD|[A-Z][A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD)[A-Z0-9_]*)\b")
 _OTHER_OS = re.compile(r"(?i)\b(windows|macos|saas-macos)[\w.-]*")
-_TEST_TOOLS = frozenset({"pytest", "coverage", "unittest"})
 
 
 def read(evidence: Mapping[str, str]) -> list[CiCommand]:
@@ -42,13 +41,6 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
         value, number, nested = keys["script"]
         for line_no, line in yamlish.joined(yamlish.scalar(value, nested, number)):
             secret = _SECRET.search(line)
-            for words in commands(line):
-                found = tool_of(words)
-                if found is None:
-                    continue
-                tool, argv, at = found
-                why = why_job or (f"needs the CI variable {secret[1]}" if secret else "")
-                if not why and tool in _TEST_TOOLS:
-                    why = services
-                out.append(CiCommand(tool, argv, Origin(FILE, line_no, KIND), f"job {job}", not manual, why, at=at))
+            why = why_job or (f"needs the CI variable {secret[1]}" if secret else "")
+            out += job_commands(line, Origin(FILE, line_no, KIND), f"job {job}", not manual, why, services)
     return out

@@ -10,6 +10,8 @@ import shlex
 from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 
+from sdetkit.ci.model import CiCommand, Origin
+
 # Tools the gate has steps for, by every name they are run as.
 TOOLS = {
     "ruff": "ruff",
@@ -110,3 +112,20 @@ def variables(text: str) -> dict[str, str]:
 def expand(line: str, known: Mapping[str, str]) -> str:
     """``$(NAME)``, ``${NAME}`` and ``$NAME`` replaced where ``known`` has them."""
     return _VAR.sub(lambda m: known.get(m[1] or m[2] or m[3], m[0]), line)
+
+
+# Tools that run the tests: the ones a job's service containers are there for.
+TEST_TOOLS = frozenset({"pytest", "coverage", "unittest"})
+
+
+def job_commands(line: str, origin: Origin, context: str, default: bool, why: str, services: str) -> list[CiCommand]:
+    """The tool commands of one CI job line: ``why`` none of them runs here (empty: they can), and
+    ``services`` why its test commands cannot (the job's service containers)."""
+    out = []
+    for words in commands(line):
+        found = tool_of(words)
+        if found is not None:
+            tool, argv, at = found
+            reason = why or (services if tool in TEST_TOOLS else "")
+            out.append(CiCommand(tool, argv, origin, context, default, reason, at=at))
+    return out
