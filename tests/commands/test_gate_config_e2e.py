@@ -159,7 +159,8 @@ def test_mypy_without_configured_files_runs_as_the_projects_automation_does(make
     res = run_gate(make_repo(files), "--only", "typecheck")
     step = res.step("typecheck")
     assert step["argv"][:4] == ["python", "-m", "mypy", "typing_tests"]
-    assert "running mypy as tox.ini does: mypy typing_tests" in step["reason"]
+    assert step["reason"] == "tox env typing runs mypy typing_tests"
+    assert step["origin"] == "tox.ini:3 (tox)"
     assert res.code == 0, step["log_tail"]
 
 
