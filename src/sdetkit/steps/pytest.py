@@ -12,12 +12,15 @@ from typing import Any
 
 from sdetkit.model import CACHE, TMP, FirstFailure, Status, StepSpec
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, exit_status
+from sdetkit.steps.unittest import RunnerCalls, runner_calls
 
 REPORT = "junit.xml"
 _CRASH = re.compile(r"^(?P<file>[^\s:][^:]*\.py):(?P<line>\d+): ")
 _E_LINE = re.compile(r"^E\s+(?P<msg>\S.*)$")
 # Exit codes (pytest.ExitCode): 1 tests failed, 2 interrupted (collection errors), 5 no tests.
 _FINDINGS = frozenset({1, 2, 5})
+# pytest-xdist's options that make a run parallel, with and without a separate value.
+_PARALLEL = ("-n", "--numprocesses", "--dist", "--maxprocesses")
 
 
 def pytest_config(ctx: PlanContext) -> tuple[str, Any] | None:
@@ -42,22 +45,40 @@ class Pytest(ToolProvider):
     module = "pytest"
     package = "pytest"
     also_runs = ("py.test",)
+    probes = ("xdist",)  # run in parallel as the project's CI does, when the plugin is installed
     priority = 0
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
-        """The test step, where pytest is configured or tests are laid out as pytest finds them."""
+        """The test step, where pytest is configured, tests are laid out as pytest finds them, or
+        test modules exist anywhere and the automation runs no other runner."""
+        from sdetkit.repo.testusage import find_test_files
+
+        runs = runner_calls(ctx.facts.evidence)
         found = pytest_config(ctx)
         if found is not None:
             where, testpaths = found
             paths = _paths_text(testpaths)
             why = f"{where}" + (f" (testpaths: {paths})" if paths else " (pytest collects from the project root)")
+        elif (elsewhere := runs.runner_elsewhere()) is not None:
+            return NotChosen(self.step_id, f"no pytest configuration and {elsewhere}")
         else:
             seen = [n for n in ("tests", "test", "conftest.py") if n in ctx.facts.present]
-            if not seen:
+            if seen:
+                why = f"{seen[0]} exists (no pytest configuration; pytest's defaults apply)"
+            elif (tests := find_test_files(ctx.facts.root)).files:
+                files = f"{len(tests.files)} test file{'' if len(tests.files) == 1 else 's'}"
+                why = (
+                    f"{files} under {tests.where()} (no pytest configuration; pytest "
+                    "collects them from the project root, unittest suites included)"
+                )
+            else:
                 return NotChosen(self.step_id, "no pytest configuration and no tests/, test/ or conftest.py")
-            why = f"{seen[0]} exists (no pytest configuration; pytest's defaults apply)"
         # No path arguments: pytest applies the project's testpaths itself.
-        command = ("python", "-m", "pytest")
+        command: tuple[str, ...] = ("python", "-m", "pytest")
+        parallel = _parallel(ctx, runs)
+        if parallel is not None:
+            args, note = parallel
+            command, why = (*command, *args), f"{why}; {note}"
         return self.plan(ctx, command, why)
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
@@ -92,8 +113,40 @@ class Pytest(ToolProvider):
         return None
 
     def reproduce(self, tool: str | None, kind: str | None, first: Mapping[str, Any]) -> str | None:
-        """The failing test by its id, whichever step reported it (only test runners name test ids)."""
+        """The failing test by its id, whichever step reported it (only test runners name test ids;
+        unittest's dotted names are its own provider's)."""
+        if tool == "unittest":
+            return None
         return f'python -m pytest -q "{first["test_id"]}"' if first.get("test_id") else None
+
+
+def _parallel(ctx: PlanContext, runs: RunnerCalls) -> tuple[tuple[str, ...], str] | None:
+    """(arguments, reason) for running as in parallel as the automation's first pytest run does with
+    pytest-xdist; no arguments (and the reason why) when xdist is not installed; None when the
+    automation runs pytest serially or the project's own addopts already decide."""
+    where_ini = ctx.facts.pytest_ini()
+    addopts = str(where_ini[1].get("addopts", "")) if where_ini else ""
+    if any(o in addopts.split() or f" {o}=" in f" {addopts}" for o in _PARALLEL):
+        return None
+    for where, args in runs.pytest:
+        kept: list[str] = []
+        for i, arg in enumerate(args):
+            name, eq, value = arg.partition("=")
+            if name in _PARALLEL:
+                value = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+                if "{" in value or "$" in value or not value:
+                    value = "auto"  # a tox/CI variable for the worker count: xdist picks it
+                kept += [name, value]
+            elif arg.startswith("-n") and arg[2:].isalnum():
+                kept += ["-n", arg[2:]]
+        if not kept:
+            continue
+        shown = " ".join(kept)
+        if "xdist" not in ctx.env.modules:
+            why = f"{where} runs pytest with {shown}, but pytest-xdist is not installed in the target environment"
+            return (), f"{why}: runs serially"
+        return tuple(kept), f"in parallel as {where} runs it: {shown}"
+    return None
 
 
 def crash_location(text: str, prefer: str | None = None) -> tuple[str | None, int | None, str | None]:
