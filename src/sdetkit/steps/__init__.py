@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sdetkit.steps.base import DEFAULT_PRIORITY, StepProvider, StepReader
+from sdetkit.steps.coverage import Coverage
 from sdetkit.steps.custom import ConfiguredSteps
 from sdetkit.steps.mypy import Mypy
 from sdetkit.steps.pyright import Pyright
@@ -22,7 +23,7 @@ from sdetkit.steps.ruff import RuffFormat, RuffLint
 from sdetkit.steps.unittest import Unittest
 
 # Discovery order is also the default report order.
-PROVIDERS: list[StepProvider] = [RuffLint(), RuffFormat(), Mypy(), Pyright(), Pytest(), Unittest()]
+PROVIDERS: list[StepProvider] = [RuffLint(), RuffFormat(), Mypy(), Pyright(), Pytest(), Unittest(), Coverage()]
 CONFIGURED = ConfiguredSteps()
 
 

@@ -45,7 +45,7 @@ class Pytest(ToolProvider):
     module = "pytest"
     package = "pytest"
     also_runs = ("py.test",)
-    probes = ("xdist",)  # run in parallel as the project's CI does, when the plugin is installed
+    probes = ("xdist", "pytest_cov")  # parallel as CI runs it; coverage across xdist workers
     priority = 0
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
@@ -74,12 +74,26 @@ class Pytest(ToolProvider):
             else:
                 return NotChosen(self.step_id, "no pytest configuration and no tests/, test/ or conftest.py")
         # No path arguments: pytest applies the project's testpaths itself.
-        command: tuple[str, ...] = ("python", "-m", "pytest")
-        parallel = _parallel(ctx, runs)
+        base: tuple[str, ...] = ("python", "-m", "pytest")
+        command, parallel = base, _parallel(ctx, runs)
         if parallel is not None:
-            args, note = parallel
-            command, why = (*command, *args), f"{why}; {note}"
-        return self.plan(ctx, command, why)
+            command, why = (*base, *parallel[0]), f"{why}; {parallel[1]}"
+        return self._measured(ctx, self.plan(ctx, command, why), base)
+
+    def _measured(self, ctx: PlanContext, spec: StepSpec, serial: tuple[str, ...]) -> StepSpec:
+        """The step as it runs when a coverage step reads its data (see :func:`measured`)."""
+        from sdetkit.steps.coverage import measured
+
+        found = ctx.facts.pytest_ini()
+        asks = found is not None and "--cov" in str(found[1].get("addopts", ""))
+        parallel = spec.command != serial
+        run = measured(ctx, spec.command, parallel, asks)
+        if run is None and parallel and (run := measured(ctx, serial, False, asks)) is not None:
+            why = "serially: measuring coverage across xdist workers needs pytest-cov, which is not installed"
+            run = run._replace(note=f"{run.note}; {why}")
+        if run is None:
+            return spec
+        return spec._replace(command=run.command, env=run.env, reason=f"{spec.reason}; {run.note}")
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
         """The cache goes outside the repository, the report into sdetkit's temporary folder."""

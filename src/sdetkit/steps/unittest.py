@@ -80,7 +80,13 @@ class Unittest(ToolProvider):
         where, args = runs.unittest[0]
         kept = tuple(a for a in args if "{" not in a and "$" not in a)  # tox {posargs}, shell variables
         shown = " ".join(("python", "-m", "unittest", *kept))
-        return self.plan(ctx, ("python", "-m", "unittest", *kept), f"{where} runs the tests as: {shown}")
+        from sdetkit.steps.coverage import measured
+
+        spec = self.plan(ctx, ("python", "-m", "unittest", *kept), f"{where} runs the tests as: {shown}")
+        run = measured(ctx, spec.command)
+        if run is None:
+            return spec
+        return spec._replace(command=run.command, env=run.env, reason=f"{spec.reason}; {run.note}")
 
     def status(self, exit_code: int) -> Status:
         """Failures, errors and an empty run are findings; other codes are tool errors."""
