@@ -3,8 +3,9 @@ gate's own tests step with real coverage."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ MODULES = frozenset({"pytest", "coverage", "unittest"})
 def ctx(
     tmp: Path,
     evidence: dict[str, str] | None = None,
-    pyproject: dict[str, object] | None = None,
+    pyproject: Mapping[str, Any] | None = None,
     modules: frozenset[str] = MODULES,
 ) -> PlanContext:
     env = Environment("/env/bin/python", "test", "3.11.0", "/env", "/env/bin", modules, {}, "", True)
@@ -66,7 +67,7 @@ def test_the_coverage_step_needs_the_tests_step_and_reads_its_data(tmp_path: Pat
 
 def test_parallel_runs_are_measured_by_pytest_cov_or_run_serially(tmp_path: Path) -> None:
     evidence = {"Makefile": "test:\n\tpytest -n auto\n\tcoverage report --fail-under=90\n"}
-    config = {"tool": {"pytest": {}}}
+    config: dict[str, Any] = {"tool": {"pytest": {}}}
     with_cov = Pytest().discover(ctx(tmp_path, evidence, config, MODULES | {"xdist", "pytest_cov"}))
     assert not isinstance(with_cov, NotChosen)
     assert with_cov.command == ("python", "-m", "pytest", "-n", "auto", "--cov", "--cov-report=")

@@ -3,8 +3,9 @@ and says why it runs serially when it is not."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ SCRIPT = "#!/bin/bash\nset -e\npytest -n auto --dist loadgroup\n"
 CONFIG = {"tool": {"pytest": {"ini_options": {"testpaths": ["tests"]}}}}
 
 
-def ctx(tmp: Path, modules: frozenset[str], evidence: dict[str, str], pyproject: dict[str, object]) -> PlanContext:
+def ctx(tmp: Path, modules: frozenset[str], evidence: dict[str, str], pyproject: Mapping[str, Any]) -> PlanContext:
     env = Environment("/env/bin/python", "test", "3.11.0", "/env", "/env/bin", modules, {}, "", True)
     return PlanContext(ProjectFacts(tmp, pyproject=pyproject, evidence=evidence), env, "")
 

@@ -4,8 +4,9 @@ nothing runs pytest; its failure reader; and a real failing suite inside a packa
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,7 +83,7 @@ FAILED (failures=1, errors=1)
 """
 
 
-def ctx(tmp: Path, evidence: dict[str, str], pyproject: dict[str, object] | None = None) -> PlanContext:
+def ctx(tmp: Path, evidence: dict[str, str], pyproject: Mapping[str, Any] | None = None) -> PlanContext:
     env = Environment("/env/bin/python", "test", "3.11.0", "/env", "/env/bin", frozenset({"unittest"}), {}, "", True)
     return PlanContext(ProjectFacts(tmp, pyproject=pyproject or {}, evidence=evidence), env, "")
 
