@@ -104,3 +104,38 @@ def test_profile_steps_join_the_plan_after_the_discovered_ones(tmp_path: Path) -
     # The step's own default beats the gate-wide one; the gate-wide one beats the built-in default.
     assert {s.id: s.timeout for s in p.run} == {"build": 900.0, "typecheck": 30.0}
     assert NotChosen("clean-tree", "n/a") in p.not_chosen
+
+
+def test_test_files_without_a_runner_plan_a_tests_step_that_cannot_pass(tmp_path: Path) -> None:
+    from sdetkit.gate.plan import NO_RUNNER
+    from sdetkit.model import MissingTool
+    from tests.conftest import write_files
+
+    write_files(tmp_path, {"pkg/tests/test_a.py": "def test_a() -> None:\n    pass\n"})
+    evidence = {".gitlab-ci.yml": "test:\n  script:\n    - nose2 -v\n"}
+    facts = ProjectFacts(tmp_path, evidence=evidence)
+    env = Environment(PY, "test", "3.11.0", "/env", "/env/bin", frozenset({"pytest"}), {}, "", True)
+    p = build(PlanContext(facts, env, ""), GateConfig(), PlanOptions())
+    (tests,) = p.run
+    assert (tests.id, tests.kind, tests.command, tests.reason) == (
+        "tests",
+        "tests",
+        ("nose2", "-v"),
+        "1 test file found and no runner for them",
+    )
+    assert tests.program == MissingTool(
+        f"{NO_RUNNER}: 1 test file under pkg/tests, but no pytest configuration and .gitlab-ci.yml runs the tests "
+        "with nose2; the project's automation does not run python -m unittest; declare the command in "
+        "[tool.sdetkit.gate.fast.steps.tests]"
+    )
+    assert p.missing_tools == (("tests", tests.program.hint),)
+    # Without another runner in CI, pytest runs them (it collects unittest suites too).
+    p = build(PlanContext(ProjectFacts(tmp_path), env, ""), GateConfig(), PlanOptions())
+    assert [(s.id, s.command, s.reason) for s in p.run] == [
+        (
+            "tests",
+            ("python", "-m", "pytest"),
+            "1 test file under pkg/tests (no pytest configuration; pytest collects them from the project root, "
+            "unittest suites included)",
+        )
+    ]

@@ -147,6 +147,11 @@ def tests_discoverable(ctx: DoctorContext) -> DoctorFinding:
     """pytest's collection finds more than zero tests, within its own timeout."""
     if not ctx.has_tests_step:
         return skip("no tests step is planned")
+    from sdetkit.gate.plan import NO_RUNNER
+
+    unplanned = dict(ctx.tools_missing).get("tests", "")
+    if unplanned.startswith(NO_RUNNER):  # test files exist and nothing would run them: never a pass
+        return fail(unplanned, "declare the command CI runs the tests with in [tool.sdetkit.gate.fast.steps.tests]")
     if ctx.env is None or "pytest" not in ctx.env.modules:
         return skip("pytest is not installed (see tools.installed)")
     argv = [

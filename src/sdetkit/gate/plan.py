@@ -107,6 +107,7 @@ def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions, profile: Pro
         else:
             specs[found.id] = found
     specs |= {s.id: s for s in extra}
+    _tests_without_runner(ctx, specs, not_chosen)
     decided: dict[str, StepResult] = {}
     declared = {c.id: c for c in gate.steps}
     for cfg in gate.steps:
@@ -146,6 +147,40 @@ def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions, profile: Pro
         tuple(not_chosen),
         report_order,
     )
+
+
+# The first words of the error a tests step gets when tests exist and no runner could be planned.
+NO_RUNNER = "no test runner could be planned"
+
+
+def _tests_without_runner(ctx: PlanContext, specs: dict[str, StepSpec], not_chosen: list[NotChosen]) -> None:
+    """Test modules nobody runs must not let the gate pass: when the project has test files and no
+    provider planned a tests step, plan one that cannot run and says what was found and why. (A
+    step the repository declares, or turns off, still replaces it.)"""
+    if any(s.kind == "tests" for s in specs.values()):
+        return
+    from sdetkit.repo.testusage import find_test_files
+    from sdetkit.steps.unittest import runner_calls
+
+    found = find_test_files(ctx.facts.root)
+    if not found.files:
+        return
+    why = "; ".join(n.reason for n in not_chosen if n.id == "tests") or "no provider plans tests"
+    suites = f", {len(found.unittest_files)} with unittest suites" if found.unittest_files else ""
+    hint = (
+        f"{NO_RUNNER}: {_count(len(found.files), 'test file')} under {found.where()}{suites}, but {why}; "
+        "declare the command in [tool.sdetkit.gate.fast.steps.tests]"
+    )
+    reason = f"{_count(len(found.files), 'test file')} found and no runner for them"
+    # The command the automation runs them with, when it names one: what a person would run.
+    other = runner_calls(ctx.facts.evidence).other
+    command = other[0][1] if other else ("<no runner>",)
+    origin = other[0][0] if other else found.where()
+    specs["tests"] = StepSpec("tests", "tests", command[0], command, reason, MissingTool(hint), origin=origin)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _select(specs: dict[str, StepSpec], decided: dict[str, StepResult], options: PlanOptions) -> None:

@@ -207,3 +207,53 @@ def scan(facts: ProjectFacts) -> TestUsage:
         where=where,
         files=len(parsed),
     )
+
+
+# Folders whose test files are not the project's own: environments and copies of other projects.
+_NOT_OWN = _PRUNE | frozenset({"env", "vendor", "_vendor", "vendored", "third_party", "external"})
+_TEST_FILES = ("test_*.py", "*_test.py")
+
+
+class FoundTestFiles(NamedTuple):
+    """Test modules anywhere in a project, as a runner's default discovery would name them."""
+
+    files: tuple[str, ...]  # project-relative, sorted
+    unittest_files: tuple[str, ...]  # those defining a ``unittest.TestCase`` subclass
+
+    def where(self) -> str:
+        """The folders holding them, most populated first (``pkg/tests``), at most three."""
+        counts: dict[str, int] = {}
+        for f in self.files:
+            folder = f.rpartition("/")[0] or "."
+            counts[folder] = counts.get(folder, 0) + 1
+        ranked = sorted(counts, key=lambda k: (-counts[k], k))
+        return ", ".join(ranked[:3]) + (f" and {len(ranked) - 3} more" if len(ranked) > 3 else "")
+
+
+def _defines_testcase(path: Path) -> bool:
+    try:
+        if path.stat().st_size > MAX_BYTES or b"TestCase" not in (data := path.read_bytes()):
+            return False
+        tree = ast.parse(data, filename=str(path))
+    except (OSError, SyntaxError, ValueError):
+        return False
+    return any(
+        isinstance(n, ast.ClassDef) and any(ast.unparse(b).split(".")[-1].endswith("TestCase") for b in n.bases)
+        for n in ast.walk(tree)
+    )
+
+
+def find_test_files(root: Path) -> FoundTestFiles:
+    """Every ``test_*.py`` / ``*_test.py`` under ``root`` (inside packages too), skipping hidden,
+    environment and vendored folders; bounded like the rest of the scan."""
+    found: list[str] = []
+    for folder, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in _NOT_OWN)
+        rel = Path(folder).relative_to(root).as_posix()
+        for name in sorted(files):
+            if any(fnmatch.fnmatch(name, p) for p in _TEST_FILES):
+                found.append(name if rel == "." else f"{rel}/{name}")
+        if len(found) >= MAX_FILES:
+            break
+    found.sort()
+    return FoundTestFiles(tuple(found), tuple(f for f in found if _defines_testcase(root / f)))

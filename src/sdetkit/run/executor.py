@@ -62,7 +62,8 @@ class StepExecutor:
             a.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache)) for a in spec.extra
         ]
         env = dict(self.environ)
-        env.update(spec.env)
+        # A step's own variables may name sdetkit's folders (the coverage data a later step reads).
+        env.update((k, v.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache))) for k, v in spec.env)
         began = time.time()
         proc = self.runner.run(argv, self.root, env, spec.timeout)
         self.windows[spec.id] = (began, time.time())

@@ -14,14 +14,16 @@ from contextlib import contextmanager
 from typing import Any
 
 from sdetkit.steps.base import DEFAULT_PRIORITY, StepProvider, StepReader
+from sdetkit.steps.coverage import Coverage
 from sdetkit.steps.custom import ConfiguredSteps
 from sdetkit.steps.mypy import Mypy
 from sdetkit.steps.pyright import Pyright
 from sdetkit.steps.pytest import Pytest
 from sdetkit.steps.ruff import RuffFormat, RuffLint
+from sdetkit.steps.unittest import Unittest
 
 # Discovery order is also the default report order.
-PROVIDERS: list[StepProvider] = [RuffLint(), RuffFormat(), Mypy(), Pyright(), Pytest()]
+PROVIDERS: list[StepProvider] = [RuffLint(), RuffFormat(), Mypy(), Pyright(), Pytest(), Unittest(), Coverage()]
 CONFIGURED = ConfiguredSteps()
 
 
@@ -45,8 +47,10 @@ def reader(name: str) -> StepReader:
 
 
 def modules() -> tuple[str, ...]:
-    """The modules the providers' tools install, to look for in the target environment."""
-    return tuple(dict.fromkeys(p.module for p in PROVIDERS))
+    """The modules the providers' tools install (and the plugins they look for), to look for in the
+    target environment."""
+    found = [m for p in PROVIDERS for m in (p.module, *getattr(p, "probes", ()))]
+    return tuple(dict.fromkeys(found))
 
 
 def tool_packages() -> dict[str, str]:

@@ -97,6 +97,7 @@ class ToolProvider:
     also_runs: tuple[str, ...] = ()  # other names of the same tool (``dmypy``, ``py.test``)
     priority: int = DEFAULT_PRIORITY
     precommit_repos: tuple[str, ...] = ()
+    probes: tuple[str, ...] = ()  # plugin modules whose presence changes the plan (pytest-xdist)
 
     def program(self, ctx: PlanContext) -> ExternalProgram | MissingTool:
         """Where the tool is in the target environment, or how to install it."""

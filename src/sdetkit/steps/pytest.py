@@ -13,12 +13,15 @@ from typing import Any
 from sdetkit.model import CACHE, TMP, FirstFailure, Status, StepSpec
 from sdetkit.steps import chosen
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, exit_status
+from sdetkit.steps.unittest import RunnerCalls, runner_calls
 
 REPORT = "junit.xml"
 _CRASH = re.compile(r"^(?P<file>[^\s:][^:]*\.py):(?P<line>\d+): ")
 _E_LINE = re.compile(r"^E\s+(?P<msg>\S.*)$")
 # Exit codes (pytest.ExitCode): 1 tests failed, 2 interrupted (collection errors), 5 no tests.
 _FINDINGS = frozenset({1, 2, 5})
+# pytest-xdist's options that make a run parallel, with and without a separate value.
+_PARALLEL = ("-n", "--numprocesses", "--dist", "--maxprocesses")
 
 
 def pytest_config(ctx: PlanContext) -> tuple[str, Any] | None:
@@ -55,6 +58,34 @@ def _ci_selection(ctx: PlanContext, args: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def _without_ci(ctx: PlanContext, runs: RunnerCalls) -> tuple[str, str] | NotChosen:
+    """Why pytest runs when no automation names it, and the origin: its configuration, a tests
+    layout pytest finds, or test modules anywhere (unless the automation runs another runner)."""
+    from sdetkit.repo.testusage import find_test_files
+
+    found = pytest_config(ctx)
+    if found is not None:
+        where, testpaths = found
+        paths = _paths_text(testpaths)
+        return where + (f" (testpaths: {paths})" if paths else " (pytest collects from the project root)"), (
+            f"{where} (config)"
+        )
+    if (elsewhere := runs.runner_elsewhere()) is not None:
+        return NotChosen(Pytest.step_id, f"no pytest configuration and {elsewhere}")
+    seen = [n for n in ("tests", "test", "conftest.py") if n in ctx.facts.present]
+    if seen:
+        return f"{seen[0]} exists (no pytest configuration; pytest's defaults apply)", f"{seen[0]} (config)"
+    tests = find_test_files(ctx.facts.root)
+    if not tests.files:
+        return NotChosen(Pytest.step_id, "no pytest configuration and no tests/, test/ or conftest.py")
+    files = f"{len(tests.files)} test file{'' if len(tests.files) == 1 else 's'}"
+    why = (
+        f"{files} under {tests.where()} (no pytest configuration; pytest collects them from the project "
+        "root, unittest suites included)"
+    )
+    return why, f"{tests.where()} (config)"
+
+
 class Pytest(ToolProvider):
     """``python -m pytest`` with the project's own configuration, a JUnit report for exact test ids."""
 
@@ -65,30 +96,47 @@ class Pytest(ToolProvider):
     module = "pytest"
     package = "pytest"
     also_runs = ("py.test",)
+    probes = ("xdist", "pytest_cov")  # parallel as CI runs it; coverage across xdist workers
     priority = 0
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
-        """The test step, as the project's most trusted automation runs pytest, else where pytest is
-        configured or tests are laid out as pytest finds them."""
+        """The test step, as the project's most trusted automation runs pytest; else where pytest is
+        configured, tests are laid out as pytest finds them, or test modules exist anywhere and the
+        automation runs no other runner. CI's parallelism and coverage apply to either."""
+        runs = runner_calls(ctx.facts.evidence)
+        base: tuple[str, ...] = ("python", "-m", "pytest")
         ci = chosen.choose(ctx, self.tool)
         if ci is not None:
-            args = _ci_selection(ctx, ci.args)
-            why = f"{ci.context} runs {' '.join(ci.argv)}"
-            return self.plan(ctx, ("python", "-m", "pytest", *args), why)._replace(origin=str(ci.origin))
-        found = pytest_config(ctx)
-        if found is not None:
-            where, testpaths = found
-            paths = _paths_text(testpaths)
-            why = f"{where}" + (f" (testpaths: {paths})" if paths else " (pytest collects from the project root)")
+            base, why, origin = (
+                (*base, *_ci_selection(ctx, ci.args)),
+                f"{ci.context} runs {' '.join(ci.argv)}",
+                str(ci.origin),
+            )
         else:
-            seen = [n for n in ("tests", "test", "conftest.py") if n in ctx.facts.present]
-            if not seen:
-                return NotChosen(self.step_id, "no pytest configuration and no tests/, test/ or conftest.py")
-            why = f"{seen[0]} exists (no pytest configuration; pytest's defaults apply)"
-        # No path arguments: pytest applies the project's testpaths itself.
-        command = ("python", "-m", "pytest")
-        origin = found[0] if found is not None else why.split(" ")[0]
-        return self.plan(ctx, command, why)._replace(origin=f"{origin} (config)")
+            found = _without_ci(ctx, runs)
+            if isinstance(found, NotChosen):
+                return found
+            why, origin = found
+        # No path arguments from configuration: pytest applies the project's testpaths itself.
+        command, parallel = base, _parallel(ctx, runs)
+        if parallel is not None:
+            command, why = (*base, *parallel[0]), f"{why}; {parallel[1]}"
+        return self._measured(ctx, self.plan(ctx, command, why), base)._replace(origin=origin)
+
+    def _measured(self, ctx: PlanContext, spec: StepSpec, serial: tuple[str, ...]) -> StepSpec:
+        """The step as it runs when a coverage step reads its data (see :func:`measured`)."""
+        from sdetkit.steps.coverage import measured
+
+        found = ctx.facts.pytest_ini()
+        asks = found is not None and "--cov" in str(found[1].get("addopts", ""))
+        parallel = spec.command != serial
+        run = measured(ctx, spec.command, parallel, asks)
+        if run is None and parallel and (run := measured(ctx, serial, False, asks)) is not None:
+            why = "serially: measuring coverage across xdist workers needs pytest-cov, which is not installed"
+            run = run._replace(note=f"{run.note}; {why}")
+        if run is None:
+            return spec
+        return spec._replace(command=run.command, env=run.env, reason=f"{spec.reason}; {run.note}")
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:
         """The cache goes outside the repository, the report into sdetkit's temporary folder."""
@@ -122,8 +170,40 @@ class Pytest(ToolProvider):
         return None
 
     def reproduce(self, tool: str | None, kind: str | None, first: Mapping[str, Any]) -> str | None:
-        """The failing test by its id, whichever step reported it (only test runners name test ids)."""
+        """The failing test by its id, whichever step reported it (only test runners name test ids;
+        unittest's dotted names are its own provider's)."""
+        if tool == "unittest":
+            return None
         return f'python -m pytest -q "{first["test_id"]}"' if first.get("test_id") else None
+
+
+def _parallel(ctx: PlanContext, runs: RunnerCalls) -> tuple[tuple[str, ...], str] | None:
+    """(arguments, reason) for running as in parallel as the automation's first pytest run does with
+    pytest-xdist; no arguments (and the reason why) when xdist is not installed; None when the
+    automation runs pytest serially or the project's own addopts already decide."""
+    where_ini = ctx.facts.pytest_ini()
+    addopts = str(where_ini[1].get("addopts", "")) if where_ini else ""
+    if any(o in addopts.split() or f" {o}=" in f" {addopts}" for o in _PARALLEL):
+        return None
+    for where, args in runs.pytest:
+        kept: list[str] = []
+        for i, arg in enumerate(args):
+            name, eq, value = arg.partition("=")
+            if name in _PARALLEL:
+                value = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+                if "{" in value or "$" in value or not value:
+                    value = "auto"  # a tox/CI variable for the worker count: xdist picks it
+                kept += [name, value]
+            elif arg.startswith("-n") and arg[2:].isalnum():
+                kept += ["-n", arg[2:]]
+        if not kept:
+            continue
+        shown = " ".join(kept)
+        if "xdist" not in ctx.env.modules:
+            why = f"{where} runs pytest with {shown}, but pytest-xdist is not installed in the target environment"
+            return (), f"{why}: runs serially"
+        return tuple(kept), f"in parallel as {where} runs it: {shown}"
+    return None
 
 
 def crash_location(text: str, prefer: str | None = None) -> tuple[str | None, int | None, str | None]:

@@ -1,0 +1,132 @@
+"""The coverage step: the threshold the project enforces, where it is set, read on the data of the
+gate's own tests step with real coverage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sdetkit.model import FirstFailure, Status
+from sdetkit.repo.config import ProjectFacts
+from sdetkit.repo.environment import Environment
+from sdetkit.steps.base import NotChosen, PlanContext
+from sdetkit.steps.coverage import DATA_FILE, Coverage, Threshold, threshold
+from sdetkit.steps.pytest import Pytest
+from tests.conftest import HEALTHY, GateRun, write_files
+
+# Modeled on a project whose test script runs the suite under coverage and then enforces a
+# threshold with `coverage report --fail-under` (see tests/data/steps/SOURCES.md).
+SCRIPT = "#!/bin/bash\ncoverage run -m pytest && coverage report --fail-under=100\n"
+MODULES = frozenset({"pytest", "coverage", "unittest"})
+
+
+def ctx(
+    tmp: Path,
+    evidence: dict[str, str] | None = None,
+    pyproject: Mapping[str, Any] | None = None,
+    modules: frozenset[str] = MODULES,
+) -> PlanContext:
+    env = Environment("/env/bin/python", "test", "3.11.0", "/env", "/env/bin", modules, {}, "", True)
+    return PlanContext(ProjectFacts(tmp, pyproject=pyproject or {}, evidence=evidence or {}), env, "")
+
+
+def test_threshold_from_ci_lines_then_configuration(tmp_path: Path) -> None:
+    assert threshold(ctx(tmp_path, {"scripts/test.sh": SCRIPT})) == Threshold(
+        "100", "scripts/test.sh", ("--fail-under=100",)
+    )
+    cov = {"tox.ini": "[testenv]\ncommands =\n    pytest --cov=calc --cov-fail-under 85 tests\n"}
+    assert threshold(ctx(tmp_path, cov)) == Threshold("85", "tox.ini", ("--fail-under=85",))
+    config = {"tool": {"coverage": {"report": {"fail_under": 95}}}}
+    assert threshold(ctx(tmp_path, {}, config)) == Threshold("95", "pyproject.toml [tool.coverage.report]", ())
+    write_files(tmp_path, {".coveragerc": "[run]\nbranch = True\n\n[report]\nfail_under = 80\n"})
+    assert threshold(ctx(tmp_path)) == Threshold("80", ".coveragerc [report]", ())
+    (tmp_path / ".coveragerc").unlink()
+    assert threshold(ctx(tmp_path, {"Makefile": "cov:\n\tcoverage report --fail-under=$(MIN)\n"})) is None
+    assert Coverage().discover(ctx(tmp_path)) == NotChosen(
+        "coverage", "no coverage threshold (--fail-under in CI or fail_under configured)"
+    )
+
+
+def test_the_coverage_step_needs_the_tests_step_and_reads_its_data(tmp_path: Path) -> None:
+    spec = Coverage().discover(ctx(tmp_path, {"scripts/test.sh": SCRIPT}))
+    assert not isinstance(spec, NotChosen)
+    assert (spec.command, spec.needs, spec.env) == (
+        ("python", "-m", "coverage", "report", "--fail-under=100"),
+        ("tests",),
+        (("COVERAGE_FILE", DATA_FILE),),
+    )
+    tests = Pytest().discover(ctx(tmp_path, {"scripts/test.sh": SCRIPT}, {"tool": {"pytest": {}}}))
+    assert not isinstance(tests, NotChosen)
+    assert tests.command == ("python", "-m", "coverage", "run", "-m", "pytest")
+    assert tests.env == spec.env
+    assert tests.reason.endswith("; measured for the coverage step (scripts/test.sh enforces 100%) under coverage run")
+
+
+def test_parallel_runs_are_measured_by_pytest_cov_or_run_serially(tmp_path: Path) -> None:
+    evidence = {"Makefile": "test:\n\tpytest -n auto\n\tcoverage report --fail-under=90\n"}
+    config: dict[str, Any] = {"tool": {"pytest": {}}}
+    with_cov = Pytest().discover(ctx(tmp_path, evidence, config, MODULES | {"xdist", "pytest_cov"}))
+    assert not isinstance(with_cov, NotChosen)
+    assert with_cov.command == ("python", "-m", "pytest", "-n", "auto", "--cov", "--cov-report=")
+    serial = Pytest().discover(ctx(tmp_path, evidence, config, MODULES | {"xdist"}))
+    assert not isinstance(serial, NotChosen)
+    assert serial.command == ("python", "-m", "coverage", "run", "-m", "pytest")
+    assert serial.reason.endswith(
+        "serially: measuring coverage across xdist workers needs pytest-cov, which is not installed"
+    )
+
+
+def test_reading_the_result() -> None:
+    c = Coverage()
+    assert [c.status(code) for code in (0, 2, 1)] == [Status.PASSED, Status.FAILED, Status.ERROR]
+    out = "TOTAL    10    2    80%\nCoverage failure: total of 80 is less than fail-under=90\n"
+    assert c.first_failure(out, Path(), Path()) == FirstFailure("total coverage 80% is below the threshold of 90%")
+    assert c.first_failure("No data to report.\n", Path(), Path()) == FirstFailure(
+        "no coverage data from this run: the tests step did not run under coverage (its result may have come "
+        "from the cache; run with --no-cache)"
+    )
+
+
+WORKFLOW = """
+    jobs:
+      test:
+        runs-on: ubuntu-latest
+        steps:
+          - run: coverage run -m unittest discover -s calc/tests -t .
+          - run: coverage report --fail-under={under}
+"""
+CALC = {
+    "pyproject.toml": '[project]\nname = "calc"\nversion = "0.1"\n\n[tool.coverage.run]\nsource = ["calc"]\n',
+    "calc/__init__.py": (
+        "def add(a: int, b: int) -> int:\n    return a + b\n\n\ndef sub(a: int, b: int) -> int:\n    return a - b\n"
+    ),
+    "calc/tests/__init__.py": "",
+    "calc/tests/test_add.py": (
+        "import unittest\n\nfrom calc import add\n\n\nclass AddTest(unittest.TestCase):\n"
+        "    def test_add(self) -> None:\n        self.assertEqual(add(1, 2), 3)\n"
+    ),
+}
+
+
+@pytest.mark.slow
+def test_threshold_met_and_not_met_with_real_coverage(
+    make_repo: Callable[..., Path], run_gate: Callable[..., GateRun]
+) -> None:
+    below = make_repo({**CALC, ".github/workflows/ci.yml": WORKFLOW.format(under=100)})
+    run = run_gate(below)
+    assert run.code == 1, run.stdout + run.stderr
+    assert run.step("tests")["status"] == "passed"
+    step = run.step("coverage")
+    assert step["status"] == "failed"
+    assert step["first_failure"]["message"] == "total coverage 89% is below the threshold of 100%"
+    met = make_repo({**CALC, ".github/workflows/ci.yml": WORKFLOW.format(under=85)}, name="met")
+    run = run_gate(met)
+    assert (run.code, run.step("coverage")["status"]) == (0, "passed"), run.stdout + run.stderr
+    # Measured in sdetkit's own run folder: nothing is written into the repository.
+    assert not (met / ".coverage").exists() and not (below / ".coverage").exists()
+    pytest_repo = make_repo({**HEALTHY, "scripts/test.sh": SCRIPT.replace("100", "100.0")}, name="pytest-coverage")
+    run = run_gate(pytest_repo)
+    assert (run.code, run.step("coverage")["status"]) == (0, "passed"), run.stdout + run.stderr
