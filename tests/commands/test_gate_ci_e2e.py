@@ -79,6 +79,7 @@ def test_list_steps_shows_each_steps_source_and_what_it_passed_over(make_repo: M
         "  format: no sign that the project formats with ruff ([tool.ruff.format], a ruff-format hook or a"
         " `ruff format` call)\n"
         "  pyright: no pyright configuration ([tool.pyright] or pyrightconfig.json)\n"
+        "  coverage: no coverage threshold (--fail-under in CI or fail_under configured)\n"
     )
 
 

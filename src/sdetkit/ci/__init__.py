@@ -2,15 +2,15 @@
 
 One module per source and one registry, :data:`SOURCES`, in the order the gate trusts them:
 steps declared for sdetkit (the plan reads those), pre-commit hooks, tox environments, nox
-sessions, CI workflows (GitHub Actions, GitLab CI), Makefile/justfile targets, and last the
-tools' own configuration (each step provider reads that).
+sessions, CI workflows (GitHub Actions, GitLab CI), Makefile/justfile targets, the project's
+shell scripts, and last the tools' own configuration (each step provider reads that).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from sdetkit.ci import github, gitlab, make, nox, precommit, tox
+from sdetkit.ci import github, gitlab, make, nox, precommit, scripts, tox
 from sdetkit.ci.model import KINDS, CiCommand, HookSelection, Origin
 from sdetkit.ci.shell import DRIVERS
 
@@ -36,7 +36,7 @@ def commands(evidence: Mapping[str, str]) -> tuple[CiCommand, ...]:
     for _, read in SOURCES:
         found += read(evidence)
     calls = [c for c in found if c.tool in DRIVERS]
-    found = [c for c in found if c.tool not in DRIVERS] + make.read(evidence, calls)
+    found = [c for c in found if c.tool not in DRIVERS] + make.read(evidence, calls) + scripts.read(evidence)
     return tuple(sorted(found, key=lambda c: c.origin.trust))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 # Where a command came from, in the order the gate trusts them (the first is the most trusted).
-KINDS = ("sdetkit", "pre-commit", "tox", "nox", "github", "gitlab", "make", "just", "config")
+KINDS = ("sdetkit", "pre-commit", "tox", "nox", "github", "gitlab", "make", "just", "script", "config")
 
 
 class Origin(NamedTuple):

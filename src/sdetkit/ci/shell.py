@@ -23,6 +23,13 @@ TOOLS = {
     "py.test": "pytest",
     "coverage": "coverage",
     "unittest": "unittest",
+    # Other test runners: planned as the project declares them (see sdetkit.steps.unittest).
+    "nose2": "nose2",
+    "green": "green",
+    "trial": "trial",
+    "stestr": "stestr",
+    "zope-testrunner": "zope-testrunner",
+    "ward": "ward",
 }
 # Commands that run other commands: a CI line `make lint` runs the target's recipe.
 DRIVERS = frozenset({"make", "just", "tox", "nox"})
@@ -96,6 +103,12 @@ def tool_of(words: list[str]) -> tuple[str, tuple[str, ...], int] | None:
     name = PurePosixPath(rest[0]).name
     if name in DRIVERS:
         return name, tuple(rest), 1
+    if name == "coverage" and rest[1:2] == ["run"] and "-m" in rest[2:]:
+        # `coverage run -m unittest discover`: the command runs the tests; coverage only measures
+        # them (a coverage step reads its threshold from `coverage report`).
+        module = rest.index("-m", 2) + 1
+        if module < len(rest) and rest[module] in TOOLS:
+            return TOOLS[rest[module]], ("python", "-m", *rest[module:]), 3
     return (TOOLS[name], tuple(rest), 1) if name in TOOLS else None
 
 

@@ -1,0 +1,26 @@
+"""How one shell command becomes the tool it runs: wrappers dropped, ``python -m`` kept, and a
+test runner measured by ``coverage run -m`` read as the runner."""
+
+from __future__ import annotations
+
+import pytest
+
+from sdetkit.ci.shell import tool_of
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("ruff check .", ("ruff", ("ruff", "check", "."), 1)),
+        ("python -m mypy src", ("mypy", ("python", "-m", "mypy", "src"), 3)),
+        ("uv run pytest -n auto", ("pytest", ("pytest", "-n", "auto"), 1)),
+        ("coverage run -m unittest discover -s pkg/tests",
+         ("unittest", ("python", "-m", "unittest", "discover", "-s", "pkg/tests"), 3)),
+        ("coverage run --branch -m pytest tests", ("pytest", ("python", "-m", "pytest", "tests"), 3)),
+        ("coverage report --fail-under=100", ("coverage", ("coverage", "report", "--fail-under=100"), 1)),
+        ("nose2 -v", ("nose2", ("nose2", "-v"), 1)),
+        ("echo hello", None),
+    ],
+)  # fmt: skip
+def test_the_tool_a_command_runs(words: str, expected: tuple[str, tuple[str, ...], int] | None) -> None:
+    assert tool_of(words.split()) == expected
