@@ -23,14 +23,10 @@ TOOLS = {
     "py.test": "pytest",
     "coverage": "coverage",
     "unittest": "unittest",
-    # Other test runners: planned as the project declares them (see sdetkit.steps.unittest).
-    "nose2": "nose2",
-    "green": "green",
-    "trial": "trial",
-    "stestr": "stestr",
-    "zope-testrunner": "zope-testrunner",
-    "ward": "ward",
 }
+# Other test runners: the tests step runs them as the project declares them (sdetkit.steps.unittest).
+OTHER_TEST_RUNNERS = ("nose2", "green", "trial", "stestr", "zope-testrunner", "ward")
+TOOLS.update((name, name) for name in OTHER_TEST_RUNNERS)
 # Commands that run other commands: a CI line `make lint` runs the target's recipe.
 DRIVERS = frozenset({"make", "just", "tox", "nox"})
 # Commands that run the next word: `uv run mypy`, `poetry run pytest`, `env X=1 ruff`.

@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from sdetkit.ci.shell import OTHER_TEST_RUNNERS
 from sdetkit.model import FirstFailure, Status, StepSpec
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, exit_status
 from sdetkit.steps.invocations import invocations
 
 # Test runners sdetkit has no provider for: a project whose automation runs one of them (and no
 # pytest) gets no guessed pytest step; the plan says which runner it found instead.
-OTHER_RUNNERS = ("nose2", "green", "trial", "stestr", "zope-testrunner", "ward")
 _HEADER = re.compile(r"^(?P<kind>FAIL|ERROR): (?P<name>\S+) \((?P<where>[^)]+)\)")
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
 _SUMMARY = re.compile(r"^FAILED \((?P<counts>[^)]*)\)")
@@ -48,7 +48,7 @@ class RunnerCalls(NamedTuple):
 def runner_calls(evidence: Mapping[str, str]) -> RunnerCalls:
     """Every test run the project's automation (CI workflows, tox, nox, make, scripts) makes."""
     ran_pytest = invocations(evidence, "pytest") + invocations(evidence, "py.test")
-    other = [(where, (tool, *args)) for tool in OTHER_RUNNERS for where, args in invocations(evidence, tool)]
+    other = [(where, (tool, *args)) for tool in OTHER_TEST_RUNNERS for where, args in invocations(evidence, tool)]
     return RunnerCalls(ran_pytest, invocations(evidence, "unittest"), other)
 
 
