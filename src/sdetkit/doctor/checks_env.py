@@ -4,12 +4,10 @@ Declared test dependencies are ``testdeps.py``."""
 
 from __future__ import annotations
 
-import functools
 import re
 
 from sdetkit import steps
 from sdetkit.doctor.base import DoctorContext, DoctorFinding, fail, ok, skip, warn
-from sdetkit.repo import requirements
 from sdetkit.repo.config import ProjectFacts
 
 
@@ -21,18 +19,6 @@ def pinned_tools() -> dict[str, str]:
         for repo in p.precommit_repos:
             found.setdefault(repo, p.package)
     return found
-
-
-@functools.lru_cache(maxsize=8)
-def _precommit_pin(repos: tuple[str, ...]) -> re.Pattern[str]:
-    # `rev: v0.6.1`, or a frozen commit `rev: 76e4732...  # frozen: v0.11.11` (the comment is the version).
-    return re.compile(
-        rf"repo:\s*\S*/(?P<repo>{'|'.join(map(re.escape, repos))})\S*\s+rev:\s*['\"]?v?(?P<rev>[\w.]+)['\"]?"
-        r"(?:[ \t]*#\s*frozen:\s*v?(?P<frozen>[\w.]+))?"
-    )
-
-
-_SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 def python_requires(ctx: DoctorContext) -> DoctorFinding:
@@ -106,33 +92,10 @@ def tools_installed(ctx: DoctorContext) -> DoctorFinding:
 
 def _pins(facts: ProjectFacts) -> list[tuple[str, str, str]]:
     """(tool, version, where) for every exact pin of a pinned tool (see :func:`pinned_tools`), in
-    the order the gate trusts its sources: pre-commit hooks, then tox and nox deps, requirement
-    files, dependency groups."""
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
+    the order the gate trusts its sources: pre-commit hooks, lock files, then ``==`` pins."""
+    from sdetkit.toolenv.pins import project_pins
 
-    by_repo = pinned_tools()
-    tools = set(by_repo.values())
-    found = [
-        (by_repo[m["repo"]], m["frozen"] or m["rev"], ".pre-commit-config.yaml")
-        for m in _precommit_pin(tuple(by_repo)).finditer(facts.evidence.get(".pre-commit-config.yaml", ""))
-        if m["frozen"] or not _SHA.match(m["rev"])  # a bare commit SHA names no version
-    ]
-    sources = requirements.collect(facts)
-    declared = [(s.source, s.requirements) for s in sources.sets if s.inline and s.install is None]
-    declared += list(sources.files.items())
-    declared += [(s.source, s.requirements) for s in sources.sets if s.inline and s.install is not None]
-    for where, reqs in declared:
-        for text in reqs:
-            try:
-                req = Requirement(text)
-            except InvalidRequirement:
-                continue
-            specs = list(req.specifier)
-            exact = len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version
-            if exact and canonicalize_name(req.name) in tools:
-                found.append((canonicalize_name(req.name), specs[0].version, where))
-    return list(dict.fromkeys(found))
+    return [(p.tool, p.version, p.source) for p in project_pins(facts, pinned_tools())]
 
 
 def _same(installed: str, pinned: str) -> bool:

@@ -27,6 +27,7 @@ class Pyright(ToolProvider):
     package = "pyright"
     script = "pyright"
     priority = 1
+    precommit_repos: tuple[str, ...] = ("pyright-python",)
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
         """The pyright step, where ``[tool.pyright]`` or ``pyrightconfig.json`` configures it."""
