@@ -75,6 +75,10 @@ class StepSpec(NamedTuple):
     modifies: bool = False
     provider: str = "custom"
     env: tuple[tuple[str, str], ...] = ()
+    # The tool version the step runs and why that one: "pinned in FILE:LINE", or "installed; ..."
+    # when --use-installed-tools runs another than the pin. Unset for tools the project does not pin.
+    tool_version: str | None = None
+    version_source: str = ""
 
     @property
     def argv(self) -> tuple[str, ...]:

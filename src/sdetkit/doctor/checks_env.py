@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import re
 
-from sdetkit import steps
 from sdetkit.doctor.base import DoctorContext, DoctorFinding, fail, ok, skip, warn
 from sdetkit.repo.config import ProjectFacts
 
 
 def pinned_tools() -> dict[str, str]:
-    """Pre-commit hook repository -> the package it pins, for every provider whose pins are read
-    (each names the hook repositories that pin it), in registry order."""
-    found: dict[str, str] = {}
-    for p in steps.PROVIDERS:
-        for repo in p.precommit_repos:
-            found.setdefault(repo, p.package)
-    return found
+    """Pre-commit hook repository -> the package it pins (see
+    :func:`sdetkit.toolenv.planning.pinned_repos`)."""
+    from sdetkit.toolenv.planning import pinned_repos
+
+    return pinned_repos()
 
 
 def python_requires(ctx: DoctorContext) -> DoctorFinding:
@@ -98,19 +95,12 @@ def _pins(facts: ProjectFacts) -> list[tuple[str, str, str]]:
     return [(p.tool, p.version, p.source) for p in project_pins(facts, pinned_tools())]
 
 
-def _same(installed: str, pinned: str) -> bool:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return Version(installed) == Version(pinned)
-    except InvalidVersion:
-        return installed == pinned
-
-
 def tool_pins(ctx: DoctorContext) -> DoctorFinding:
     """Installed versions of the pinned tools (ruff, mypy: see :func:`pinned_tools`) agree with every
     version the project pins (pre-commit hooks, requirement files, tox and nox deps, dependency
     groups), each pin named with where it is."""
+    from sdetkit.toolenv.planning import same_version
+
     if ctx.env is None or ctx.facts is None:
         return skip("the environment or project could not be read")
     declared = _pins(ctx.facts)
@@ -124,7 +114,7 @@ def tool_pins(ctx: DoctorContext) -> DoctorFinding:
     if not pins:  # a pinned tool that is not installed is tools.installed's finding, not a drift
         tools = ", ".join(sorted({t for t, _, _ in declared}))
         return skip(f"{tools} pinned but not installed in {ctx.env.python} (see tools.installed)")
-    drift = [(t, v, w) for t, v, w in pins if not _same(ctx.env.dists[t], v)]
+    drift = [(t, v, w) for t, v, w in pins if not same_version(ctx.env.dists[t], v)]
     if drift:
         first = {t: v for t, v, _ in reversed(pins)}  # the most trusted pin of each tool
         return warn(

@@ -43,7 +43,7 @@ class StepExecutor:
         self.windows: dict[str, tuple[float, float]] = {}
 
     def __call__(self, spec: StepSpec) -> StepResult:
-        version = self.versions.get(spec.tool)
+        version = spec.tool_version or self.versions.get(spec.tool)
         program = spec.program
         if isinstance(program, MissingTool):
             return StepResult(spec, Status.ERROR, message=program.hint, tool_version=version)

@@ -1,0 +1,78 @@
+"""The gate runs a pinned tool at its pinned version, from a tool environment, never by changing
+the project's environment; ``--use-installed-tools`` opts out and says so."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import HEALTHY, GateRun
+from tests.toolenv.conftest import PINNED_RUFF
+
+pytestmark = pytest.mark.slow
+
+Make = Callable[..., Path]
+Gate = Callable[..., GateRun]
+
+
+def _pinned(rev: str) -> dict[str, str]:
+    repo = "https://github.com/astral-sh/ruff-pre-commit"
+    hook = f"repos:\n  - repo: {repo}\n    rev: v{rev}\n    hooks:\n      - id: ruff\n"
+    return {**HEALTHY, ".pre-commit-config.yaml": hook}
+
+
+def _listing(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if "__pycache__" not in p.parts)
+
+
+def test_a_pinned_ruff_runs_from_its_environment_and_the_project_environment_is_untouched(
+    make_repo: Make, run_gate: Gate
+) -> None:
+    site = Path(next(p for p in sys.path if p.endswith("site-packages")))
+    before = _listing(site)
+    run = run_gate(make_repo(_pinned(PINNED_RUFF)), "--only", "lint,format")
+    assert run.code == 0, run.stderr
+    for sid in ("lint", "format"):
+        step = run.step(sid)
+        assert (step["status"], step["tool_version"]) == ("passed", PINNED_RUFF)
+        assert step["version_source"] == "pinned in .pre-commit-config.yaml:3"
+    assert run.artifact is not None and run.artifact["run"]["steps"]["lint"]["tool_version"] == PINNED_RUFF
+    assert _listing(site) == before
+
+
+def test_use_installed_tools_runs_the_installed_version_and_says_it_differs(make_repo: Make, run_gate: Gate) -> None:
+    run = run_gate(make_repo(_pinned(PINNED_RUFF)), "--only", "lint", "--use-installed-tools")
+    step = run.step("lint")
+    assert (run.code, step["status"], step["tool_version"]) == (0, "passed", version("ruff"))
+    assert step["version_source"] == (
+        f"installed; differs from {PINNED_RUFF} pinned in .pre-commit-config.yaml:3 (--use-installed-tools)"
+    )
+
+
+def test_a_pin_that_cannot_be_installed_is_a_step_error_naming_the_pin(make_repo: Make, run_gate: Gate) -> None:
+    run = run_gate(make_repo(_pinned("0.0.0")), "--only", "lint")
+    step = run.step("lint")
+    assert (run.code, step["status"], step["exit_code"]) == (1, "error", None)
+    assert step["message"] == (
+        "cannot install ruff==0.0.0 (pinned in .pre-commit-config.yaml:3): "
+        "ERROR: No matching distribution found for ruff==0.0.0"
+    )
+    assert "Traceback" not in run.stderr
+
+
+def test_a_pin_the_installed_version_meets_needs_no_environment(
+    make_repo: Make, run_gate: Gate, cache_dir: Path
+) -> None:
+    installed = version("ruff")
+    run = run_gate(make_repo(_pinned(installed)), "--only", "lint")
+    step = run.step("lint")
+    assert (run.code, step["tool_version"], step["version_source"]) == (
+        0,
+        installed,
+        "pinned in .pre-commit-config.yaml:3",
+    )
+    assert not [p for p in (cache_dir / "toolenvs").iterdir() if p.name.startswith(f"ruff-{installed}-")]
