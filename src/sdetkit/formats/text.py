@@ -75,6 +75,8 @@ def render_plan(
         lines.append(f"{s.id} ({s.kind}, {s.tool}){needs}{state}{missing}")
         lines.append(f"  run: {command_line(s.rerun)}")
         lines.append(f"  why: {s.reason}")
+        if s.version_source:
+            lines.append(f"  version: {s.tool_version or 'not installed'} ({s.version_source})")
     if not specs:
         lines.append("(no steps: the gate would fail with an empty plan)")
     if not_chosen:
