@@ -73,7 +73,9 @@ def execute(plan: Plan, settings: GateSettings, profile: GateProfile, ws: Worksp
     with tempfile.TemporaryDirectory(prefix="sdetkit-") as scratch_dir:
         scratch = Path(scratch_dir)
         internal = profile.internal_runner(RunSetup(ws, runner, scratch, out))
-        executor = StepExecutor(ws.root, runner, cache, ws.environ, ws.tools, scratch, shown, versions, internal)
+        executor = StepExecutor(
+            ws.root, runner, cache, ws.environ, ws.tools, scratch, shown, versions, internal, python=ws.env.python
+        )
         try:
             results = schedule(plan.run, executor, jobs, progress, runner.terminate_all)
         finally:

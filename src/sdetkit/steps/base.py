@@ -97,6 +97,9 @@ class ToolProvider:
     also_runs: tuple[str, ...] = ()  # other names of the same tool (``dmypy``, ``py.test``)
     priority: int = DEFAULT_PRIORITY
     precommit_repos: tuple[str, ...] = ()
+    # Arguments that let the tool, run from a pinned tool environment, resolve imports from the
+    # project's environment (as it does when installed there, like the project's CI installs it).
+    sees_project_env: tuple[str, ...] = ()
 
     def program(self, ctx: PlanContext) -> ExternalProgram | MissingTool:
         """Where the tool is in the target environment, or how to install it."""

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sdetkit.model import CACHE, FirstFailure, StepSpec
+from sdetkit.model import CACHE, TARGET_PYTHON, FirstFailure, StepSpec
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, first_located
 from sdetkit.steps.invocations import invocations
 
@@ -123,6 +123,7 @@ class Mypy(ToolProvider):
     also_runs = ("dmypy",)
     priority = 1
     precommit_repos: tuple[str, ...] = ("mirrors-mypy",)
+    sees_project_env: tuple[str, ...] = (f"--python-executable={TARGET_PYTHON}",)
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
         """The mypy step, checking what the configuration, the automation or the layout names."""

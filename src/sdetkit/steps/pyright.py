@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sdetkit.model import FirstFailure, StepSpec
+from sdetkit.model import TARGET_PYTHON, FirstFailure, StepSpec
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider
 
 _DIAGNOSTIC = re.compile(r"^.+:\d+:\d+ - (error|warning|information): ")
@@ -28,6 +28,7 @@ class Pyright(ToolProvider):
     script = "pyright"
     priority = 1
     precommit_repos: tuple[str, ...] = ("pyright-python",)
+    sees_project_env: tuple[str, ...] = (f"--pythonpath={TARGET_PYTHON}",)
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
         """The pyright step, where ``[tool.pyright]`` or ``pyrightconfig.json`` configures it."""

@@ -15,7 +15,7 @@ from sdetkit.repo.config import ProjectFacts
 from sdetkit.repo.environment import Environment
 from sdetkit.run.process import ProcessRunner
 from sdetkit.toolenv import envs
-from sdetkit.toolenv.pins import Pin, chosen, project_pins
+from sdetkit.toolenv.pins import PRECOMMIT, Pin, chosen, project_pins
 
 
 class PinnedEnv(NamedTuple):
@@ -73,9 +73,12 @@ def apply_pins(
             tool_env = envs.ToolEnvSpec(prov.package, pin.version, pin.deps, env.version)
             needed[spec.id] = PinnedEnv(tool_env, pin.source)
             program = _program(envs.env_dir(cache_root, tool_env), getattr(prov, "script", None))
-            out.append(
-                spec._replace(program=program, tool_version=pin.version, version_source=f"pinned in {pin.source}")
-            )
+            # A pre-commit hook runs the tool isolated, with only its additional_dependencies: so does
+            # the gate. Any other pin installs the tool beside the project's packages, which it sees.
+            extra = () if pin.source.startswith(PRECOMMIT) else getattr(prov, "sees_project_env", ())
+            pinned = f"pinned in {pin.source}"
+            moved = spec._replace(program=program, extra=(*spec.extra, *extra))
+            out.append(moved._replace(tool_version=pin.version, version_source=pinned))
     return tuple(out), needed
 
 
