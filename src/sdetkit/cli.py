@@ -49,6 +49,11 @@ def _gate_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--list-steps", action="store_true", help="print the plan and why each step was chosen")
     p.add_argument("--no-cache", action="store_true", help="run every step even if a cached pass matches")
     p.add_argument("--python", metavar="PYTHON", help="interpreter or virtual environment whose tools to run")
+    p.add_argument(
+        "--use-installed-tools",
+        action="store_true",
+        help="run the installed tool versions even where the project pins others (the artifact says so)",
+    )
 
 
 def _triage_flags(p: argparse.ArgumentParser) -> None:
@@ -175,6 +180,7 @@ def _gate(a: argparse.Namespace) -> st.GateSettings:
         profile=a.profile,
         dry_run=dry_run,
         allow_cache=allow_cache,
+        use_installed_tools=a.use_installed_tools,
     )
 
 

@@ -8,6 +8,7 @@ start-up path, which is about 15 ms of every run (see docs/performance.md).
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
@@ -30,6 +31,7 @@ class Status(str, enum.Enum):
 # artifact keeps the placeholder, so recorded argv never holds a temporary or absolute path.
 TMP = "{tmp}"
 CACHE = "{cache}"
+TARGET_PYTHON = "{python}"  # the target environment's interpreter (a tool run from its own environment)
 
 
 class ExternalProgram(NamedTuple):
@@ -76,11 +78,16 @@ class StepSpec(NamedTuple):
     provider: str = "custom"
     env: tuple[tuple[str, str], ...] = ()
     origin: str = ""  # where the command comes from: "file:line (source kind)"
+    # The tool version the step runs and why that one: "pinned in FILE:LINE", or "installed; ..."
+    # when --use-installed-tools runs another than the pin. Unset for tools the project does not pin.
+    tool_version: str | None = None
+    version_source: str = ""
 
     @property
     def argv(self) -> tuple[str, ...]:
         """The recorded argv: repo-relative, placeholders for sdetkit's own paths."""
-        return self.command + tuple(a.replace(TMP, "<tmp>").replace(CACHE, "<cache>") for a in self.extra)
+        marks = ((TMP, "<tmp>"), (CACHE, "<cache>"), (TARGET_PYTHON, "<python>"))
+        return self.command + tuple(functools.reduce(lambda a, m: a.replace(*m), marks, a) for a in self.extra)
 
     @property
     def rerun(self) -> tuple[str, ...]:
@@ -93,7 +100,7 @@ class StepSpec(NamedTuple):
             units.append((arg, args.pop(0)) if arg == "-o" and args else (arg,))
         for unit in units:
             text = " ".join(unit)
-            if TMP in text or CACHE in text or "junit" in text:
+            if TMP in text or CACHE in text or TARGET_PYTHON in text or "junit" in text:
                 continue
             kept.extend(unit)
         return self.command + tuple(kept)

@@ -46,6 +46,7 @@ class GateSettings(NamedTuple):
     profile: str = "fast"
     dry_run: bool = False
     allow_cache: bool = False  # release: let passing steps come from the cache
+    use_installed_tools: bool = False  # run installed tools even where the project pins other versions
 
     @property
     def uses_cache(self) -> bool:

@@ -301,12 +301,12 @@ def test_tool_pins_come_from_requirement_files_and_tox(make_repo: Make, cache_di
     code, doc, _ = doctor(make_repo(files), cache_dir, "--only", "tools.pinned")
     check = doc["checks"][0]
     assert (code, check["status"]) == (0, "warn")
-    assert check["message"] == f"mypy {mypy} installed, tox.ini [testenv:lint] deps pins 0.0.1"
+    assert check["message"] == f"mypy {mypy} installed, tox.ini:5 pins 0.0.1"
     assert check["fix"].endswith(f"-m pip install mypy==0.0.1 ruff=={ruff}")
 
     files["tox.ini"] = files["tox.ini"].replace("0.0.1", mypy)
     _, doc, _ = doctor(make_repo(files, name="repo2"), cache_dir, "--only", "tools.pinned")
     assert doc["checks"][0]["status"] == "pass"
     assert doc["checks"][0]["message"] == (
-        f"mypy {mypy} as pinned (tox.ini [testenv:lint] deps), ruff {ruff} as pinned (requirements-dev.txt)"
+        f"mypy {mypy} as pinned (tox.ini:5), ruff {ruff} as pinned (requirements-dev.txt:1)"
     )

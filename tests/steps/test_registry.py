@@ -112,7 +112,7 @@ def test_a_registered_provider_is_picked_up_everywhere_and_removing_it_restores_
         pins = checks_env.tool_pins(_doctor(tmp_path, plan))
         assert (
             pins.status is CheckStatus.WARN
-            and "vet-tool 1.0.0 installed, .pre-commit-config.yaml pins 1.2.3" in pins.message
+            and "vet-tool 1.0.0 installed, .pre-commit-config.yaml:3 pins 1.2.3" in pins.message
         )
     assert _observed(tmp_path) == before
     assert before["order"] == ("typecheck",) and before["next"] == "sdetkit gate fast --only x"

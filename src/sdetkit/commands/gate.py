@@ -36,6 +36,7 @@ def run(settings: GateSettings) -> int:
     own = gate_profile.steps(ws)
     contributed = ProfileSteps(own.planned, own.not_chosen, kind_priority())
     plan = build(ctx, gate_config, PlanOptions(settings.only, settings.skip, settings.timeout), contributed)
+    plan = execute.pin_tools(plan, ws, settings.use_installed_tools)
     python = report.display_python(ws.env.python, root)
 
     if settings.list_steps:

@@ -4,35 +4,18 @@ Declared test dependencies are ``testdeps.py``."""
 
 from __future__ import annotations
 
-import functools
 import re
 
-from sdetkit import steps
 from sdetkit.doctor.base import DoctorContext, DoctorFinding, fail, ok, skip, warn
-from sdetkit.repo import requirements
 from sdetkit.repo.config import ProjectFacts
 
 
 def pinned_tools() -> dict[str, str]:
-    """Pre-commit hook repository -> the package it pins, for every provider whose pins are read
-    (each names the hook repositories that pin it), in registry order."""
-    found: dict[str, str] = {}
-    for p in steps.PROVIDERS:
-        for repo in p.precommit_repos:
-            found.setdefault(repo, p.package)
-    return found
+    """Pre-commit hook repository -> the package it pins (see
+    :func:`sdetkit.toolenv.planning.pinned_repos`)."""
+    from sdetkit.toolenv.planning import pinned_repos
 
-
-@functools.lru_cache(maxsize=8)
-def _precommit_pin(repos: tuple[str, ...]) -> re.Pattern[str]:
-    # `rev: v0.6.1`, or a frozen commit `rev: 76e4732...  # frozen: v0.11.11` (the comment is the version).
-    return re.compile(
-        rf"repo:\s*\S*/(?P<repo>{'|'.join(map(re.escape, repos))})\S*\s+rev:\s*['\"]?v?(?P<rev>[\w.]+)['\"]?"
-        r"(?:[ \t]*#\s*frozen:\s*v?(?P<frozen>[\w.]+))?"
-    )
-
-
-_SHA = re.compile(r"^[0-9a-f]{40}$")
+    return pinned_repos()
 
 
 def python_requires(ctx: DoctorContext) -> DoctorFinding:
@@ -106,48 +89,18 @@ def tools_installed(ctx: DoctorContext) -> DoctorFinding:
 
 def _pins(facts: ProjectFacts) -> list[tuple[str, str, str]]:
     """(tool, version, where) for every exact pin of a pinned tool (see :func:`pinned_tools`), in
-    the order the gate trusts its sources: pre-commit hooks, then tox and nox deps, requirement
-    files, dependency groups."""
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
+    the order the gate trusts its sources: pre-commit hooks, lock files, then ``==`` pins."""
+    from sdetkit.toolenv.pins import project_pins
 
-    by_repo = pinned_tools()
-    tools = set(by_repo.values())
-    found = [
-        (by_repo[m["repo"]], m["frozen"] or m["rev"], ".pre-commit-config.yaml")
-        for m in _precommit_pin(tuple(by_repo)).finditer(facts.evidence.get(".pre-commit-config.yaml", ""))
-        if m["frozen"] or not _SHA.match(m["rev"])  # a bare commit SHA names no version
-    ]
-    sources = requirements.collect(facts)
-    declared = [(s.source, s.requirements) for s in sources.sets if s.inline and s.install is None]
-    declared += list(sources.files.items())
-    declared += [(s.source, s.requirements) for s in sources.sets if s.inline and s.install is not None]
-    for where, reqs in declared:
-        for text in reqs:
-            try:
-                req = Requirement(text)
-            except InvalidRequirement:
-                continue
-            specs = list(req.specifier)
-            exact = len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version
-            if exact and canonicalize_name(req.name) in tools:
-                found.append((canonicalize_name(req.name), specs[0].version, where))
-    return list(dict.fromkeys(found))
-
-
-def _same(installed: str, pinned: str) -> bool:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return Version(installed) == Version(pinned)
-    except InvalidVersion:
-        return installed == pinned
+    return [(p.tool, p.version, p.source) for p in project_pins(facts, pinned_tools())]
 
 
 def tool_pins(ctx: DoctorContext) -> DoctorFinding:
     """Installed versions of the pinned tools (ruff, mypy: see :func:`pinned_tools`) agree with every
     version the project pins (pre-commit hooks, requirement files, tox and nox deps, dependency
     groups), each pin named with where it is."""
+    from sdetkit.toolenv.planning import same_version
+
     if ctx.env is None or ctx.facts is None:
         return skip("the environment or project could not be read")
     declared = _pins(ctx.facts)
@@ -161,7 +114,7 @@ def tool_pins(ctx: DoctorContext) -> DoctorFinding:
     if not pins:  # a pinned tool that is not installed is tools.installed's finding, not a drift
         tools = ", ".join(sorted({t for t, _, _ in declared}))
         return skip(f"{tools} pinned but not installed in {ctx.env.python} (see tools.installed)")
-    drift = [(t, v, w) for t, v, w in pins if not _same(ctx.env.dists[t], v)]
+    drift = [(t, v, w) for t, v, w in pins if not same_version(ctx.env.dists[t], v)]
     if drift:
         first = {t: v for t, v, _ in reversed(pins)}  # the most trusted pin of each tool
         return warn(

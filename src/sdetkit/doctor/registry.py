@@ -57,7 +57,7 @@ CHECKS: list[DoctorCheck] = [
                 checks_env.virtualenv),
     DoctorCheck("tools.installed", "tools", S.HIGH, "every tool the gates run is installed",
                 checks_env.tools_installed),
-    DoctorCheck("tools.pinned", "tools", S.LOW, "tool versions agree with the project's pins",
+    DoctorCheck("tools.pinned", "tools", S.MEDIUM, "tool versions agree with the project's pins",
                 checks_env.tool_pins),
     DoctorCheck("deps.tests", "dependencies", S.HIGH, "declared test dependencies are installed",
                 testdeps.test_dependencies),

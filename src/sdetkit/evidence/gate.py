@@ -52,6 +52,9 @@ def _step(r: StepResult, stable: bool) -> dict[str, Any]:
     if not stable:
         # Whether a result came from the cache is a fact about this run, not about the tree.
         doc["cached"] = r.cached
+    if r.spec.version_source:  # a pinned tool: the version that ran, and why that one
+        doc["tool_version"] = r.spec.tool_version
+        doc["version_source"] = r.spec.version_source
     if r.side_effects:
         doc["side_effects"] = list(r.side_effects)
     if r.spec.origin:

@@ -21,6 +21,7 @@ from sdetkit.run.process import ProcessRunner
 from sdetkit.run.scheduler import schedule
 from sdetkit.run.stepenv import prepare_bytecode
 from sdetkit.settings import GateSettings
+from sdetkit.toolenv.planning import apply_pins, prepare, unavailable
 
 
 class Executed(NamedTuple):
@@ -28,6 +29,17 @@ class Executed(NamedTuple):
 
     results: list[StepResult]
     fields: dict[str, object]
+
+
+def pin_tools(plan: Plan, ws: Workspace, use_installed: bool) -> Plan:
+    """The plan with each pinned tool's version: a step whose installed tool differs from the
+    project's pin runs from a tool environment (created by :func:`execute`), unless
+    ``use_installed`` (``--use-installed-tools``) keeps the installed one."""
+    specs = (*plan.run, *(r.spec for r in plan.decided))
+    pinned, tool_envs = apply_pins(specs, ws.facts, ws.env, ws.cache_root, use_installed)
+    run, decided = pinned[: len(plan.run)], pinned[len(plan.run) :]
+    results = tuple(r._replace(spec=s) for r, s in zip(plan.decided, decided, strict=True))
+    return plan._replace(run=run, decided=results, tool_envs=tool_envs)
 
 
 def dry_run(plan: Plan, profile: GateProfile) -> Executed:
@@ -47,6 +59,10 @@ def execute(plan: Plan, settings: GateSettings, profile: GateProfile, ws: Worksp
         base = StepCache.base(git.content_fingerprint(ws.state), ws.env.fingerprint, ws.env.python, ws.environ)
     cache = StepCache(ws.cache_root if use_cache else None, base, profile.reads_cache(settings))
     runner = ProcessRunner()
+    # Before any step: the pinned versions' environments, each distinct one once, in parallel.
+    failed = prepare(plan.tool_envs, ws.cache_root, ws.env.python, runner, ws.environ, jobs)
+    if failed:
+        plan = plan._replace(run=tuple(unavailable(s, failed[s.id]) if s.id in failed else s for s in plan.run))
     shown = [(str(ws.root), "."), (str(ws.tools), "<cache>"), (str(Path.home()), "~")]
     if ws.top != ws.root:
         shown.append((str(ws.top), "<worktree>"))
@@ -57,7 +73,9 @@ def execute(plan: Plan, settings: GateSettings, profile: GateProfile, ws: Worksp
     with tempfile.TemporaryDirectory(prefix="sdetkit-") as scratch_dir:
         scratch = Path(scratch_dir)
         internal = profile.internal_runner(RunSetup(ws, runner, scratch, out))
-        executor = StepExecutor(ws.root, runner, cache, ws.environ, ws.tools, scratch, shown, versions, internal)
+        executor = StepExecutor(
+            ws.root, runner, cache, ws.environ, ws.tools, scratch, shown, versions, internal, python=ws.env.python
+        )
         try:
             results = schedule(plan.run, executor, jobs, progress, runner.terminate_all)
         finally:

@@ -17,6 +17,7 @@ from sdetkit.repo.config import GateConfig, StepConfig
 from sdetkit.steps import CONFIGURED, DEFAULT_PRIORITY, PROVIDERS, kind_priority
 from sdetkit.steps.base import NotChosen, PlanContext
 from sdetkit.steps.chosen import unrunnable
+from sdetkit.toolenv.planning import PinnedEnv
 
 DEFAULT_TIMEOUT = 600.0
 
@@ -45,6 +46,8 @@ class Plan(NamedTuple):
     decided: tuple[StepResult, ...]
     not_chosen: tuple[NotChosen, ...]
     order: tuple[str, ...]  # report order of every planned step id
+    # Step id -> the tool environment it runs from (a pinned version other than the installed one).
+    tool_envs: Mapping[str, PinnedEnv] = MappingProxyType({})
 
     @property
     def all_specs(self) -> tuple[StepSpec, ...]:

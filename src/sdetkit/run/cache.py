@@ -102,6 +102,7 @@ class StepCache:
             stamp,
             spec.timeout,
             list(spec.env),
+            spec.tool_version,
         ]
         h.update(json.dumps(payload, sort_keys=True).encode())
         return h.hexdigest()

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sdetkit.evidence import redact
-from sdetkit.model import CACHE, TMP, InternalCheck, MissingTool, Status, StepResult, StepSpec
+from sdetkit.model import CACHE, TARGET_PYTHON, TMP, InternalCheck, MissingTool, Status, StepResult, StepSpec
 from sdetkit.run.cache import StepCache
 from sdetkit.run.process import ProcessRunner
 from sdetkit.steps import reader
@@ -28,6 +28,7 @@ class StepExecutor:
         shown_paths: list[tuple[str, str]],
         versions: Mapping[str, str],
         internal: Callable[[StepSpec, Path], StepResult] | None = None,
+        python: str = "",
     ) -> None:
         self.root = root
         self.runner = runner
@@ -38,12 +39,13 @@ class StepExecutor:
         self.shown_paths = shown_paths
         self.versions = versions
         self.internal = internal
+        self.python = python  # the target interpreter, for tools run from their own environment
         # Wall-clock windows of the steps that ran a process in the work tree, to tell which step
         # a file that appeared there came from (see sdetkit.run.side_effects).
         self.windows: dict[str, tuple[float, float]] = {}
 
     def __call__(self, spec: StepSpec) -> StepResult:
-        version = self.versions.get(spec.tool)
+        version = spec.tool_version or self.versions.get(spec.tool)
         program = spec.program
         if isinstance(program, MissingTool):
             return StepResult(spec, Status.ERROR, message=program.hint, tool_version=version)
@@ -59,7 +61,8 @@ class StepExecutor:
             except OSError as exc:  # a check that cannot read or write its files reports, not crashes
                 return StepResult(spec, Status.ERROR, message=f"{spec.id}: {exc}")
         argv = [program.path, *spec.command[1:]] + [
-            a.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache)) for a in spec.extra
+            a.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache)).replace(TARGET_PYTHON, self.python)
+            for a in spec.extra
         ]
         env = dict(self.environ)
         # A step's own variables may name sdetkit's folders (the coverage data a later step reads).

@@ -98,6 +98,9 @@ class ToolProvider:
     priority: int = DEFAULT_PRIORITY
     precommit_repos: tuple[str, ...] = ()
     probes: tuple[str, ...] = ()  # plugin modules whose presence changes the plan (pytest-xdist)
+    # Arguments that let the tool, run from a pinned tool environment, resolve imports from the
+    # project's environment (as it does when installed there, like the project's CI installs it).
+    sees_project_env: tuple[str, ...] = ()
 
     def program(self, ctx: PlanContext) -> ExternalProgram | MissingTool:
         """Where the tool is in the target environment, or how to install it."""

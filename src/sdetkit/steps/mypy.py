@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sdetkit.ci.model import CiCommand
-from sdetkit.model import CACHE, FirstFailure, StepSpec
+from sdetkit.model import CACHE, TARGET_PYTHON, FirstFailure, StepSpec
 from sdetkit.steps import chosen
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, first_located
 
@@ -119,6 +119,7 @@ class Mypy(ToolProvider):
     also_runs = ("dmypy",)
     priority = 1
     precommit_repos: tuple[str, ...] = ("mirrors-mypy",)
+    sees_project_env: tuple[str, ...] = (f"--python-executable={TARGET_PYTHON}",)
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
         """The mypy step as the project's most trusted automation runs it, else checking what the

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sdetkit.model import FirstFailure, StepSpec
+from sdetkit.model import TARGET_PYTHON, FirstFailure, StepSpec
 from sdetkit.steps import chosen
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider
 
@@ -30,6 +30,8 @@ class Pyright(ToolProvider):
     package = "pyright"
     script = "pyright"
     priority = 1
+    precommit_repos: tuple[str, ...] = ("pyright-python",)
+    sees_project_env: tuple[str, ...] = (f"--pythonpath={TARGET_PYTHON}",)
 
     def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
         """The pyright step as the project's most trusted automation runs it (``pyright

@@ -1,0 +1,1 @@
+"""Tool environments: the versions a project pins for its tools, and cached environments that hold them."""

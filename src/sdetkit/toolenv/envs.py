@@ -1,0 +1,170 @@
+"""Cached tool environments: one virtual environment per (tool, version, extra packages, Python).
+
+An environment is created with the target interpreter's ``python -m venv`` and ``pip install``,
+in a temporary folder that is renamed into place once complete, so a half-made environment is
+never used; a marker file written last says it is complete. Two gates creating the same one at
+once take a lock: the second finds the first's and reuses it. The project's own environment is
+never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+from sdetkit.run.process import ProcessRunner
+
+MARKER = ".sdetkit-complete"
+INSTALL_TIMEOUT = 600.0
+_SCRIPTS = "Scripts" if os.name == "nt" else "bin"
+# Variables that would point the new environment's pip at another environment.
+_DROPPED = ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "PIP_USER", "PIP_TARGET", "PIP_PREFIX")
+
+
+class ToolEnvSpec(NamedTuple):
+    """What a tool environment holds: ``package==version`` plus ``deps``, for a Python version."""
+
+    package: str
+    version: str
+    deps: tuple[str, ...]
+    python_version: str
+
+    @property
+    def key(self) -> str:
+        """sha256 of everything that makes two environments differ."""
+        payload = [self.package, self.version, sorted(self.deps), self.python_version]
+        return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+    @property
+    def requirement(self) -> str:
+        """The pinned requirement pip installs."""
+        return f"{self.package}=={self.version}"
+
+
+def env_dir(cache_root: Path, spec: ToolEnvSpec) -> Path:
+    """Where the environment for ``spec`` lives under the cache directory."""
+    return cache_root / "toolenvs" / f"{spec.package}-{spec.version}-{spec.key[:16]}"
+
+
+def scripts_dir(env: Path) -> Path:
+    """The environment's scripts folder (its interpreter and the tool's programs)."""
+    return env / _SCRIPTS
+
+
+def interpreter(env: Path) -> Path:
+    """The environment's Python."""
+    return scripts_dir(env) / ("python.exe" if os.name == "nt" else "python")
+
+
+def is_complete(env: Path) -> bool:
+    """Whether the environment was created to the end (its marker is written last)."""
+    return (env / MARKER).is_file()
+
+
+class ToolEnvFailure(NamedTuple):
+    """Why an environment could not be created, as one line."""
+
+    message: str
+
+
+def ensure(
+    cache_root: Path,
+    spec: ToolEnvSpec,
+    python: str,
+    source: str,
+    runner: ProcessRunner,
+    environ: Mapping[str, str],
+) -> Path | ToolEnvFailure:
+    """The complete environment for ``spec``: reused when present, else created with ``python``.
+    ``source`` (where the pin is) is named in the failure message."""
+    final = env_dir(cache_root, spec)
+    if is_complete(final):
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(final.with_name(final.name + ".lock")):
+        if is_complete(final):  # another gate created it while this one waited
+            return final
+        tmp = Path(tempfile.mkdtemp(prefix=final.name + ".tmp-", dir=final.parent))
+        try:
+            failure = _create(tmp, spec, python, runner, environ)
+            if failure is not None:
+                return ToolEnvFailure(f"cannot install {spec.requirement} (pinned in {source}): {failure}")
+            _relocate(tmp, final)
+            (tmp / MARKER).write_text(json.dumps(spec._asdict(), sort_keys=True), "utf-8")
+            if final.exists():  # an incomplete leftover of an interrupted run
+                shutil.rmtree(final)
+            tmp.replace(final)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
+def _create(tmp: Path, spec: ToolEnvSpec, python: str, runner: ProcessRunner, environ: Mapping[str, str]) -> str | None:
+    """Create the environment in ``tmp``; the reason it failed, or None."""
+    env = {k: v for k, v in environ.items() if k not in _DROPPED}
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    made = runner.run([python, "-m", "venv", str(tmp)], tmp.parent, env, INSTALL_TIMEOUT)
+    if made.exit_code != 0:
+        return made.start_error or _last_line(made.output) or f"python -m venv exited with {made.exit_code}"
+    install = [str(interpreter(tmp)), "-m", "pip", "install", "-q", spec.requirement, *spec.deps]
+    done = runner.run(install, tmp.parent, env, INSTALL_TIMEOUT)
+    if done.timed_out:
+        return f"pip install timed out after {INSTALL_TIMEOUT:g}s"
+    if done.exit_code != 0:
+        return done.start_error or _last_line(done.output) or f"pip install exited with {done.exit_code}"
+    return None
+
+
+def _last_line(output: str) -> str:
+    """pip's own reason: its last ``ERROR:`` line, else its last line."""
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+    errors = [ln for ln in lines if ln.startswith("ERROR:")]
+    return (errors or lines or [""])[-1][:300]
+
+
+def _relocate(tmp: Path, final: Path) -> None:
+    """Point the scripts pip wrote (their ``#!`` line names the interpreter by its full path) at
+    the folder the environment is renamed to."""
+    old, new = os.fsencode(tmp), os.fsencode(final)
+    for script in scripts_dir(tmp).iterdir():
+        if script.is_symlink() or not script.is_file():
+            continue
+        with script.open("rb") as fh:
+            head = fh.read(2)
+        if head != b"#!":
+            continue
+        data = script.read_bytes()
+        if old in data:
+            script.write_bytes(data.replace(old, new))
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` for the duration of the block (waits for another holder)."""
+    with path.open("a+b") as fh:
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)

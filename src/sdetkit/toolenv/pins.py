@@ -1,0 +1,164 @@
+"""The version a project pins for a tool, and where it pins it.
+
+Sources, most trusted first: the ``rev`` of a known pre-commit hook repository (with the hook's
+``additional_dependencies``), because that is the exact version the hook runs; then a lock file
+(``uv.lock``, ``poetry.lock``, ``pdm.lock``), because it is what the project's environment resolves
+to; then an ``==`` pin in a requirement file, a dependency group, an extra, or tox/nox deps.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from sdetkit.repo import requirements
+from sdetkit.repo.config import ProjectFacts
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+PRECOMMIT = ".pre-commit-config.yaml"
+LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+# `rev: v0.6.1`, or a frozen commit `rev: 76e4732...  # frozen: v0.11.11` (the comment is the version).
+_REV = re.compile(r"^\s*-?\s*rev:\s*['\"]?v?(?P<rev>[\w.+-]+)['\"]?(?:\s*#\s*frozen:\s*v?(?P<frozen>[\w.+-]+))?")
+_REPO = re.compile(r"^\s*-\s*repo:\s*['\"]?(?P<url>[^\s'\"#]+)")
+_DEPS = re.compile(r"^\s*-?\s*additional_dependencies:\s*(?P<rest>.*)$")
+_ITEM = re.compile(r"^\s*-\s*(?![\w-]+:(?:\s|$))['\"]?(?P<dep>[^'\"#]+?)['\"]?\s*(?:#.*)?$")
+
+
+class Pin(NamedTuple):
+    """A tool's pinned version, the packages its environment needs with it, and ``file:line``."""
+
+    tool: str
+    version: str
+    deps: tuple[str, ...]
+    source: str
+
+
+class _Repo:
+    """The pinned hook repository being read: its package, version, source and dependencies."""
+
+    def __init__(self, tool: str) -> None:
+        self.tool = tool
+        self.version = ""
+        self.source = ""
+        self.deps: list[str] = []
+
+    def pin(self) -> Pin | None:
+        return Pin(self.tool, self.version, tuple(self.deps), self.source) if self.version else None
+
+
+def precommit_pins(text: str, repos: Mapping[str, str]) -> list[Pin]:
+    """Pins of the hook repositories in ``repos`` (repository name -> the package it pins) in a
+    pre-commit configuration's text, each with its hooks' ``additional_dependencies``."""
+    repo_pins: list[_Repo] = []
+    current: _Repo | None = None
+    in_deps = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if m := _REPO.match(line):
+            name = m["url"].rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
+            current = _Repo(repos[name]) if name in repos else None
+            repo_pins += [current] if current else []
+            in_deps = False
+        elif current is None:
+            continue
+        elif (m := _REV.match(line)) and not current.version:
+            version = m["frozen"] or m["rev"]
+            if not _SHA.match(version):  # a bare commit SHA names no version
+                current.version, current.source = version, f"{PRECOMMIT}:{number}"
+            in_deps = False
+        elif m := _DEPS.match(line):
+            rest = m["rest"].split("#", 1)[0].strip()
+            if rest.startswith("["):  # the flow form: [a, b]
+                current.deps += [d.strip().strip("'\"") for d in rest.strip("[]").split(",") if d.strip()]
+            in_deps = not rest
+        elif in_deps and (m := _ITEM.match(line)):
+            current.deps.append(m["dep"].strip())
+        elif line.strip() and not line.lstrip().startswith("#"):
+            in_deps = False
+    return [pin for r in repo_pins if (pin := r.pin()) is not None]
+
+
+def lock_pins(name: str, text: str, tools: frozenset[str]) -> list[Pin]:
+    """The locked version of each of ``tools`` in a lock file (all three formats list
+    ``[[package]]`` tables with ``name`` and ``version``). An unreadable lock pins nothing."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return []
+    lines = text.splitlines()
+    pins: list[Pin] = []
+    for package in data.get("package", []):
+        tool = _canonical(str(package.get("name", "")))
+        version = package.get("version")
+        if tool in tools and isinstance(version, str):
+            where = re.compile(rf"^name\s*=\s*['\"]{re.escape(str(package['name']))}['\"]", re.IGNORECASE)
+            number = next((i for i, ln in enumerate(lines, start=1) if where.match(ln.strip())), 0)
+            pins.append(Pin(tool, version, (), f"{name}:{number}"))
+    return pins
+
+
+def requirement_pins(facts: ProjectFacts, tools: frozenset[str]) -> list[Pin]:
+    """``==`` pins of ``tools`` in what the project declares: inline sets (dependency groups,
+    extras, tox and nox deps) before requirement files, then the sets CI installs."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    sources = requirements.collect(facts)
+    declared = [(s.source, s.requirements) for s in sources.sets if s.inline and s.install is None]
+    declared += [(s.source, s.requirements) for s in sources.sets if s.inline and s.install is not None]
+    declared += list(sources.files.items())
+    pins: list[Pin] = []
+    for where, reqs in declared:
+        for text in reqs:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            specs = list(req.specifier)
+            exact = len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version
+            if exact and _canonical(req.name) in tools:
+                pins.append(Pin(_canonical(req.name), specs[0].version, (), _located(facts, where, text)))
+    return pins
+
+
+def project_pins(facts: ProjectFacts, repos: Mapping[str, str]) -> list[Pin]:
+    """Every pin of the tools ``repos`` names (hook repository -> package), most trusted first."""
+    tools = frozenset(repos.values())
+    found = precommit_pins(facts.evidence.get(PRECOMMIT, ""), repos)
+    for name in LOCK_FILES:
+        path = facts.root / name
+        if path.is_file():
+            found += lock_pins(name, path.read_text("utf-8", errors="replace"), tools)
+    found += requirement_pins(facts, tools)
+    return list(dict.fromkeys(found))
+
+
+def chosen(pins: list[Pin]) -> dict[str, Pin]:
+    """The most trusted pin of each tool."""
+    out: dict[str, Pin] = {}
+    for pin in pins:
+        out.setdefault(pin.tool, pin)
+    return out
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _located(facts: ProjectFacts, where: str, requirement: str) -> str:
+    """``file:line`` of ``requirement`` in the file a source name starts with (``pyproject.toml``
+    for its tables), else the source name as it is."""
+    name = "pyproject.toml" if where.startswith("[") else where.split(" ", 1)[0]
+    try:
+        lines = (facts.root / name).read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return where
+    for number, line in enumerate(lines, start=1):
+        if requirement in line:
+            return f"{name}:{number}"
+    return where

@@ -1,0 +1,120 @@
+"""Run each pinned tool at its pinned version: the plan's steps point at a tool environment when
+the installed version differs from the project's pin (or the tool is missing), and those
+environments are created before any step runs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import NamedTuple
+
+from sdetkit import steps
+from sdetkit.model import ExternalProgram, InternalCheck, MissingTool, StepSpec
+from sdetkit.repo.config import ProjectFacts
+from sdetkit.repo.environment import Environment
+from sdetkit.run.process import ProcessRunner
+from sdetkit.toolenv import envs
+from sdetkit.toolenv.pins import PRECOMMIT, Pin, chosen, project_pins
+
+
+class PinnedEnv(NamedTuple):
+    """The tool environment a step runs from, and where its pin is (named when creation fails)."""
+
+    spec: envs.ToolEnvSpec
+    source: str
+
+
+def pinned_repos() -> dict[str, str]:
+    """Pre-commit hook repository -> the package it pins, for every provider whose pins are read."""
+    found: dict[str, str] = {}
+    for p in steps.PROVIDERS:
+        for repo in p.precommit_repos:
+            found.setdefault(repo, p.package)
+    return found
+
+
+def same_version(installed: str, pinned: str) -> bool:
+    """Whether two version strings name the same version (``1.0`` is ``1.0.0``)."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(installed) == Version(pinned)
+    except InvalidVersion:
+        return installed == pinned
+
+
+def apply_pins(
+    specs: tuple[StepSpec, ...],
+    facts: ProjectFacts,
+    env: Environment,
+    cache_root: Path,
+    use_installed: bool,
+) -> tuple[tuple[StepSpec, ...], dict[str, PinnedEnv]]:
+    """``specs`` with the version each pinned tool runs at, and the environments of the steps that
+    run a pinned version other than the installed one (by step id)."""
+    pins = chosen(project_pins(facts, pinned_repos()))
+    providers = {p.name: p for p in steps.PROVIDERS}
+    out: list[StepSpec] = []
+    needed: dict[str, PinnedEnv] = {}
+    for spec in specs:
+        prov = providers.get(spec.provider)
+        pin = pins.get(prov.package) if prov is not None else None
+        if prov is None or pin is None or isinstance(spec.program, InternalCheck):
+            out.append(spec)
+            continue
+        installed = env.tool_version(prov.package)
+        if installed is not None and same_version(installed, pin.version):
+            out.append(spec._replace(tool_version=pin.version, version_source=f"pinned in {pin.source}"))
+        elif use_installed:
+            why = f"installed; differs from {pin.version} pinned in {pin.source} (--use-installed-tools)"
+            out.append(spec._replace(tool_version=installed, version_source=why))
+        else:
+            tool_env = envs.ToolEnvSpec(prov.package, pin.version, pin.deps, env.version)
+            needed[spec.id] = PinnedEnv(tool_env, pin.source)
+            program = _program(envs.env_dir(cache_root, tool_env), getattr(prov, "script", None))
+            # A pre-commit hook runs the tool isolated, with only its additional_dependencies: so does
+            # the gate. Any other pin installs the tool beside the project's packages, which it sees.
+            extra = () if pin.source.startswith(PRECOMMIT) else getattr(prov, "sees_project_env", ())
+            pinned = f"pinned in {pin.source}"
+            moved = spec._replace(program=program, extra=(*spec.extra, *extra))
+            out.append(moved._replace(tool_version=pin.version, version_source=pinned))
+    return tuple(out), needed
+
+
+def _program(folder: Path, script: str | None) -> ExternalProgram:
+    """The tool's program in its environment: its script, else the environment's Python."""
+    if script is not None:
+        return ExternalProgram(str(envs.scripts_dir(folder) / script))
+    return ExternalProgram(str(envs.interpreter(folder)))
+
+
+def prepare(
+    needed: Mapping[str, PinnedEnv],
+    cache_root: Path,
+    python: str,
+    runner: ProcessRunner,
+    environ: Mapping[str, str],
+    jobs: int,
+) -> dict[str, str]:
+    """Create the distinct environments the steps need, in parallel; step id -> why its
+    environment could not be created."""
+    distinct = {p.spec: p.source for p in needed.values()}
+    if not distinct:
+        return {}
+
+    def make(item: tuple[envs.ToolEnvSpec, str]) -> tuple[envs.ToolEnvSpec, str | None]:
+        made = envs.ensure(cache_root, item[0], python, item[1], runner, environ)
+        return item[0], made.message if isinstance(made, envs.ToolEnvFailure) else None
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(distinct)))) as pool:
+        failed = {spec: why for spec, why in pool.map(make, distinct.items()) if why is not None}
+    return {sid: failed[p.spec] for sid, p in needed.items() if p.spec in failed}
+
+
+def unavailable(spec: StepSpec, why: str) -> StepSpec:
+    """The step, made an error that says why its pinned version could not be installed."""
+    return spec._replace(program=MissingTool(why))
+
+
+__all__ = ["Pin", "PinnedEnv", "apply_pins", "pinned_repos", "prepare", "same_version", "unavailable"]

@@ -1,0 +1,103 @@
+"""Where a project pins its tools: pre-commit revs, lock files, ``==`` pins, and which one wins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sdetkit.repo import config
+from sdetkit.toolenv.pins import Pin, chosen, precommit_pins, project_pins
+
+REPOS = {"ruff-pre-commit": "ruff", "mirrors-mypy": "mypy", "pyright-python": "pyright"}
+
+# Modeled on a project whose mypy hook passes a multi-line --exclude in `args` and whose other
+# hooks (unpinned here) list their own additional_dependencies (see tests/data/toolenv/SOURCES.md).
+PRECOMMIT = """\
+repos:
+  - repo: https://github.com/PyCQA/flake8
+    rev: 3.9.1
+    hooks:
+      - id: flake8
+        additional_dependencies:
+          - flake8-bugbear
+  - repo: https://github.com/pre-commit/mirrors-mypy
+    rev: v0.812
+    hooks:
+      - id: mypy
+        args:
+          - pkg
+          - |
+            --exclude=(?x)^(
+            ).*\\.py$
+        additional_dependencies:
+          - types-requests==2.31.0.1
+          - "attrs>=22"
+        pass_filenames: false
+  - repo: https://github.com/astral-sh/ruff-pre-commit
+    rev: 76e47323a83cd9795e4ff9a1de1c0d2eef610f17  # frozen: v0.11.11
+    hooks:
+      - id: ruff
+        additional_dependencies: [ruff-plugin-x]
+  - repo: https://github.com/RobertCraigie/pyright-python.git
+    rev: 0123456789abcdef0123456789abcdef01234567
+    hooks:
+      - id: pyright
+"""
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return root
+
+
+def test_precommit_revs_with_their_hooks_dependencies_and_frozen_comments() -> None:
+    assert precommit_pins(PRECOMMIT, REPOS) == [
+        Pin("mypy", "0.812", ("types-requests==2.31.0.1", "attrs>=22"), ".pre-commit-config.yaml:9"),
+        Pin("ruff", "0.11.11", ("ruff-plugin-x",), ".pre-commit-config.yaml:22"),
+    ]  # pyright's bare commit SHA names no version: no pin
+
+
+def test_lock_files_and_exact_pins_in_trust_order(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                "[project]\nname = 'x'\nversion = '1'\n\n[dependency-groups]\n"
+                "lint = [\n  'ruff==0.6.9',\n  'mypy==1.10.0',\n]\n"
+            ),
+            # uv, poetry and pdm all list [[package]] tables; only the first lock found is trusted first.
+            "uv.lock": (
+                'version = 1\n\n[[package]]\nname = "click"\nversion = "8.1.7"\n\n'
+                '[[package]]\nname = "Ruff"\nversion = "0.7.0"\nsource = { registry = "https://pypi.org/simple" }\n'
+            ),
+            "requirements-dev.txt": "pyright==1.1.380\nmypy>=1\n",
+            ".pre-commit-config.yaml": (
+                "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.8.1\n"
+            ),
+        },
+    )
+    pins = project_pins(config.load(root), REPOS)
+    assert pins == [
+        Pin("ruff", "0.8.1", (), ".pre-commit-config.yaml:3"),
+        Pin("ruff", "0.7.0", (), "uv.lock:8"),
+        Pin("ruff", "0.6.9", (), "pyproject.toml:7"),
+        Pin("mypy", "1.10.0", (), "pyproject.toml:8"),
+        Pin("pyright", "1.1.380", (), "requirements-dev.txt:1"),
+    ]
+    assert {t: (p.version, p.source) for t, p in chosen(pins).items()} == {
+        "ruff": ("0.8.1", ".pre-commit-config.yaml:3"),
+        "mypy": ("1.10.0", "pyproject.toml:8"),
+        "pyright": ("1.1.380", "requirements-dev.txt:1"),
+    }
+
+
+def test_poetry_and_pdm_locks_and_a_broken_lock(tmp_path: Path) -> None:
+    lock = '[[package]]\nname = "mypy"\nversion = "1.11.2"\n'
+    poetry = _write(tmp_path / "p", {"pyproject.toml": "[project]\nname = 'p'\n", "poetry.lock": lock})
+    assert project_pins(config.load(poetry), REPOS) == [Pin("mypy", "1.11.2", (), "poetry.lock:2")]
+    pdm = _write(tmp_path / "d", {"pyproject.toml": "[project]\nname = 'd'\n", "pdm.lock": "# pdm\n" + lock})
+    assert project_pins(config.load(pdm), REPOS) == [Pin("mypy", "1.11.2", (), "pdm.lock:3")]
+    broken = _write(tmp_path / "b", {"pyproject.toml": "[project]\nname = 'b'\n", "uv.lock": "[[package]\n"})
+    assert project_pins(config.load(broken), REPOS) == []

@@ -1,0 +1,131 @@
+"""The gate runs a pinned tool at its pinned version, from a tool environment, never by changing
+the project's environment; ``--use-installed-tools`` opts out and says so."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from sdetkit.repo import config
+from tests.conftest import HEALTHY, GateRun, write_files
+from tests.toolenv.conftest import PINNED_RUFF
+
+Make = Callable[..., Path]
+Gate = Callable[..., GateRun]
+
+
+def _pinned(rev: str) -> dict[str, str]:
+    repo = "https://github.com/astral-sh/ruff-pre-commit"
+    hook = f"repos:\n  - repo: {repo}\n    rev: v{rev}\n    hooks:\n      - id: ruff\n"
+    return {**HEALTHY, ".pre-commit-config.yaml": hook}
+
+
+def _listing(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if "__pycache__" not in p.parts)
+
+
+@pytest.mark.slow
+def test_a_pinned_ruff_runs_from_its_environment_and_the_project_environment_is_untouched(
+    make_repo: Make, run_gate: Gate
+) -> None:
+    site = Path(next(p for p in sys.path if p.endswith("site-packages")))
+    before = _listing(site)
+    run = run_gate(make_repo(_pinned(PINNED_RUFF)), "--only", "lint,format")
+    assert run.code == 0, run.stderr
+    for sid in ("lint", "format"):
+        step = run.step(sid)
+        assert (step["status"], step["tool_version"]) == ("passed", PINNED_RUFF)
+        assert step["version_source"] == "pinned in .pre-commit-config.yaml:3"
+    assert run.artifact is not None and run.artifact["run"]["steps"]["lint"]["tool_version"] == PINNED_RUFF
+    assert _listing(site) == before
+
+
+@pytest.mark.slow
+def test_use_installed_tools_runs_the_installed_version_and_says_it_differs(make_repo: Make, run_gate: Gate) -> None:
+    run = run_gate(make_repo(_pinned(PINNED_RUFF)), "--only", "lint", "--use-installed-tools")
+    step = run.step("lint")
+    assert (run.code, step["status"], step["tool_version"]) == (0, "passed", version("ruff"))
+    assert step["version_source"] == (
+        f"installed; differs from {PINNED_RUFF} pinned in .pre-commit-config.yaml:3 (--use-installed-tools)"
+    )
+
+
+@pytest.mark.slow
+def test_a_pin_that_cannot_be_installed_is_a_step_error_naming_the_pin(make_repo: Make, run_gate: Gate) -> None:
+    run = run_gate(make_repo(_pinned("0.0.0")), "--only", "lint")
+    step = run.step("lint")
+    assert (run.code, step["status"], step["exit_code"]) == (1, "error", None)
+    assert step["message"] == (
+        "cannot install ruff==0.0.0 (pinned in .pre-commit-config.yaml:3): "
+        "ERROR: No matching distribution found for ruff==0.0.0"
+    )
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+def test_a_pin_the_installed_version_meets_needs_no_environment(
+    make_repo: Make, run_gate: Gate, cache_dir: Path
+) -> None:
+    installed = version("ruff")
+    run = run_gate(make_repo(_pinned(installed)), "--only", "lint")
+    step = run.step("lint")
+    assert (run.code, step["tool_version"], step["version_source"]) == (
+        0,
+        installed,
+        "pinned in .pre-commit-config.yaml:3",
+    )
+    assert not [p for p in (cache_dir / "toolenvs").iterdir() if p.name.startswith(f"ruff-{installed}-")]
+
+
+@pytest.mark.slow
+def test_list_steps_shows_the_version_each_pinned_step_runs_and_where_it_is_pinned(
+    make_repo: Make, run_gate: Gate, cache_dir: Path
+) -> None:
+    run = run_gate(make_repo(_pinned("0.0.0")), "--list-steps")
+    assert run.code == 0, run.stderr
+    assert "  version: 0.0.0 (pinned in .pre-commit-config.yaml:3)\n" in run.stdout
+    # Listing creates no environment (the folder is shared: another test may have left a lock).
+    made = [p for p in (cache_dir / "toolenvs").iterdir() if p.name.startswith("ruff-0.0.0-")]
+    assert not [p for p in made if not p.name.endswith(".lock")]
+
+
+# Planning, in process: which program and arguments a pinned step gets (no environment is created).
+def test_a_tool_pinned_beside_the_project_sees_its_packages_and_a_hook_pin_runs_isolated(tmp_path: Path) -> None:
+    from sdetkit.model import ExternalProgram, StepSpec
+    from sdetkit.repo.environment import Environment
+    from sdetkit.steps.mypy import Mypy
+    from sdetkit.steps.ruff import RuffLint
+    from sdetkit.toolenv import envs
+    from sdetkit.toolenv.planning import apply_pins
+
+    root = tmp_path / "repo"
+    write_files(
+        root,
+        {
+            "pyproject.toml": "[project]\nname = 'x'\n",
+            "requirements-dev.txt": "mypy==1.0.0\n",
+            ".pre-commit-config.yaml": "repos:\n- repo: https://github.com/astral-sh/ruff-pre-commit\n  rev: v0.6.9\n",
+        },
+    )
+    env = Environment(
+        "/env/bin/python", "test", "3.12.1", "/env", "/env/bin", frozenset(), {"mypy": "1.11.2"}, "", True
+    )
+    program = ExternalProgram("/env/bin/python")
+    specs = (
+        StepSpec("typecheck", "typecheck", "mypy", ("python", "-m", "mypy", "src"), "why", program, provider=Mypy.name),
+        StepSpec("lint", "lint", "ruff", ("ruff", "check"), "why", program, provider=RuffLint.name),
+    )
+    cache = tmp_path / "cache"
+    (typecheck, lint), needed = apply_pins(specs, config.load(root), env, cache, use_installed=False)
+    mypy_env = envs.ToolEnvSpec("mypy", "1.0.0", (), "3.12.1")
+    assert needed["typecheck"].spec == mypy_env and needed["typecheck"].source == "requirements-dev.txt:1"
+    assert typecheck.program == ExternalProgram(str(envs.interpreter(envs.env_dir(cache, mypy_env))))
+    assert typecheck.argv == ("python", "-m", "mypy", "src", "--python-executable=<python>")
+    assert typecheck.rerun == ("python", "-m", "mypy", "src")
+    assert (lint.extra, lint.version_source) == ((), "pinned in .pre-commit-config.yaml:3")
+    ruff_env = envs.env_dir(cache, envs.ToolEnvSpec("ruff", "0.6.9", (), "3.12.1"))
+    assert lint.program == ExternalProgram(str(envs.scripts_dir(ruff_env) / "ruff"))
