@@ -62,6 +62,7 @@ def test_list_steps_shows_each_steps_source_and_what_it_passed_over(make_repo: M
         " --extend-exclude=pyproject.toml --output-format=concise\n"
         "  why: hook ruff runs ruff check --force-exclude --fix on the 2 files the hook selects\n"
         "  from: .pre-commit-config.yaml:5 (pre-commit)\n"
+        "  version: 0.15.9 (pinned in .pre-commit-config.yaml:3)\n"
         "  passed over: Makefile:2 (make) [make lint, called at .github/workflows/ci.yml:7]: ruff check ."
         " - a less trusted source than .pre-commit-config.yaml:5 (pre-commit)\n"
         "typecheck (typecheck, mypy)\n"

@@ -85,11 +85,13 @@ def test_a_pin_the_installed_version_meets_needs_no_environment(
 def test_list_steps_shows_the_version_each_pinned_step_runs_and_where_it_is_pinned(
     make_repo: Make, run_gate: Gate, cache_dir: Path
 ) -> None:
-    run = run_gate(make_repo(_pinned("0.0.0")), "--list-steps")
+    # A version no other test pins: the cache folder is shared, and a test that fails to install
+    # 0.0.0 may be creating (then removing) its environment at this very moment.
+    run = run_gate(make_repo(_pinned("0.0.2")), "--list-steps")
     assert run.code == 0, run.stderr
-    assert "  version: 0.0.0 (pinned in .pre-commit-config.yaml:3)\n" in run.stdout
+    assert "  version: 0.0.2 (pinned in .pre-commit-config.yaml:3)\n" in run.stdout
     # Listing creates no environment (the folder is shared: another test may have left a lock).
-    made = [p for p in (cache_dir / "toolenvs").iterdir() if p.name.startswith("ruff-0.0.0-")]
+    made = [p for p in (cache_dir / "toolenvs").iterdir() if p.name.startswith("ruff-0.0.2-")]
     assert not [p for p in made if not p.name.endswith(".lock")]
 
 

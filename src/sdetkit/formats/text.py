@@ -79,9 +79,9 @@ def render_plan(
         lines.append(f"  why: {s.reason}")
         if s.origin:
             lines.append(f"  from: {s.origin}")
-        lines += [f"  passed over: {p}" for p in (passed_over or {}).get(s.id, [])]
         if s.version_source:
             lines.append(f"  version: {s.tool_version or 'not installed'} ({s.version_source})")
+        lines += [f"  passed over: {p}" for p in (passed_over or {}).get(s.id, [])]
     if not specs:
         lines.append("(no steps: the gate would fail with an empty plan)")
     if not_chosen:
