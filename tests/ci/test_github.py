@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sdetkit.ci.github import read_workflow
+from sdetkit.ci.github import read, read_workflow
 from sdetkit.ci.model import CiCommand, Origin
 
 WORKFLOW = """\
@@ -70,3 +70,14 @@ def test_run_lines_become_commands_with_their_line_and_job() -> None:
 def test_a_matrix_over_operating_systems_runs_here() -> None:
     text = "jobs:\n  t:\n    runs-on: ${{ matrix.os }}\n    steps:\n      - run: pytest\n"
     assert [c.why_not for c in read_workflow("w.yml", text)] == [""]
+
+
+def test_steps_written_at_their_keys_indent_are_read() -> None:
+    """``steps:`` then ``- run:`` below its ``s`` (the compact sequence style)."""
+    workflow = (
+        "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n    - uses: actions/checkout@v4\n"
+        "    - run: ruff check .\n    - run: |\n        mypy src\n        pytest -n auto\n"
+    )
+    found = [(c.tool, c.argv, c.origin.line) for c in read({".github/workflows/ci.yml": workflow})]
+    assert found == [("ruff", ("ruff", "check", "."), 7), ("mypy", ("mypy", "src"), 9),
+                     ("pytest", ("pytest", "-n", "auto"), 10)]  # fmt: skip

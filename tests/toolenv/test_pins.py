@@ -75,6 +75,7 @@ def test_lock_files_and_exact_pins_in_trust_order(tmp_path: Path) -> None:
             "requirements-dev.txt": "pyright==1.1.380\nmypy>=1\n",
             ".pre-commit-config.yaml": (
                 "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.8.1\n"
+                "    hooks:\n      - id: ruff\n"
             ),
         },
     )

@@ -110,7 +110,9 @@ def test_a_tool_pinned_beside_the_project_sees_its_packages_and_a_hook_pin_runs_
         {
             "pyproject.toml": "[project]\nname = 'x'\n",
             "requirements-dev.txt": "mypy==1.0.0\n",
-            ".pre-commit-config.yaml": "repos:\n- repo: https://github.com/astral-sh/ruff-pre-commit\n  rev: v0.6.9\n",
+            ".pre-commit-config.yaml": (
+                "repos:\n- repo: https://github.com/astral-sh/ruff-pre-commit\n  rev: v0.6.9\n  hooks:\n  - id: ruff\n"
+            ),
         },
     )
     env = Environment(

@@ -6,8 +6,10 @@ project code.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
 # Where a command came from, in the order the gate trusts them (the first is the most trusted).
 KINDS = ("sdetkit", "pre-commit", "tox", "nox", "github", "gitlab", "make", "just", "script", "config")
 
@@ -40,6 +42,17 @@ class HookSelection(NamedTuple):
     types_or: tuple[str, ...] = ()  # at least one must match (when given)
     additional_dependencies: tuple[str, ...] = ()
     pass_filenames: bool = True
+    repo: str = ""  # the hook repository's URL
+    rev_line: int = 0  # the line of its `rev:`
+    frozen: str = ""  # the version a `# frozen: vX` comment gives a commit rev
+
+    @property
+    def version(self) -> str:
+        """The tool version the hook runs: a frozen comment's, else the rev without its ``v`` (empty
+        when the rev is a bare commit, which names no version)."""
+        if self.frozen:
+            return self.frozen.removeprefix("v")
+        return "" if _COMMIT.match(self.rev) else self.rev.removeprefix("v")
 
 
 class CiCommand(NamedTuple):

@@ -7,6 +7,7 @@ A hook's command is its entry plus its ``args``; the hook also says which files 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -14,6 +15,8 @@ from sdetkit.ci import yamlish
 from sdetkit.ci.model import CiCommand, HookSelection, Origin
 from sdetkit.ci.shell import commands, tool_of
 
+# `rev: <commit>  # frozen: v0.11.11`: pre-commit autoupdate --freeze writes the version as a comment.
+_FROZEN = re.compile(r"#\s*frozen:\s*(?P<version>v?[\w.+-]+)")
 KIND = "pre-commit"
 FILE = ".pre-commit-config.yaml"
 
@@ -49,11 +52,15 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
     if FILE not in evidence:
         return []
     rows = yamlish.lines(evidence[FILE])
+    text_lines = evidence[FILE].splitlines()
     top = {k: (v, b) for k, v, _, b in yamlish.children(rows)}
     out: list[CiCommand] = []
     for repo in yamlish.items(top.get("repos", ("", []))[1]):
         repo_keys = {k: (v, n, b) for k, v, n, b in yamlish.children(repo)}
-        rev = yamlish.unquote(repo_keys.get("rev", ("", 0, []))[0])
+        rev, rev_line, _ = repo_keys.get("rev", ("", 0, []))
+        rev = yamlish.unquote(rev)
+        url = yamlish.unquote(repo_keys.get("repo", ("", 0, []))[0])
+        frozen = _FROZEN.search(text_lines[rev_line - 1]) if rev_line else None
         for hook in yamlish.items(repo_keys.get("hooks", ("", 0, []))[2]):
             keys = {k: (v, n, b) for k, v, n, b in yamlish.children(hook)}
             if "id" not in keys:
@@ -88,6 +95,9 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
                 types_or,
                 many("additional_dependencies"),
                 get("pass_filenames") != "false",
+                url,
+                rev_line,
+                frozen["version"] if frozen else "",
             )
             stages = many("stages")
             default = not stages or bool({"pre-commit", "commit"} & set(stages))

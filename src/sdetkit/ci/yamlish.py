@@ -41,10 +41,16 @@ def key_of(line: Line) -> tuple[str, str, bool] | None:
 
 
 def block(rows: list[Line], at: int) -> list[Line]:
-    """The lines nested under ``rows[at]`` (indented deeper than it)."""
+    """The lines nested under ``rows[at]``: indented deeper than it, or, under a ``key:`` whose value
+    follows, a sequence written at the key's own indent (``hooks:`` then ``- id: ruff`` below its
+    ``h``), as YAML allows and many pre-commit configurations and workflows are written."""
+    parent = rows[at]
+    found = key_of(parent)
+    compact = found is not None and not found[1] and not found[2]  # not "- key:", whose siblings are items
     out = []
     for row in rows[at + 1 :]:
-        if row.indent <= rows[at].indent:
+        same = row.indent == parent.indent
+        if row.indent < parent.indent or (same and not (compact and row.text.startswith("- "))):
             break
         out.append(row)
     return out

@@ -23,12 +23,6 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 PRECOMMIT = ".pre-commit-config.yaml"
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")
-_SHA = re.compile(r"^[0-9a-f]{40}$")
-# `rev: v0.6.1`, or a frozen commit `rev: 76e4732...  # frozen: v0.11.11` (the comment is the version).
-_REV = re.compile(r"^\s*-?\s*rev:\s*['\"]?v?(?P<rev>[\w.+-]+)['\"]?(?:\s*#\s*frozen:\s*v?(?P<frozen>[\w.+-]+))?")
-_REPO = re.compile(r"^\s*-\s*repo:\s*['\"]?(?P<url>[^\s'\"#]+)")
-_DEPS = re.compile(r"^\s*-?\s*additional_dependencies:\s*(?P<rest>.*)$")
-_ITEM = re.compile(r"^\s*-\s*(?![\w-]+:(?:\s|$))['\"]?(?P<dep>[^'\"#]+?)['\"]?\s*(?:#.*)?$")
 
 
 class Pin(NamedTuple):
@@ -40,48 +34,25 @@ class Pin(NamedTuple):
     source: str
 
 
-class _Repo:
-    """The pinned hook repository being read: its package, version, source and dependencies."""
-
-    def __init__(self, tool: str) -> None:
-        self.tool = tool
-        self.version = ""
-        self.source = ""
-        self.deps: list[str] = []
-
-    def pin(self) -> Pin | None:
-        return Pin(self.tool, self.version, tuple(self.deps), self.source) if self.version else None
-
-
 def precommit_pins(text: str, repos: Mapping[str, str]) -> list[Pin]:
     """Pins of the hook repositories in ``repos`` (repository name -> the package it pins) in a
-    pre-commit configuration's text, each with its hooks' ``additional_dependencies``."""
-    repo_pins: list[_Repo] = []
-    current: _Repo | None = None
-    in_deps = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if m := _REPO.match(line):
-            name = m["url"].rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
-            current = _Repo(repos[name]) if name in repos else None
-            repo_pins += [current] if current else []
-            in_deps = False
-        elif current is None:
+    pre-commit configuration's text, with their hooks' ``additional_dependencies``: read through
+    :mod:`sdetkit.ci.precommit`, the one reader of that file."""
+    from sdetkit.ci import precommit
+
+    found: dict[str, Pin] = {}
+    for command in precommit.read({PRECOMMIT: text}):
+        hook = command.hook
+        if hook is None or not hook.version:  # a bare commit rev names no version
             continue
-        elif (m := _REV.match(line)) and not current.version:
-            version = m["frozen"] or m["rev"]
-            if not _SHA.match(version):  # a bare commit SHA names no version
-                current.version, current.source = version, f"{PRECOMMIT}:{number}"
-            in_deps = False
-        elif m := _DEPS.match(line):
-            rest = m["rest"].split("#", 1)[0].strip()
-            if rest.startswith("["):  # the flow form: [a, b]
-                current.deps += [d.strip().strip("'\"") for d in rest.strip("[]").split(",") if d.strip()]
-            in_deps = not rest
-        elif in_deps and (m := _ITEM.match(line)):
-            current.deps.append(m["dep"].strip())
-        elif line.strip() and not line.lstrip().startswith("#"):
-            in_deps = False
-    return [pin for r in repo_pins if (pin := r.pin()) is not None]
+        name = hook.repo.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
+        if name not in repos:
+            continue
+        package = repos[name]
+        before = found.get(package)
+        deps = (*(before.deps if before else ()), *hook.additional_dependencies)
+        found[package] = Pin(package, hook.version, tuple(dict.fromkeys(deps)), f"{PRECOMMIT}:{hook.rev_line}")
+    return list(found.values())
 
 
 def lock_pins(name: str, text: str, tools: frozenset[str]) -> list[Pin]:
