@@ -73,3 +73,30 @@ def test_the_gate_runs_the_suite_with_xdist(make_repo: Callable[..., Path], run_
     step = run.step("tests")
     assert step["argv"][:7] == ["python", "-m", "pytest", "-n", "auto", "--dist", "loadgroup"]
     assert "in parallel as scripts/test.sh runs it" in step["reason"]
+
+
+# Modeled on a tox env whose pytest line passes `--cov PKG/` before its test folder (see
+# tests/data/steps/SOURCES.md): the option's value is what coverage measures, not a test path.
+TOX_COV = "[tox]\nenv_list = py\n\n[testenv]\ncommands =\n    pytest -vv --cov pkg/ -p no:randomly --tb short tests\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "selected"),
+    [
+        ("pytest -vv --cov pkg/ -p no:randomly --tb short tests", ("tests",)),
+        ("pytest --cov pkg/", ()),  # measures pkg/, selects nothing: pytest's testpaths apply
+        ("pytest --cov --cov-report term tests", ("tests",)),  # a bare --cov before an option
+        ("pytest -n 4 --dist loadgroup -k fast tests", ("-k", "fast", "tests")),
+    ],
+)
+def test_an_options_value_is_never_read_as_a_test_path(tmp_path: Path, line: str, selected: tuple[str, ...]) -> None:
+    from sdetkit import ci
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "tests").mkdir()
+    evidence = {"tox.ini": TOX_COV.replace("pytest -vv --cov pkg/ -p no:randomly --tb short tests", line)}
+    facts = ProjectFacts(tmp_path, evidence=evidence, automation=ci.commands(evidence))
+    env = Environment("/env/bin/python", "test", "3.11.0", "/env", "/env/bin", frozenset({"pytest"}), {}, "", True)
+    spec = Pytest().discover(PlanContext(facts, env, ""))
+    assert not isinstance(spec, NotChosen)
+    assert spec.command == ("python", "-m", "pytest", *selected)

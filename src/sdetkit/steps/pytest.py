@@ -36,6 +36,21 @@ def _paths_text(testpaths: Any) -> str:
     return " ".join(str(testpaths).split()) if testpaths else ""
 
 
+# Options of pytest and its common plugins whose value is the next word (pytest-cov's --cov takes one
+# when it follows, as argparse's optional values do): that word is never a path to select.
+_TAKES_VALUE = frozenset({
+    "-c", "--config-file", "-p", "-o", "--override-ini", "--rootdir", "--confcutdir", "--basetemp", "--ignore",
+    "--ignore-glob", "--deselect", "--junitxml", "--junit-xml", "--junit-prefix", "--log-file", "--log-level",
+    "--log-cli-level", "--log-file-level", "--log-format", "--log-date-format", "--log-file-format", "--durations",
+    "--durations-min", "--maxfail", "--tb", "-r", "-W", "--pythonwarnings", "--import-mode", "--capture",
+    "--color", "--code-highlight", "--doctest-glob", "--doctest-report", "--show-capture", "--verbosity",
+    "--assert", "-n", "--numprocesses", "--dist", "--maxprocesses", "--tx", "--rsyncdir", "--rsyncignore",
+    "--cov-report", "--cov-config", "--cov-fail-under", "--cov-context", "--timeout", "--timeout-method",
+    "--reruns", "--reruns-delay", "--only-rerun", "--ds", "--dc", "--hypothesis-profile", "--randomly-seed",
+})  # fmt: skip
+_OPTIONAL_VALUE = frozenset({"--cov", "--debug", "--cache-show"})
+
+
 def _ci_selection(ctx: PlanContext, args: tuple[str, ...]) -> tuple[str, ...]:
     """What an automation's pytest run selects: the paths it names that exist and its ``-m``/``-k``
     expressions. Plugin options are left out: their plugins may not be installed here."""
@@ -46,6 +61,9 @@ def _ci_selection(ctx: PlanContext, args: tuple[str, ...]) -> tuple[str, ...]:
         if arg in ("-m", "-k") and i + 1 < len(args):
             kept += [arg, args[i + 1]]
             i += 2
+            continue
+        if arg in _TAKES_VALUE or (arg in _OPTIONAL_VALUE and i + 1 < len(args) and not args[i + 1].startswith("-")):
+            i += 2  # `--cov loguru/` measures loguru/; it does not select it
             continue
         if (
             not arg.startswith("-")
