@@ -43,3 +43,36 @@ def test_env_list_expands_factors() -> None:
         "py312-django42",
         "lint",
     ]
+
+
+# Modeled on a project that moved its tox configuration to tox 4's tox.toml (see
+# tests/data/ci/SOURCES.md): base commands with a posargs default, one env of its own, one not listed.
+TOX_TOML = """\
+env_list = ["3.13", "type"]
+
+[env_run_base]
+deps = ["pytest"]
+commands = [["pytest", { replace = "posargs", default = ["tests"], extend = true }]]
+
+[env.type]
+deps = ["mypy"]
+commands = [["mypy", "src"]]
+
+[env.fix]
+commands = [["ruff", "check", "--fix", "."]]
+"""
+
+
+def test_tox_toml_envs_run_their_own_commands_else_the_base_ones() -> None:
+    found = [(c.tool, c.argv, str(c.origin), c.context, c.default) for c in read({"tox.toml": TOX_TOML})]
+    assert found == [
+        ("pytest", ("pytest", "tests"), "tox.toml:5 (tox)", "tox env env_run_base", True),
+        ("mypy", ("mypy", "src"), "tox.toml:9 (tox)", "tox env type", True),
+        ("ruff", ("ruff", "check", "--fix", "."), "tox.toml:12 (tox)", "tox env fix", False),
+    ]
+
+
+def test_tox_ini_wins_over_tox_toml_and_a_broken_toml_runs_nothing() -> None:
+    ini = "[tox]\nenv_list = py\n\n[testenv]\ncommands =\n    pytest\n"
+    assert [c.origin.file for c in read({"tox.ini": ini, "tox.toml": TOX_TOML})] == ["tox.ini"]
+    assert read({"tox.toml": "env_list = [\n"}) == []

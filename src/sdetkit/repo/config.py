@@ -29,6 +29,7 @@ EVIDENCE_FILES = (
     "Makefile",
     "noxfile.py",
     "tox.ini",
+    "tox.toml",
     "justfile",
     ".gitlab-ci.yml",
 )
