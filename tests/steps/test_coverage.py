@@ -130,3 +130,28 @@ def test_threshold_met_and_not_met_with_real_coverage(
     pytest_repo = make_repo({**HEALTHY, "scripts/test.sh": SCRIPT.replace("100", "100.0")}, name="pytest-coverage")
     run = run_gate(pytest_repo)
     assert (run.code, run.step("coverage")["status"]) == (0, "passed"), run.stdout + run.stderr
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # Modeled on projects that enforce full coverage through the covdefaults plugin alone
+        # (see tests/data/steps/SOURCES.md): the plugin sets fail_under 100.
+        ({"setup.cfg": "[coverage:run]\nplugins = covdefaults\n"},
+         Threshold("100", "setup.cfg [coverage:run] plugins = covdefaults (fail_under 100)", ())),
+        ({"pyproject.toml": "[project]\nname = 'x'\n\n[tool.coverage.run]\nplugins = ['covdefaults']\n"},
+         Threshold("100", "pyproject.toml [tool.coverage.run] plugins = covdefaults (fail_under 100)", ())),
+        # A fail_under of the project's own wins over the plugin's default.
+        ({".coveragerc": "[run]\nplugins = covdefaults\n\n[report]\nfail_under = 90\n"},
+         Threshold("90", ".coveragerc [report]", ())),
+        ({".coveragerc": "[run]\nplugins =\n    other_plugin\n"}, None),
+    ],
+)  # fmt: skip
+def test_the_covdefaults_plugin_enforces_full_coverage(
+    tmp_path: Path, files: dict[str, str], expected: Threshold | None
+) -> None:
+    from sdetkit.repo import config
+
+    write_files(tmp_path, files)
+    facts = config.load(tmp_path)  # the files as the gate reads them
+    assert threshold(ctx(tmp_path)._replace(facts=facts)) == expected

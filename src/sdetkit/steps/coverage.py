@@ -41,8 +41,10 @@ def _from_args(args: list[str]) -> str | None:
     return None
 
 
-def _config_value(ctx: PlanContext) -> tuple[str, str] | None:
-    """``fail_under`` from coverage's configuration, in coverage's own order of files."""
+def _setting(ctx: PlanContext, section: str, key: str) -> tuple[Any, str] | None:
+    """A coverage setting (``[run] plugins``, ``[report] fail_under``) and where it is set, from the
+    files coverage reads: .coveragerc, pyproject.toml [tool.coverage.*], setup.cfg / tox.ini
+    [coverage:*]."""
     rc = ctx.facts.root / ".coveragerc"
     if rc.is_file():
         import configparser
@@ -52,16 +54,29 @@ def _config_value(ctx: PlanContext) -> tuple[str, str] | None:
             parser.read_string(rc.read_text("utf-8", errors="replace"))
         except configparser.Error:
             return None  # coverage reports its own broken configuration
-        if parser.has_option("report", "fail_under"):
-            return parser.get("report", "fail_under"), ".coveragerc [report]"
-    tool = ctx.facts.tool("coverage") or {}
-    report = tool.get("report")
-    if isinstance(report, Mapping) and "fail_under" in report:
-        return str(report["fail_under"]), "pyproject.toml [tool.coverage.report]"
+        if parser.has_option(section, key):
+            return parser.get(section, key), f".coveragerc [{section}]"
+    table = (ctx.facts.tool("coverage") or {}).get(section)
+    if isinstance(table, Mapping) and key in table:
+        return table[key], f"pyproject.toml [tool.coverage.{section}]"
     for file in ("setup.cfg", "tox.ini"):
-        section = ctx.facts.ini_section(file, "coverage:report")
-        if section is not None and "fail_under" in section:
-            return section["fail_under"], f"{file} [coverage:report]"
+        found = ctx.facts.ini_section(file, f"coverage:{section}")
+        if found is not None and key in found:
+            return found[key], f"{file} [coverage:{section}]"
+    return None
+
+
+def _config_value(ctx: PlanContext) -> tuple[str, str] | None:
+    """``fail_under`` from coverage's configuration; with the covdefaults plugin and no
+    ``fail_under`` of its own, 100, which that plugin sets."""
+    found = _setting(ctx, "report", "fail_under")
+    if found is not None:
+        return str(found[0]), found[1]
+    plugins = _setting(ctx, "run", "plugins")
+    if plugins is not None:
+        names = plugins[0] if isinstance(plugins[0], list) else str(plugins[0]).replace(",", " ").split()
+        if "covdefaults" in [str(n).strip() for n in names]:
+            return "100", f"{plugins[1]} plugins = covdefaults (fail_under 100)"
     return None
 
 
