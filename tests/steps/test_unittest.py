@@ -155,3 +155,20 @@ def test_a_failing_suite_inside_the_package_fails_the_gate(
     passing = make_repo({**PACKAGE, "calc/tests/test_add.py": PASSING}, name="passing")
     run = run_gate(passing, python=sys.executable)
     assert (run.code, run.step("tests")["status"]) == (0, "passed"), run.stdout
+
+
+def test_the_chosen_command_is_never_also_listed_as_passed_over(tmp_path: Path) -> None:
+    """Modeled on a tox env running the suite with unittest (see tests/data/steps/SOURCES.md): the step
+    names the tox line it runs, so the listing does not offer that same line as passed over."""
+    from sdetkit.repo import config
+    from sdetkit.steps import chosen
+    from sdetkit.steps.unittest import Unittest
+    from tests.conftest import write_files
+
+    tox = "[tox]\nenv_list = py\n\n[testenv]\ncommands =\n    python -m unittest discover -s pkg/test\n"
+    write_files(tmp_path, {"tox.ini": tox, "pkg/__init__.py": "", "pkg/test/__init__.py": ""})
+    env = Environment("/env/bin/python", "test", "3.11.0", "/env", "/env/bin", frozenset(), {}, "", True)
+    spec = Unittest().discover(PlanContext(config.load(tmp_path), env, ""))
+    assert not isinstance(spec, NotChosen)
+    assert spec.origin == "tox.ini:6 (tox)"
+    assert chosen.passed_over(config.load(tmp_path), "unittest", None, spec.origin) == []

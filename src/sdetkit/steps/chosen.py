@@ -7,7 +7,7 @@ run by default, is passed over with the reason, and so is every less trusted one
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sdetkit.ci.files import selected, tracked
 from sdetkit.ci.model import CiCommand
@@ -39,6 +39,13 @@ def kept_args(ctx: PlanContext, args: tuple[str, ...], drop: frozenset[str] = fr
     """``args`` without what cannot be passed on here: tox ``{...}`` and shell ``$`` substitutions,
     and the options in ``drop`` (``--opt`` or ``--opt=value``)."""
     return tuple(a for a in args if "{" not in a and "$" not in a and a.split("=", 1)[0] not in drop)
+
+
+def origin_of(facts: ProjectFacts, tool: str, file: str, args: Sequence[str]) -> str:
+    """The full origin (``file:line (kind)``) of the automation's ``tool ARGS`` command written in
+    ``file``, so listings can tell it from the candidates passed over; just ``file`` if not found."""
+    found = next((c for c in candidates(facts, tool) if c.origin.file == file and c.args == tuple(args)), None)
+    return str(found.origin) if found is not None else file
 
 
 def passed_over(facts: ProjectFacts, tool: str, sub: str | None, origin: str) -> list[str]:

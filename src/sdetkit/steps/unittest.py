@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from sdetkit.ci.shell import OTHER_TEST_RUNNERS
 from sdetkit.model import FirstFailure, Status, StepSpec
+from sdetkit.steps import chosen
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, exit_status
 from sdetkit.steps.invocations import invocations
 
@@ -83,7 +84,7 @@ class Unittest(ToolProvider):
         from sdetkit.steps.coverage import measured
 
         spec = self.plan(ctx, ("python", "-m", "unittest", *kept), f"{where} runs the tests as: {shown}")
-        spec = spec._replace(origin=where)
+        spec = spec._replace(origin=chosen.origin_of(ctx.facts, self.tool, where, args))
         run = measured(ctx, spec.command)
         if run is None:
             return spec
