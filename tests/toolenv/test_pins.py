@@ -102,3 +102,16 @@ def test_poetry_and_pdm_locks_and_a_broken_lock(tmp_path: Path) -> None:
     assert project_pins(config.load(pdm), REPOS) == [Pin("mypy", "1.11.2", (), "pdm.lock:3")]
     broken = _write(tmp_path / "b", {"pyproject.toml": "[project]\nname = 'b'\n", "uv.lock": "[[package]\n"})
     assert project_pins(config.load(broken), REPOS) == []
+
+
+def test_a_type_checker_pinned_in_a_tox_env_gets_that_envs_other_packages(tmp_path: Path) -> None:
+    """Modeled on a tox env that installs stubs and tomli beside its pinned mypy (see
+    tests/data/toolenv/SOURCES.md): CI's mypy resolves those imports, so the pinned one must too."""
+    tox = (
+        "[tox]\nenv_list = py, mypy\n\n[testenv:mypy]\ndeps =\n    mypy==1.10.0\n    types-setuptools\n"
+        "    tomli\n    ruff==0.6.9\ncommands =\n    mypy src\n"
+    )
+    root = _write(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\nversion = '1'\n", "tox.ini": tox})
+    found = {p.tool: p for p in project_pins(config.load(root), REPOS)}
+    assert found["mypy"].deps == ("types-setuptools", "tomli")  # not ruff: it runs from its own environment
+    assert found["ruff"].deps == ()  # ruff resolves no imports: its environment needs nothing else

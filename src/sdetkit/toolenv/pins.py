@@ -79,21 +79,33 @@ def requirement_pins(facts: ProjectFacts, tools: frozenset[str]) -> list[Pin]:
     extras, tox and nox deps) before requirement files, then the sets CI installs."""
     from packaging.requirements import InvalidRequirement, Requirement
 
+    from sdetkit.steps import PROVIDERS
+
+    # A type checker resolves imports: pinned inside an inline set (a tox env's or nox session's
+    # deps, a dependency group), it gets the set's other packages too (stubs, tomli, plugins), as
+    # that environment has them in CI.
+    resolving = {p.package for p in PROVIDERS if getattr(p, "sees_project_env", ())}
     sources = requirements.collect(facts)
-    declared = [(s.source, s.requirements) for s in sources.sets if s.inline and s.install is None]
-    declared += [(s.source, s.requirements) for s in sources.sets if s.inline and s.install is not None]
-    declared += list(sources.files.items())
+    declared = [(s.source, s.requirements, True) for s in sources.sets if s.inline and s.install is None]
+    declared += [(s.source, s.requirements, True) for s in sources.sets if s.inline and s.install is not None]
+    declared += [(where, reqs, False) for where, reqs in sources.files.items()]
     pins: list[Pin] = []
-    for where, reqs in declared:
+    for where, reqs, inline in declared:
+        parsed = []
         for text in reqs:
             try:
-                req = Requirement(text)
+                parsed.append((text, Requirement(text)))
             except InvalidRequirement:
                 continue
+        for text, req in parsed:
             specs = list(req.specifier)
             exact = len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version
-            if exact and _canonical(req.name) in tools:
-                pins.append(Pin(_canonical(req.name), specs[0].version, (), _located(facts, where, text)))
+            name = _canonical(req.name)
+            if exact and name in tools:
+                # Other pinned tools of the set are not its dependencies: each runs from its own environment.
+                others = tuple(t for t, r in parsed if _canonical(r.name) not in tools)
+                deps = others if inline and name in resolving else ()
+                pins.append(Pin(name, specs[0].version, deps, _located(facts, where, text)))
     return pins
 
 
