@@ -48,11 +48,37 @@ class HookSelection(NamedTuple):
 
     @property
     def version(self) -> str:
-        """The tool version the hook runs: a frozen comment's, else the rev without its ``v`` (empty
-        when the rev is a bare commit, which names no version)."""
-        if self.frozen:
-            return self.frozen.removeprefix("v")
-        return "" if _COMMIT.match(self.rev) else self.rev.removeprefix("v")
+        """The tool version the hook runs (see :func:`rev_version`)."""
+        return rev_version(self.rev, self.frozen)
+
+
+def rev_version(rev: str, frozen: str = "") -> str:
+    """The version a hook repository's ``rev`` pins: a ``# frozen:`` comment's, else the rev without
+    its ``v`` (empty when the rev is a bare commit, which names no version)."""
+    if frozen:
+        return frozen.removeprefix("v")
+    return "" if _COMMIT.match(rev) else rev.removeprefix("v")
+
+
+class HookRepo(NamedTuple):
+    """One ``repos:`` entry of a pre-commit configuration: its URL, its rev (and the line and the
+    version it gives), and the ``additional_dependencies`` its hooks list."""
+
+    url: str
+    rev: str
+    rev_line: int
+    frozen: str
+    deps: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """The repository's name (``ruff-pre-commit``), as tool providers list it."""
+        return self.url.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
+
+    @property
+    def version(self) -> str:
+        """The version its rev pins (see :func:`rev_version`)."""
+        return rev_version(self.rev, self.frozen)
 
 
 class CiCommand(NamedTuple):

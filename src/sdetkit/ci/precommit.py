@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from sdetkit.ci import yamlish
-from sdetkit.ci.model import CiCommand, HookSelection, Origin
+from sdetkit.ci.model import CiCommand, HookRepo, HookSelection, Origin
 from sdetkit.ci.shell import commands, tool_of
 
 # `rev: <commit>  # frozen: v0.11.11`: pre-commit autoupdate --freeze writes the version as a comment.
@@ -45,6 +45,26 @@ def _list(value: str, nested: list[yamlish.Line]) -> tuple[str, ...]:
     if value:
         return yamlish.flow_list(value)
     return tuple(yamlish.unquote(r.text[1:].strip()) for r in nested if r.text.startswith("-"))
+
+
+def repositories(text: str) -> list[HookRepo]:
+    """Every ``repos:`` entry, whatever its hooks run (tool pins read every pinned repository)."""
+    rows = yamlish.lines(text)
+    lines = text.splitlines()
+    top = {k: (v, b) for k, v, _, b in yamlish.children(rows)}
+    out = []
+    for repo in yamlish.items(top.get("repos", ("", []))[1]):
+        keys = {k: (v, n, b) for k, v, n, b in yamlish.children(repo)}
+        rev, rev_line, _ = keys.get("rev", ("", 0, []))
+        frozen = _FROZEN.search(lines[rev_line - 1]) if rev_line else None
+        deps: list[str] = []
+        for hook in yamlish.items(keys.get("hooks", ("", 0, []))[2]):
+            hook_keys = {k: (v, b) for k, v, _, b in yamlish.children(hook)}
+            if "additional_dependencies" in hook_keys:
+                deps += _list(*hook_keys["additional_dependencies"])
+        url = yamlish.unquote(keys.get("repo", ("", 0, []))[0])
+        out.append(HookRepo(url, yamlish.unquote(rev), rev_line, frozen["version"] if frozen else "", tuple(deps)))
+    return out
 
 
 def read(evidence: Mapping[str, str]) -> list[CiCommand]:

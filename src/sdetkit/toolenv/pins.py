@@ -41,17 +41,10 @@ def precommit_pins(text: str, repos: Mapping[str, str]) -> list[Pin]:
     from sdetkit.ci import precommit
 
     found: dict[str, Pin] = {}
-    for command in precommit.read({PRECOMMIT: text}):
-        hook = command.hook
-        if hook is None or not hook.version:  # a bare commit rev names no version
-            continue
-        name = hook.repo.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
-        if name not in repos:
-            continue
-        package = repos[name]
-        before = found.get(package)
-        deps = (*(before.deps if before else ()), *hook.additional_dependencies)
-        found[package] = Pin(package, hook.version, tuple(dict.fromkeys(deps)), f"{PRECOMMIT}:{hook.rev_line}")
+    for repo in precommit.repositories(text):
+        if repo.name in repos and repo.version and repos[repo.name] not in found:  # a bare commit names none
+            package = repos[repo.name]
+            found[package] = Pin(package, repo.version, tuple(dict.fromkeys(repo.deps)), f"{PRECOMMIT}:{repo.rev_line}")
     return list(found.values())
 
 
