@@ -155,3 +155,30 @@ def test_the_covdefaults_plugin_enforces_full_coverage(
     write_files(tmp_path, files)
     facts = config.load(tmp_path)  # the files as the gate reads them
     assert threshold(ctx(tmp_path)._replace(facts=facts)) == expected
+
+
+# Modeled on a nox session whose pytest line measures its package and enforces 100% through
+# pytest-cov (see tests/data/steps/SOURCES.md): the figure is over the package, not the tests too.
+NOX_COV = (
+    "import nox\n\n\n@nox.session\ndef test(session):\n    session.install('.', 'pytest-cov')\n"
+    "    session.run('pytest', '--cov=calc', '--cov-fail-under=100', 'tests')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("modules", "parallel", "expected"),
+    [
+        (MODULES, False, ("python", "-m", "coverage", "run", "--source=calc", "-m", "pytest", "tests")),
+        (MODULES | {"pytest_cov", "xdist"}, True,
+         ("python", "-m", "pytest", "tests", "-n", "auto", "--cov=calc", "--cov-report=")),
+    ],
+)  # fmt: skip
+def test_the_tests_step_measures_what_ci_measures(
+    tmp_path: Path, modules: frozenset[str], parallel: bool, expected: tuple[str, ...]
+) -> None:
+    from sdetkit.steps.coverage import measured
+
+    command = ("python", "-m", "pytest", "tests", *(("-n", "auto") if parallel else ()))
+    run = measured(ctx(tmp_path, {"noxfile.py": NOX_COV}, modules=modules), command, parallel)
+    assert run is not None and run.command == expected
+    assert run.note.startswith("measured for the coverage step (noxfile.py enforces 100%), over calc as CI measures")

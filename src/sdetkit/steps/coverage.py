@@ -157,9 +157,27 @@ def measured(
     env = (("COVERAGE_FILE", DATA_FILE),)
     note = f"measured for the coverage step ({found.where} enforces {found.value}%)"
     asks = asks or any(a == "--cov" or a.startswith("--cov=") for a in command)
+    sources = cov_sources(ctx)  # what CI measures: its figure is over these, not the tests too
+    if sources:
+        note += f", over {', '.join(sources)} as CI measures"
     if parallel or asks:
         if "pytest_cov" not in ctx.env.modules:
             return None
-        flags = () if asks else ("--cov", "--cov-report=")
+        measure = [f"--cov={s}" for s in sources] or ["--cov"]
+        flags = () if asks else (*measure, "--cov-report=")
         return MeasuredRun((*command, *flags), env, f"{note} with pytest-cov")
-    return MeasuredRun(("python", "-m", "coverage", "run", *command[1:]), env, f"{note} under coverage run")
+    source = (f"--source={','.join(sources)}",) if sources else ()
+    return MeasuredRun(("python", "-m", "coverage", "run", *source, *command[1:]), env, f"{note} under coverage run")
+
+
+def cov_sources(ctx: PlanContext) -> tuple[str, ...]:
+    """The sources the project's automation measures with pytest-cov (``--cov=SRC``, ``--cov SRC``),
+    in the order written; empty when it names none (coverage's configuration decides)."""
+    found: list[str] = []
+    for _, args in invocations(ctx.facts.evidence, "pytest"):
+        for i, arg in enumerate(args):
+            if arg.startswith("--cov="):
+                found.append(arg.split("=", 1)[1])
+            elif arg == "--cov" and i + 1 < len(args) and not args[i + 1].startswith("-"):
+                found.append(args[i + 1])
+    return tuple(dict.fromkeys(s for s in found if s and "{" not in s and "$" not in s))
