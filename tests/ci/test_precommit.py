@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sdetkit.ci.model import CiCommand, HookSelection, Origin
-from sdetkit.ci.precommit import FILE, read
+from sdetkit.ci.precommit import FILE, read, repositories
 
 CONFIG = """\
 repos:
@@ -106,3 +106,17 @@ def test_sequences_written_at_their_keys_indent_are_read() -> None:
         ("ruff", ("ruff", "check", "--force-exclude"), "v0.6.9", 5),
         ("mypy", ("mypy", "src"), "v1.0.0", 9),
     ]
+
+
+def test_items_with_spaces_after_their_dash_are_read() -> None:
+    """``-   repo:`` and ``-   id:`` (a dash then three spaces, at the key's indent): a common style."""
+    spaced = (
+        "repos:\n-   repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v5.0.0\n    hooks:\n"
+        "    -   id: trailing-whitespace\n-   repo: https://github.com/pre-commit/mirrors-mypy\n    rev: v1.15.0\n"
+        "    hooks:\n    -   id: mypy\n"
+    )
+    found = [(c.tool, c.argv, c.origin.line, c.hook.version if c.hook else "") for c in read({FILE: spaced})]
+    assert found == [("mypy", ("mypy", "--ignore-missing-imports"), 9, "1.15.0")]
+    assert [(r.name, r.version, r.rev_line) for r in repositories(spaced)] == [
+        ("pre-commit-hooks", "5.0.0", 3), ("mirrors-mypy", "1.15.0", 7)
+    ]  # fmt: skip
