@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # the shape of a day; iso_day also checks the calendar
 
 
 def iso_day(text: str) -> dt.date:
     """``YYYY-MM-DD`` and nothing else. ``date.fromisoformat`` also reads ``20261129`` and ISO week
     dates (``2026-W48`` is that week's Monday), so a mistyped week would silently become a day.
     ValueError for anything else, or for a day the calendar lacks."""
-    if not _DAY.fullmatch(text):
+    if not DAY.fullmatch(text):
         raise ValueError(f"{text!r} is not a YYYY-MM-DD date")
     return dt.date.fromisoformat(text)
 

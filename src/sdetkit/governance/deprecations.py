@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sdetkit.errors import InputError, UsageError
+from sdetkit.text import iso_day, one_line_problem
 
 REGISTER = Path("governance") / "deprecations.toml"
 HEADER = (
@@ -60,7 +61,7 @@ def window_end(text: str) -> tuple[int, int, int] | dt.date | None:
     if found is not None:
         return found
     try:
-        return dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+        return iso_day(text)
     except ValueError:
         return None
 
@@ -68,7 +69,7 @@ def window_end(text: str) -> tuple[int, int, int] | dt.date | None:
 def _one_line(where: str, key: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"{where}: {key} must be a non-empty string, not {value!r}")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    if one_line_problem(value):
         raise InputError(f"{where}: {key} {value!r} must be one line of printable text")
     return value.strip()
 

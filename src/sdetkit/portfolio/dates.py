@@ -4,7 +4,6 @@ and checked against today (a period that has not begun can hold no evidence)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sdetkit.errors import UsageError
 from sdetkit.portfolio.ingest import utc
@@ -17,12 +16,12 @@ def now() -> dt.datetime:
 
 def parse_date(flag: str, text: str) -> dt.date:
     """``YYYY-MM-DD`` given to ``flag``."""
-    from sdetkit.text import iso_day
+    from sdetkit.text import DAY, iso_day
 
     try:
         return iso_day(text)
     except ValueError as exc:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # the right shape, a day the calendar lacks
+        if DAY.fullmatch(text):  # the right shape, a day the calendar lacks
             raise UsageError(f"{flag} {text}: there is no such day") from exc
         raise UsageError(f"{flag} {text}: expected a YYYY-MM-DD date") from exc
 
