@@ -111,6 +111,27 @@ def test_failing_test_gives_exact_node_id(make_repo: Make, run_gate: Run) -> Non
     assert "assert 3 == 4" in first["message"]
 
 
+def test_tests_see_the_colour_variables_ci_sets(
+    make_repo: Make, run_gate: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Modeled on a terminal library whose test sets FORCE_COLOR and expects colour: the gate must
+    # not add NO_COLOR (or drop FORCE_COLOR) for the code under test, or it fails a test CI passes.
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    files = dict(HEALTHY)
+    files["tests/test_colour.py"] = """
+        import os
+
+
+        def test_colour_is_as_the_caller_set_it() -> None:
+            assert "NO_COLOR" not in os.environ
+            assert os.environ.get("FORCE_COLOR") == "1"
+    """
+    res = run_gate(make_repo(files))
+    assert res.step("tests")["status"] == "passed", res.step("tests")
+    assert res.code == 0
+
+
 def test_collection_error_names_the_module(make_repo: Make, run_gate: Run) -> None:
     files = dict(HEALTHY)
     files["tests/test_broken.py"] = "import not_a_module_anywhere\n"

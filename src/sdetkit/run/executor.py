@@ -11,6 +11,7 @@ from sdetkit.evidence import redact
 from sdetkit.model import CACHE, TARGET_PYTHON, TMP, InternalCheck, MissingTool, Status, StepResult, StepSpec
 from sdetkit.run.cache import StepCache
 from sdetkit.run.process import ProcessRunner
+from sdetkit.run.stepenv import for_step
 from sdetkit.steps import reader
 
 
@@ -64,7 +65,7 @@ class StepExecutor:
             a.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache)).replace(TARGET_PYTHON, self.python)
             for a in spec.extra
         ]
-        env = dict(self.environ)
+        env = for_step(self.environ, spec.kind)
         # A step's own variables may name sdetkit's folders (the coverage data a later step reads).
         env.update((k, v.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache))) for k, v in spec.env)
         began = time.time()

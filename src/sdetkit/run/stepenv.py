@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from sdetkit.repo.environment import Environment
@@ -11,7 +12,7 @@ from sdetkit.run import bytecode
 
 def step_environ(env: Environment, tools: Path) -> dict[str, str]:
     """The environment steps run with: the target environment first on PATH, tool caches and
-    bytecode redirected outside the repository, colours off so output stays parseable."""
+    bytecode redirected outside the repository. Colours are each step's own (see :func:`for_step`)."""
     environ = dict(os.environ)
     environ["PATH"] = os.pathsep.join([env.scripts, environ.get("PATH", "")])
     if env.is_venv:
@@ -27,10 +28,25 @@ def step_environ(env: Environment, tools: Path) -> dict[str, str]:
     environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(tools / "hypothesis")
     environ.setdefault("COVERAGE_FILE", str(tools / ".coverage"))
     tools.mkdir(parents=True, exist_ok=True)
-    environ["NO_COLOR"] = "1"
-    for noisy in ("FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE", "MYPY_FORCE_COLOR"):
-        environ.pop(noisy, None)
     return environ
+
+
+# Variables that force colour on, which a tool's parsed output must not have.
+_FORCING = ("FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE", "MYPY_FORCE_COLOR")
+
+
+def for_step(environ: Mapping[str, str], kind: str) -> dict[str, str]:
+    """The environment one step runs with. A check's output is read, so its colours are turned off;
+    a test run runs the project's own code, which may read the colour variables itself (a test that
+    sets FORCE_COLOR and expects colour), so it gets them as CI would: its runner's colour is turned
+    off by the runner's own flag instead (pytest's ``--color=no``)."""
+    env = dict(environ)
+    if kind == "tests":
+        return env
+    env["NO_COLOR"] = "1"
+    for forcing in _FORCING:
+        env.pop(forcing, None)
+    return env
 
 
 def pycache(tools: Path) -> Path:
