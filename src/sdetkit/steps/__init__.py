@@ -20,10 +20,20 @@ from sdetkit.steps.mypy import Mypy
 from sdetkit.steps.pyright import Pyright
 from sdetkit.steps.pytest import Pytest
 from sdetkit.steps.ruff import RuffFormat, RuffLint
+from sdetkit.steps.runners import OtherTestRunner
 from sdetkit.steps.unittest import Unittest
 
 # Discovery order is also the default report order.
-PROVIDERS: list[StepProvider] = [RuffLint(), RuffFormat(), Mypy(), Pyright(), Pytest(), Unittest(), Coverage()]
+PROVIDERS: list[StepProvider] = [
+    RuffLint(),
+    RuffFormat(),
+    Mypy(),
+    Pyright(),
+    Pytest(),
+    Unittest(),
+    OtherTestRunner(),
+    Coverage(),
+]
 CONFIGURED = ConfiguredSteps()
 
 
