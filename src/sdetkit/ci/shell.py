@@ -23,6 +23,9 @@ TOOLS = {
     "py.test": "pytest",
     "coverage": "coverage",
     "unittest": "unittest",
+    "flake8": "flake8",
+    "black": "black",
+    "isort": "isort",
 }
 # Other test runners: the tests step runs them as the project declares them (sdetkit.steps.unittest).
 OTHER_TEST_RUNNERS = ("nose2", "green", "trial", "stestr", "zope-testrunner", "ward")

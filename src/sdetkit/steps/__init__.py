@@ -14,8 +14,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from sdetkit.steps.base import DEFAULT_PRIORITY, StepProvider, StepReader
+from sdetkit.steps.black import Black
 from sdetkit.steps.coverage import Coverage
 from sdetkit.steps.custom import ConfiguredSteps
+from sdetkit.steps.flake8 import Flake8
+from sdetkit.steps.isort import Isort
 from sdetkit.steps.mypy import Mypy
 from sdetkit.steps.pyright import Pyright
 from sdetkit.steps.pytest import Pytest
@@ -27,6 +30,9 @@ from sdetkit.steps.unittest import Unittest
 PROVIDERS: list[StepProvider] = [
     RuffLint(),
     RuffFormat(),
+    Flake8(),
+    Black(),
+    Isort(),
     Mypy(),
     Pyright(),
     Pytest(),
