@@ -7,7 +7,7 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
-from sdetkit.model import FirstFailure
+from sdetkit.model import FirstFailure, StepSpec
 from sdetkit.steps.flake8 import Flake8
 from tests.conftest import GateRun
 
@@ -70,3 +70,34 @@ def test_the_first_finding_is_read(tmp_path: Path) -> None:
     assert Flake8().first_failure(out, tmp_path, tmp_path) == FirstFailure(
         "expected 2 blank lines, found 1", "calc/a.py", 3, 1, "E302"
     )
+
+
+# Modeled on PyCQA/pyflakes' tox.ini flake8 environment (see tests/data/steps/SOURCES.md).
+TOX_PIN = """
+    [tox]
+    envlist = py3,flake8
+
+    [testenv:flake8]
+    skip_install = true
+    deps = flake8==6.1.0
+    commands = flake8 calc setup.py
+"""
+
+
+def test_a_tox_env_pins_the_version_flake8_runs_at(tmp_path: Path) -> None:
+    from sdetkit.model import ExternalProgram
+    from sdetkit.repo.config import load
+    from sdetkit.repo.environment import Environment
+    from sdetkit.steps.base import PlanContext
+    from sdetkit.toolenv.planning import apply_pins
+    from tests.conftest import write_files
+
+    write_files(tmp_path, {"calc/__init__.py": "", "setup.py": "", "tox.ini": TOX_PIN})
+    env = Environment("/e/bin/python", "test", "3.11.0", "/e", "/e/bin", frozenset(), {"flake8": "7.5.0"}, "", True)
+    facts = load(tmp_path)
+    spec = Flake8().discover(PlanContext(facts, env, ""))
+    assert isinstance(spec, StepSpec) and spec.command == ("flake8", "calc", "setup.py")
+    (pinned,), needed = apply_pins((spec,), facts, env, tmp_path / "cache", False)
+    assert (pinned.tool_version, pinned.version_source) == ("6.1.0", "pinned in tox.ini:6")
+    assert needed["flake8"].spec.version == "6.1.0"
+    assert isinstance(pinned.program, ExternalProgram) and pinned.program.path.endswith("/bin/flake8")
