@@ -24,3 +24,16 @@ from sdetkit.ci.shell import tool_of
 )  # fmt: skip
 def test_the_tool_a_command_runs(words: str, expected: tuple[str, tuple[str, ...], int] | None) -> None:
     assert tool_of(words.split()) == expected
+
+
+def test_a_python_module_that_names_tests_is_a_test_runner_command() -> None:
+    from sdetkit.ci.shell import TEST_MODULE, tool_of
+
+    assert tool_of(["python", "-m", "simplejson.tests._cibw_runner", "."]) == (
+        TEST_MODULE,
+        ("python", "-m", "simplejson.tests._cibw_runner", "."),
+        3,
+    )
+    assert tool_of(["python3", "-m", "runtests"]) is not None
+    assert tool_of(["python", "-m", "build", "."]) is None
+    assert tool_of(["python", "-m", "pytest_benchmark"]) is None

@@ -1,5 +1,6 @@
-"""Tests nobody would run never pass: test modules inside a package, and CI running them with a
-runner sdetkit cannot plan, make the gate fail and the doctor's test check fail (never skip)."""
+"""Tests nobody would run never pass: test modules inside a package, and CI running them only where
+this machine cannot (a job that needs its service containers), make the gate fail and the doctor's
+test check fail (never skip)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ FILES = {
     ".gitlab-ci.yml": """
         test:
           image: python:3.12
+          services:
+            - postgres:16
           script:
             - pip install nose2 .
             - nose2 -v -s calc/tests
@@ -35,7 +38,8 @@ FILES = {
 }
 WHY = (
     "no test runner could be planned: 1 test file under calc/tests, 1 with unittest suites, but no pytest "
-    "configuration and .gitlab-ci.yml runs the tests with nose2"
+    "configuration and .gitlab-ci.yml runs the tests with nose2; the project's automation does not run "
+    "python -m unittest; no CI line that can run here runs another test runner"
 )
 
 

@@ -112,7 +112,8 @@ def test_test_files_without_a_runner_plan_a_tests_step_that_cannot_pass(tmp_path
     from tests.conftest import write_files
 
     write_files(tmp_path, {"pkg/tests/test_a.py": "def test_a() -> None:\n    pass\n"})
-    evidence = {".gitlab-ci.yml": "test:\n  script:\n    - nose2 -v\n"}
+    # The only CI line that runs them needs the job's service containers: it cannot run here.
+    evidence = {".gitlab-ci.yml": "test:\n  services:\n    - redis\n  script:\n    - nose2 -v\n"}
     facts = ProjectFacts(tmp_path, evidence=evidence)
     env = Environment(PY, "test", "3.11.0", "/env", "/env/bin", frozenset({"pytest"}), {}, "", True)
     p = build(PlanContext(facts, env, ""), GateConfig(), PlanOptions())
@@ -125,8 +126,8 @@ def test_test_files_without_a_runner_plan_a_tests_step_that_cannot_pass(tmp_path
     )
     assert tests.program == MissingTool(
         f"{NO_RUNNER}: 1 test file under pkg/tests, but no pytest configuration and .gitlab-ci.yml runs the tests "
-        "with nose2; the project's automation does not run python -m unittest; declare the command in "
-        "[tool.sdetkit.gate.fast.steps.tests]"
+        "with nose2; the project's automation does not run python -m unittest; no CI line that can run here "
+        "runs another test runner; declare the command in [tool.sdetkit.gate.fast.steps.tests]"
     )
     assert p.missing_tools == (("tests", tests.program.hint),)
     # Without another runner in CI, pytest runs them (it collects unittest suites too).

@@ -30,7 +30,8 @@ class KnownHook(NamedTuple):
     types_or: tuple[str, ...] = ("python", "pyi")
 
 
-# The hooks' manifests, as published by ruff-pre-commit, mirrors-mypy and pyright-python.
+# The hooks' manifests, as published by ruff-pre-commit, mirrors-mypy, pyright-python, flake8, black
+# (and its mirror) and isort.
 KNOWN = {
     "ruff": KnownHook("ruff", ("ruff", "check", "--force-exclude")),
     "ruff-check": KnownHook("ruff", ("ruff", "check", "--force-exclude")),
@@ -38,7 +39,12 @@ KNOWN = {
     # mirrors-mypy's default args changed over its revs; --ignore-missing-imports is in all of them.
     "mypy": KnownHook("mypy", ("mypy",), ("--ignore-missing-imports",)),
     "pyright": KnownHook("pyright", ("pyright",)),
+    "flake8": KnownHook("flake8", ("flake8",), types_or=("python",)),
+    "black": KnownHook("black", ("black",)),
+    "isort": KnownHook("isort", ("isort",), ("--filter-files",), ("cython", "pyi", "python")),
 }
+# Tools a `local` hook's entry may run for the gate to mirror it.
+_LOCAL_TOOLS = frozenset({"ruff", "mypy", "pyright", "pytest", "flake8", "black", "isort"})
 
 
 def _list(value: str, nested: list[yamlish.Line]) -> tuple[str, ...]:
@@ -68,7 +74,7 @@ def repositories(text: str) -> list[HookRepo]:
 
 
 def read(evidence: Mapping[str, str]) -> list[CiCommand]:
-    """Every hook that runs ruff, mypy, pyright or pytest (a ``local`` hook by its entry)."""
+    """Every hook that runs a tool the gate mirrors (a ``local`` hook by its entry)."""
     if FILE not in evidence:
         return []
     rows = yamlish.lines(evidence[FILE])
@@ -97,7 +103,7 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
             entry = get("entry")
             if entry:
                 found = next((tool_of(w) for w in commands(entry)), None)
-                if found is None or found[0] not in ("ruff", "mypy", "pyright", "pytest"):
+                if found is None or found[0] not in _LOCAL_TOOLS:
                     continue
                 tool, base = found[0], found[1]
             elif known is not None:

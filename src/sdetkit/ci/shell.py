@@ -23,10 +23,17 @@ TOOLS = {
     "py.test": "pytest",
     "coverage": "coverage",
     "unittest": "unittest",
+    "flake8": "flake8",
+    "black": "black",
+    "isort": "isort",
 }
 # Other test runners: the tests step runs them as the project declares them (sdetkit.steps.unittest).
 OTHER_TEST_RUNNERS = ("nose2", "green", "trial", "stestr", "zope-testrunner", "ward")
 TOOLS.update((name, name) for name in OTHER_TEST_RUNNERS)
+# `python -m pkg.tests.runner`: a project's own test-running module (the tool CI commands name it by).
+TEST_MODULE = "test-module"
+# A dotted module part that names tests: `tests`, `test_all`, `unit_tests`, `runtests`.
+_TESTISH = re.compile(r"^(?:tests?|testing|run_?tests?|tests?_\w+|\w+_tests?)$")
 # Commands that run other commands: a CI line `make lint` runs the target's recipe.
 DRIVERS = frozenset({"make", "just", "tox", "nox"})
 # Commands that run the next word: `uv run mypy`, `poetry run pytest`, `env X=1 ruff`.
@@ -95,7 +102,9 @@ def tool_of(words: list[str]) -> tuple[str, tuple[str, ...], int] | None:
         return None
     if _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
         name = rest[2]
-        return (TOOLS[name], ("python", "-m", *rest[2:]), 3) if name in TOOLS else None
+        if name in TOOLS:
+            return TOOLS[name], ("python", "-m", *rest[2:]), 3
+        return (TEST_MODULE, ("python", "-m", *rest[2:]), 3) if is_test_module(name) else None
     name = PurePosixPath(rest[0]).name
     if name in DRIVERS:
         return name, tuple(rest), 1
@@ -106,6 +115,11 @@ def tool_of(words: list[str]) -> tuple[str, tuple[str, ...], int] | None:
         if module < len(rest) and rest[module] in TOOLS:
             return TOOLS[rest[module]], ("python", "-m", *rest[module:]), 3
     return (TOOLS[name], tuple(rest), 1) if name in TOOLS else None
+
+
+def is_test_module(name: str) -> bool:
+    """Whether ``python -m NAME`` runs tests by its name: a part of the dotted name says tests."""
+    return any(_TESTISH.match(part) for part in name.split("."))
 
 
 def variables(text: str) -> dict[str, str]:
@@ -124,7 +138,7 @@ def expand(line: str, known: Mapping[str, str]) -> str:
 
 
 # Tools that run the tests: the ones a job's service containers are there for.
-TEST_TOOLS = frozenset({"pytest", "coverage", "unittest"})
+TEST_TOOLS = frozenset({"pytest", "coverage", "unittest", TEST_MODULE, *OTHER_TEST_RUNNERS})
 
 
 def job_commands(line: str, origin: Origin, context: str, default: bool, why: str, services: str) -> list[CiCommand]:

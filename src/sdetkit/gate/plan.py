@@ -107,8 +107,8 @@ def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions, profile: Pro
         found = prov.discover(ctx)
         if isinstance(found, NotChosen):
             not_chosen.append(found)
-        else:
-            specs[found.id] = found
+        else:  # the first provider to plan a step id keeps it: discovery order is trust order
+            specs.setdefault(found.id, found)
     specs |= {s.id: s for s in extra}
     _tests_without_runner(ctx, specs, not_chosen)
     decided: dict[str, StepResult] = {}

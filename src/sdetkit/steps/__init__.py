@@ -14,16 +14,32 @@ from contextlib import contextmanager
 from typing import Any
 
 from sdetkit.steps.base import DEFAULT_PRIORITY, StepProvider, StepReader
+from sdetkit.steps.black import Black
 from sdetkit.steps.coverage import Coverage
 from sdetkit.steps.custom import ConfiguredSteps
+from sdetkit.steps.flake8 import Flake8
+from sdetkit.steps.isort import Isort
 from sdetkit.steps.mypy import Mypy
 from sdetkit.steps.pyright import Pyright
 from sdetkit.steps.pytest import Pytest
 from sdetkit.steps.ruff import RuffFormat, RuffLint
+from sdetkit.steps.runners import OtherTestRunner
 from sdetkit.steps.unittest import Unittest
 
 # Discovery order is also the default report order.
-PROVIDERS: list[StepProvider] = [RuffLint(), RuffFormat(), Mypy(), Pyright(), Pytest(), Unittest(), Coverage()]
+PROVIDERS: list[StepProvider] = [
+    RuffLint(),
+    RuffFormat(),
+    Flake8(),
+    Black(),
+    Isort(),
+    Mypy(),
+    Pyright(),
+    Pytest(),
+    Unittest(),
+    OtherTestRunner(),
+    Coverage(),
+]
 CONFIGURED = ConfiguredSteps()
 
 

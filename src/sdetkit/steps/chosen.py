@@ -8,6 +8,7 @@ run by default, is passed over with the reason, and so is every less trusted one
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from sdetkit.ci.files import selected, tracked
 from sdetkit.ci.model import CiCommand
@@ -33,6 +34,28 @@ def hook_files(ctx: PlanContext, command: CiCommand) -> tuple[str, ...] | None:
     if command.hook is None or not command.hook.pass_filenames:
         return None
     return selected(ctx.facts.root, command.hook, tracked(ctx.facts.root))
+
+
+class HookParts(NamedTuple):
+    """What a step takes from an automation command: its arguments, the files a hook passes, why."""
+
+    args: tuple[str, ...]
+    files: tuple[str, ...]
+    why: str
+
+
+def ci_parts(
+    ctx: PlanContext, step_id: str, command: CiCommand, drop: frozenset[str] = frozenset(), skip: int = 0
+) -> HookParts | NotChosen:
+    """``command``'s arguments (the first ``skip`` left out, the options in ``drop`` and what
+    cannot be passed on here removed) and its hook's files, or why the step is not planned (a hook
+    that selects no tracked file)."""
+    files = hook_files(ctx, command)
+    if files == ():
+        return NotChosen(step_id, f"the {command.context} at {command.origin} selects no tracked file")
+    shown = f" on the {len(files)} files the hook selects" if files else ""
+    why = f"{command.context} runs {' '.join(command.argv)}{shown}"
+    return HookParts(kept_args(ctx, command.args[skip:], drop), files or (), why)
 
 
 def kept_args(ctx: PlanContext, args: tuple[str, ...], drop: frozenset[str] = frozenset()) -> tuple[str, ...]:

@@ -52,14 +52,11 @@ class _Ruff(ToolProvider):
 
     def from_ci(self, ctx: PlanContext, ci: CiCommand, fix: tuple[str, ...]) -> StepSpec | NotChosen:
         """The step for an automation's ``ruff SUBCOMMAND`` (a hook's with the files it is given)."""
-        files = chosen.hook_files(ctx, ci)
-        if files == ():
-            return NotChosen(self.step_id, f"the {ci.context} at {ci.origin} selects no tracked file")
-        args = chosen.kept_args(ctx, ci.args[1:], _GATE_OWNED | {"--check"})
-        command = ("ruff", ci.args[0], *(fix if ctx.fix else ()), *args, *(files or ()))
-        shown = f" on the {len(files)} files the hook selects" if files else ""
-        why = f"{ci.context} runs {' '.join(ci.argv)}{shown}"
-        return self.plan(ctx, command, why, modifies=ctx.fix)._replace(origin=str(ci.origin))
+        parts = chosen.ci_parts(ctx, self.step_id, ci, _GATE_OWNED | {"--check"}, skip=1)
+        if isinstance(parts, NotChosen):
+            return parts
+        command = ("ruff", ci.args[0], *(fix if ctx.fix else ()), *parts.args, *parts.files)
+        return self.plan(ctx, command, parts.why, modifies=ctx.fix)._replace(origin=str(ci.origin))
 
 
 class RuffLint(_Ruff):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sdetkit.ci.shell import OTHER_TEST_RUNNERS
+from sdetkit.ci.shell import OTHER_TEST_RUNNERS, TEST_MODULE
 from sdetkit.model import FirstFailure, Status, StepSpec
 from sdetkit.steps import chosen
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, exit_status
@@ -33,7 +33,7 @@ class RunnerCalls(NamedTuple):
 
     pytest: list[tuple[str, list[str]]]
     unittest: list[tuple[str, list[str]]]
-    other: list[tuple[str, tuple[str, ...]]]  # (file, command) of runners without a provider
+    other: list[tuple[str, tuple[str, ...]]]  # (file, command) of runners no tool provider knows
 
     def runner_elsewhere(self) -> str | None:
         """Why pytest is not the runner to guess: the automation runs tests another way, or None."""
@@ -42,14 +42,23 @@ class RunnerCalls(NamedTuple):
         if self.unittest:
             return f"{self.unittest[0][0]} runs the tests with python -m unittest"
         if self.other:
-            return f"{self.other[0][0]} runs the tests with {self.other[0][1][0]}"
+            return f"{self.other[0][0]} runs the tests with {runner_name(self.other[0][1])}"
         return None
+
+
+def runner_name(argv: tuple[str, ...]) -> str:
+    """How a person names the runner of a test command: ``nose2``, ``python -m pkg.tests.run``."""
+    return " ".join(argv[:3]) if argv[:2] == ("python", "-m") else argv[0]
 
 
 def runner_calls(evidence: Mapping[str, str]) -> RunnerCalls:
     """Every test run the project's automation (CI workflows, tox, nox, make, scripts) makes."""
     ran_pytest = invocations(evidence, "pytest") + invocations(evidence, "py.test")
-    other = [(where, (tool, *args)) for tool in OTHER_TEST_RUNNERS for where, args in invocations(evidence, tool)]
+    from sdetkit import ci
+
+    others = frozenset({*OTHER_TEST_RUNNERS, TEST_MODULE})
+    found = ci.commands(evidence)
+    other = [(c.origin.file, c.argv) for c in found if c.tool in others and c.origin.kind != "pre-commit"]
     return RunnerCalls(ran_pytest, invocations(evidence, "unittest"), other)
 
 
