@@ -86,7 +86,7 @@ def step_environment(
 
 def tool_versions(interp: Interpreter, env: Mapping[str, str]) -> str:
     parts = []
-    for name in ("ruff", "mypy", "pytest"):
+    for name in ("ruff", "mypy", "pytest", "coverage"):
         prog = interp.scripts / name
         if prog.is_file():
             res = subprocess.run([str(prog), "--version"], capture_output=True, text=True, check=False, env=dict(env))
