@@ -44,14 +44,13 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from _common import BenchError, CpuMeter, Interpreter, Results, Table, log, median, ratio, s, spread
-from _gate import Bench, GateRun, parser, run_benchmark
+from _gate import Bench, GateRun, one_after_another, parser, run_benchmark
 from _repos import CI_LINES, make_ci_repo
 
 DEFAULT_REPEAT = 5
@@ -140,24 +139,8 @@ def ci_line_by_line(repo: Path, lines: Sequence[str], env: Mapping[str, str]) ->
     bash = shutil.which("bash")
     if bash is None:
         raise BenchError("bash is needed to run the CI lines as the CI job does")
-    per_line: dict[str, float] = {}
-    start = time.perf_counter()
-    for line in lines:
-        began = time.perf_counter()
-        proc = subprocess.run(
-            [bash, "--noprofile", "--norc", "-eo", "pipefail", "-c", line],
-            cwd=repo,
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
-        per_line[line] = time.perf_counter() - began
-        if proc.returncode != 0:
-            tail = proc.stdout.decode("utf-8", "replace")[-3000:]
-            raise BenchError(f"CI line `{line}` failed ({proc.returncode}) in {repo}:\n{tail}")
-    return time.perf_counter() - start, per_line
+    commands = [(line, [bash, "--noprofile", "--norc", "-eo", "pipefail", "-c", line]) for line in lines]
+    return one_after_another(commands, repo, env, f"in {repo}, CI line")
 
 
 def bench_project(bench: Bench, name: str, repo: Path, description: str, repeat: int, results: Results) -> None:
