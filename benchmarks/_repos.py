@@ -3,6 +3,7 @@
 - ``make_custom_repo``: custom steps only (sleep, CPU-bound loop, ``true``), for parallelism, cache
   and fixed overhead without any tool's own cost;
 - ``make_real_repo``: a typed package with tests for ruff, mypy --strict and pytest;
+- ``make_ci_repo``: the same package with a GitHub workflow whose ``run:`` lines are its CI;
 - ``make_quick_repos``: two small repositories for the per-step overhead benchmark.
 """
 
@@ -149,11 +150,11 @@ pythonpath = ["src"]
 """
 
 
-def make_real_repo(root: Path, modules: int, fib_params: int) -> Path:
+def make_real_repo(root: Path, modules: int, fib_params: int, name: str = "real-tools") -> Path:
     """A package of ``modules`` typed modules (each importing the previous one) and a test file
     for every other module (so mypy and pytest take similar time), configured for ruff lint +
     format, strict mypy and pytest."""
-    repo = root / "real-tools"
+    repo = root / name
     pkg = repo / "src" / "benchpkg"
     tests = repo / "tests"
     pkg.mkdir(parents=True)
@@ -171,6 +172,32 @@ def make_real_repo(root: Path, modules: int, fib_params: int) -> Path:
         (pkg / f"mod_{i}.py").write_text(text, "utf-8")
         if i % 2 == 0:
             (tests / f"test_mod_{i}.py").write_text(TEST.format(i=i, params=fib_params), "utf-8")
+    git_commit(repo)
+    return repo
+
+
+# The CI of a typical small typed package: lint, format check, mypy on the package, the tests under
+# coverage and a threshold (the package's odd modules are only partly tested: about 89 % covered).
+CI_LINES = (
+    "ruff check .",
+    "ruff format --check .",
+    "mypy src/benchpkg",
+    "coverage run -m pytest",
+    "coverage report --fail-under=80",
+)
+
+
+def github_workflow(lines: Sequence[str]) -> str:
+    """A GitHub workflow with one job that checks out the project and runs ``lines`` in order."""
+    steps = "".join(f"      - run: {line}\n" for line in lines)
+    head = "name: ci\non: [push, pull_request]\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n"
+    return head + "      - uses: actions/checkout@v4\n" + steps
+
+
+def make_ci_repo(root: Path, name: str, modules: int, fib_params: int, lines: Sequence[str] = CI_LINES) -> Path:
+    """``make_real_repo``'s package whose CI is ``.github/workflows/ci.yml`` running ``lines``."""
+    repo = make_real_repo(root, modules, fib_params, name)
+    write(repo, {".github/workflows/ci.yml": github_workflow(lines)})
     git_commit(repo)
     return repo
 

@@ -45,6 +45,29 @@ def test_a_pinned_ruff_runs_from_its_environment_and_the_project_environment_is_
 
 
 @pytest.mark.slow
+def test_lint_and_format_from_one_ruff_hook_rev_create_one_environment(
+    make_repo: Make, run_gate: Gate, cache_dir: Path
+) -> None:
+    # Modeled on fastapi/fastapi's .pre-commit-config.yaml: the ruff and ruff-format hooks of one
+    # ruff-pre-commit rev. This test's cache starts without tool environments (not the shared one),
+    # so the environment below is installed from the package index by this very run.
+    (cache_dir / "toolenvs").unlink()
+    hooks = "      - id: ruff\n      - id: ruff-format\n"
+    config = f"repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v{PINNED_RUFF}\n    hooks:\n"
+    run = run_gate(make_repo({**HEALTHY, ".pre-commit-config.yaml": config + hooks}), "--only", "lint,format")
+    assert run.code == 0, run.stdout + run.stderr
+    for sid, line in (("lint", 5), ("format", 6)):
+        step = run.step(sid)
+        assert (step["status"], step["tool_version"], step["origin"]) == (
+            "passed",
+            PINNED_RUFF,
+            f".pre-commit-config.yaml:{line} (pre-commit)",
+        )
+    made = sorted(p.name for p in (cache_dir / "toolenvs").iterdir() if not p.name.endswith(".lock"))
+    assert len(made) == 1 and made[0].startswith(f"ruff-{PINNED_RUFF}-"), made
+
+
+@pytest.mark.slow
 def test_use_installed_tools_runs_the_installed_version_and_says_it_differs(make_repo: Make, run_gate: Gate) -> None:
     run = run_gate(make_repo(_pinned(PINNED_RUFF)), "--only", "lint", "--use-installed-tools")
     step = run.step("lint")
