@@ -70,13 +70,9 @@ def test_a_pyright_configuration_nothing_runs_is_not_planned(make_repo: Make, ru
     files = {
         **HEALTHY,
         "pyproject.toml": HEALTHY["pyproject.toml"] + '\n[tool.pyright]\ntypeCheckingMode = "strict"\n',
-        ".pre-commit-config.yaml": """
-            repos:
-              - repo: https://github.com/astral-sh/ruff-pre-commit
-                rev: v0.15.9
-                hooks:
-                  - id: ruff
-        """,
+        ".pre-commit-config.yaml": (
+            "repos:\n- repo: https://github.com/astral-sh/ruff-pre-commit\n  rev: v0.15.9\n  hooks:\n  - id: ruff\n"
+        ),
     }
     res = run_gate(make_repo(files), "--list-steps")
     assert _not_planned(res)["pyright"] == (

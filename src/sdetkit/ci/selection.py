@@ -26,7 +26,6 @@ _NOX_VALUE = frozenset(
     {"-f", "--noxfile", "--envdir", "-p", "--python", "--pythons", "-P", "--extra-python", "--extra-pythons"}
     | {"-db", "--default-venv-backend", "-fb", "--force-venv-backend", "--report"}
 )
-_NOX_SESSIONS = frozenset({"-s", "-e", "--session", "--sessions"})
 # A CI expression or shell variable in a selection (`tox -e py${{ matrix.python }}`): any text.
 _DYNAMIC = re.compile(r"\$\{\{.*?\}\}|\$\{\w+\}|\$\w+")
 
@@ -81,62 +80,48 @@ def _values(args: tuple[str, ...], i: int) -> tuple[list[str], int]:
     return out, j
 
 
-def tox_selection(calls: Iterable[CiCommand]) -> tuple[bool, list[str], list[str]]:
-    """(a bare call runs the env_list, env names, labels) of the tox calls among ``calls``."""
+# What each selecting option picks: environment/session names, labels/tags, name factors, or any
+# (an expression the gate does not evaluate).
+_PICKS = {
+    "tox": {"-e": "name", "--env": "name", "-m": "label", "--labels": "label", "-f": "factor", "--factors": "factor"},
+    "nox": {"-s": "name", "-e": "name", "--session": "name", "--sessions": "name"}
+    | {"-t": "label", "--tags": "label", "-k": "any", "--keywords": "any"},
+}
+
+
+def called(driver: str, calls: Iterable[CiCommand]) -> tuple[bool, list[str], list[str]]:
+    """(a bare call runs the defaults, the names, the labels/tags) of ``driver``'s calls among ``calls``:
+    ``tox -e a,b``/``-m L``/``-f F`` or ``nox -s a b``/``-t T``; a bare call selects the defaults."""
+    picks, skip = _PICKS[driver], _TOX_VALUE if driver == "tox" else _NOX_VALUE
     listed, names, labels = False, list[str](), list[str]()
     for call in calls:
-        if call.tool != "tox" or not call.default:
+        if call.tool != driver or not call.default:
             continue
         args, picked = call.args, False
         i = 0
         while i < len(args) and args[i] != "--":
             arg = args[i]
             option = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
-            if option in {"-e", "--env"}:
-                got, i = _values(args, i)
-                names += [g for g in got if g]
-                picked = True
-            elif option in {"-m", "--labels", "-f", "--factors"}:
-                got, i = _values(args, i)
-                if option in {"-m", "--labels"}:
-                    labels += [g for g in got if g]
-                else:  # a factor selects the environments whose name holds it
-                    names += ["${any}" + g + "${any}" for g in got if g]
-                picked = True
-            else:
-                i += 2 if arg in _TOX_VALUE else 1
+            role = picks.get(option) if arg not in skip else None
+            if role is None:
+                i += 2 if arg in skip else 1
+                continue
+            got, i = _values(args, i)
+            got = [g for g in got if g]
+            if role == "label":
+                labels += got
+            else:  # a factor selects the names that hold it; an expression may select any
+                names += ["ALL"] if role == "any" else ["${f}" + g + "${f}" if role == "factor" else g for g in got]
+            picked = True
         listed = listed or not picked
     return listed, names, labels
-
-
-def nox_selection(calls: Iterable[CiCommand]) -> tuple[bool, list[str], list[str]]:
-    """(a bare call runs the default sessions, session names, tags) of the nox calls among ``calls``."""
-    listed, names, tags = False, list[str](), list[str]()
-    for call in calls:
-        if call.tool != "nox" or not call.default:
-            continue
-        args, picked = call.args, False
-        i = 0
-        while i < len(args) and args[i] != "--":
-            arg = args[i]
-            option = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2] if len(arg) > 2 else arg
-            if option in _NOX_SESSIONS or option in {"-t", "--tags", "-k", "--keywords"}:
-                got, i = _values(args, i)
-                if option in {"-k", "--keywords"}:
-                    got = ["ALL"]  # an expression over names and tags: not evaluated, any session may run
-                (tags if option in {"-t", "--tags"} else names).extend(g for g in got if g)
-                picked = True
-            else:
-                i += 2 if arg in _NOX_VALUE else 1
-        listed = listed or not picked
-    return listed, names, tags
 
 
 def selection(driver: str, file: str, calls: Iterable[CiCommand], workflow: bool) -> DriverSelection:
     """What CI runs of ``driver``'s ``file``, from the driver ``calls`` the project's CI makes;
     ``workflow``: whether the project has a CI workflow (without one the file itself is trusted)."""
     calls = [c for c in calls if c.tool == driver and c.default]
-    listed, names, labels = (tox_selection if driver == "tox" else nox_selection)(calls)
+    listed, names, labels = called(driver, calls)
     if not calls:
         if workflow:
             off = f"{file} is not run by the project's CI (no workflow calls {driver})"
