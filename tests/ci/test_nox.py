@@ -41,3 +41,16 @@ def test_session_runs_with_lines_and_defaults() -> None:
 
 def test_a_noxfile_that_does_not_parse_runs_nothing() -> None:
     assert read({"noxfile.py": "def broken(:\n"}) == []
+
+
+def test_session_env_goes_with_the_sessions_commands() -> None:
+    noxfile = (
+        "import nox\n\n\n@nox.session\ndef tests(session):\n"
+        '    session.env["CHECK_UNKNOWN"] = "1"\n'
+        '    session.run("pytest", env={"EXTRA": "yes"})\n'
+        '    session.run("mypy", "src")\n'
+    )
+    assert [(c.tool, c.env) for c in read({"noxfile.py": noxfile})] == [
+        ("pytest", (("CHECK_UNKNOWN", "1"), ("EXTRA", "yes"))),
+        ("mypy", (("CHECK_UNKNOWN", "1"),)),
+    ]

@@ -76,3 +76,55 @@ def test_tox_ini_wins_over_tox_toml_and_a_broken_toml_runs_nothing() -> None:
     ini = "[tox]\nenv_list = py\n\n[testenv]\ncommands =\n    pytest\n"
     assert [c.origin.file for c in read({"tox.ini": ini, "tox.toml": TOX_TOML})] == ["tox.ini"]
     assert read({"tox.toml": "env_list = [\n"}) == []
+
+
+# Modeled on PyCQA/pyflakes (see tests/data/ci/SOURCES.md): the test env sets a variable the tests read.
+SETENV = """\
+[tox]
+envlist = py
+
+[testenv]
+setenv =
+    CHECK_UNKNOWN=1
+    py311: ONLY_311=1
+    COVERAGE_FILE={toxworkdir}/.coverage
+commands = python -m unittest discover checker
+
+[testenv:style]
+set_env = STYLE=strict
+commands = ruff check .
+"""
+
+
+def test_set_env_of_the_environment_goes_with_its_commands() -> None:
+    assert [(c.context, c.env) for c in read({"tox.ini": SETENV})] == [
+        ("tox env testenv", (("CHECK_UNKNOWN", "1"),)),  # factor lines and tox substitutions left out
+        ("tox env style", (("STYLE", "strict"),)),
+    ]
+
+
+def test_tox_configuration_in_setup_cfg_and_pyproject_is_read_where_tox_reads_it() -> None:
+    setup_cfg = "[metadata]\nname = x\n\n[tox:tox]\nenvlist = py\n\n[testenv]\ncommands = pytest tests\n"
+    assert [str(c.origin) for c in read({"setup.cfg": setup_cfg})] == ["setup.cfg:8 (tox)"]
+    legacy = (
+        '[project]\nname = "x"\n\n[tool.tox]\nlegacy_tox_ini = """\n[tox]\nenv_list = py\n\n'
+        '[testenv]\ncommands = pytest tests\n"""\n'
+    )
+    assert [(str(c.origin), c.argv) for c in read({"pyproject.toml": legacy})] == [
+        ("pyproject.toml:10 (tox)", ("pytest", "tests"))
+    ]
+    native = (
+        '[tool.tox]\nenv_list = ["lint"]\n\n[tool.tox.env.lint]\nset_env = { STRICT = "1" }\n'
+        'commands = [["ruff", "check", "."]]\n'
+    )
+    (found,) = read({"pyproject.toml": native})
+    assert (str(found.origin), found.context, found.default, found.env) == (
+        "pyproject.toml:6 (tox)",
+        "tox env lint",
+        True,
+        (("STRICT", "1"),),
+    )
+    # tox.ini wins over them all, as tox picks it.
+    assert {c.origin.file for c in read({"tox.ini": TOX, "setup.cfg": setup_cfg, "pyproject.toml": native})} == {
+        "tox.ini"
+    }

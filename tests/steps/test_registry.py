@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sdetkit import decision, steps
+from sdetkit import ci, decision, steps
 from sdetkit.doctor import checks_env
 from sdetkit.doctor.base import CheckStatus, DoctorContext
 from sdetkit.gate.plan import Plan, PlanOptions, build
@@ -43,11 +43,14 @@ class Vet(ToolProvider):
 
 
 PRECOMMIT = "repos:\n- repo: https://example.org/x/vet-hooks\n  rev: v1.2.3\n"
+# CI runs mypy on what its configuration names (a check planned from configuration needs CI to run it).
+WORKFLOW = "jobs:\n  check:\n    steps:\n      - run: mypy\n"
 
 
 def _facts(tmp: Path) -> ProjectFacts:
     pyproject = {"tool": {"vet": {}, "mypy": {"files": ["src"]}}}
-    return ProjectFacts(tmp, pyproject=pyproject, evidence={".pre-commit-config.yaml": PRECOMMIT})
+    evidence = {".pre-commit-config.yaml": PRECOMMIT, ".github/workflows/ci.yml": WORKFLOW}
+    return ProjectFacts(tmp, pyproject=pyproject, evidence=evidence, automation=ci.commands(evidence))
 
 
 def _env(tmp: Path) -> Environment:

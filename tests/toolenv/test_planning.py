@@ -20,7 +20,8 @@ Gate = Callable[..., GateRun]
 
 def _pinned(rev: str) -> dict[str, str]:
     repo = "https://github.com/astral-sh/ruff-pre-commit"
-    hook = f"repos:\n  - repo: {repo}\n    rev: v{rev}\n    hooks:\n      - id: ruff\n"
+    # Both hooks: a format step planned from configuration alone runs only when CI formats with ruff.
+    hook = f"repos:\n  - repo: {repo}\n    rev: v{rev}\n    hooks:\n      - id: ruff\n      - id: ruff-format\n"
     return {**HEALTHY, ".pre-commit-config.yaml": hook}
 
 

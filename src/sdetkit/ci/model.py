@@ -86,7 +86,9 @@ class CiCommand(NamedTuple):
 
     ``argv`` starts at the tool (``mypy src``, ``python -m pytest -n auto``); ``args`` are the
     arguments after the tool's name. ``why_not`` is empty when the command can run on this machine,
-    else why it cannot (a secret, a service container, another operating system, docker).
+    else why it cannot (a secret, a service container, another operating system, docker). ``off``
+    says why a command that does not run by default does not (empty: the generic reason); ``env``
+    is what its source sets for it (tox ``set_env``, nox ``session.env``).
     """
 
     tool: str
@@ -97,6 +99,8 @@ class CiCommand(NamedTuple):
     why_not: str = ""
     hook: HookSelection | None = None
     at: int = 1  # index in argv of the first argument after the tool's name
+    off: str = ""
+    env: tuple[tuple[str, str], ...] = ()
 
     @property
     def args(self) -> tuple[str, ...]:

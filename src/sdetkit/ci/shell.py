@@ -26,6 +26,7 @@ TOOLS = {
     "flake8": "flake8",
     "black": "black",
     "isort": "isort",
+    "sdetkit": "sdetkit",  # `sdetkit gate fast` in CI runs the checks the gate plans
 }
 # Other test runners: the tests step runs them as the project declares them (sdetkit.steps.unittest).
 OTHER_TEST_RUNNERS = ("nose2", "green", "trial", "stestr", "zope-testrunner", "ward")

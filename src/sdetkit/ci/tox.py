@@ -1,22 +1,26 @@
-"""tox: the ``commands`` of every environment in ``tox.ini`` or ``tox.toml``, with line numbers.
+"""tox: the ``commands`` of every environment, with line numbers and ``set_env``.
 
-An environment without its own ``commands`` runs ``[testenv]``'s, as tox does; one not in
-``env_list`` does not run by default. ``{posargs:X}`` stands for X, ``{posargs}`` for nothing.
-Factor-conditional lines (``py38: cmd``) are left out: which factors apply here is unknown.
+An environment without its own ``commands`` runs ``[testenv]``'s, as tox does. An environment runs
+by default when the project's CI runs it (see :mod:`sdetkit.ci.selection`): in ``env_list`` under a
+bare ``tox`` call, or named by ``tox -e``/``-m``. ``{posargs:X}`` stands for X, ``{posargs}`` for
+nothing. Factor-conditional lines (``py38: cmd``) are left out: which factors apply here is unknown.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sdetkit.ci.model import CiCommand, Origin
+from sdetkit.ci.selection import TRUSTED, DriverSelection
 from sdetkit.ci.shell import commands, tool_of
 
 KIND = "tox"
 FILE = "tox.ini"
 TOML_FILE = "tox.toml"  # tox 4's TOML form: env_list, [env_run_base] and [env.NAME] tables
+SETUP_CFG = "setup.cfg"  # [tox:tox] and [testenv] sections
+PYPROJECT = "pyproject.toml"  # [tool.tox] with legacy_tox_ini (INI text) or tox.toml's tables
 _SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]\s*$")
 _KEY = re.compile(r"^(?P<key>[\w-]+)\s*[=:]\s*(?P<value>.*)$")
 _FACTOR = re.compile(r"^!?[\w{},.!-]+:\s")
@@ -56,36 +60,107 @@ def env_names(text: str) -> list[str]:
     return names
 
 
-def read(evidence: Mapping[str, str]) -> list[CiCommand]:
-    """Every tool command of every tox environment (``tox.ini`` first, as tox picks it)."""
-    if FILE not in evidence:
-        return _read_toml(evidence[TOML_FILE]) if TOML_FILE in evidence else []
-    table = sections(evidence[FILE])
+def read(evidence: Mapping[str, str], runs: DriverSelection = TRUSTED) -> list[CiCommand]:
+    """Every tool command of every tox environment, from the file tox itself would read (``tox.ini``,
+    ``setup.cfg`` ``[tox:tox]``, pyproject ``legacy_tox_ini`` or ``[tool.tox]``, ``tox.toml``), marked
+    run by default as ``runs`` (what the project's CI runs of it) says."""
+    if FILE in evidence:
+        return _read_ini(FILE, sections(evidence[FILE]), runs)
+    if "[tox:tox]" in evidence.get(SETUP_CFG, ""):
+        table = sections(evidence[SETUP_CFG])
+        table["tox"] = table.pop("tox:tox", {})
+        return _read_ini(SETUP_CFG, table, runs)
+    pyproject = _toml(evidence.get(PYPROJECT, "")).get("tool", {})
+    tool = pyproject.get("tox") if isinstance(pyproject, dict) else None
+    if isinstance(tool, dict) and isinstance(tool.get("legacy_tox_ini"), str):
+        lines = evidence[PYPROJECT].splitlines()
+        at = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith("legacy_tox_ini")), 0)
+        shift = at if not lines or not lines[at].rstrip().endswith(('"""', "'''")) else at + 1
+        table = {
+            name: {k: [(n + shift, t) for n, t in v] for k, v in keys.items()}
+            for name, keys in sections(tool["legacy_tox_ini"]).items()
+        }
+        return _read_ini(PYPROJECT, table, runs)
+    if isinstance(tool, dict) and tool:
+        return _read_toml(PYPROJECT, tool, evidence[PYPROJECT], "tool.tox.", runs)
+    if TOML_FILE in evidence:
+        return _read_toml(TOML_FILE, _toml(evidence[TOML_FILE]), evidence[TOML_FILE], "", runs)
+    return []
+
+
+def file_of(evidence: Mapping[str, str]) -> str:
+    """The file tox reads its configuration from (see :func:`read`), for messages."""
+    if FILE in evidence:
+        return FILE
+    if "[tox:tox]" in evidence.get(SETUP_CFG, ""):
+        return SETUP_CFG
+    return PYPROJECT if PYPROJECT in evidence else TOML_FILE
+
+
+def _runs(runs: DriverSelection, env: str, listed: set[str] | None, labels: Sequence[str]) -> bool:
+    """Whether the project's CI runs environment ``env``."""
+    if not runs.trusted:
+        return False
+    return (runs.listed and (listed is None or env in listed)) or runs.selects(env, labels)
+
+
+def _set_env(lines: Sequence[tuple[int, str]]) -> tuple[tuple[str, str], ...]:
+    """``NAME = value`` lines of tox's ``set_env``; values tox computes (``{...}``) and factor lines are left out."""
+    out = []
+    for _, line in lines:
+        name, eq, value = line.partition("=")
+        if eq and not _FACTOR.match(line) and "{" not in value and not name.strip().startswith("file|"):
+            out.append((name.strip(), value.strip()))
+    return tuple(out)
+
+
+def _read_ini(file: str, table: dict[str, dict[str, list[tuple[int, str]]]], runs: DriverSelection) -> list[CiCommand]:
+    """The commands of an INI-form tox configuration (``tox.ini``, ``setup.cfg``, ``legacy_tox_ini``)."""
     top = table.get("tox", {})
-    listed = top.get("env_list", top.get("envlist"))
-    default = set(env_names("\n".join(t for _, t in listed))) if listed is not None else None
-    base = table.get("testenv", {}).get("commands", [])
+    found = top.get("env_list", top.get("envlist"))
+    listed = set(env_names("\n".join(t for _, t in found))) if found is not None else None
+    labels = _ini_labels(top.get("labels", []))
+    for gh in ("gh-actions", "gh"):  # tox-gh-actions/tox-gh pick envs from the CI's Python version
+        if gh in table and runs.trusted and runs.listed and listed is not None:
+            listed |= set(env_names(" ".join(t.split(":", 1)[-1] for _, t in table[gh].get("python", []))))
+    base = table.get("testenv", {})
+    own = {n.split(":", 1)[1]: keys for n, keys in table.items() if n.startswith("testenv:")}
+    for env, keys in own.items():
+        labels.setdefault(env, []).extend(w for _, t in keys.get("labels", []) for w in re.split(r"[\s,]+", t) if w)
+    names = set(own) | (listed or {"py"}) | set(labels)  # no env_list: tox runs `py`, the base commands
+    # [testenv]'s commands run in every environment that has none of its own.
+    base_runs = any(_runs(runs, e, listed, labels.get(e, [])) for e in names if "commands" not in own.get(e, {}))
     out: list[CiCommand] = []
-    for name, keys in table.items():
-        if name != "testenv" and not name.startswith("testenv:"):
+    for env, keys in [("", base), *own.items()]:
+        if env and "commands" not in keys:
             continue
-        env = name.split(":", 1)[1] if ":" in name else ""
-        runs = name == "testenv" or default is None or env in default
-        for number, line in keys.get("commands", base):
+        default = base_runs if not env else _runs(runs, env, listed, labels.get(env, []))
+        setenv = _set_env(keys.get("set_env", keys.get("setenv", base.get("set_env", base.get("setenv", [])))))
+        for number, line in keys.get("commands", []):
             if _FACTOR.match(line):
                 continue
-            origin = Origin(FILE, number, KIND)
+            origin = Origin(file, number, KIND)
             for words in commands(_POSARGS.sub(lambda m: m["default"] or "", line)):
-                found = tool_of(words)
-                if found is not None:
-                    tool, argv, at = found
-                    out.append(CiCommand(tool, argv, origin, f"tox env {env or 'testenv'}", runs, at=at))
+                found_tool = tool_of(words)
+                if found_tool is not None:
+                    tool, argv, at = found_tool
+                    context = f"tox env {env or 'testenv'}"
+                    out.append(CiCommand(tool, argv, origin, context, default, at=at, off=runs.off, env=setenv))
     return out
 
 
-def _read_toml(text: str) -> list[CiCommand]:
-    """The commands of ``tox.toml``: each ``[env.NAME]`` table's, else ``[env_run_base]``'s; a
-    ``{ replace = "posargs", default = [...] }`` item stands for its default."""
+def _ini_labels(lines: Sequence[tuple[int, str]]) -> dict[str, list[str]]:
+    """env -> its labels, from ``[tox] labels`` (``label = env1, env2`` lines)."""
+    out: dict[str, list[str]] = {}
+    for _, line in lines:
+        label, eq, envs = line.partition("=")
+        for env in env_names(envs) if eq else []:
+            out.setdefault(env, []).append(label.strip())
+    return out
+
+
+def _toml(text: str) -> dict[str, Any]:
+    """The TOML document ``text`` (empty when it is not valid TOML: tox itself reports that)."""
     import sys
 
     if sys.version_info >= (3, 11):
@@ -94,23 +169,42 @@ def _read_toml(text: str) -> list[CiCommand]:
         import tomli as tomllib
 
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError:
-        return []  # tox itself reports a broken file; nothing to mirror
-    listed = data.get("env_list")
-    default = {str(n) for n in listed} if isinstance(listed, list) else None
+        return {}
+
+
+def _read_toml(file: str, data: Mapping[str, Any], text: str, prefix: str, runs: DriverSelection) -> list[CiCommand]:
+    """The commands of TOML-form tox configuration (``tox.toml``, or pyproject's ``[tool.tox]`` with
+    ``prefix`` ``tool.tox.``): each ``[env.NAME]`` table's, else ``[env_run_base]``'s; a
+    ``{ replace = "posargs", default = [...] }`` item stands for its default."""
+    listed_names = data.get("env_list")
+    listed = {str(n) for n in listed_names} if isinstance(listed_names, list) else None
     found_base, found_envs = data.get("env_run_base"), data.get("env")
     base: dict[str, Any] = found_base if isinstance(found_base, dict) else {}
     tables: dict[str, Any] = found_envs if isinstance(found_envs, dict) else {}
-    envs = {"": base} | {str(k): v for k, v in tables.items() if isinstance(v, dict)}
+    envs = {str(k): v for k, v in tables.items() if isinstance(v, dict)}
+    top_labels = data.get("labels") if isinstance(data.get("labels"), dict) else {}
+    labels: dict[str, list[str]] = {}
+    for label, members in (top_labels or {}).items():
+        for env in members if isinstance(members, list) else []:
+            labels.setdefault(str(env), []).append(str(label))
+    for env, table in envs.items():
+        labels.setdefault(env, []).extend(str(x) for x in table.get("labels", []) if isinstance(x, str))
+    names = set(envs) | (listed or {"py"}) | set(labels)
+    base_runs = any(_runs(runs, e, listed, labels.get(e, [])) for e in names if "commands" not in envs.get(e, {}))
     lines = text.splitlines()
     out: list[CiCommand] = []
-    for env, table in envs.items():
-        header = "[env_run_base]" if not env else f"[env.{env}]"
-        own = "commands" in table
-        where = _commands_line(lines, header if own else "[env_run_base]")
-        runs = not env or default is None or env in default
-        for command in table.get("commands", base.get("commands", [])):
+    for env, table in [("", base), *envs.items()]:
+        if env and "commands" not in table:
+            continue
+        header = f"[{prefix}env_run_base]" if not env else f"[{prefix}env.{env}]"
+        where = _commands_line(lines, header)
+        default = base_runs if not env else _runs(runs, env, listed, labels.get(env, []))
+        setenv = table.get("set_env", base.get("set_env", {}))
+        pairs = setenv.items() if isinstance(setenv, dict) else ()
+        env_vars = tuple((str(k), v) for k, v in pairs if isinstance(v, str))
+        for command in table.get("commands", []):
             if not isinstance(command, list):
                 continue
             words: list[str] = []
@@ -122,8 +216,9 @@ def _read_toml(text: str) -> list[CiCommand]:
             found = tool_of(words)
             if found is not None:
                 tool, argv, at = found
-                origin = Origin(TOML_FILE, where, KIND)
-                out.append(CiCommand(tool, argv, origin, f"tox env {env or 'env_run_base'}", runs, at=at))
+                origin = Origin(file, where, KIND)
+                context = f"tox env {env or 'env_run_base'}"
+                out.append(CiCommand(tool, argv, origin, context, default, at=at, off=runs.off, env=env_vars))
     return out
 
 

@@ -16,7 +16,7 @@ from sdetkit.model import MissingTool, Status, StepResult, StepSpec
 from sdetkit.repo.config import GateConfig, StepConfig
 from sdetkit.steps import CONFIGURED, DEFAULT_PRIORITY, PROVIDERS, kind_priority
 from sdetkit.steps.base import NotChosen, PlanContext
-from sdetkit.steps.chosen import unrunnable
+from sdetkit.steps.chosen import env_of, not_run_by_ci, unrunnable
 from sdetkit.toolenv.planning import PinnedEnv
 
 DEFAULT_TIMEOUT = 600.0
@@ -92,6 +92,16 @@ def _from_config(ctx: PlanContext, cfg: StepConfig, base: StepSpec | None, sourc
     return spec
 
 
+def _with_ci_env(spec: StepSpec, env: tuple[tuple[str, str], ...]) -> StepSpec:
+    """``spec`` with the environment its command's source sets (the step's own plumbing wins a clash)."""
+    if not env:
+        return spec
+    own = {k for k, _ in spec.env}
+    shown = " ".join(f"{k}={v}" for k, v in env)
+    added = tuple((k, v) for k, v in env if k not in own)
+    return spec._replace(env=(*added, *spec.env), reason=f"{spec.reason}; with {shown} as its source sets")
+
+
 def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions, profile: ProfileSteps | None = None) -> Plan:
     """The plan for one gate run: discovered steps, then the profile's own (the release checks),
     then the repository's declarations, then the command line. Raises ConfigError/UsageError on
@@ -105,6 +115,10 @@ def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions, profile: Pro
     providers = list(PROVIDERS)
     for prov in providers:
         found = prov.discover(ctx)
+        if not isinstance(found, NotChosen):
+            found = not_run_by_ci(ctx.facts, found, prov.tool, getattr(prov, "subcommand", None)) or found
+        if not isinstance(found, NotChosen):
+            found = _with_ci_env(found, env_of(ctx.facts, prov.tool, found.origin))
         if isinstance(found, NotChosen):
             not_chosen.append(found)
         else:  # the first provider to plan a step id keeps it: discovery order is trust order

@@ -5,6 +5,7 @@ Everything here reads; nothing decides what to run (that is ``plan.py``).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Mapping
@@ -178,9 +179,16 @@ def _evidence(root: Path) -> dict[str, str]:
     workflows = root / ".github" / "workflows"
     if workflows.is_dir():
         candidates += sorted(p for p in workflows.iterdir() if p.suffix in {".yml", ".yaml"})
-    scripts = root / "scripts"
-    if scripts.is_dir():  # shell scripts CI calls, e.g. scripts/check, scripts/lint.sh
-        candidates += sorted(p for p in scripts.iterdir() if p.suffix in {"", ".sh"})[:20]
+    for folder in ("scripts", ".ci"):  # shell scripts CI calls, e.g. scripts/check, .ci/run
+        scripts = root / folder
+        if scripts.is_dir():
+            candidates += sorted(p for p in scripts.iterdir() if p.suffix in {"", ".sh"})[:20]
+    # tox reads setup.cfg's [tox:tox] and pyproject's [tool.tox] when there is no tox.ini.
+    for name, marker in (("setup.cfg", "[tox:tox]"), ("pyproject.toml", "[tool.tox")):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = (root / name).read_text("utf-8")
+            if marker in text and len(text) <= EVIDENCE_LIMIT:
+                found[name] = text
     for p in candidates:
         try:
             if p.is_file() and p.stat().st_size <= EVIDENCE_LIMIT:

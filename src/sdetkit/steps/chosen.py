@@ -16,6 +16,13 @@ from sdetkit.model import StepSpec
 from sdetkit.repo.config import ProjectFacts
 from sdetkit.steps.base import NotChosen, PlanContext
 
+# Kinds of step a project's configuration alone may plan only when its CI runs the tool (or has no
+# CI at all): a check no CI runs would fail a gate its CI passes. Tests are run wherever test files
+# exist (CI often runs them through actions the gate cannot read).
+CI_ONLY_KINDS = frozenset({"lint", "format", "typecheck"})
+# Files whose mere presence means the project has CI (even when none of their lines runs a tool).
+_CI_FILES = (".pre-commit-config.yaml", "tox.ini", "tox.toml", "noxfile.py", ".gitlab-ci.yml", ".github/workflows/")
+
 
 def candidates(facts: ProjectFacts, tool: str, sub: str | None = None) -> list[CiCommand]:
     """The automation's commands for ``tool`` (``sub``: only those running that subcommand)."""
@@ -71,6 +78,13 @@ def origin_of(facts: ProjectFacts, tool: str, file: str, args: Sequence[str]) ->
     return str(found.origin) if found is not None else file
 
 
+def env_of(facts: ProjectFacts, tool: str, origin: str) -> tuple[tuple[str, str], ...]:
+    """What the source of the automation's ``tool`` command at ``origin`` sets in its environment (tox
+    ``set_env``, nox ``session.env``): a step running that command runs with it."""
+    found = next((c for c in candidates(facts, tool) if str(c.origin) == origin), None)
+    return found.env if found is not None else ()
+
+
 def passed_over(facts: ProjectFacts, tool: str, sub: str | None, origin: str) -> list[str]:
     """Each candidate the step did not run (its origin is ``origin``), with why, for listings."""
     out = []
@@ -80,7 +94,7 @@ def passed_over(facts: ProjectFacts, tool: str, sub: str | None, origin: str) ->
         if i == at or not c.runnable:  # what cannot run here is listed as not planned instead
             continue
         if not c.default:
-            why = "not run by default"
+            why = c.off or "not run by default"
         elif at is None or i < at:
             why = "names nothing the step can check here"
         elif c.origin.trust > found[at].origin.trust:
@@ -109,3 +123,36 @@ def unrunnable(facts: ProjectFacts) -> list[NotChosen]:
     return [
         NotChosen(c.tool, f"{c.describe()} - cannot run here: {c.why_not}") for c in facts.automation if not c.runnable
     ]
+
+
+def _gate_runs(facts: ProjectFacts, step_id: str) -> bool:
+    """Whether the project's CI runs sdetkit's own gate with the step ``step_id`` in it (the gate then
+    plans from the configuration exactly as here)."""
+    for c in facts.automation:
+        if c.tool != "sdetkit" or c.args[:1] != ("gate",) or not c.default:
+            continue
+        picked: dict[str, set[str]] = {"--only": set(), "--skip": set()}
+        for flag, value in zip(c.args, c.args[1:], strict=False):
+            if flag in picked:
+                picked[flag] |= set(value.split(","))
+        if step_id not in picked["--skip"] and (not picked["--only"] or step_id in picked["--only"]):
+            return True
+    return False
+
+
+def not_run_by_ci(facts: ProjectFacts, spec: StepSpec, tool: str, sub: str | None) -> NotChosen | None:
+    """Why a check planned from the configuration alone is left out: the project has CI sources and
+    none of them runs its tool (None: it stays planned)."""
+    if spec.kind not in CI_ONLY_KINDS or not spec.origin.endswith(" (config)"):
+        return None
+    sources = sorted(n for n in facts.evidence if facts.automation or n.startswith(_CI_FILES))
+    if not sources or any(c.default for c in candidates(facts, tool, sub)) or _gate_runs(facts, spec.id):
+        return None
+    where = spec.origin.removesuffix(" (config)")
+    shown = ", ".join(sources[:8]) + (f" and {len(sources) - 8} more" if len(sources) > 8 else "")
+    name = f"{tool} {sub}" if sub else tool
+    return NotChosen(
+        spec.id,
+        f"configured in {where}, but none of the project's CI sources runs {name} (checked: {shown}); "
+        "declare it in [tool.sdetkit.gate.fast.steps] to run it",
+    )
