@@ -143,7 +143,9 @@ ONE_SOURCE = {
     "pyproject.toml": "[project]\nname = 'x'\n",
     "setup.cfg": "[mypy]\ncheck_untyped_defs = true\n",
     "uv.lock": '[[package]]\nname = "mypy"\nversion = "1.13.0"\n\n[[package]]\nname = "ruff"\nversion = "0.6.9"\n',
-    "tox.ini": "[tox]\nenvlist = py\n[testenv:typing]\ndeps =\n    mypy==1.10.0\n    types-docutils\ncommands = mypy x\n",
+    "tox.ini": (
+        "[tox]\nenvlist = py\n[testenv:typing]\ndeps =\n    mypy==1.10.0\n    types-docutils\ncommands = mypy x\n"
+    ),
     ".pre-commit-config.yaml": (
         "repos:\n-   repo: https://github.com/pre-commit/mirrors-mypy\n    rev: v1.11.2\n    hooks:\n"
         "    -   id: mypy\n        stages: [manual]\n"
