@@ -12,15 +12,28 @@ from sdetkit.ci.model import HookSelection
 
 def tracked(root: Path) -> tuple[str, ...]:
     """``git ls-files`` under ``root``, relative to it (empty outside a git work tree)."""
+    return listed(root) or ()
+
+
+def listed(root: Path, untracked: bool = False) -> tuple[str, ...] | None:
+    """The files git lists under ``root``, relative to it: tracked ones, and with ``untracked`` the
+    untracked ones git does not ignore too (what a runner finds, never a venv or ``.tox``). None
+    outside a git work tree."""
+    more = ["--others", "--exclude-standard"] if untracked else []
     try:
         done = subprocess.run(
-            ["git", "ls-files", "-z"], cwd=root, capture_output=True, stdin=subprocess.DEVNULL, check=False, timeout=60
+            ["git", "ls-files", "-z", "--cached", *more],
+            cwd=root,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+            timeout=60,
         )
     except (OSError, subprocess.TimeoutExpired):
-        return ()
+        return None
     if done.returncode != 0:
-        return ()
-    return tuple(sorted(p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p))
+        return None
+    return tuple(sorted(set(p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p)))
 
 
 def selected(root: Path, hook: HookSelection, paths: tuple[str, ...]) -> tuple[str, ...]:
