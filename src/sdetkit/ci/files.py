@@ -36,15 +36,35 @@ def listed(root: Path, untracked: bool = False) -> tuple[str, ...] | None:
     return tuple(sorted(set(p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p)))
 
 
+def git_prefix(root: Path) -> str:
+    """``root``'s path inside its git work tree (``sub/dir/``; empty at the top or outside git)."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-prefix"],
+            cwd=root,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.decode("utf-8", "surrogateescape").strip() if done.returncode == 0 else ""
+
+
 def selected(root: Path, hook: HookSelection, paths: tuple[str, ...]) -> tuple[str, ...]:
-    """The ``paths`` the hook would be given, in order."""
+    """The ``paths`` (relative to ``root``) the hook would be given, in order. pre-commit matches
+    ``files``/``exclude`` against paths from the top of the git work tree, so a project in a
+    subfolder is matched with that folder's prefix (``^sub/src/`` selects its ``src/``)."""
     from identify.identify import tags_from_path
 
     include = re.compile(hook.files) if hook.files else None
     exclude = re.compile(hook.exclude) if hook.exclude else None
+    prefix = git_prefix(root) if include is not None or exclude is not None else ""
     out = []
     for path in paths:
-        if (include is not None and not include.search(path)) or (exclude is not None and exclude.search(path)):
+        full = prefix + path
+        if (include is not None and not include.search(full)) or (exclude is not None and exclude.search(full)):
             continue
         try:
             tags = tags_from_path(str(root / path))
