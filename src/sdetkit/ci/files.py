@@ -19,37 +19,25 @@ def listed(root: Path, untracked: bool = False) -> tuple[str, ...] | None:
     """The files git lists under ``root``, relative to it: tracked ones, and with ``untracked`` the
     untracked ones git does not ignore too (what a runner finds, never a venv or ``.tox``). None
     outside a git work tree."""
-    more = ["--others", "--exclude-standard"] if untracked else []
-    try:
-        done = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", *more],
-            cwd=root,
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            check=False,
-            timeout=60,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0:
-        return None
-    return tuple(sorted(set(p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p)))
+    more = ("--others", "--exclude-standard") if untracked else ()
+    out = _git(root, "ls-files", "-z", "--cached", *more)
+    return None if out is None else tuple(sorted({p for p in out.split("\0") if p}))
 
 
 def git_prefix(root: Path) -> str:
     """``root``'s path inside its git work tree (``sub/dir/``; empty at the top or outside git)."""
+    return (_git(root, "rev-parse", "--show-prefix") or "").strip()
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """git's output in ``root``, or None when git fails (outside a work tree, no git)."""
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "--show-prefix"],
-            cwd=root,
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            check=False,
-            timeout=60,
+            ["git", *args], cwd=root, capture_output=True, stdin=subprocess.DEVNULL, check=False, timeout=60
         )
     except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return done.stdout.decode("utf-8", "surrogateescape").strip() if done.returncode == 0 else ""
+        return None
+    return done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None
 
 
 def selected(root: Path, hook: HookSelection, paths: tuple[str, ...]) -> tuple[str, ...]:
