@@ -183,3 +183,27 @@ def test_a_steps_version_comes_from_the_source_of_its_command(
     spec = StepSpec("s", "typecheck", "mypy", ("mypy",), "why", ExternalProgram("/env/bin/python"), provider=provider)
     (planned,), _ = apply_pins((spec._replace(origin=origin),), config.load(root), env, tmp_path / "c", False)
     assert (planned.tool_version, planned.version_source) == expected
+
+
+def test_lint_and_format_from_one_hook_repository_share_one_tool_environment(tmp_path: Path) -> None:
+    from sdetkit.model import ExternalProgram, StepSpec
+    from sdetkit.repo.environment import Environment
+    from sdetkit.steps.ruff import RuffFormat, RuffLint
+    from sdetkit.toolenv import envs
+    from sdetkit.toolenv.planning import apply_pins
+
+    root = tmp_path / "repo"
+    write_files(root, _pinned("0.6.9"))
+    env = Environment("/env/bin/python", "test", "3.12.1", "/env", "/env/bin", frozenset(), {"ruff": "0.9.0"}, "", True)
+    program = ExternalProgram("/env/bin/ruff")
+    specs = tuple(
+        StepSpec(sid, sid, "ruff", ("ruff", sub), "why", program, provider=prov.name, origin=origin)
+        for sid, sub, prov, origin in (
+            ("lint", "check", RuffLint, ".pre-commit-config.yaml:5 (pre-commit)"),
+            ("format", "format", RuffFormat, ".pre-commit-config.yaml:6 (pre-commit)"),
+        )
+    )
+    _, needed = apply_pins(specs, config.load(root), env, tmp_path / "cache", use_installed=False)
+    # One environment to create (prepare creates each distinct one once), pinned by the repository's rev.
+    assert {p.spec for p in needed.values()} == {envs.ToolEnvSpec("ruff", "0.6.9", (), "3.12.1")}
+    assert sorted(needed) == ["format", "lint"]
