@@ -47,3 +47,15 @@ def test_files_exclude_and_types_select_as_pre_commit_does(make_repo: Callable[.
 
 def test_outside_a_git_work_tree_nothing_is_tracked(tmp_path: Path) -> None:
     assert tracked(tmp_path) == ()
+
+
+def test_a_project_in_a_subfolder_is_matched_by_paths_from_the_git_root(make_repo: Callable[..., Path]) -> None:
+    # A monorepo whose Python project lives in a subfolder with its own hook configuration:
+    # pre-commit matches `files` against paths from the repository's top (tests/data/ci/SOURCES.md).
+    repo = make_repo({"api/src/app.py": "", "api/tests/test_app.py": "", "web/tool.py": "", "api/setup.py": ""})
+    hook = HookSelection("mypy", files="^api/src/", exclude="^api/setup\\.py$", types_or=("python",))
+    project = repo / "api"
+    assert selected(project, hook, tracked(project)) == ("src/app.py",)
+    assert selected(repo, hook, tracked(repo)) == ("api/src/app.py",)
+    everything = HookSelection("ruff", exclude="^api/tests/", types_or=("python",))
+    assert selected(project, everything, tracked(project)) == ("setup.py", "src/app.py")

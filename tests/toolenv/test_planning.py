@@ -145,7 +145,9 @@ def test_a_tool_pinned_beside_the_project_sees_its_packages_and_a_hook_pin_runs_
     program = ExternalProgram("/env/bin/python")
     specs = (
         StepSpec("typecheck", "typecheck", "mypy", ("python", "-m", "mypy", "src"), "why", program, provider=Mypy.name),
-        StepSpec("lint", "lint", "ruff", ("ruff", "check"), "why", program, provider=RuffLint.name),
+        StepSpec("lint", "lint", "ruff", ("ruff", "check"), "why", program, provider=RuffLint.name)._replace(
+            origin=".pre-commit-config.yaml:5 (pre-commit)"
+        ),
     )
     cache = tmp_path / "cache"
     (typecheck, lint), needed = apply_pins(specs, config.load(root), env, cache, use_installed=False)
@@ -157,3 +159,75 @@ def test_a_tool_pinned_beside_the_project_sees_its_packages_and_a_hook_pin_runs_
     assert (lint.extra, lint.version_source) == ((), "pinned in .pre-commit-config.yaml:3")
     ruff_env = envs.env_dir(cache, envs.ToolEnvSpec("ruff", "0.6.9", (), "3.12.1"))
     assert lint.program == ExternalProgram(str(envs.scripts_dir(ruff_env) / "ruff"))
+
+
+# Modeled on pyupgrade, nose2 and tomlkit (tests/data/toolenv/SOURCES.md): a step's version comes from
+# the same source as its command, never a hook's rev for a command the hook does not run.
+ONE_SOURCE = {
+    "pyproject.toml": "[project]\nname = 'x'\n",
+    "setup.cfg": "[mypy]\ncheck_untyped_defs = true\n",
+    "uv.lock": '[[package]]\nname = "mypy"\nversion = "1.13.0"\n\n[[package]]\nname = "ruff"\nversion = "0.6.9"\n',
+    "tox.ini": (
+        "[tox]\nenvlist = py\n[testenv:typing]\ndeps =\n    mypy==1.10.0\n    types-docutils\ncommands = mypy x\n"
+    ),
+    ".pre-commit-config.yaml": (
+        "repos:\n-   repo: https://github.com/pre-commit/mirrors-mypy\n    rev: v1.11.2\n    hooks:\n"
+        "    -   id: mypy\n        stages: [manual]\n"
+        "-   repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: 0123456789abcdef0123456789abcdef01234567\n"
+        "    hooks:\n    -   id: ruff\n"
+    ),
+    "x/__init__.py": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("origin", "provider", "expected"),
+    [
+        # The manual-stage hook does not run by default: a command from tox takes the tox env's pin
+        # (not the hook's rev, not the lock, which tox does not install from).
+        ("tox.ini:7 (tox)", "mypy", ("1.10.0", "pinned in tox.ini:5")),
+        # A command from configuration runs what the project installs: the lock, not the hook's rev.
+        ("setup.cfg [mypy] (config)", "mypy", ("1.13.0", "pinned in uv.lock:2")),
+        # The hook itself: its rev.
+        (".pre-commit-config.yaml:5 (pre-commit)", "mypy", ("1.11.2", "pinned in .pre-commit-config.yaml:3")),
+        # A hook pinned by a bare commit names no version: no pin, not another source's.
+        (".pre-commit-config.yaml:10 (pre-commit)", "ruff-lint", (None, "")),
+    ],
+)
+def test_a_steps_version_comes_from_the_source_of_its_command(
+    tmp_path: Path, origin: str, provider: str, expected: tuple[str | None, str]
+) -> None:
+    from sdetkit.model import ExternalProgram, StepSpec
+    from sdetkit.repo.environment import Environment
+    from sdetkit.toolenv.planning import apply_pins
+
+    root = tmp_path / "repo"
+    write_files(root, ONE_SOURCE)
+    env = Environment("/env/bin/python", "test", "3.12.1", "/env", "/env/bin", frozenset(), {}, "", True)
+    spec = StepSpec("s", "typecheck", "mypy", ("mypy",), "why", ExternalProgram("/env/bin/python"), provider=provider)
+    (planned,), _ = apply_pins((spec._replace(origin=origin),), config.load(root), env, tmp_path / "c", False)
+    assert (planned.tool_version, planned.version_source) == expected
+
+
+def test_lint_and_format_from_one_hook_repository_share_one_tool_environment(tmp_path: Path) -> None:
+    from sdetkit.model import ExternalProgram, StepSpec
+    from sdetkit.repo.environment import Environment
+    from sdetkit.steps.ruff import RuffFormat, RuffLint
+    from sdetkit.toolenv import envs
+    from sdetkit.toolenv.planning import apply_pins
+
+    root = tmp_path / "repo"
+    write_files(root, _pinned("0.6.9"))
+    env = Environment("/env/bin/python", "test", "3.12.1", "/env", "/env/bin", frozenset(), {"ruff": "0.9.0"}, "", True)
+    program = ExternalProgram("/env/bin/ruff")
+    specs = tuple(
+        StepSpec(sid, sid, "ruff", ("ruff", sub), "why", program, provider=prov.name, origin=origin)
+        for sid, sub, prov, origin in (
+            ("lint", "check", RuffLint, ".pre-commit-config.yaml:5 (pre-commit)"),
+            ("format", "format", RuffFormat, ".pre-commit-config.yaml:6 (pre-commit)"),
+        )
+    )
+    _, needed = apply_pins(specs, config.load(root), env, tmp_path / "cache", use_installed=False)
+    # One environment to create (prepare creates each distinct one once), pinned by the repository's rev.
+    assert {p.spec for p in needed.values()} == {envs.ToolEnvSpec("ruff", "0.6.9", (), "3.12.1")}
+    assert sorted(needed) == ["format", "lint"]

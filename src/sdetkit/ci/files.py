@@ -12,26 +12,47 @@ from sdetkit.ci.model import HookSelection
 
 def tracked(root: Path) -> tuple[str, ...]:
     """``git ls-files`` under ``root``, relative to it (empty outside a git work tree)."""
+    return listed(root) or ()
+
+
+def listed(root: Path, untracked: bool = False) -> tuple[str, ...] | None:
+    """The files git lists under ``root``, relative to it: tracked ones, and with ``untracked`` the
+    untracked ones git does not ignore too (what a runner finds, never a venv or ``.tox``). None
+    outside a git work tree."""
+    more = ("--others", "--exclude-standard") if untracked else ()
+    out = _git(root, "ls-files", "-z", "--cached", *more)
+    return None if out is None else tuple(sorted({p for p in out.split("\0") if p}))
+
+
+def git_prefix(root: Path) -> str:
+    """``root``'s path inside its git work tree (``sub/dir/``; empty at the top or outside git)."""
+    return (_git(root, "rev-parse", "--show-prefix") or "").strip()
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """git's output in ``root``, or None when git fails (outside a work tree, no git)."""
     try:
         done = subprocess.run(
-            ["git", "ls-files", "-z"], cwd=root, capture_output=True, stdin=subprocess.DEVNULL, check=False, timeout=60
+            ["git", *args], cwd=root, capture_output=True, stdin=subprocess.DEVNULL, check=False, timeout=60
         )
     except (OSError, subprocess.TimeoutExpired):
-        return ()
-    if done.returncode != 0:
-        return ()
-    return tuple(sorted(p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p))
+        return None
+    return done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None
 
 
 def selected(root: Path, hook: HookSelection, paths: tuple[str, ...]) -> tuple[str, ...]:
-    """The ``paths`` the hook would be given, in order."""
+    """The ``paths`` (relative to ``root``) the hook would be given, in order. pre-commit matches
+    ``files``/``exclude`` against paths from the top of the git work tree, so a project in a
+    subfolder is matched with that folder's prefix (``^sub/src/`` selects its ``src/``)."""
     from identify.identify import tags_from_path
 
     include = re.compile(hook.files) if hook.files else None
     exclude = re.compile(hook.exclude) if hook.exclude else None
+    prefix = git_prefix(root) if include is not None or exclude is not None else ""
     out = []
     for path in paths:
-        if (include is not None and not include.search(path)) or (exclude is not None and exclude.search(path)):
+        full = prefix + path
+        if (include is not None and not include.search(full)) or (exclude is not None and exclude.search(full)):
             continue
         try:
             tags = tags_from_path(str(root / path))

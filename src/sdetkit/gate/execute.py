@@ -12,7 +12,7 @@ from sdetkit.formats.progress import Progress
 from sdetkit.gate.plan import Plan
 from sdetkit.gate.profiles import GateProfile, RunSetup
 from sdetkit.gate.workspace import Workspace, tree_state
-from sdetkit.model import Status, StepResult
+from sdetkit.model import Status, StepResult, StepSpec
 from sdetkit.repo import git
 from sdetkit.run import side_effects
 from sdetkit.run.cache import StepCache
@@ -42,6 +42,20 @@ def pin_tools(plan: Plan, ws: Workspace, use_installed: bool) -> Plan:
     return plan._replace(run=run, decided=results, tool_envs=tool_envs)
 
 
+def must_run(specs: tuple[StepSpec, ...], cache: StepCache) -> frozenset[str]:
+    """The steps that run even when the cache holds their result: those that write a file (a
+    variable both steps set, as ``COVERAGE_FILE``) a step needing them reads, when that step itself
+    runs. A stored pass of the tests step has no coverage data: the coverage step must not read
+    nothing and ask for ``--no-cache``; the measured tests run again instead."""
+    by_id = {s.id: s for s in specs}
+    out: set[str] = set()
+    for later in specs:
+        if cache.get(later) is not None:  # served from the cache: it reads nothing this run
+            continue
+        out.update(n for n in later.needs if n in by_id and set(by_id[n].env) & set(later.env))
+    return frozenset(out)
+
+
 def dry_run(plan: Plan, profile: GateProfile) -> Executed:
     """Nothing runs: every step is skipped, and the profile says nothing was produced."""
     results = [StepResult(s, Status.SKIPPED, message="dry run: not run") for s in plan.run]
@@ -58,6 +72,7 @@ def execute(plan: Plan, settings: GateSettings, profile: GateProfile, ws: Worksp
     if use_cache:
         base = StepCache.base(git.content_fingerprint(ws.state), ws.env.fingerprint, ws.env.python, ws.environ)
     cache = StepCache(ws.cache_root if use_cache else None, base, profile.reads_cache(settings))
+    cache = StepCache(cache.root, base, cache.read, must_run(plan.run, cache))
     runner = ProcessRunner()
     # Before any step: the pinned versions' environments, each distinct one once, in parallel.
     failed = prepare(plan.tool_envs, ws.cache_root, ws.env.python, runner, ws.environ, jobs)

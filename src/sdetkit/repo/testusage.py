@@ -245,8 +245,21 @@ def _defines_testcase(path: Path) -> bool:
 
 def find_test_files(root: Path) -> FoundTestFiles:
     """Every ``test_*.py`` / ``*_test.py`` under ``root`` (inside packages too), skipping hidden,
-    environment and vendored folders; bounded like the rest of the scan."""
+    environment and vendored folders; bounded like the rest of the scan. In a git work tree, only
+    the files git lists (tracked, or untracked and not ignored): an ignored ``build/`` or ``.tox``
+    copy never counts."""
+    from sdetkit.ci.files import listed
+
+    paths = listed(root, untracked=True)
     found: list[str] = []
+    if paths is not None:
+        for path in paths:
+            *folders, name = path.split("/")
+            own = not any(d.startswith(".") or d in _NOT_OWN for d in folders)
+            if own and any(fnmatch.fnmatch(name, p) for p in _TEST_FILES) and (root / path).is_file():
+                found.append(path)
+        found = found[:MAX_FILES]
+        return FoundTestFiles(tuple(found), tuple(f for f in found if _defines_testcase(root / f)))
     for folder, subdirs, files in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in _NOT_OWN)
         rel = Path(folder).relative_to(root).as_posix()

@@ -64,12 +64,16 @@ def cache_root(environ: Mapping[str, str]) -> Path:
 class StepCache:
     """Lookup and store of passing step results under one base key."""
 
-    def __init__(self, root: Path | None, base_key: str, read: bool = True) -> None:
+    def __init__(
+        self, root: Path | None, base_key: str, read: bool = True, fresh: frozenset[str] = frozenset()
+    ) -> None:
         self.root = root
         self.base_key = base_key
         # False: every step runs for real (the release gate, unless --allow-cache); passes are
         # still stored, so the next fast gate on the same tree can use them.
         self.read = read
+        # Steps that run for real even when a result is stored: a later step reads files they write.
+        self.fresh = fresh
 
     def applies(self, spec: StepSpec) -> bool:
         return self.root is not None and not spec.modifies and not isinstance(spec.program, InternalCheck)
@@ -112,7 +116,7 @@ class StepCache:
         return root / "steps" / key[:2] / f"{key}.json"
 
     def get(self, spec: StepSpec) -> StepResult | None:
-        if self.root is None or not self.read or not self.applies(spec):
+        if self.root is None or not self.read or spec.id in self.fresh or not self.applies(spec):
             return None
         try:
             data = json.loads(self._path(self.root, self.key(spec)).read_text("utf-8"))

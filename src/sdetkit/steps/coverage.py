@@ -124,10 +124,7 @@ class Coverage(ToolProvider):
         if m:
             return FirstFailure(f"total coverage {m['total']}% is below the threshold of {m['under']}%")
         if "No data to report" in output:
-            return FirstFailure(
-                "no coverage data from this run: the tests step did not run under coverage (its result may "
-                "have come from the cache; run with --no-cache)"
-            )
+            return FirstFailure("no coverage data from this run: the tests step did not run under coverage")
         return super().first_failure(output, root, tmp)
 
     def reproduce(self, tool: str | None, kind: str | None, first: Mapping[str, Any]) -> str | None:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from sdetkit.ci.model import CiCommand
 from sdetkit.repo import requirements
 from sdetkit.repo.config import ProjectFacts
 
@@ -120,6 +121,25 @@ def chosen(pins: list[Pin]) -> dict[str, Pin]:
     for pin in pins:
         out.setdefault(pin.tool, pin)
     return out
+
+
+def for_command(pins: list[Pin], tool: str, command: CiCommand | None) -> Pin | None:
+    """The pin of ``tool`` that belongs to the source a step's command comes from (``command``:
+    the automation's command it runs, None when it comes from configuration).
+
+    A command and its version come from one source, never a hybrid: a pre-commit hook from a
+    pinned repository runs its ``rev`` and nothing else (a bare commit names no version, so no
+    pin); any other command (a local hook, tox, nox, a CI job, configuration) runs what the project
+    installs, so a hook's rev never pins it: a pin in the command's own file first (a tox env's
+    deps), then locks and requirement pins in trust order.
+    """
+    hook = command.hook if command is not None else None
+    if hook is not None and hook.rev_line:
+        hook_pin = f"{PRECOMMIT}:{hook.rev_line}"
+        return next((p for p in pins if p.tool == tool and p.source == hook_pin), None)
+    installed = [p for p in pins if p.tool == tool and not p.source.startswith(f"{PRECOMMIT}:")]
+    own = command.origin.file if command is not None else None
+    return next((p for p in installed if p.source.rsplit(":", 1)[0] == own), None) or next(iter(installed), None)
 
 
 def _canonical(name: str) -> str:

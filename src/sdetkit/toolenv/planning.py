@@ -15,7 +15,7 @@ from sdetkit.repo.config import ProjectFacts
 from sdetkit.repo.environment import Environment
 from sdetkit.run.process import ProcessRunner
 from sdetkit.toolenv import envs
-from sdetkit.toolenv.pins import PRECOMMIT, Pin, chosen, project_pins
+from sdetkit.toolenv.pins import PRECOMMIT, Pin, for_command, project_pins
 
 
 class PinnedEnv(NamedTuple):
@@ -53,13 +53,14 @@ def apply_pins(
 ) -> tuple[tuple[StepSpec, ...], dict[str, PinnedEnv]]:
     """``specs`` with the version each pinned tool runs at, and the environments of the steps that
     run a pinned version other than the installed one (by step id)."""
-    pins = chosen(project_pins(facts, pinned_repos()))
+    pins = project_pins(facts, pinned_repos())
+    commands = {str(c.origin): c for c in facts.automation}
     providers = {p.name: p for p in steps.PROVIDERS}
     out: list[StepSpec] = []
     needed: dict[str, PinnedEnv] = {}
     for spec in specs:
         prov = providers.get(spec.provider)
-        pin = pins.get(prov.package) if prov is not None else None
+        pin = for_command(pins, prov.package, commands.get(spec.origin)) if prov is not None else None
         if prov is None or pin is None or isinstance(spec.program, InternalCheck):
             out.append(spec)
             continue
