@@ -132,6 +132,28 @@ def test_tests_see_the_colour_variables_ci_sets(
     assert res.code == 0
 
 
+def test_tests_that_run_coverage_themselves_find_its_data_where_coverage_writes_it(
+    make_repo: Make, run_gate: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Modeled on a test runner's own coverage-plugin test: it runs a measured child process in a
+    # folder and expects `.coverage` there. A COVERAGE_FILE from the gate would send it elsewhere.
+    monkeypatch.delenv("COVERAGE_FILE", raising=False)
+    files = dict(HEALTHY)
+    files["tests/test_measures.py"] = """
+        import subprocess
+        import sys
+        from pathlib import Path
+
+
+        def test_a_measured_child_writes_its_data_in_its_folder(tmp_path: Path) -> None:
+            (tmp_path / "mod.py").write_text("x = 1\\n")
+            subprocess.run([sys.executable, "-m", "coverage", "run", "mod.py"], cwd=tmp_path, check=True)
+            assert (tmp_path / ".coverage").is_file()
+    """
+    res = run_gate(make_repo(files), "--only", "tests")
+    assert res.step("tests")["status"] == "passed", res.step("tests")
+
+
 def test_collection_error_names_the_module(make_repo: Make, run_gate: Run) -> None:
     files = dict(HEALTHY)
     files["tests/test_broken.py"] = "import not_a_module_anywhere\n"

@@ -26,7 +26,10 @@ def step_environ(env: Environment, tools: Path) -> dict[str, str]:
     if bytecode.writes_bytecode(environ):
         environ["PYTHONPYCACHEPREFIX"] = str(pycache(tools))
     environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(tools / "hypothesis")
-    environ.setdefault("COVERAGE_FILE", str(tools / ".coverage"))
+    # COVERAGE_FILE is not redirected: a test that runs coverage itself and looks for its data file
+    # where coverage writes it by default would fail here and pass in CI. Data the gate reads is
+    # named by its own steps (steps/coverage.py); data files a run leaves in the tree are outputs
+    # the cache key ignores (repo/git.py).
     tools.mkdir(parents=True, exist_ok=True)
     return environ
 
