@@ -105,6 +105,8 @@ def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions, profile: Pro
     providers = list(PROVIDERS)
     for prov in providers:
         found = prov.discover(ctx)
+        if found is None:  # the provider has nothing to say about this project
+            continue
         if isinstance(found, NotChosen):
             not_chosen.append(found)
         else:  # the first provider to plan a step id keeps it: discovery order is trust order
