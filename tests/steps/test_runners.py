@@ -187,7 +187,7 @@ MAKEFILE = "coverage:\n\tcoverage run --source=calc tests.py\n\tcoverage report 
 SCRIPT = {
     "pyproject.toml": '[project]\nname = "calc"\nversion = "0.1"\n',
     "calc.py": "def add(a: int, b: int) -> int:\n    return a + b\n",
-    "Makefile": MAKEFILE,
+    "makefile": MAKEFILE,  # make's lower-case name, as the model project spells it
     ".github/workflows/test.yml": MAKE_WORKFLOW,
 }
 MAIN = '\n\nif __name__ == "__main__":\n    unittest.main()\n'
@@ -204,7 +204,7 @@ def test_a_test_script_a_make_target_runs_is_the_tests_step(
         "  run: python tests.py\n"
         "  why: make coverage, called at .github/workflows/test.yml:8 runs the tests as: python tests.py"
         " (judged by its exit code)\n"
-        "  from: Makefile:2 (make)\n"
+        "  from: makefile:2 (make)\n"
     ) in listing.stdout, listing.stdout + listing.stderr
     run = run_gate(repo, "--no-cache")
     assert run.code == 0, run.stdout + run.stderr

@@ -28,11 +28,15 @@ MARKER_FILES = (".flake8", ".isort.cfg")
 # Files searched for evidence of how the project runs its tools (pre-commit hooks, CI, task runners).
 EVIDENCE_FILES = (
     ".pre-commit-config.yaml",
+    "GNUmakefile",
+    "makefile",
     "Makefile",
     "noxfile.py",
     "tox.ini",
     "tox.toml",
     "justfile",
+    "Justfile",
+    ".justfile",
     ".gitlab-ci.yml",
 )
 EVIDENCE_LIMIT = 1 << 20
