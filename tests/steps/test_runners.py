@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from textwrap import dedent
+from typing import Any
 
 from sdetkit.model import ExternalProgram, MissingTool, Status
 from sdetkit.repo.config import ProjectFacts, load
@@ -68,34 +69,43 @@ WORKFLOW = """
 """
 
 
+def _listed_and_passing(run_gate: Callable[..., GateRun], repo: Path, listed: str) -> dict[str, Any]:
+    """The passing tests step of ``repo``, whose plan lists it as ``listed`` (no tool missing)."""
+    listing = run_gate(repo, "--list-steps")
+    assert listed in listing.stdout, listing.stdout + listing.stderr
+    assert "tool missing" not in listing.stdout
+    run = run_gate(repo, "--no-cache")
+    assert run.code == 0, run.stdout + run.stderr
+    step = run.step("tests")
+    assert step["status"] == "passed"
+    return step
+
+
+def _failing(run_gate: Callable[..., GateRun], repo: Path, files: Mapping[str, str]) -> dict[str, Any]:
+    """The tests step of ``repo`` with ``files`` written: failed on the test that adds wrong."""
+    write_files(repo, files)
+    run = run_gate(repo, "--no-cache")
+    assert run.code == 1, run.stderr
+    step = run.step("tests")
+    assert (step["status"], step["first_failure"]["message"]) == ("failed", "AssertionError: 10 != 11")
+    return step
+
+
 def test_nose2_in_tox_passes_and_fails_as_ci_reads_its_exit_code(
     make_repo: Callable[..., Path], run_gate: Callable[..., GateRun]
 ) -> None:
     repo = make_repo({**PACKAGE, "calc/tests/test_add.py": PASSING})
-    listing = run_gate(repo, "--list-steps")
-    assert (
+    listed = (
         "tests (tests, nose2)\n"
         "  run: nose2 -v --pretty-assert\n"
         "  why: tox env testenv runs the tests as: nose2 -v --pretty-assert (judged by its exit code)\n"
         "  from: tox.ini:6 (tox)\n"
-    ) in listing.stdout, listing.stdout + listing.stderr
-    assert "tool missing" not in listing.stdout
-    run = run_gate(repo, "--no-cache")
-    assert run.code == 0, run.stderr
-    step = run.step("tests")
-    assert (step["status"], step["argv"], step["origin"]) == (
-        "passed",
-        ["nose2", "-v", "--pretty-assert"],
-        "tox.ini:6 (tox)",
     )
+    step = _listed_and_passing(run_gate, repo, listed)
+    assert (step["argv"], step["origin"]) == (["nose2", "-v", "--pretty-assert"], "tox.ini:6 (tox)")
 
-    write_files(repo, {"calc/tests/test_add.py": FAILING})
-    run = run_gate(repo, "--no-cache")
-    assert run.code == 1, run.stderr
-    step = run.step("tests")
-    assert step["status"] == "failed"
+    step = _failing(run_gate, repo, {"calc/tests/test_add.py": FAILING})
     assert step["first_failure"]["test_id"] == "calc.tests.test_add.AddTest.test_small"
-    assert step["first_failure"]["message"] == "AssertionError: 10 != 11"
 
 
 def test_a_project_runner_module_from_a_workflow_is_the_tests_step(
@@ -198,24 +208,17 @@ def test_a_test_script_a_make_target_runs_is_the_tests_step(
     make_repo: Callable[..., Path], run_gate: Callable[..., GateRun]
 ) -> None:
     repo = make_repo({**SCRIPT, "tests.py": WITH_MAIN})
-    listing = run_gate(repo, "--list-steps")
-    assert (
+    listed = (
         "tests (tests, tests.py)\n"
         "  run: python tests.py\n"
         "  why: make coverage, called at .github/workflows/test.yml:8 runs the tests as: python tests.py"
         " (judged by its exit code)\n"
         "  from: makefile:2 (make)\n"
-    ) in listing.stdout, listing.stdout + listing.stderr
-    run = run_gate(repo, "--no-cache")
-    assert run.code == 0, run.stdout + run.stderr
-    step = run.step("tests")
-    assert (step["status"], step["argv"], step.get("message", "")) == ("passed", ["python", "tests.py"], "")
+    )
+    step = _listed_and_passing(run_gate, repo, listed)
+    assert (step["argv"], step.get("message", "")) == (["python", "tests.py"], "")  # counted: no note
 
-    write_files(repo, {"tests.py": FAILING_WITH_MAIN})
-    run = run_gate(repo, "--no-cache")
-    assert run.code == 1, run.stderr
-    step = run.step("tests")
-    assert (step["status"], step["first_failure"]["message"]) == ("failed", "AssertionError: 10 != 11")
+    _failing(run_gate, repo, {"tests.py": FAILING_WITH_MAIN})
 
 
 def test_a_test_script_that_prints_no_count_passes_saying_the_count_is_unknown(
