@@ -19,6 +19,13 @@ from sdetkit.ci.shell import tool_of
         ("coverage run --branch -m pytest tests", ("pytest", ("python", "-m", "pytest", "tests"), 3)),
         ("coverage report --fail-under=100", ("coverage", ("coverage", "report", "--fail-under=100"), 1)),
         ("nose2 -v", ("nose2", ("nose2", "-v"), 1)),
+        ("python tests.py", ("test-script", ("python", "tests.py"), 2)),
+        ("coverage run --source=pkg tests.py", ("test-script", ("python", "tests.py"), 2)),
+        ("python -m coverage run --rcfile x.cfg tests/run.py -v",
+         ("test-script", ("python", "tests/run.py", "-v"), 2)),
+        ("python -m coverage run -m pytest", ("pytest", ("python", "-m", "pytest"), 3)),
+        ("python setup.py test", None),
+        ("coverage run setup.py test", ("coverage", ("coverage", "run", "setup.py", "test"), 1)),
         ("echo hello", None),
     ],
 )  # fmt: skip

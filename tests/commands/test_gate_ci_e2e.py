@@ -82,9 +82,6 @@ def test_list_steps_shows_each_steps_source_and_what_it_passed_over(make_repo: M
         " - cannot run here: runs on windows-latest\n"
         "  format: no sign that the project formats with ruff ([tool.ruff.format], a ruff-format hook or a"
         " `ruff format` call)\n"
-        "  flake8: no CI source runs flake8 (its configuration alone plans nothing)\n"
-        "  black: no CI source runs black (its configuration alone plans nothing)\n"
-        "  isort: no CI source runs isort (its configuration alone plans nothing)\n"
         "  pyright: no pyright configuration ([tool.pyright] or pyrightconfig.json)\n"
         "  coverage: no coverage threshold (--fail-under in CI or fail_under configured)\n"
     )

@@ -70,7 +70,8 @@ def test_a_black_section_no_ci_runs_plans_nothing(
     files["pyproject.toml"] += "\n[tool.black]\nline-length = 100\n"
     repo = make_repo({**files, "src/calc/__init__.py": UNFORMATTED})
     listing = run_gate(repo, "--list-steps")
-    assert "  black: no CI source runs black (its configuration alone plans nothing)\n" in listing.stdout
+    said = "  black: no CI source runs black (its configuration in pyproject.toml [tool.black] alone plans nothing)\n"
+    assert said in listing.stdout
     run = run_gate(repo, "--no-cache")
     assert run.artifact is not None and "black" not in [s["id"] for s in run.artifact["steps"]]
 

@@ -62,7 +62,7 @@ def test_flake8_in_configuration_alone_is_not_planned(
 ) -> None:
     repo = make_repo({**{k: v for k, v in FILES.items() if k != ".pre-commit-config.yaml"}, ".flake8": "[flake8]\n"})
     listing = run_gate(repo, "--list-steps")
-    assert "  flake8: no CI source runs flake8 (its configuration alone plans nothing)\n" in listing.stdout
+    assert "  flake8: no CI source runs flake8 (its configuration in .flake8 alone plans nothing)\n" in listing.stdout
 
 
 def test_the_first_finding_is_read(tmp_path: Path) -> None:

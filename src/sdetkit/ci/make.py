@@ -13,7 +13,8 @@ from typing import NamedTuple
 from sdetkit.ci.model import CiCommand, Origin
 from sdetkit.ci.shell import commands, expand, tool_of, variables
 
-FILES = {"make": "Makefile", "just": "justfile"}
+# The files each tool reads, in its own lookup order: the first present is the one it runs.
+FILES = {"make": ("GNUmakefile", "makefile", "Makefile"), "just": ("justfile", "Justfile", ".justfile")}
 _MAKE_TARGET = re.compile(r"^(?P<names>[A-Za-z0-9_.\-/ ]+?)\s*::?(?!=)\s*(?P<prereqs>[^=#]*?)\s*(?:#.*)?$")
 _JUST_RECIPE = re.compile(r"^@?(?P<names>[A-Za-z0-9_-]+)(?:\s+[^:=]*)?:(?!=)\s*(?P<prereqs>[^#]*?)\s*(?:#.*)?$")
 
@@ -97,8 +98,9 @@ def read(evidence: Mapping[str, str], calls: Iterable[CiCommand]) -> list[CiComm
     line runs them), then every other target's, as candidates that do not run by default."""
     out: list[CiCommand] = []
     calls = list(calls)
-    for kind, file in FILES.items():
-        if file not in evidence:
+    for kind, names in FILES.items():
+        file = next((n for n in names if n in evidence), None)
+        if file is None:
             continue
         walk = _Walk(kind, file, targets(kind, evidence[file]), set(), out)
         for name, call in _called(calls, kind):

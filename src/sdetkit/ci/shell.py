@@ -33,6 +33,10 @@ OTHER_TEST_RUNNERS = ("nose2", "green", "trial", "stestr", "zope-testrunner", "w
 TOOLS.update((name, name) for name in OTHER_TEST_RUNNERS)
 # `python -m pkg.tests.runner`: a project's own test-running module (the tool CI commands name it by).
 TEST_MODULE = "test-module"
+# `python tests.py`, `coverage run tests.py`: a project's own test script, run as a program.
+TEST_SCRIPT = "test-script"
+# Test runs the gate runs as CI writes them, judged by their exit code (sdetkit.steps.runners).
+RUN_AS_WRITTEN = frozenset({*OTHER_TEST_RUNNERS, TEST_MODULE, TEST_SCRIPT})
 # A dotted module part that names tests: `tests`, `test_all`, `unit_tests`, `runtests`.
 _TESTISH = re.compile(r"^(?:tests?|testing|run_?tests?|tests?_\w+|\w+_tests?)$")
 # Commands that run other commands: a CI line `make lint` runs the target's recipe.
@@ -103,19 +107,48 @@ def tool_of(words: list[str]) -> tuple[str, tuple[str, ...], int] | None:
         return None
     if _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
         name = rest[2]
+        if name == "coverage" and (run := _coverage_run(rest[2:])) is not None:
+            return run
         if name in TOOLS:
             return TOOLS[name], ("python", "-m", *rest[2:]), 3
         return (TEST_MODULE, ("python", "-m", *rest[2:]), 3) if is_test_module(name) else None
+    if _PYTHON.match(rest[0]) and len(rest) > 1 and is_test_script(rest[1]):
+        return TEST_SCRIPT, ("python", *rest[1:]), 2
     name = PurePosixPath(rest[0]).name
     if name in DRIVERS:
         return name, tuple(rest), 1
-    if name == "coverage" and rest[1:2] == ["run"] and "-m" in rest[2:]:
-        # `coverage run -m unittest discover`: the command runs the tests; coverage only measures
-        # them (a coverage step reads its threshold from `coverage report`).
-        module = rest.index("-m", 2) + 1
-        if module < len(rest) and rest[module] in TOOLS:
-            return TOOLS[rest[module]], ("python", "-m", *rest[module:]), 3
+    if name == "coverage" and (run := _coverage_run(rest)) is not None:
+        return run
     return (TOOLS[name], tuple(rest), 1) if name in TOOLS else None
+
+
+# `coverage run` options whose value is the next word.
+_COVERAGE_VALUES = frozenset(
+    {"--source", "--rcfile", "--include", "--omit", "--context", "--data-file", "--concurrency"}
+)
+
+
+def _coverage_run(words: list[str]) -> tuple[str, tuple[str, ...], int] | None:
+    """`coverage run -m unittest discover`, `coverage run --source=pkg tests.py`: the command runs
+    the tests and coverage only measures them (a coverage step reads its threshold from `coverage
+    report`), so the tool is the runner or the test script; None for anything else."""
+    if words[1:2] != ["run"]:
+        return None
+    i = 2
+    while i < len(words) and words[i].startswith("-") and words[i] != "-m":
+        i += 2 if words[i] in _COVERAGE_VALUES else 1
+    if i + 1 < len(words) and words[i] == "-m" and words[i + 1] in TOOLS:
+        return TOOLS[words[i + 1]], ("python", "-m", *words[i + 1 :]), 3
+    if i < len(words) and is_test_script(words[i]):
+        return TEST_SCRIPT, ("python", *words[i:]), 2
+    return None
+
+
+def is_test_script(path: str) -> bool:
+    """Whether ``python PATH`` runs tests by its name: a ``.py`` file named for tests
+    (``tests.py``, ``runtests.py``, ``test_all.py``) or inside a ``tests``/``test`` folder."""
+    p = PurePosixPath(path)
+    return p.suffix == ".py" and (bool(_TESTISH.match(p.stem)) or bool({"tests", "test"} & set(p.parts[:-1])))
 
 
 def is_test_module(name: str) -> bool:
@@ -139,7 +172,7 @@ def expand(line: str, known: Mapping[str, str]) -> str:
 
 
 # Tools that run the tests: the ones a job's service containers are there for.
-TEST_TOOLS = frozenset({"pytest", "coverage", "unittest", TEST_MODULE, *OTHER_TEST_RUNNERS})
+TEST_TOOLS = frozenset({"pytest", "coverage", "unittest", *RUN_AS_WRITTEN})
 
 
 def job_commands(line: str, origin: Origin, context: str, default: bool, why: str, services: str) -> list[CiCommand]:

@@ -39,6 +39,8 @@ def render(report: GateReport, python: str) -> str:
         took = "cached" if r.cached else (f"{r.duration:.2f}s" if r.status is not Status.SKIPPED else "")
         detail = r.message if r.status is Status.SKIPPED else command_line(r.spec.rerun)
         lines.append(f"  {LABEL[r.status]:<7} {r.spec.id:<{width}}  {took:>7}  {detail}")
+        if r.status is Status.PASSED and r.message:  # what the pass does not prove
+            lines.append(f"  {'':<7} {'':<{width}}  {'':>7}  note: {r.message}")
     blocking = [r for r in report.results if r.spec.id in report.verdict.failed_steps]
     if blocking:
         lines.append("")

@@ -115,6 +115,8 @@ def build(ctx: PlanContext, gate: GateConfig, options: PlanOptions, profile: Pro
     providers = list(PROVIDERS)
     for prov in providers:
         found = prov.discover(ctx)
+        if found is None:  # the provider has nothing to say about this project
+            continue
         if not isinstance(found, NotChosen):
             found = not_run_by_ci(ctx.facts, found, prov.tool, getattr(prov, "subcommand", None)) or found
         if not isinstance(found, NotChosen):

@@ -24,14 +24,20 @@ else:  # pragma: no cover - exercised on 3.10 only
 INI_FILES = ("setup.cfg", "tox.ini", "mypy.ini", ".mypy.ini", "pytest.ini", ".pytest.ini")
 TOML_FILES = ("ruff.toml", ".ruff.toml")
 JSON_FILES = ("pyrightconfig.json",)
+# Files that configure a tool by being there (their content is the tool's to read).
+MARKER_FILES = (".flake8", ".isort.cfg")
 # Files searched for evidence of how the project runs its tools (pre-commit hooks, CI, task runners).
 EVIDENCE_FILES = (
     ".pre-commit-config.yaml",
+    "GNUmakefile",
+    "makefile",
     "Makefile",
     "noxfile.py",
     "tox.ini",
     "tox.toml",
     "justfile",
+    "Justfile",
+    ".justfile",
     ".gitlab-ci.yml",
 )
 EVIDENCE_LIMIT = 1 << 20
@@ -234,7 +240,7 @@ def load(root: Path) -> ProjectFacts:
         if (root / name).is_file():
             toml[name] = load_toml(root / name, name)
             present.add(name)
-    for name in (*JSON_FILES, "conftest.py", "tests", "test"):
+    for name in (*JSON_FILES, *MARKER_FILES, "conftest.py", "tests", "test"):
         if (root / name).exists():
             present.add(name)
     gate = _gate_config(root, pyproject)

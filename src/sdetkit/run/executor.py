@@ -8,11 +8,22 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sdetkit.evidence import redact
-from sdetkit.model import CACHE, TARGET_PYTHON, TMP, InternalCheck, MissingTool, Status, StepResult, StepSpec
+from sdetkit.model import (
+    CACHE,
+    TARGET_PYTHON,
+    TMP,
+    FirstFailure,
+    InternalCheck,
+    MissingTool,
+    Status,
+    StepResult,
+    StepSpec,
+)
 from sdetkit.run.cache import StepCache
 from sdetkit.run.process import ProcessRunner
 from sdetkit.run.stepenv import for_step
 from sdetkit.steps import reader
+from sdetkit.steps.testcount import judge
 
 
 class StepExecutor:
@@ -95,7 +106,13 @@ class StepExecutor:
         status = prov.status(code) if code >= 0 else Status.ERROR
         first = None
         message = ""
-        if status is not Status.PASSED:
+        if status is Status.PASSED and spec.kind == "tests":
+            # An exit code of 0 says nothing about tests that never ran: the count the runner printed does.
+            status, message = judge(output)
+            message = redact.redact(message, env)
+            if status is Status.FAILED:
+                first = FirstFailure(message=message)
+        elif status is not Status.PASSED:
             first = prov.first_failure(output, self.root, tmp)
             if first is not None:
                 first = first._replace(message=redact.redact(first.message, env))

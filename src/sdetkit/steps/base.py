@@ -62,8 +62,9 @@ class StepProvider(StepReader, Protocol):
     priority: int  # start order of its kind when several steps are ready (lower starts first)
     precommit_repos: tuple[str, ...]  # pre-commit hook repositories that pin it (empty: pins unread)
 
-    def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
-        """Plan the step from the project's own configuration, or say why not."""
+    def discover(self, ctx: PlanContext) -> StepSpec | NotChosen | None:
+        """Plan the step from the project's own configuration, or say why not (None: the project
+        shows no sign of the tool, so there is nothing to say)."""
 
     def matches(self, argv: tuple[str, ...]) -> bool:
         """Whether a configured command runs this provider's tool (so its plumbing and parser apply)."""

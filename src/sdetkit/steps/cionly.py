@@ -22,17 +22,36 @@ class CiOnlyTool(ToolProvider):
 
     # Options that make the tool rewrite files or that sdetkit sets itself: never passed on.
     writes: frozenset[str] = frozenset()
+    # Where the tool's own configuration lives besides pyproject's [tool.NAME]: files that configure
+    # it by being there, and (file, section) INI sections.
+    config_files: tuple[str, ...] = ()
+    config_sections: tuple[tuple[str, str], ...] = ()
 
-    def discover(self, ctx: PlanContext) -> StepSpec | NotChosen:
-        """The step as the project's most trusted runnable CI command runs the tool, or why not."""
+    def discover(self, ctx: PlanContext) -> StepSpec | NotChosen | None:
+        """The step as the project's most trusted runnable CI command runs the tool; why not when
+        the project configures the tool; nothing when the project shows no sign of it."""
         ci = chosen.choose(ctx, self.tool)
         if ci is None:
-            return NotChosen(self.step_id, f"no CI source runs {self.tool} (its configuration alone plans nothing)")
+            where = self.configured_in(ctx)
+            if where is None:  # no trace of the tool: saying it is not planned would be noise
+                return None
+            return NotChosen(
+                self.step_id, f"no CI source runs {self.tool} (its configuration in {where} alone plans nothing)"
+            )
         parts = chosen.ci_parts(ctx, self.step_id, ci, self.writes)
         if isinstance(parts, NotChosen):
             return parts
         command = (self.tool, *parts.args, *parts.files)
         return self.plan(ctx, command, parts.why)._replace(origin=str(ci.origin))
+
+    def configured_in(self, ctx: PlanContext) -> str | None:
+        """Where the project configures the tool (the first place found), or None."""
+        facts = ctx.facts
+        found = [f for f in self.config_files if f in facts.present]
+        found += [f"{f} [{s}]" for f, s in self.config_sections if facts.ini_section(f, s) is not None]
+        if facts.tool(self.tool) is not None:
+            found.append(f"pyproject.toml [tool.{self.tool}]")
+        return found[0] if found else None
 
 
 def project_path(path: str, root: Path) -> str:

@@ -26,6 +26,8 @@ class Flake8(CiOnlyTool):
     package = "flake8"
     script = "flake8"
     precommit_repos: tuple[str, ...] = ("flake8",)
+    config_files = (".flake8",)
+    config_sections = (("setup.cfg", "flake8"), ("tox.ini", "flake8"))
     # Output and write options of its own: the gate reads findings in flake8's default format.
     writes = frozenset({"--output-file", "--format", "--tee"})
 

@@ -28,6 +28,13 @@ class Isort(CiOnlyTool):
     package = "isort"
     script = "isort"
     precommit_repos: tuple[str, ...] = ("isort",)
+    config_files = (".isort.cfg",)
+    config_sections = (
+        ("setup.cfg", "isort"),
+        ("setup.cfg", "tool:isort"),
+        ("tox.ini", "isort"),
+        ("tox.ini", "tool:isort"),
+    )
     writes = frozenset({"--check-only", "--check", "-c", "--diff", "--df", "--color"})
 
     def extra(self, ctx: PlanContext, command: tuple[str, ...]) -> tuple[str, ...]:

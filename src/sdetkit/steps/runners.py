@@ -1,9 +1,11 @@
 """Tests with a runner no other provider knows, run exactly as the project's own CI line runs them.
 
 ``nose2 -v --pretty-assert`` from a tox environment, ``python -m pkg.tests._runner .`` from a
-workflow: the gate runs that line in the target environment and judges it by its exit code, as CI
-does. Chosen only where nothing runs pytest or ``python -m unittest`` (those providers read their
-runner's results more precisely).
+workflow, ``python tests.py`` or ``coverage run tests.py`` from a make target CI calls: the gate runs
+that line in the target environment and judges it by its exit code, as CI does (and, like every
+tests step, by the test count it prints: see :mod:`sdetkit.steps.testcount`). Chosen only where
+nothing runs pytest or ``python -m unittest`` (those providers read their runner's results more
+precisely).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sdetkit.ci.model import CiCommand
-from sdetkit.ci.shell import OTHER_TEST_RUNNERS, TEST_MODULE
+from sdetkit.ci.shell import RUN_AS_WRITTEN
 from sdetkit.model import ExternalProgram, FirstFailure, MissingTool, Status, StepSpec
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, generic_first_failure, program_tool, python_tool
 from sdetkit.steps.unittest import Unittest, runner_calls
@@ -26,7 +28,6 @@ _MODULES = {
     "zope-testrunner": "zope.testrunner",
     "ward": "ward",
 }
-_RUNNERS = frozenset({*OTHER_TEST_RUNNERS, TEST_MODULE})
 
 
 class OtherTestRunner(ToolProvider):
@@ -46,7 +47,11 @@ class OtherTestRunner(ToolProvider):
         if runs.pytest or runs.unittest:
             return NotChosen(self.step_id, "the project's automation runs pytest or python -m unittest")
         ci = next(
-            (c for c in ctx.facts.automation if c.tool in _RUNNERS and c.runnable and c.default and c.hook is None),
+            (
+                c
+                for c in ctx.facts.automation
+                if c.tool in RUN_AS_WRITTEN and c.runnable and c.default and c.hook is None
+            ),
             None,
         )
         if ci is None:
@@ -67,15 +72,18 @@ class OtherTestRunner(ToolProvider):
 
     @staticmethod
     def _tool(ci: CiCommand) -> str:
-        """The runner's name: the console script, or the module ``python -m`` runs."""
-        return ci.argv[2] if ci.argv[:2] == ("python", "-m") else ci.tool
+        """The runner's name: the console script, the module ``python -m`` runs, or the script
+        ``python`` runs."""
+        if ci.argv[:1] == ("python",):
+            return ci.argv[2] if ci.argv[1] == "-m" else ci.argv[1]
+        return ci.tool
 
     def _program(self, ctx: PlanContext, ci: CiCommand, command: tuple[str, ...]) -> ExternalProgram | MissingTool:
-        """The target environment's interpreter for ``python -m``, else the runner's script from the
-        target environment's scripts folder (then PATH)."""
-        if command[:2] != ("python", "-m"):
+        """The target environment's interpreter for ``python -m`` and a test script, else the
+        runner's script from the target environment's scripts folder (then PATH)."""
+        if command[0] != "python":
             return program_tool(ctx, command[0], ci.tool)
-        if command[2] == self.module:
+        if command[1:3] == ("-m", self.module):
             return python_tool(ctx, self.module, self.package)
         return ExternalProgram(ctx.env.python)  # a project module: python itself says if it is absent
 
@@ -95,7 +103,7 @@ def _measured(ctx: PlanContext, spec: StepSpec) -> StepSpec:
     from sdetkit.steps.coverage import measured
 
     command = spec.command
-    if command[:2] != ("python", "-m"):
+    if command[0] != "python":
         module = _MODULES.get(Path(command[0]).name)
         if module is None:
             return spec

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sdetkit.ci.shell import OTHER_TEST_RUNNERS, TEST_MODULE
+from sdetkit.ci.shell import RUN_AS_WRITTEN
 from sdetkit.model import FirstFailure, Status, StepSpec
 from sdetkit.steps import chosen
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, exit_status
@@ -47,8 +47,11 @@ class RunnerCalls(NamedTuple):
 
 
 def runner_name(argv: tuple[str, ...]) -> str:
-    """How a person names the runner of a test command: ``nose2``, ``python -m pkg.tests.run``."""
-    return " ".join(argv[:3]) if argv[:2] == ("python", "-m") else argv[0]
+    """How a person names the runner of a test command: ``nose2``, ``python -m pkg.tests.run``,
+    ``python tests.py``."""
+    if argv[:1] == ("python",):
+        return " ".join(argv[:3] if argv[1:2] == ("-m",) else argv[:2])
+    return argv[0]
 
 
 def runner_calls(evidence: Mapping[str, str]) -> RunnerCalls:
@@ -56,9 +59,8 @@ def runner_calls(evidence: Mapping[str, str]) -> RunnerCalls:
     ran_pytest = invocations(evidence, "pytest") + invocations(evidence, "py.test")
     from sdetkit import ci
 
-    others = frozenset({*OTHER_TEST_RUNNERS, TEST_MODULE})
     found = ci.commands(evidence)
-    other = [(c.origin.file, c.argv) for c in found if c.tool in others and c.origin.kind != "pre-commit"]
+    other = [(c.origin.file, c.argv) for c in found if c.tool in RUN_AS_WRITTEN and c.origin.kind != "pre-commit"]
     return RunnerCalls(ran_pytest, invocations(evidence, "unittest"), other)
 
 
