@@ -13,6 +13,28 @@ def command_line(argv: tuple[str, ...] | list[str]) -> str:
     return " ".join(shlex.quote(a) for a in argv)
 
 
+# A listing shows this many of a long run of file arguments (a hook's selection of hundreds).
+SHOWN_FILES = 3
+
+
+def short_command_line(argv: tuple[str, ...] | list[str]) -> str:
+    """:func:`command_line` for reading: a run of more than ``SHOWN_FILES`` file arguments (the
+    files a pre-commit hook selects) shows its first few and how many more; the artifact keeps
+    every argument."""
+    out: list[str] = []
+    run: list[str] = []
+    for a in [*argv, ""]:
+        if a and not a.startswith("-") and ("/" in a or "." in a.lstrip(".")) and len(out) > 0:
+            run.append(a)
+            continue
+        more = len(run) - SHOWN_FILES
+        out += run if more <= 1 else [*run[:SHOWN_FILES], f"... ({more} more files)"]
+        run = []
+        if a:
+            out.append(a)
+    return " ".join(a if a.startswith("... (") else shlex.quote(a) for a in out)
+
+
 def rerun_gate(result: StepResult, path: str, profile: str = "fast") -> str:
     """The sdetkit command that re-runs just this step."""
     where = "" if path in ("", ".") else f" {shlex.quote(path)}"

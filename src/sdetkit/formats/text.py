@@ -15,6 +15,7 @@ from sdetkit.formats.common import (
     nothing_found,
     rerun_gate,
     rerun_tool,
+    short_command_line,
 )
 from sdetkit.model import ExternalProgram, GateReport, MissingTool, Status, StepSpec
 from sdetkit.steps.base import NotChosen
@@ -77,7 +78,7 @@ def render_plan(
         missing = "  (tool missing: step will error)" if isinstance(s.program, MissingTool) else ""
         needs = f" needs {', '.join(s.needs)}" if s.needs else ""
         lines.append(f"{s.id} ({s.kind}, {s.tool}){needs}{state}{missing}")
-        lines.append(f"  run: {command_line(s.rerun)}")
+        lines.append(f"  run: {short_command_line(s.rerun)}")
         lines.append(f"  why: {s.reason}")
         if s.origin:
             lines.append(f"  from: {s.origin}")
