@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sdetkit.model import TARGET_PYTHON
 from sdetkit.repo import config
+from sdetkit.toolenv import envs
 from tests.conftest import HEALTHY, GateRun, write_files
 from tests.toolenv.conftest import PINNED_RUFF
 
@@ -155,6 +157,7 @@ def test_a_tool_pinned_beside_the_project_sees_its_packages_and_a_hook_pin_runs_
     assert needed["typecheck"].spec == mypy_env and needed["typecheck"].source == "requirements-dev.txt:1"
     assert typecheck.program == ExternalProgram(str(envs.interpreter(envs.env_dir(cache, mypy_env))))
     assert typecheck.argv == ("python", "-m", "mypy", "src", "--python-executable=<python>")
+    assert needed["typecheck"].overlay is not None  # <python> is the overlay: the project and the tool's extras
     assert typecheck.rerun == ("python", "-m", "mypy", "src")
     assert (lint.extra, lint.version_source) == ((), "pinned in .pre-commit-config.yaml:3")
     ruff_env = envs.env_dir(cache, envs.ToolEnvSpec("ruff", "0.6.9", (), "3.12.1"))
@@ -231,3 +234,26 @@ def test_lint_and_format_from_one_hook_repository_share_one_tool_environment(tmp
     # One environment to create (prepare creates each distinct one once), pinned by the repository's rev.
     assert {p.spec for p in needed.values()} == {envs.ToolEnvSpec("ruff", "0.6.9", (), "3.12.1")}
     assert sorted(needed) == ["format", "lint"]
+
+
+def test_a_type_checker_from_a_tox_env_sees_the_project_through_an_overlay_and_a_hook_runs_isolated(
+    tmp_path: Path,
+) -> None:
+    from sdetkit.model import ExternalProgram, StepSpec
+    from sdetkit.repo.environment import Environment
+    from sdetkit.toolenv.overlay import overlay_dir
+    from sdetkit.toolenv.planning import apply_pins, interpreters
+
+    root = tmp_path / "repo"
+    write_files(root, ONE_SOURCE)
+    env = Environment("/env/bin/python", "test", "3.12.1", "/env", "/env/bin", frozenset(), {}, "", True)
+    spec = StepSpec("s", "typecheck", "mypy", ("mypy",), "why", ExternalProgram("/env/bin/python"), provider="mypy")
+    cache = tmp_path / "c"
+    (tox,), needed = apply_pins((spec._replace(origin="tox.ini:7 (tox)"),), config.load(root), env, cache, False)
+    folder = envs.env_dir(cache, needed["s"].spec)
+    assert needed["s"].overlay == overlay_dir(cache, folder, "/env/bin/python")
+    assert tox.extra == (f"--python-executable={TARGET_PYTHON}",)
+    assert interpreters(needed) == {"s": str(envs.interpreter(overlay_dir(cache, folder, "/env/bin/python")))}
+    hook = spec._replace(origin=".pre-commit-config.yaml:5 (pre-commit)")
+    (isolated,), needed = apply_pins((hook,), config.load(root), env, cache, False)
+    assert needed["s"].overlay is None and isolated.extra == () and interpreters(needed) == {}

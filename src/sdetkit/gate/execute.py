@@ -21,7 +21,7 @@ from sdetkit.run.process import ProcessRunner
 from sdetkit.run.scheduler import schedule
 from sdetkit.run.stepenv import prepare_bytecode
 from sdetkit.settings import GateSettings
-from sdetkit.toolenv.planning import apply_pins, prepare, unavailable
+from sdetkit.toolenv.planning import apply_pins, interpreters, prepare, unavailable
 
 
 class Executed(NamedTuple):
@@ -91,6 +91,7 @@ def execute(plan: Plan, settings: GateSettings, profile: GateProfile, ws: Worksp
         executor = StepExecutor(
             ws.root, runner, cache, ws.environ, ws.tools, scratch, shown, versions, internal, python=ws.env.python
         )
+        executor.pythons = interpreters(plan.tool_envs)
         try:
             results = schedule(plan.run, executor, jobs, progress, runner.terminate_all)
         finally:

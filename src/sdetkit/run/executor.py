@@ -52,6 +52,9 @@ class StepExecutor:
         self.versions = versions
         self.internal = internal
         self.python = python  # the target interpreter, for tools run from their own environment
+        # Step id -> the interpreter a tool run from its own environment is pointed at instead
+        # (one that sees the tool environment's extras too: sdetkit.toolenv.overlay).
+        self.pythons: Mapping[str, str] = {}
         # Wall-clock windows of the steps that ran a process in the work tree, to tell which step
         # a file that appeared there came from (see sdetkit.run.side_effects).
         self.windows: dict[str, tuple[float, float]] = {}
@@ -72,8 +75,9 @@ class StepExecutor:
                 return self.internal(spec, tmp)
             except OSError as exc:  # a check that cannot read or write its files reports, not crashes
                 return StepResult(spec, Status.ERROR, message=f"{spec.id}: {exc}")
+        python = self.pythons.get(spec.id, self.python)
         argv = [program.path, *spec.command[1:]] + [
-            a.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache)).replace(TARGET_PYTHON, self.python)
+            a.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache)).replace(TARGET_PYTHON, python)
             for a in spec.extra
         ]
         env = for_step(self.environ, spec.kind)

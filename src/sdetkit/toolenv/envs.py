@@ -89,7 +89,7 @@ def ensure(
     if is_complete(final):
         return final
     final.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(final.with_name(final.name + ".lock")):
+    with locked(final.with_name(final.name + ".lock")):
         if is_complete(final):  # another gate created it while this one waited
             return final
         tmp = Path(tempfile.mkdtemp(prefix=final.name + ".tmp-", dir=final.parent))
@@ -109,7 +109,7 @@ def ensure(
 
 def _create(tmp: Path, spec: ToolEnvSpec, python: str, runner: ProcessRunner, environ: Mapping[str, str]) -> str | None:
     """Create the environment in ``tmp``; the reason it failed, or None."""
-    env = {k: v for k, v in environ.items() if k not in _DROPPED}
+    env = clean_environ(environ)
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     made = runner.run([python, "-m", "venv", str(tmp)], tmp.parent, env, INSTALL_TIMEOUT)
     if made.exit_code != 0:
@@ -121,6 +121,11 @@ def _create(tmp: Path, spec: ToolEnvSpec, python: str, runner: ProcessRunner, en
     if done.exit_code != 0:
         return done.start_error or _last_line(done.output) or f"pip install exited with {done.exit_code}"
     return None
+
+
+def clean_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` without the variables that would point a new environment at another one."""
+    return {k: v for k, v in environ.items() if k not in _DROPPED}
 
 
 def _last_line(output: str) -> str:
@@ -147,7 +152,7 @@ def _relocate(tmp: Path, final: Path) -> None:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """An exclusive lock on ``path`` for the duration of the block (waits for another holder)."""
     with path.open("a+b") as fh:
         if sys.platform == "win32":  # pragma: no cover - exercised on Windows only

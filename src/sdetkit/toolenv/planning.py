@@ -14,7 +14,7 @@ from sdetkit.model import ExternalProgram, InternalCheck, MissingTool, StepSpec
 from sdetkit.repo.config import ProjectFacts
 from sdetkit.repo.environment import Environment
 from sdetkit.run.process import ProcessRunner
-from sdetkit.toolenv import envs
+from sdetkit.toolenv import envs, overlay
 from sdetkit.toolenv.pins import PRECOMMIT, Pin, for_command, project_pins
 
 
@@ -23,6 +23,9 @@ class PinnedEnv(NamedTuple):
 
     spec: envs.ToolEnvSpec
     source: str
+    # The interpreter the tool is pointed at to see the project's packages beside its own extras
+    # (see sdetkit.toolenv.overlay); None when it runs isolated, as a pre-commit hook does.
+    overlay: Path | None = None
 
 
 def pinned_repos() -> dict[str, str]:
@@ -72,13 +75,17 @@ def apply_pins(
             out.append(spec._replace(tool_version=installed, version_source=why))
         else:
             tool_env = envs.ToolEnvSpec(prov.package, pin.version, pin.deps, env.version)
-            needed[spec.id] = PinnedEnv(tool_env, pin.source)
-            program = _program(envs.env_dir(cache_root, tool_env), getattr(prov, "script", None))
+            folder = envs.env_dir(cache_root, tool_env)
+            program = _program(folder, getattr(prov, "script", None))
             # A pre-commit hook runs the tool isolated, with only its additional_dependencies: so does
-            # the gate. Any other pin installs the tool beside the project's packages, which it sees.
-            extra = () if pin.source.startswith(PRECOMMIT) else getattr(prov, "sees_project_env", ())
+            # the gate. Any other pin installs the tool beside the project's packages and the extras
+            # its tox env or nox session lists, and it sees both, through an overlay interpreter.
+            isolated = pin.source.startswith(PRECOMMIT)
+            sees = () if isolated else getattr(prov, "sees_project_env", ())
+            ovl = None if isolated or not sees else overlay.overlay_dir(cache_root, folder, env.python)
+            needed[spec.id] = PinnedEnv(tool_env, pin.source, ovl)
             pinned = f"pinned in {pin.source}"
-            moved = spec._replace(program=program, extra=(*spec.extra, *extra))
+            moved = spec._replace(program=program, extra=(*spec.extra, *sees))
             out.append(moved._replace(tool_version=pin.version, version_source=pinned))
     return tuple(out), needed
 
@@ -88,6 +95,11 @@ def _program(folder: Path, script: str | None) -> ExternalProgram:
     if script is not None:
         return ExternalProgram(str(envs.scripts_dir(folder) / script))
     return ExternalProgram(str(envs.interpreter(folder)))
+
+
+def interpreters(needed: Mapping[str, PinnedEnv]) -> dict[str, str]:
+    """Step id -> the interpreter its tool is pointed at instead of the target's (its overlay)."""
+    return {sid: str(envs.interpreter(p.overlay)) for sid, p in needed.items() if p.overlay is not None}
 
 
 def prepare(
@@ -110,7 +122,13 @@ def prepare(
 
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(distinct)))) as pool:
         failed = {spec: why for spec, why in pool.map(make, distinct.items()) if why is not None}
-    return {sid: failed[p.spec] for sid, p in needed.items() if p.spec in failed}
+    out = {sid: failed[p.spec] for sid, p in needed.items() if p.spec in failed}
+    for sid, p in needed.items():
+        if p.overlay is not None and sid not in out:
+            made = overlay.ensure_overlay(cache_root, envs.env_dir(cache_root, p.spec), python, runner, environ)
+            if isinstance(made, envs.ToolEnvFailure):
+                out[sid] = made.message
+    return out
 
 
 def unavailable(spec: StepSpec, why: str) -> StepSpec:
@@ -118,4 +136,4 @@ def unavailable(spec: StepSpec, why: str) -> StepSpec:
     return spec._replace(program=MissingTool(why))
 
 
-__all__ = ["Pin", "PinnedEnv", "apply_pins", "pinned_repos", "prepare", "same_version", "unavailable"]
+__all__ = ["Pin", "PinnedEnv", "apply_pins", "interpreters", "pinned_repos", "prepare", "same_version", "unavailable"]
