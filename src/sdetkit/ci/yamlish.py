@@ -131,3 +131,13 @@ def joined(pairs: list[tuple[int, str]]) -> list[tuple[int, str]]:
     if pending is not None:
         out.append(pending)
     return out
+
+
+def mapping(rows: list[Line]) -> dict[str, str]:
+    """A block of ``NAME: value`` lines (an ``env:`` or ``variables:`` block) as names and values; a
+    value given as a nested ``value:`` key (GitLab's form with a description) is read too."""
+    out: dict[str, str] = {}
+    for key, inline, _, nested in children(rows):
+        value = inline or next((v for k, v, _, _ in children(nested) if k == "value"), "")
+        out[key] = unquote(value)
+    return out
