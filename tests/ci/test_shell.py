@@ -19,6 +19,8 @@ from sdetkit.ci.shell import tool_of
         ("coverage run --branch -m pytest tests", ("pytest", ("python", "-m", "pytest", "tests"), 3)),
         ("coverage report --fail-under=100", ("coverage", ("coverage", "report", "--fail-under=100"), 1)),
         ("nose2 -v", ("nose2", ("nose2", "-v"), 1)),
+        ("uvx --with tox-uv tox run -e py", ("tox", ("tox", "run", "-e", "py"), 1)),
+        ("uv run -p 3.12 --frozen pytest", ("pytest", ("pytest",), 1)),
         ("echo hello", None),
     ],
 )  # fmt: skip

@@ -52,6 +52,11 @@ _WRAPPERS = {
     ("exec",): 1,
     ("xvfb-run",): 1,
 }
+# Wrapper options followed by a value (`uvx --with tox-uv tox`, `uv run -p 3.12 pytest`).
+_WRAPPER_VALUE = frozenset(
+    {"--with", "--from", "--python", "-p", "--group", "--extra", "--with-requirements", "--directory"}
+    | {"--project", "--env-file", "--package", "--spec", "-u", "--unset", "-C", "--chdir"}
+)
 _PYTHON = re.compile(r"^(?:python(?:\d(?:\.\d+)?)?|\{envpython\}|\$\{?PYTHON\}?|py|.*/python\d?(?:\.\d+)?)$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;"})
@@ -120,7 +125,7 @@ def tool_of(words: list[str]) -> tuple[str, tuple[str, ...], int] | None:
         if step:
             i += step
             while i < len(words) and words[i].startswith("-"):  # the wrapper's own options
-                i += 1
+                i += 2 if words[i] in _WRAPPER_VALUE else 1
             continue
         if _ASSIGNMENT.match(w):
             i += 1
