@@ -76,11 +76,18 @@ def scalar(value: str, nested: list[Line], number: int) -> list[tuple[int, str]]
         # A plain scalar may go on over deeper-indented lines, folded into one line.
         return [(number, unquote(" ".join([value, *(r.text for r in nested)])))]
     out: list[tuple[int, str]] = []
-    for row in nested:
+    folded = value.startswith(">")
+    for i, row in enumerate(nested):
         text = row.text
         if not value and text.startswith("- "):
             text = unquote(text[2:].strip())
         elif not value:
+            continue
+        before = nested[i - 1] if i else None
+        # A folded (`>`) block joins adjacent lines of its own indent into one; a blank line or a
+        # more-indented line keeps its break, as YAML folds them.
+        if folded and out and before and before.number == row.number - 1 and row.indent == nested[0].indent:
+            out[-1] = (out[-1][0], f"{out[-1][1]} {text}")
             continue
         out.append((row.number, text))
     return out
