@@ -67,6 +67,8 @@ _VAR = re.compile(r"\$\{(\w+)\}|\$\((\w+)\)|\$(\w+)")
 _SHELL_VAR = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
 # What a command substitution is written as once read (see :func:`commands`).
 UNKNOWN_OUTPUT = "$(...)"
+# How a command using a variable the gate cannot know ends its why_not.
+UNKNOWN_VALUE = ", whose value is not known here"
 
 
 def _substitutions(line: str) -> str:
@@ -247,6 +249,6 @@ def job_commands(
             tool, argv, at = found
             reason = why or (services if tool in TEST_TOOLS else "")
             if not reason and tool not in DRIVERS and (name := unknown_variable(argv[at - 1 :])):
-                reason = f"uses {name}, whose value is not known here"
+                reason = f"uses {name}{UNKNOWN_VALUE}"
             out.append(CiCommand(tool, argv, origin, context, default, reason, at=at))
     return out
