@@ -148,3 +148,18 @@ def test_a_step_in_another_projects_checkout_or_outside_the_project_is_not_this_
         (("pytest",), "runs in project/docs, a folder of the project the gate does not run steps in"),
         (("ruff", "check", "."), "runs in .., outside the project"),
     ]
+
+
+def test_the_workflow_default_directory_applies_unless_a_step_or_job_sets_its_own() -> None:
+    text = (
+        "defaults:\n  run:\n    working-directory: ../elsewhere\n"
+        "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n"
+        "      - working-directory: ${{ matrix.dir }}\n        run: mypy src\n"
+        "  b:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        working-directory: .\n"
+        "    steps:\n      - run: pytest\n"
+    )
+    assert [(c.tool, c.why_not) for c in read_workflow("w.yml", text)] == [
+        ("ruff", "runs in ../elsewhere, outside the project"),
+        ("mypy", "runs in ${{ matrix.dir }}, a directory not known here"),
+        ("pytest", ""),
+    ]

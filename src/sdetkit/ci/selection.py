@@ -81,7 +81,7 @@ class DriverCall(NamedTuple):
         return any(_matches(p, label, False) for p in self.labels for label in labels)
 
 
-class Run(NamedTuple):
+class SelectedRun(NamedTuple):
     """Whether CI runs an environment or session, why it cannot run here, and what was assumed."""
 
     on: bool
@@ -110,27 +110,27 @@ class DriverSelection(NamedTuple):
         """The plain names the calls select (``tox -e py312`` runs ``py312`` even when no list has it)."""
         return {n for c in self.calls for n in c.names if not re.search(r"[*?$]", n) and n not in {"ALL", "all"}}
 
-    def run(self, name: str, in_list: bool, labels: Iterable[str] = (), nox: bool = False) -> Run:
+    def run(self, name: str, in_list: bool, labels: Iterable[str] = (), nox: bool = False) -> SelectedRun:
         """Whether CI runs ``name`` (``in_list``: one of the file's defaults), preferring a call
         that can run here; else the reason of one that cannot."""
         if not self.trusted:
-            return Run(False)
+            return SelectedRun(False)
         labels = tuple(labels)
         found = [c for c in self.calls if (c.listed and in_list) or c.selects(name, labels, nox)]
         if not found:
-            return Run(False)
-        best = min(found, key=lambda c: bool(c.why_not))
-        return Run(True, best.why_not, best.note)
+            return SelectedRun(False)
+        chosen = min(found, key=lambda c: bool(c.why_not))
+        return SelectedRun(True, chosen.why_not, chosen.note)
 
 
 # A file trusted with its own defaults (no workflow: it is how the project runs its checks).
 TRUSTED = DriverSelection()
 
 
-def best(runs: Iterable[Run]) -> Run:
+def best(runs: Iterable[SelectedRun]) -> SelectedRun:
     """The run of several environments sharing commands: any that runs, one that can run here first."""
     found = [r for r in runs if r.on]
-    return min(found, key=lambda r: bool(r.why_not)) if found else Run(False)
+    return min(found, key=lambda r: bool(r.why_not)) if found else SelectedRun(False)
 
 
 def _matches(pattern: str, name: str, nox: bool) -> bool:

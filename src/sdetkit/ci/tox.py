@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sdetkit.ci.model import CiCommand, Origin
-from sdetkit.ci.selection import TRUSTED, DriverSelection, Run, best, env_names
+from sdetkit.ci.selection import TRUSTED, DriverSelection, SelectedRun, best, env_names
 from sdetkit.ci.shell import commands, tool_of
 
 KIND = "tox"
@@ -87,7 +87,7 @@ def file_of(evidence: Mapping[str, str]) -> str:
     return PYPROJECT if PYPROJECT in evidence else TOML_FILE
 
 
-def _runs(runs: DriverSelection, env: str, listed: set[str] | None, labels: Sequence[str]) -> Run:
+def _runs(runs: DriverSelection, env: str, listed: set[str] | None, labels: Sequence[str]) -> SelectedRun:
     """Whether the project's CI runs environment ``env`` (and why not here, and what was assumed)."""
     return runs.run(env, listed is None or env in listed, labels)
 
@@ -96,7 +96,7 @@ def _command(
     tool: tuple[str, tuple[str, ...], int],
     origin: Origin,
     env: str,
-    run: Run,
+    run: SelectedRun,
     off: str,
     setenv: tuple[tuple[str, str], ...],
 ) -> CiCommand:
