@@ -81,3 +81,85 @@ def test_steps_written_at_their_keys_indent_are_read() -> None:
     found = [(c.tool, c.argv, c.origin.line) for c in read({".github/workflows/ci.yml": workflow})]
     assert found == [("ruff", ("ruff", "check", "."), 7), ("mypy", ("mypy", "src"), 9),
                      ("pytest", ("pytest", "-n", "auto"), 10)]  # fmt: skip
+
+
+# The workflow, job and step `env:` levels, each read before the run line uses them.
+ENV_WORKFLOW = """\
+env:
+  SRC: pkg
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    env:
+      FILES: ${SRC} tests
+      PY: ${{ matrix.python }}
+    steps:
+      - run: ruff check $FILES
+      - env:
+          FILES: docs
+        run: |
+          TARGET="$FILES/conf.py"
+          mypy $TARGET
+      - run: pytest --junitxml=report-$PY.xml
+"""
+
+
+def test_env_at_workflow_job_and_step_level_expands_and_an_expression_value_is_unknown() -> None:
+    found = [(c.argv, c.why_not) for c in read_workflow("w.yml", ENV_WORKFLOW)]
+    assert found == [
+        (("ruff", "check", "pkg", "tests"), ""),
+        (("mypy", "docs/conf.py"), ""),
+        (("pytest", "--junitxml=report-$PY.xml"), "uses $PY, whose value is not known here"),
+    ]
+
+
+# Modeled on python-poetry/cleo's downstream workflow (see tests/data/ci/SOURCES.md): the project is
+# checked out into ./project, another project into ./other, and that one's suite runs there.
+DOWNSTREAM = """\
+jobs:
+  downstream:
+    runs-on: ubuntu-latest
+    defaults:
+      run:
+        working-directory: ./project
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          path: project
+      - uses: actions/checkout@v4
+        with:
+          path: other
+          repository: example/other
+      - run: mypy src
+      - working-directory: ./other
+        run: poetry run pytest
+      - working-directory: project/docs
+        run: pytest
+      - working-directory: ..
+        run: ruff check .
+"""
+
+
+def test_a_step_in_another_projects_checkout_or_outside_the_project_is_not_this_projects_command() -> None:
+    found = [(c.argv, c.why_not) for c in read_workflow("w.yml", DOWNSTREAM)]
+    assert found == [
+        (("mypy", "src"), ""),
+        (("pytest",), "runs in ./other, another project's checkout"),
+        (("pytest",), "runs in project/docs, a folder of the project the gate does not run steps in"),
+        (("ruff", "check", "."), "runs in .., outside the project"),
+    ]
+
+
+def test_the_workflow_default_directory_applies_unless_a_step_or_job_sets_its_own() -> None:
+    text = (
+        "defaults:\n  run:\n    working-directory: ../elsewhere\n"
+        "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n"
+        "      - working-directory: ${{ matrix.dir }}\n        run: mypy src\n"
+        "  b:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        working-directory: .\n"
+        "    steps:\n      - run: pytest\n"
+    )
+    assert [(c.tool, c.why_not) for c in read_workflow("w.yml", text)] == [
+        ("ruff", "runs in ../elsewhere, outside the project"),
+        ("mypy", "runs in ${{ matrix.dir }}, a directory not known here"),
+        ("pytest", ""),
+    ]

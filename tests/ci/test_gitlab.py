@@ -52,3 +52,16 @@ def test_script_lines_become_commands() -> None:
             why_not="needs the CI variable CI_JOB_TOKEN",
         ),
     ]
+
+
+def test_variables_of_the_file_and_the_job_expand_in_its_script() -> None:
+    text = (
+        "variables:\n  SRC: pkg\n  TOKEN_FILE: $CI_PROJECT_DIR/token\n"
+        "lint:\n  variables:\n    TARGETS:\n      value: $SRC tests\n      description: what to check\n"
+        "  script:\n    - ruff check $TARGETS\n    - EXTRA=docs\n    - mypy $EXTRA $TOKEN_FILE\n"
+    )
+    found = [(c.argv, c.why_not) for c in read({".gitlab-ci.yml": text})]
+    assert found == [
+        (("ruff", "check", "pkg", "tests"), ""),
+        (("mypy", "docs", "$TOKEN_FILE"), "uses $TOKEN_FILE, whose value is not known here"),
+    ]

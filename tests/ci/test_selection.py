@@ -109,3 +109,74 @@ def test_a_ci_entry_script_calls_make_and_the_targets_run() -> None:
 def test_readers_default_to_trusting_their_file() -> None:
     assert {c.default for c in tox.read({"tox.ini": TOX}) if c.context == "tox env testenv"} == {True}
     assert {c.context for c in nox.read({"noxfile.py": NOXFILE}) if c.default} == {"nox session tests"}
+
+
+# Modeled on hynek/hatch-fancy-pypi-readme (see tests/data/ci/SOURCES.md): numeric-range env lists,
+# a section naming several environments, and CI selecting the running Python's envs by factor.
+FACTOR_TOX = """\
+[tox]
+env_list = lint, py3{10-13}, py3{10-13}-cli
+
+[testenv]
+commands = pytest {posargs}
+
+[testenv:py3{10,13}-cli]
+commands = coverage run -m mypkg tests/example.toml
+
+[testenv:lint]
+commands = ruff check .
+"""
+
+
+def _factor_runs(call: str, tox_ini: str = FACTOR_TOX) -> dict[str, tuple[bool, str]]:
+    evidence = {"tox.ini": tox_ini, ".github/workflows/ci.yml": WORKFLOW.format(call)}
+    return {c.context: (c.default, c.why_not) for c in ci.commands(evidence) if c.origin.kind == "tox"}
+
+
+def test_a_factor_selects_the_envs_whose_factors_hold_it() -> None:
+    base, cli, lint = "tox env testenv", "tox env py3{10,13}-cli", "tox env lint"
+    assert _factor_runs("tox run -f py310") == {base: (True, ""), cli: (True, ""), lint: (False, "")}
+    assert _factor_runs("tox run -f py311") == {base: (True, ""), cli: (False, ""), lint: (False, "")}
+    # `py3` is no factor of any env (factors are whole `-`-separated parts, not prefixes).
+    assert _factor_runs("tox -f py3") == {base: (False, ""), cli: (False, ""), lint: (False, "")}
+    # Several factors after one -f: an env must hold them all.
+    assert _factor_runs("tox -f py311 cli") == {base: (True, ""), cli: (False, ""), lint: (False, "")}
+    assert _factor_runs("tox -f py313 cli") == {base: (False, ""), cli: (True, ""), lint: (False, "")}
+
+
+def test_a_python_factor_the_shell_computes_is_taken_as_this_pythons() -> None:
+    import sys
+
+    here = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    found = _factor_runs("uvx --with tox-uv tox run --installpkg dist/*.whl -f py$(echo $PYTHON | tr -d .)")
+    note = f" (tox -f py$(...) taken as {here}, this Python's factor)"
+    assert found[f"tox env testenv{note}"] == (True, "")
+    assert found["tox env lint"] == (False, "")
+
+
+def test_env_names_globs_and_names_outside_the_list_select_what_they_name() -> None:
+    base, cli, lint = "tox env testenv", "tox env py3{10,13}-cli", "tox env lint"
+    # `py312` is no section of its own: it runs [testenv]'s commands; so does `py` with no env_list.
+    assert _factor_runs("tox -e py312")[base] == (True, "")
+    assert _factor_runs("tox -e py", "[testenv]\ncommands = pytest\n") == {base: (True, "")}
+    assert _factor_runs("tox -e 'py3{10,13}-cli,lint'") == {base: (False, ""), cli: (True, ""), lint: (True, "")}
+    assert _factor_runs("tox -e 'py3*-cli'") == {base: (True, ""), cli: (True, ""), lint: (False, "")}
+    assert _factor_runs("tox -r -e lint") == {base: (False, ""), cli: (False, ""), lint: (True, "")}
+
+
+def test_a_call_in_a_job_that_cannot_run_here_passes_its_reason_on() -> None:
+    windows = "jobs:\n  w:\n    runs-on: windows-latest\n    steps:\n      - run: tox -e lint\n"
+    linux = WORKFLOW.format("tox -e py310-cli")
+    evidence = {"tox.ini": FACTOR_TOX, ".github/workflows/a.yml": windows, ".github/workflows/b.yml": linux}
+    found = {c.context: (c.default, c.why_not) for c in ci.commands(evidence) if c.origin.kind == "tox"}
+    assert found == {
+        "tox env testenv": (False, ""),
+        "tox env py3{10,13}-cli": (True, ""),
+        "tox env lint": (True, "runs on windows-latest (tox called at .github/workflows/a.yml:5)"),
+    }
+    # The same env called from a job that can run here too: it runs here.
+    evidence[".github/workflows/b.yml"] = WORKFLOW.format("tox -e lint")
+    assert {c.why_not for c in ci.commands(evidence) if c.context == "tox env lint"} == {""}
+    noxed = {"noxfile.py": NOXFILE, ".github/workflows/a.yml": windows.replace("tox -e lint", "nox -s lint")}
+    found = {c.context: (c.default, c.why_not) for c in ci.commands(noxed) if c.origin.kind == "nox"}
+    assert found["nox session lint"] == (True, "runs on windows-latest (nox called at .github/workflows/a.yml:5)")

@@ -26,6 +26,8 @@ from sdetkit.ci.shell import tool_of
         ("python -m coverage run -m pytest", ("pytest", ("python", "-m", "pytest"), 3)),
         ("python setup.py test", None),
         ("coverage run setup.py test", ("coverage", ("coverage", "run", "setup.py", "test"), 1)),
+        ("uvx --with tox-uv tox run -e py", ("tox", ("tox", "run", "-e", "py"), 1)),
+        ("uv run -p 3.12 --frozen pytest", ("pytest", ("pytest",), 1)),
         ("echo hello", None),
     ],
 )  # fmt: skip
@@ -44,3 +46,32 @@ def test_a_python_module_that_names_tests_is_a_test_runner_command() -> None:
     assert tool_of(["python3", "-m", "runtests"]) is not None
     assert tool_of(["python", "-m", "build", "."]) is None
     assert tool_of(["python", "-m", "pytest_benchmark"]) is None
+
+
+def test_assignments_carry_on_and_an_unknown_value_is_never_read_as_empty() -> None:
+    from sdetkit.ci.model import Origin
+    from sdetkit.ci.shell import job_commands
+
+    known: dict[str, str] = {}
+    lines = [
+        'SOURCE_FILES="pkg other tests"',
+        "export OUT=$(mktemp -d)",
+        "ruff check $SOURCE_FILES",
+        'mypy "${SOURCE_FILES}"',
+        "pytest ${TESTS:-tests} --basetemp $OUT",
+    ]
+    origin = Origin("scripts/check", 1, "script")
+    found = [c for line in lines for c in job_commands(line, origin, "", True, "", "", known)]
+    assert known == {"SOURCE_FILES": "pkg other tests"}
+    assert [(c.argv, c.why_not) for c in found] == [
+        (("ruff", "check", "pkg", "other", "tests"), ""),
+        (("mypy", "pkg other tests"), ""),  # quoted: one word, as the shell passes it
+        (("pytest", "tests", "--basetemp", "$OUT"), "uses $OUT, whose value is not known here"),
+    ]
+
+
+def test_a_command_substitution_is_one_unknown_word() -> None:
+    from sdetkit.ci.shell import commands
+
+    line = "tox run -f py$(echo $PYTHON | tr -d .) && pytest `ls tests`"
+    assert list(commands(line)) == [["tox", "run", "-f", "py$(...)"], ["pytest", "$(...)"]]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sdetkit.ci.model import CiCommand, Origin
-from sdetkit.ci.tox import env_names, read
+from sdetkit.ci.selection import env_names
+from sdetkit.ci.tox import read
 
 TOX = """\
 [tox]
@@ -128,3 +129,23 @@ def test_tox_configuration_in_setup_cfg_and_pyproject_is_read_where_tox_reads_it
     assert {c.origin.file for c in read({"tox.ini": TOX, "setup.cfg": setup_cfg, "pyproject.toml": native})} == {
         "tox.ini"
     }
+
+
+def test_gh_actions_mapping_runs_the_mapped_envs_of_a_bare_call() -> None:
+    """tox-gh-actions (``[gh-actions]``: factors) and tox-gh (``[gh]``: names) run, under a bare
+    ``tox``, the environments mapped to CI's Python versions, not the whole env_list."""
+    from sdetkit.ci.selection import DriverCall, DriverSelection
+
+    text = (
+        "[tox]\nenv_list = py3{11,12}-django{41,42}, lint, docs\n\n[gh-actions]\npython =\n"
+        "    3.11: py311, lint\n    3.12: py312\n\n[testenv]\ncommands = pytest\n\n"
+        "[testenv:lint]\ncommands = ruff check .\n\n[testenv:docs]\ncommands = mypy docs\n"
+    )
+    bare = DriverSelection(True, (DriverCall(),))
+    assert {c.context: c.default for c in read({"tox.ini": text}, bare)} == {
+        "tox env testenv": True, "tox env lint": True, "tox env docs": False,
+    }  # fmt: skip
+    gh = text.replace("[gh-actions]", "[gh]").replace("3.11: py311, lint", "3.11 = docs").replace("3.12: py312", "")
+    assert {c.context: c.default for c in read({"tox.ini": gh}, bare)} == {
+        "tox env testenv": False, "tox env lint": False, "tox env docs": True,
+    }  # fmt: skip

@@ -104,3 +104,72 @@ def test_the_gate_checks_the_files_the_hook_would_get(make_repo: Make, run_gate:
     res = run_gate(repo, "--only", "lint", "--no-cache")
     assert res.code == 1
     assert res.step("lint")["first_failure"]["file"] == "src/pkg/extra.py"
+
+
+# The files to check set once in a script variable (modeled on Kludex/python-multipart), tox run by
+# the running Python's factor (hynek/hatch-fancy-pypi-readme) and another project's suite run in its
+# own checkout (python-poetry/cleo); see tests/data/ci/SOURCES.md.
+SCOPED = {
+    **HEALTHY,
+    "fuzz/fuzz_add.py": "import sys\nimport os\n",  # unused imports CI never checks
+    "scripts/check": '#!/bin/sh -e\nSOURCE_FILES="src tests"\nruff check $SOURCE_FILES\nmypy $SOURCE_FILES $EXTRA\n',
+    "tox.ini": "[tox]\nenv_list = py3{10-14}, lint\n\n[testenv]\ncommands = pytest {posargs}\n",
+    ".github/workflows/ci.yml": """
+        on: [push]
+        jobs:
+          check:
+            runs-on: ubuntu-latest
+            steps:
+              - run: scripts/check
+              - run: >
+                  uvx --with tox-uv
+                  tox run -f py$(echo $PYTHON | tr -d .)
+          downstream:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - uses: actions/checkout@v4
+                with:
+                  repository: example/consumer
+                  path: consumer
+              - working-directory: ./consumer
+                run: pytest
+    """,
+}
+
+
+def test_ci_variables_factors_and_other_checkouts_scope_the_plan(make_repo: Make, run_gate: Run) -> None:
+    import sys
+
+    here = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    repo = make_repo(SCOPED)
+    res = run_gate(repo, "--list-steps", "--only", "lint", "--only", "tests")
+    assert res.code == 0, res.stderr
+    body = res.stdout.split("\n", 2)[2]
+    assert body.startswith(
+        "lint (lint, ruff)\n"
+        "  run: ruff check src tests --no-fix --extend-exclude=pyproject.toml --output-format=concise\n"
+        "  why: script scripts/check runs ruff check src tests\n"
+        "  from: scripts/check:3 (script)\n"
+        "tests (tests, pytest)\n"
+        "  run: python -m pytest --color=no\n"
+        f"  why: tox env testenv (tox -f py$(...) taken as {here}, this Python's factor) runs pytest\n"
+        "  from: tox.ini:5 (tox)\n"
+    ), body
+    assert (
+        "  mypy: scripts/check:4 (script) [script scripts/check]: mypy src tests $EXTRA"
+        " - cannot run here: uses $EXTRA, whose value is not known here\n"
+    ) in body
+    # Nor is mypy run over the files its configuration names in place of CI's unknown ones.
+    assert (
+        "  typecheck: CI runs mypy at scripts/check:4 (script) on files not known here (uses $EXTRA, whose"
+        " value is not known here); the files configured in pyproject.toml [tool.mypy] are not run in their place\n"
+    ) in body
+    assert (
+        "  pytest: .github/workflows/ci.yml:19 (github) [job downstream]: pytest"
+        " - cannot run here: runs in ./consumer, another project's checkout\n"
+    ) in body
+    # CI checks src and tests only: the unused imports in fuzz/ are not the gate's to report.
+    res = run_gate(repo, "--only", "lint", "--no-cache")
+    assert res.code == 0, res.stdout + res.stderr
+    assert res.step("lint")["status"] == "passed"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from sdetkit.ci import yamlish
 from sdetkit.ci.model import CiCommand, Origin
-from sdetkit.ci.shell import job_commands
+from sdetkit.ci.shell import environment, job_commands
 
 KIND = "gitlab"
 FILE = ".gitlab-ci.yml"
@@ -25,7 +25,10 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
     if FILE not in evidence:
         return []
     out: list[CiCommand] = []
-    for job, _, _, body in yamlish.children(yamlish.lines(evidence[FILE])):
+    rows = yamlish.lines(evidence[FILE])
+    top = {k: b for k, _, _, b in yamlish.children(rows)}
+    variables = environment(yamlish.mapping(top.get("variables", [])))
+    for job, _, _, body in yamlish.children(rows):
         if job in _RESERVED or job.startswith("."):
             continue
         keys = {k: (v, n, b) for k, v, n, b in yamlish.children(body)}
@@ -39,8 +42,10 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
         manual = "when" in keys and keys["when"][0] == "manual"
         services = f"needs the job's services (services: at line {keys['services'][1]})" if "services" in keys else ""
         value, number, nested = keys["script"]
+        # The script's lines run in one shell, after the job's and the file's `variables:`.
+        known = environment(yamlish.mapping(keys["variables"][2]) if "variables" in keys else {}, variables)
         for line_no, line in yamlish.joined(yamlish.scalar(value, nested, number)):
             secret = _SECRET.search(line)
             why = why_job or (f"needs the CI variable {secret[1]}" if secret else "")
-            out += job_commands(line, Origin(FILE, line_no, KIND), f"job {job}", not manual, why, services)
+            out += job_commands(line, Origin(FILE, line_no, KIND), f"job {job}", not manual, why, services, known)
     return out

@@ -125,7 +125,7 @@ def read(evidence: Mapping[str, str], runs: DriverSelection = TRUSTED) -> list[C
             continue
         name, default, tags = found
         listed = default if selected is None else name in selected
-        on = runs.trusted and ((runs.listed and listed) or runs.selects(name, tags, nox=True))
+        run = runs.run(name, listed, tags, nox=True)
         param = node.args.args[0].arg if node.args.args else "session"
         session_env = _session_env(node, param)
         for call in ast.walk(node):
@@ -146,5 +146,8 @@ def read(evidence: Mapping[str, str], runs: DriverSelection = TRUSTED) -> list[C
                 origin = Origin(FILE, call.lineno, KIND)
                 context = f"nox session {name}"
                 given = tuple(env.items())
-                out.append(CiCommand(tool[0], tool[1], origin, context, on, at=tool[2], off=runs.off, env=given))
+                why = run.why_not
+                out.append(
+                    CiCommand(tool[0], tool[1], origin, context, run.on, why, at=tool[2], off=runs.off, env=given)
+                )
     return out

@@ -18,7 +18,8 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
     """Every tool command of every script line, in file and line order."""
     out: list[CiCommand] = []
     for name in sorted(n for n in evidence if n.startswith(DIRS)):
+        known: dict[str, str] = {}  # the script's variables, as its earlier lines set them
         for number, line in enumerate(evidence[name].splitlines(), 1):
             if line.strip() and not line.lstrip().startswith("#"):
-                out += job_commands(line, Origin(name, number, KIND), f"script {name}", True, "", "")
+                out += job_commands(line, Origin(name, number, KIND), f"script {name}", True, "", "", known)
     return out

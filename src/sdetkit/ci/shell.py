@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 
 from sdetkit.ci.model import CiCommand, Origin
@@ -56,17 +56,52 @@ _WRAPPERS = {
     ("exec",): 1,
     ("xvfb-run",): 1,
 }
+# Wrapper options followed by a value (`uvx --with tox-uv tox`, `uv run -p 3.12 pytest`).
+_WRAPPER_VALUE = frozenset(
+    {"--with", "--from", "--python", "-p", "--group", "--extra", "--with-requirements", "--directory"}
+    | {"--project", "--env-file", "--package", "--spec", "-u", "--unset", "-C", "--chdir"}
+)
 _PYTHON = re.compile(r"^(?:python(?:\d(?:\.\d+)?)?|\{envpython\}|\$\{?PYTHON\}?|py|.*/python\d?(?:\.\d+)?)$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;"})
 _GH_EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 _ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*[:?]?=\s*(.*?)\s*$")
 _VAR = re.compile(r"\$\{(\w+)\}|\$\((\w+)\)|\$(\w+)")
+# A shell variable: `$NAME`, `${NAME}`, `${NAME:-default}` (not `${{ expression }}`: the CI's own).
+_SHELL_VAR = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
+# What a command substitution is written as once read (see :func:`commands`).
+UNKNOWN_OUTPUT = "$(...)"
+# How a command using a variable the gate cannot know ends its why_not.
+UNKNOWN_VALUE = ", whose value is not known here"
+
+
+def _substitutions(line: str) -> str:
+    """``line`` with each command substitution (``$(...)``, backticks) written ``$(...)``: its output
+    is not known here, and its inner ``|``/``;`` must not split the command around it."""
+    out: list[str] = []
+    i = 0
+    while i < len(line):
+        if line[i] == "`":
+            end = line.find("`", i + 1)
+            i = len(line) if end < 0 else end + 1
+        elif line.startswith("$(", i):
+            depth, i = 0, i + 1
+            while i < len(line):
+                depth += {"(": 1, ")": -1}.get(line[i], 0)
+                i += 1
+                if depth == 0:
+                    break
+        else:
+            out.append(line[i])
+            i += 1
+            continue
+        out.append(UNKNOWN_OUTPUT)
+    return "".join(out)
 
 
 def commands(line: str) -> Iterator[list[str]]:
     """Each simple command of a shell line, as words (redirections dropped)."""
-    text = _GH_EXPR.sub(lambda m: "${{" + m[1].replace(" ", "") + "}}", line)
+    text = _GH_EXPR.sub(lambda m: "${{" + m[1].replace(" ", "") + "}}", _substitutions(line))
     lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
     lexer.commenters = "#"
     lexer.whitespace_split = True
@@ -96,7 +131,7 @@ def tool_of(words: list[str]) -> tuple[str, tuple[str, ...], int] | None:
         if step:
             i += step
             while i < len(words) and words[i].startswith("-"):  # the wrapper's own options
-                i += 1
+                i += 2 if words[i] in _WRAPPER_VALUE else 1
             continue
         if _ASSIGNMENT.match(w):
             i += 1
@@ -171,18 +206,82 @@ def expand(line: str, known: Mapping[str, str]) -> str:
     return _VAR.sub(lambda m: known.get(m[1] or m[2] or m[3], m[0]), line)
 
 
+def shell_expand(line: str, known: Mapping[str, str]) -> str:
+    """Shell variables in ``line`` replaced by their ``known`` value (or their ``${NAME:-x}`` default)."""
+
+    def value(m: re.Match[str]) -> str:
+        name = m[1] or m[3]
+        if name in known:
+            return known[name]
+        return m[2] if m[2] is not None else m[0]
+
+    return _SHELL_VAR.sub(value, line)
+
+
+def environment(values: Mapping[str, str], known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``known`` with the variables a CI file sets (``env:``, ``variables:``) added, each expanded by
+    the ones before it; a value the gate cannot know (a CI expression, a secret) leaves its name out."""
+    out = dict(known or {})
+    for name, value in values.items():
+        assign(f"{name}={shlex.quote(value)}", out)
+    return out
+
+
+def assign(line: str, known: dict[str, str]) -> bool:
+    """Record in ``known`` the plain assignments a shell line makes (``NAME=value``,
+    ``export NAME=value``); whether the line is only that. A value the gate cannot know (a command's
+    output, an unknown variable, a CI expression) makes its name unknown, so that no later use of it
+    counts as empty."""
+    try:
+        words = shlex.split(_substitutions(line), comments=True)
+    except ValueError:
+        return False
+    if words[:1] == ["export"]:
+        words = words[1:]
+    if not words or not all(_ASSIGNMENT.match(w) for w in words):
+        return False
+    for word in words:
+        name, _, raw = word.partition("=")
+        text = shell_expand(raw, known)
+        if "$" in text or "`" in text:
+            known.pop(name, None)
+        else:
+            known[name] = text
+    return True
+
+
+def unknown_variable(words: Sequence[str]) -> str:
+    """The first variable or command output among ``words`` whose value is not known ("" if none)."""
+    for word in words:
+        if UNKNOWN_OUTPUT in word:
+            return UNKNOWN_OUTPUT
+        if (m := _SHELL_VAR.search(word)) is not None:
+            return "$" + (m[1] or m[3])
+    return ""
+
+
 # Tools that run the tests: the ones a job's service containers are there for.
 TEST_TOOLS = frozenset({"pytest", "coverage", "unittest", *RUN_AS_WRITTEN})
 
 
-def job_commands(line: str, origin: Origin, context: str, default: bool, why: str, services: str) -> list[CiCommand]:
+def job_commands(
+    line: str, origin: Origin, context: str, default: bool, why: str, services: str, known: dict[str, str] | None = None
+) -> list[CiCommand]:
     """The tool commands of one CI job line: ``why`` none of them runs here (empty: they can), and
-    ``services`` why its test commands cannot (the job's service containers)."""
+    ``services`` why its test commands cannot (the job's service containers). ``known``: the shell
+    variables set before this line (its own assignments are added), expanded before the line is split;
+    a tool command that uses one whose value is not known is not run here (its scope is unknown)."""
+    if known is not None:
+        if assign(line, known):
+            return []
+        line = shell_expand(line, known)
     out = []
     for words in commands(line):
         found = tool_of(words)
         if found is not None:
             tool, argv, at = found
             reason = why or (services if tool in TEST_TOOLS else "")
+            if not reason and tool not in DRIVERS and (name := unknown_variable(argv[at - 1 :])):
+                reason = f"uses {name}{UNKNOWN_VALUE}"
             out.append(CiCommand(tool, argv, origin, context, default, reason, at=at))
     return out

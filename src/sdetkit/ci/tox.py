@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sdetkit.ci.model import CiCommand, Origin
-from sdetkit.ci.selection import TRUSTED, DriverSelection
+from sdetkit.ci.selection import TRUSTED, DriverSelection, SelectedRun, best, env_names
 from sdetkit.ci.shell import commands, tool_of
 
 KIND = "tox"
@@ -24,6 +24,8 @@ PYPROJECT = "pyproject.toml"  # [tool.tox] with legacy_tox_ini (INI text) or tox
 _SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]\s*$")
 _KEY = re.compile(r"^(?P<key>[\w-]+)\s*[=:]\s*(?P<value>.*)$")
 _FACTOR = re.compile(r"^!?[\w{},.!-]+:\s")
+ToolCall = tuple[str, tuple[str, ...], int]  # (tool, argv, index of its first argument), as shell.tool_of gives it
+Env = tuple[tuple[str, str], ...]
 _POSARGS = re.compile(r"\{posargs(?::(?P<default>[^}]*))?\}")
 
 
@@ -46,18 +48,6 @@ def sections(text: str) -> dict[str, dict[str, list[tuple[int, str]]]]:
             if m["value"].strip():
                 key.append((number, m["value"].strip()))
     return found
-
-
-def env_names(text: str) -> list[str]:
-    """tox's env_list (``py{310,311}-django{41,42}, lint``) as the environment names it expands to."""
-    names: list[str] = []
-    for item in re.findall(r"(?:[^\s,{]|\{[^}]*\})+", text):
-        expanded = [""]
-        for literal, alternatives in re.findall(r"([^{]*)(?:\{([^}]*)\})?", item):
-            options = [a.strip() for a in alternatives.split(",")] if alternatives else [""]
-            expanded = [e + literal + o for e in expanded for o in options][:256]  # bounded
-        names += [n for n in expanded if n]
-    return names
 
 
 def read(evidence: Mapping[str, str], runs: DriverSelection = TRUSTED) -> list[CiCommand]:
@@ -97,11 +87,22 @@ def file_of(evidence: Mapping[str, str]) -> str:
     return PYPROJECT if PYPROJECT in evidence else TOML_FILE
 
 
-def _runs(runs: DriverSelection, env: str, listed: set[str] | None, labels: Sequence[str]) -> bool:
-    """Whether the project's CI runs environment ``env``."""
-    if not runs.trusted:
-        return False
-    return (runs.listed and (listed is None or env in listed)) or runs.selects(env, labels)
+def _runs(runs: DriverSelection, env: str, listed: set[str] | None, labels: Sequence[str]) -> SelectedRun:
+    """Whether the project's CI runs environment ``env`` (and why not here, and what was assumed)."""
+    return runs.run(env, listed is None or env in listed, labels)
+
+
+def _command(
+    tool: tuple[str, tuple[str, ...], int],
+    origin: Origin,
+    env: str,
+    run: SelectedRun,
+    off: str,
+    setenv: tuple[tuple[str, str], ...],
+) -> CiCommand:
+    """One command of environment ``env`` as CI runs it (``run``)."""
+    context = f"tox env {env}" + (f" ({run.note})" if run.note else "")
+    return CiCommand(tool[0], tool[1], origin, context, run.on, run.why_not, at=tool[2], off=off, env=setenv)
 
 
 def _set_env(lines: Sequence[tuple[int, str]]) -> tuple[tuple[str, str], ...]:
@@ -120,21 +121,24 @@ def _read_ini(file: str, table: dict[str, dict[str, list[tuple[int, str]]]], run
     found = top.get("env_list", top.get("envlist"))
     listed = set(env_names("\n".join(t for _, t in found))) if found is not None else None
     labels = _ini_labels(top.get("labels", []))
-    for gh in ("gh-actions", "gh"):  # tox-gh-actions/tox-gh pick envs from the CI's Python version
-        if gh in table and runs.trusted and runs.listed and listed is not None:
-            listed |= set(env_names(" ".join(t.split(":", 1)[-1] for _, t in table[gh].get("python", []))))
+    if listed is not None:
+        listed = _gh_mapped(table, listed)
     base = table.get("testenv", {})
-    own = {n.split(":", 1)[1]: keys for n, keys in table.items() if n.startswith("testenv:")}
+    # A section may name several environments (`[testenv:py3{10,13}-cli]`): each is its own.
+    sections = {n.split(":", 1)[1]: keys for n, keys in table.items() if n.startswith("testenv:")}
+    own = {env: keys for section, keys in sections.items() for env in env_names(section)}
     for env, keys in own.items():
         labels.setdefault(env, []).extend(w for _, t in keys.get("labels", []) for w in re.split(r"[\s,]+", t) if w)
-    names = set(own) | (listed or {"py"}) | set(labels)  # no env_list: tox runs `py`, the base commands
+    # No env_list: tox runs `py`, the base commands; a call may name any environment (`tox -e py312`).
+    names = set(own) | (listed or {"py"}) | set(labels) | runs.named()
     # [testenv]'s commands run in every environment that has none of its own.
-    base_runs = any(_runs(runs, e, listed, labels.get(e, [])) for e in names if "commands" not in own.get(e, {}))
+    base_run = best(_runs(runs, e, listed, labels.get(e, [])) for e in names if "commands" not in own.get(e, {}))
     out: list[CiCommand] = []
-    for env, keys in [("", base), *own.items()]:
-        if env and "commands" not in keys:
+    for section, keys in [("", base), *sections.items()]:
+        if section and "commands" not in keys:
             continue
-        default = base_runs if not env else _runs(runs, env, listed, labels.get(env, []))
+        envs = env_names(section)
+        run = base_run if not section else best(_runs(runs, e, listed, labels.get(e, [])) for e in envs)
         setenv = _set_env(keys.get("set_env", keys.get("setenv", base.get("set_env", base.get("setenv", [])))))
         for number, line in keys.get("commands", []):
             if _FACTOR.match(line):
@@ -143,10 +147,19 @@ def _read_ini(file: str, table: dict[str, dict[str, list[tuple[int, str]]]], run
             for words in commands(_POSARGS.sub(lambda m: m["default"] or "", line)):
                 found_tool = tool_of(words)
                 if found_tool is not None:
-                    tool, argv, at = found_tool
-                    context = f"tox env {env or 'testenv'}"
-                    out.append(CiCommand(tool, argv, origin, context, default, at=at, off=runs.off, env=setenv))
+                    out.append(_command(found_tool, origin, section or "testenv", run, runs.off, setenv))
     return out
+
+
+def _gh_mapped(table: Mapping[str, Mapping[str, list[tuple[int, str]]]], listed: set[str]) -> set[str]:
+    """The environments a bare ``tox`` runs in GitHub Actions when ``[gh-actions]`` (tox-gh-actions:
+    ``3.12: py312, lint``, envs holding one of the factors) or ``[gh]`` (tox-gh: ``3.12 = py312``,
+    env names) maps Python versions to them: every version's, as CI's matrix runs them all."""
+    for gh in ("gh-actions", "gh"):
+        if gh in table and (lines := table[gh].get("python", [])):
+            mapped = set(env_names(" ".join(re.split(r"[:=]", t, maxsplit=1)[-1] for _, t in lines)))
+            return {e for e in listed if mapped & set(e.split("-"))} | (mapped if gh == "gh" else set())
+    return listed
 
 
 def _ini_labels(lines: Sequence[tuple[int, str]]) -> dict[str, list[str]]:
@@ -191,8 +204,8 @@ def _read_toml(file: str, data: Mapping[str, Any], text: str, prefix: str, runs:
             labels.setdefault(str(env), []).append(str(label))
     for env, table in envs.items():
         labels.setdefault(env, []).extend(str(x) for x in table.get("labels", []) if isinstance(x, str))
-    names = set(envs) | (listed or {"py"}) | set(labels)
-    base_runs = any(_runs(runs, e, listed, labels.get(e, [])) for e in names if "commands" not in envs.get(e, {}))
+    names = set(envs) | (listed or {"py"}) | set(labels) | runs.named()
+    base_run = best(_runs(runs, e, listed, labels.get(e, [])) for e in names if "commands" not in envs.get(e, {}))
     lines = text.splitlines()
     out: list[CiCommand] = []
     for env, table in [("", base), *envs.items()]:
@@ -200,7 +213,7 @@ def _read_toml(file: str, data: Mapping[str, Any], text: str, prefix: str, runs:
             continue
         header = f"[{prefix}env_run_base]" if not env else f"[{prefix}env.{env}]"
         where = _commands_line(lines, header)
-        default = base_runs if not env else _runs(runs, env, listed, labels.get(env, []))
+        run = base_run if not env else _runs(runs, env, listed, labels.get(env, []))
         setenv = table.get("set_env", base.get("set_env", {}))
         pairs = setenv.items() if isinstance(setenv, dict) else ()
         env_vars = tuple((str(k), v) for k, v in pairs if isinstance(v, str))
@@ -215,10 +228,7 @@ def _read_toml(file: str, data: Mapping[str, Any], text: str, prefix: str, runs:
                     words += [str(w) for w in item.get("default", []) if isinstance(w, str)]
             found = tool_of(words)
             if found is not None:
-                tool, argv, at = found
-                origin = Origin(file, where, KIND)
-                context = f"tox env {env or 'env_run_base'}"
-                out.append(CiCommand(tool, argv, origin, context, default, at=at, off=runs.off, env=env_vars))
+                out.append(_command(found, Origin(file, where, KIND), env or "env_run_base", run, runs.off, env_vars))
     return out
 
 

@@ -76,11 +76,18 @@ def scalar(value: str, nested: list[Line], number: int) -> list[tuple[int, str]]
         # A plain scalar may go on over deeper-indented lines, folded into one line.
         return [(number, unquote(" ".join([value, *(r.text for r in nested)])))]
     out: list[tuple[int, str]] = []
-    for row in nested:
+    folded = value.startswith(">")
+    for i, row in enumerate(nested):
         text = row.text
         if not value and text.startswith("- "):
             text = unquote(text[2:].strip())
         elif not value:
+            continue
+        before = nested[i - 1] if i else None
+        # A folded (`>`) block joins adjacent lines of its own indent into one; a blank line or a
+        # more-indented line keeps its break, as YAML folds them.
+        if folded and out and before and before.number == row.number - 1 and row.indent == nested[0].indent:
+            out[-1] = (out[-1][0], f"{out[-1][1]} {text}")
             continue
         out.append((row.number, text))
     return out
@@ -130,4 +137,14 @@ def joined(pairs: list[tuple[int, str]]) -> list[tuple[int, str]]:
         out.append(line)
     if pending is not None:
         out.append(pending)
+    return out
+
+
+def mapping(rows: list[Line]) -> dict[str, str]:
+    """A block of ``NAME: value`` lines (an ``env:`` or ``variables:`` block) as names and values; a
+    value given as a nested ``value:`` key (GitLab's form with a description) is read too."""
+    out: dict[str, str] = {}
+    for key, inline, _, nested in children(rows):
+        value = inline or next((v for k, v, _, _ in children(nested) if k == "value"), "")
+        out[key] = unquote(value)
     return out

@@ -14,8 +14,8 @@ import shlex
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from sdetkit.ci.selection import env_names
 from sdetkit.ci.shell import expand, variables
-from sdetkit.ci.tox import env_names
 from sdetkit.errors import ConfigError
 from sdetkit.repo.config import ProjectFacts, load_toml
 

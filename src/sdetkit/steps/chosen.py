@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from sdetkit.ci.files import selected, tracked
 from sdetkit.ci.model import CiCommand
+from sdetkit.ci.shell import UNKNOWN_VALUE
 from sdetkit.model import StepSpec
 from sdetkit.repo.config import ProjectFacts
 from sdetkit.steps.base import NotChosen, PlanContext
@@ -145,12 +146,22 @@ def not_run_by_ci(facts: ProjectFacts, spec: StepSpec, tool: str, sub: str | Non
     none of them runs its tool (None: it stays planned)."""
     if spec.kind not in CI_ONLY_KINDS or not spec.origin.endswith(" (config)"):
         return None
+    name = f"{tool} {sub}" if sub else tool
+    ran = [c for c in candidates(facts, tool, sub) if c.default]
+    unknown = [c for c in ran if c.why_not.endswith(UNKNOWN_VALUE)]
+    if unknown and not any(c.runnable for c in ran):
+        # CI names its files through a value the gate cannot know: the configuration's files are
+        # another scope (often the whole tree), not what CI checks.
+        return NotChosen(
+            spec.id,
+            f"CI runs {name} at {unknown[0].origin} on files not known here ({unknown[0].why_not}); "
+            f"the files configured in {spec.origin.removesuffix(' (config)')} are not run in their place",
+        )
     sources = sorted(n for n in facts.evidence if facts.automation or n.startswith(_CI_FILES))
     if not sources or any(c.default for c in candidates(facts, tool, sub)) or _gate_runs(facts, spec.id):
         return None
     where = spec.origin.removesuffix(" (config)")
     shown = ", ".join(sources[:8]) + (f" and {len(sources) - 8} more" if len(sources) > 8 else "")
-    name = f"{tool} {sub}" if sub else tool
     return NotChosen(
         spec.id,
         f"configured in {where}, but none of the project's CI sources runs {name} (checked: {shown}); "
