@@ -19,6 +19,9 @@ from sdetkit.ci.shell import tool_of
         ("coverage run --branch -m pytest tests", ("pytest", ("python", "-m", "pytest", "tests"), 3)),
         ("coverage report --fail-under=100", ("coverage", ("coverage", "report", "--fail-under=100"), 1)),
         ("nose2 -v", ("nose2", ("nose2", "-v"), 1)),
+        # A wrapper's option that takes a value is not the command it runs.
+        ("uvx --with tox-uv tox run -e mypy", ("tox", ("tox", "run", "-e", "mypy"), 1)),
+        ("uv run --group lint --frozen ruff check", ("ruff", ("ruff", "check"), 1)),
         ("echo hello", None),
     ],
 )  # fmt: skip

@@ -18,7 +18,8 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
     """Every tool command of every workflow, in file and line order."""
     out: list[CiCommand] = []
     for name in sorted(n for n in evidence if n.startswith(".github/workflows/")):
-        out += read_workflow(name, evidence[name])
+        with yamlish.located(name):
+            out += read_workflow(name, evidence[name])
     return out
 
 

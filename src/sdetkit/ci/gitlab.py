@@ -24,8 +24,13 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
     """Every tool command of every job's ``script``, in line order; hidden jobs (``.name``) are templates."""
     if FILE not in evidence:
         return []
+    with yamlish.located(FILE):
+        return _read(evidence[FILE])
+
+
+def _read(text: str) -> list[CiCommand]:
     out: list[CiCommand] = []
-    for job, _, _, body in yamlish.children(yamlish.lines(evidence[FILE])):
+    for job, _, _, body in yamlish.children(yamlish.lines(text)):
         if job in _RESERVED or job.startswith("."):
             continue
         keys = {k: (v, n, b) for k, v, n, b in yamlish.children(body)}

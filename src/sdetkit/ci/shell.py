@@ -52,6 +52,11 @@ _WRAPPERS = {
     ("exec",): 1,
     ("xvfb-run",): 1,
 }
+# Wrapper options followed by a value (`uvx --with tox-uv tox`, `uv run --group lint ruff`).
+_WRAPPER_VALUED = frozenset(
+    {"--with", "-w", "--with-requirements", "--with-editable", "--from", "--python", "-p", "--group", "--only-group"}
+    | {"--extra", "--package", "--directory", "--project", "--env-file", "--index", "--spec"}
+)
 _PYTHON = re.compile(r"^(?:python(?:\d(?:\.\d+)?)?|\{envpython\}|\$\{?PYTHON\}?|py|.*/python\d?(?:\.\d+)?)$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;"})
@@ -92,7 +97,7 @@ def tool_of(words: list[str]) -> tuple[str, tuple[str, ...], int] | None:
         if step:
             i += step
             while i < len(words) and words[i].startswith("-"):  # the wrapper's own options
-                i += 1
+                i += 2 if words[i] in _WRAPPER_VALUED else 1
             continue
         if _ASSIGNMENT.match(w):
             i += 1
