@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from sdetkit.ci import yamlish
 from sdetkit.ci.model import CiCommand, Origin
-from sdetkit.ci.shell import job_commands
+from sdetkit.ci.shell import job_commands, lock_installer
 
 KIND = "github"
 _SECRET = re.compile(r"\$\{\{\s*secrets\.(\w+)")
@@ -48,6 +48,7 @@ def read_workflow(name: str, text: str) -> list[CiCommand]:
     for job, _, _, body in yamlish.children(jobs):
         keys = {k: (v, n, b) for k, v, n, b in yamlish.children(body)}
         why_job, services = _job_reason(keys)
+        via = lock_installer("\n".join(r.text for r in body))  # `uv sync`: the job runs in the locked env
         for step in yamlish.items(keys["steps"][2] if "steps" in keys else []):
             step_keys = {k: (v, n, b) for k, v, n, b in yamlish.children(step)}
             if "run" not in step_keys:
@@ -56,5 +57,5 @@ def read_workflow(name: str, text: str) -> list[CiCommand]:
             secret = _SECRET.search(" ".join(r.text for r in step))
             why = why_job or (f"needs the secret {secret[1]}" if secret else "")
             for line_no, line in yamlish.joined(yamlish.scalar(value, nested, number)):
-                out += job_commands(line, Origin(name, line_no, KIND), f"job {job}", True, why, services)
+                out += job_commands(line, Origin(name, line_no, KIND), f"job {job}", True, why, services, via)
     return out

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from sdetkit.ci import yamlish
 from sdetkit.ci.model import CiCommand, Origin
-from sdetkit.ci.shell import job_commands
+from sdetkit.ci.shell import job_commands, lock_installer
 
 KIND = "gitlab"
 FILE = ".gitlab-ci.yml"
@@ -44,8 +44,9 @@ def _read(text: str) -> list[CiCommand]:
         manual = "when" in keys and keys["when"][0] == "manual"
         services = f"needs the job's services (services: at line {keys['services'][1]})" if "services" in keys else ""
         value, number, nested = keys["script"]
+        via = lock_installer("\n".join(r.text for r in body))  # `uv sync`: the job runs in the locked env
         for line_no, line in yamlish.joined(yamlish.scalar(value, nested, number)):
             secret = _SECRET.search(line)
             why = why_job or (f"needs the CI variable {secret[1]}" if secret else "")
-            out += job_commands(line, Origin(FILE, line_no, KIND), f"job {job}", not manual, why, services)
+            out += job_commands(line, Origin(FILE, line_no, KIND), f"job {job}", not manual, why, services, via)
     return out

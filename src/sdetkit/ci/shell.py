@@ -147,14 +147,39 @@ def expand(line: str, known: Mapping[str, str]) -> str:
 TEST_TOOLS = frozenset({"pytest", "coverage", "unittest", TEST_MODULE, *OTHER_TEST_RUNNERS})
 
 
-def job_commands(line: str, origin: Origin, context: str, default: bool, why: str, services: str) -> list[CiCommand]:
-    """The tool commands of one CI job line: ``why`` none of them runs here (empty: they can), and
-    ``services`` why its test commands cannot (the job's service containers)."""
+def job_commands(
+    line: str, origin: Origin, context: str, default: bool, why: str, services: str, via: str = ""
+) -> list[CiCommand]:
+    """The tool commands of one CI job line: ``why`` none of them runs here (empty: they can),
+    ``services`` why its test commands cannot (the job's service containers), ``via`` the lock
+    tool the job installed its environment with (a line's own ``uv run`` says so too)."""
     out = []
     for words in commands(line):
         found = tool_of(words)
         if found is not None:
             tool, argv, at = found
             reason = why or (services if tool in TEST_TOOLS else "")
-            out.append(CiCommand(tool, argv, origin, context, default, reason, at=at))
+            out.append(CiCommand(tool, argv, origin, context, default, reason, at=at, via=lock_runner(words) or via))
     return out
+
+
+# A lock tool running a command in its locked environment, and a lock tool installing it.
+_LOCK_RUN = re.compile(r"^(?:[A-Za-z_]\w*=\S*\s+)*(?P<tool>uv|poetry|pdm)\s+run\b")
+_LOCK_INSTALL = re.compile(
+    r"(?:^|[;&|(]\s*|\s)(?P<tool>uv)\s+sync\b|\b(?P<other>poetry\s+install|pdm\s+(?:install|sync))\b"
+)
+
+
+def lock_runner(words: list[str]) -> str:
+    """The lock tool (uv, poetry, pdm) a command runs through (``uv run mypy``), else empty."""
+    found = _LOCK_RUN.match(" ".join(words))
+    return found["tool"] if found else ""
+
+
+def lock_installer(text: str) -> str:
+    """The lock tool a job's commands install its environment with (``uv sync``, ``poetry
+    install``, ``pdm install``/``pdm sync``), else empty."""
+    found = _LOCK_INSTALL.search(text)
+    if found is None:
+        return ""
+    return found["tool"] or found["other"].split()[0]
