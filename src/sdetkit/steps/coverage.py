@@ -111,8 +111,16 @@ class Coverage(ToolProvider):
             return NotChosen(self.step_id, "no coverage threshold (--fail-under in CI or fail_under configured)")
         command = ("python", "-m", "coverage", "report", *found.option)
         why = f"{found.where} enforces {found.value}% coverage; reads the data the tests step records"
+        before: tuple[str, ...] = ()
+        parallel = _setting(ctx, "run", "parallel")
+        if parallel is not None and str(parallel[0]).strip().lower() in ("true", "1", "yes", "on"):
+            # `coverage run` then writes one data file per process (coverage.data.HOST.PID.X) beside
+            # the run's own data file; combined into that one (in the gate's temporary folder, never
+            # the project's data file) before the report reads it, as CI's `coverage combine` does.
+            before = ("python", "-m", "coverage", "combine", "--append")
+            why += f"; combines the parallel data files first (parallel = true in {parallel[1]})"
         spec = self.plan(ctx, command, why)
-        return spec._replace(needs=("tests",), env=(("COVERAGE_FILE", DATA_FILE),), origin=found.where)
+        return spec._replace(needs=("tests",), env=(("COVERAGE_FILE", DATA_FILE),), origin=found.where, before=before)
 
     def status(self, exit_code: int) -> Status:
         """0 meets the threshold, 2 is below it; anything else (no data) is an error."""
