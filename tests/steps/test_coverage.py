@@ -207,3 +207,19 @@ def test_parallel_data_files_are_combined_in_the_gates_folder_before_the_report(
     assert (run.code, step["status"]) == (1, "failed"), run.stdout + run.stderr
     assert step["first_failure"]["message"] == "total coverage 89% is below the threshold of 100%"
     assert not list(repo.glob(".coverage*"))  # combined in the gate's own folder, never the project's
+
+
+def test_the_coverage_step_comes_from_the_ci_line_it_runs_and_never_passes_it_over(
+    make_repo: Callable[..., Path], run_gate: Callable[..., GateRun]
+) -> None:
+    # Modeled on hynek/hatch-fancy-pypi-readme's coverage job (`coverage combine`, then `coverage
+    # report --fail-under=100`; see tests/data/steps/SOURCES.md).
+    workflow = WORKFLOW.format(under=90).replace(
+        "- run: coverage report", "- run: coverage html\n          - run: coverage report"
+    )
+    run = run_gate(make_repo({**CALC, ".github/workflows/ci.yml": workflow}), "--list-steps")
+    assert run.code == 0, run.stderr
+    listed = run.stdout[run.stdout.index("coverage (coverage, coverage)") :]
+    assert "  from: .github/workflows/ci.yml:7 (github)\n" in listed, listed
+    assert "coverage report --fail-under=90 - " not in listed  # its own line is not "passed over"
+    assert "  passed over: .github/workflows/ci.yml:6 (github) [job test]: coverage html - " in listed

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from sdetkit.model import TMP, FirstFailure, Status, StepSpec
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, exit_status
+from sdetkit.steps.chosen import origin_of
 from sdetkit.steps.invocations import invocations
 
 # One data file per gate run, shared by the tests step (writes) and this step (reads): the parent
@@ -89,7 +90,9 @@ def threshold(ctx: PlanContext) -> Threshold | None:
         for where, args in invocations(evidence, tool):
             value = _from_args(args)
             if value is not None:
-                return Threshold(value, where, (f"--fail-under={value}",))
+                # The CI line itself (file:line (kind)), so a listing names it as the step's source
+                # and never as a command the step passed over.
+                return Threshold(value, origin_of(ctx.facts, tool, where, args), (f"--fail-under={value}",))
     found = _config_value(ctx)
     return None if found is None else Threshold(found[0], found[1], ())
 
