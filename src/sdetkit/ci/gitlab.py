@@ -22,10 +22,7 @@ _OTHER_OS = re.compile(r"(?i)\b(windows|macos|saas-macos)[\w.-]*")
 
 def read(evidence: Mapping[str, str]) -> list[CiCommand]:
     """Every tool command of every job's ``script``, in line order; hidden jobs (``.name``) are templates."""
-    if FILE not in evidence:
-        return []
-    with yamlish.located(FILE):
-        return _read(evidence[FILE])
+    return yamlish.read_file(evidence, FILE, _read)
 
 
 def _read(text: str) -> list[CiCommand]:

@@ -74,10 +74,7 @@ def _repositories(text: str) -> list[HookRepo]:
 
 def read(evidence: Mapping[str, str]) -> list[CiCommand]:
     """Every hook that runs a tool the gate mirrors (a ``local`` hook by its entry)."""
-    if FILE not in evidence:
-        return []
-    with yamlish.located(FILE):
-        return _read(evidence[FILE])
+    return yamlish.read_file(evidence, FILE, _read)
 
 
 def _read(text: str) -> list[CiCommand]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import NamedTuple, TypeVar
 
 from sdetkit.errors import ConfigError
 
@@ -48,6 +48,18 @@ def located(file: str) -> Iterator[None]:
     except YamlUnreadable as exc:
         what = str(exc).split(": ", 1)[1]
         raise ConfigError(f"{file}:{exc.line}: {what}: sdetkit reads a subset of YAML; write it another way") from exc
+
+
+_Read = TypeVar("_Read")
+
+
+def read_file(evidence: Mapping[str, str], file: str, reader: Callable[[str], list[_Read]]) -> list[_Read]:
+    """``reader`` over ``file``'s text (nothing when the project has no such file), with what it
+    cannot read reported as :func:`located` says."""
+    if file not in evidence:
+        return []
+    with located(file):
+        return reader(evidence[file])
 
 
 class Line(NamedTuple):
