@@ -58,6 +58,9 @@ def test_folding_keeps_paragraphs_and_literal_blocks_keep_lines() -> None:
     (_, value, number, nested), (_, lit, lit_number, lit_nested) = yamlish.children(rows)
     assert yamlish.text_of(value, nested, number) == "one two\nthree\n  deeper\nfour"
     assert yamlish.text_of(lit, lit_nested, lit_number) == "x\n\n# kept"
+    # A block's lines are text: `*.txt` there is no alias, `&` no anchor.
+    ((_, value, number, nested),) = yamlish.children(yamlish.lines("files: &patterns |\n  *.txt\n  a: &b\n"))
+    assert yamlish.text_of(value, nested, number) == "*.txt\na: &b"
 
 
 WORKFLOW = """\

@@ -98,30 +98,35 @@ def lines(text: str) -> list[Line]:
     """Every non-blank, non-comment line, anchors resolved; inside a ``|``/``>`` block every line
     is kept (a ``#`` there is text; a blank line is kept empty, for folding)."""
     out: list[Line] = []
+    content: set[int] = set()  # lines of block scalars: text, never a key, anchor or alias
     scalar_at: int | None = None  # a block scalar's lines are indented deeper than this
     for number, raw in enumerate(text.splitlines(), 1):
         stripped = raw.strip()
         indent = len(raw) - len(raw.lstrip())
         if scalar_at is not None and (not stripped or indent > scalar_at):
             out.append(Line(number, indent if stripped else scalar_at + 1, stripped))
+            content.add(number)
             continue
         scalar_at = None
         if not stripped or stripped.startswith("#"):
             continue
         out.append(Line(number, indent, stripped))
-        if _BLOCK.match(_value_part(stripped)[1]):
+        if _BLOCK.match(_ANCHOR.sub("", _value_part(stripped)[1])):
             keyed = stripped.startswith("- ") and _KEY.match(stripped[2:].lstrip()) is not None
             scalar_at = indent + (len(stripped) - len(stripped[2:].lstrip()) if keyed else 0)
-    return _resolved(out)
+    return _resolved(out, content)
 
 
-def _resolved(rows: list[Line]) -> list[Line]:
+def _resolved(rows: list[Line], content: set[int]) -> list[Line]:
     """``rows`` with ``&name`` dropped and each ``key: *name``, ``- *name`` and ``<<: *name``
     replaced by the anchored value's lines, re-indented where used (line numbers where written)."""
     anchors: dict[str, tuple[str, list[Line]]] = {}
     out: list[Line] = []
     for i, written in enumerate(rows):
         row = written
+        if row.number in content:
+            out.append(row)
+            continue
         start, value = _value_part(row.text)
         if (anchor := _ANCHOR.match(value)) is not None:
             row = rows[i] = row._replace(text=(row.text[:start] + row.text[start + anchor.end() :]).rstrip())
