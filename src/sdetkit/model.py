@@ -82,6 +82,10 @@ class StepSpec(NamedTuple):
     # when --use-installed-tools runs another than the pin. Unset for tools the project does not pin.
     tool_version: str | None = None
     version_source: str = ""
+    # A command run first, with the step's program and variables, whose exit code the step does not
+    # judge (``python -m coverage combine --append``: the tests step's parallel data files into
+    # the one data file this step reads); the step's own command then judges.
+    before: tuple[str, ...] = ()
 
     @property
     def argv(self) -> tuple[str, ...]:

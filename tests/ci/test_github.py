@@ -49,7 +49,9 @@ def test_run_lines_become_commands_with_their_line_and_job() -> None:
     found = read_workflow(".github/workflows/ci.yml", WORKFLOW)
     assert found == [
         CiCommand("pyright", ("pyright", "--ignoreexternal", "--verifytypes", "mypkg"), _origin(11), "job types"),
-        CiCommand("mypy", ("mypy", "mypkg", "tests"), _origin(12), "job types"),
+        CiCommand(
+            "mypy", ("mypy", "mypkg", "tests"), _origin(12), "job types", via="uv"
+        ),  # `uv run`: the locked environment
         CiCommand(
             "pytest",
             ("python", "-m", "pytest", "-n", "auto", "tests/db"),

@@ -28,6 +28,9 @@ from sdetkit.ci.shell import tool_of
         ("coverage run setup.py test", ("coverage", ("coverage", "run", "setup.py", "test"), 1)),
         ("uvx --with tox-uv tox run -e py", ("tox", ("tox", "run", "-e", "py"), 1)),
         ("uv run -p 3.12 --frozen pytest", ("pytest", ("pytest",), 1)),
+        # A wrapper's option that takes a value is not the command it runs.
+        ("uvx --with tox-uv tox run -e mypy", ("tox", ("tox", "run", "-e", "mypy"), 1)),
+        ("uv run --group lint --frozen ruff check", ("ruff", ("ruff", "check"), 1)),
         ("echo hello", None),
     ],
 )  # fmt: skip

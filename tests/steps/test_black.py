@@ -4,6 +4,7 @@ file; a ``[tool.black]`` section that no CI runs plans nothing. The readers name
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 
 from sdetkit.model import FirstFailure
@@ -12,15 +13,17 @@ from tests.conftest import GateRun
 
 # Modeled on Pylons/waitress's tox lint environment, which runs isort --check-only and black --check
 # over its sources and tests (see tests/data/steps/SOURCES.md).
-TOX = """
+# The deps pin the installed versions: a tox env that names a tool unpinned runs the newest the
+# index offers from its own tool environment, which this test of check-only runs does not need.
+TOX = f"""
     [tox]
     envlist = lint
 
     [testenv:lint]
     skip_install = true
     deps =
-        black
-        isort
+        black=={version("black")}
+        isort=={version("isort")}
     commands =
         isort --check-only --df src/calc examples
         black --check --diff src/calc examples
@@ -45,10 +48,12 @@ def test_black_and_isort_from_a_tox_env_check_and_never_rewrite(
         "  run: black src/calc examples --check --diff --no-color\n"
         "  why: tox env lint runs black --check --diff src/calc examples\n"
         "  from: tox.ini:11 (tox)\n"
+        f"  version: {version('black')} (pinned in tox.ini:7)\n"
         "isort (format, isort)\n"
         "  run: isort src/calc examples --check-only --diff\n"
         "  why: tox env lint runs isort --check-only --df src/calc examples\n"
         "  from: tox.ini:10 (tox)\n"
+        f"  version: {version('isort')} (pinned in tox.ini:8)\n"
     ) in listing.stdout, listing.stdout + listing.stderr
     run = run_gate(repo, "--no-cache")
     assert run.code == 0, run.stderr

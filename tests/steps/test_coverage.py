@@ -3,6 +3,8 @@ gate's own tests step with real coverage."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -181,3 +183,43 @@ def test_the_tests_step_measures_what_ci_measures(
     run = measured(ctx(tmp_path, {"noxfile.py": NOX_COV}, modules=modules), command, parallel)
     assert run is not None and run.command == expected
     assert run.note.startswith("measured for the coverage step (noxfile.py enforces 100%), over calc as CI measures")
+
+
+@pytest.mark.slow
+def test_parallel_data_files_are_combined_in_the_gates_folder_before_the_report(
+    make_repo: Callable[..., Path], run_gate: Callable[..., GateRun], tmp_path: Path
+) -> None:
+    # Modeled on projects that set `parallel = true` and run `coverage combine` before `coverage
+    # report` in CI (see tests/data/steps/SOURCES.md): each process writes its own data file, and a
+    # coverage before reports combined by themselves (7.6 here) reports "No data" without combine.
+    venv = tmp_path / "old-coverage"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "coverage==7.6.0"], check=True, capture_output=True)
+    parallel = CALC["pyproject.toml"] + "parallel = true\n"
+    repo = make_repo({**CALC, "pyproject.toml": parallel, ".github/workflows/ci.yml": WORKFLOW.format(under=100)})
+    listing = run_gate(repo, "--list-steps", "--python", str(python))
+    assert "; combines the parallel data files first (parallel = true in pyproject.toml [tool.coverage.run])\n" in (
+        listing.stdout
+    )
+    run = run_gate(repo, "--python", str(python))
+    step = run.step("coverage")
+    assert (run.code, step["status"]) == (1, "failed"), run.stdout + run.stderr
+    assert step["first_failure"]["message"] == "total coverage 89% is below the threshold of 100%"
+    assert not list(repo.glob(".coverage*"))  # combined in the gate's own folder, never the project's
+
+
+def test_the_coverage_step_comes_from_the_ci_line_it_runs_and_never_passes_it_over(
+    make_repo: Callable[..., Path], run_gate: Callable[..., GateRun]
+) -> None:
+    # Modeled on hynek/hatch-fancy-pypi-readme's coverage job (`coverage combine`, then `coverage
+    # report --fail-under=100`; see tests/data/steps/SOURCES.md).
+    workflow = WORKFLOW.format(under=90).replace(
+        "- run: coverage report", "- run: coverage html\n          - run: coverage report"
+    )
+    run = run_gate(make_repo({**CALC, ".github/workflows/ci.yml": workflow}), "--list-steps")
+    assert run.code == 0, run.stderr
+    listed = run.stdout[run.stdout.index("coverage (coverage, coverage)") :]
+    assert "  from: .github/workflows/ci.yml:7 (github)\n" in listed, listed
+    assert "coverage report --fail-under=90 - " not in listed  # its own line is not "passed over"
+    assert "  passed over: .github/workflows/ci.yml:6 (github) [job test]: coverage html - " in listed

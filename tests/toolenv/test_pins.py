@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sdetkit.ci.github import read_workflow
+from sdetkit.ci.model import CiCommand, Origin
 from sdetkit.repo import config
-from sdetkit.toolenv.pins import Pin, chosen, precommit_pins, project_pins
+from sdetkit.toolenv.pins import Pin, chosen, for_command, precommit_pins, project_pins
 
 REPOS = {"ruff-pre-commit": "ruff", "mirrors-mypy": "mypy", "pyright-python": "pyright"}
 
@@ -115,3 +117,50 @@ def test_a_type_checker_pinned_in_a_tox_env_gets_that_envs_other_packages(tmp_pa
     found = {p.tool: p for p in project_pins(config.load(root), REPOS)}
     assert found["mypy"].deps == ("types-setuptools", "tomli")  # not ruff: it runs from its own environment
     assert found["ruff"].deps == ()  # ruff resolves no imports: its environment needs nothing else
+
+
+# Modeled on python-semver (tox env `checks` with unpinned ruff; uv.lock pins an older ruff; CI runs
+# `uv run tox run -e checks`) and hatch-fancy-pypi-readme (tox env mypy: `deps = mypy` and
+# `dependency_groups = tests`); see tests/data/toolenv/SOURCES.md.
+ONE_SOURCE = {
+    "pyproject.toml": ("[project]\nname = 'x'\nversion = '1'\n\n[dependency-groups]\ntests = ['pytest', 'tomli']\n"),
+    "tox.ini": (
+        "[tox]\nenv_list = checks, mypy\n\n[testenv:checks]\ndeps = ruff\ncommands = ruff check src\n\n"
+        "[testenv:mypy]\ndeps =\n    mypy\n    types-docutils\ndependency_groups = tests\ncommands = mypy src\n"
+    ),
+    "uv.lock": '[[package]]\nname = "ruff"\nversion = "0.7.2"\n\n[[package]]\nname = "mypy"\nversion = "1.4.1"\n',
+}
+
+
+def _command(tool: str, file: str, kind: str, context: str, via: str = "") -> CiCommand:
+    return CiCommand(tool, (tool, "src"), Origin(file, 3, kind), context, via=via)
+
+
+def test_a_tox_env_that_names_a_tool_unpinned_runs_the_newest_never_the_lock(tmp_path: Path) -> None:
+    pins = project_pins(config.load(_write(tmp_path, ONE_SOURCE)), REPOS)
+    ruff = for_command(pins, "ruff", _command("ruff", "tox.ini", "tox", "tox env checks"))
+    assert ruff == Pin("ruff", "", (), "tox.ini:5", "tox.ini [testenv:checks]", "ruff")
+    mypy = for_command(pins, "mypy", _command("mypy", "tox.ini", "tox", "tox env mypy"))
+    # The env's other deps and its dependency group come with it, as tox installs them.
+    assert mypy == Pin(
+        "mypy", "", ("types-docutils", "pytest", "tomli"), "tox.ini:10", "tox.ini [testenv:mypy]", "mypy"
+    )
+
+
+def test_a_lock_pins_only_what_runs_through_its_tool_or_comes_from_configuration(tmp_path: Path) -> None:
+    pins = project_pins(config.load(_write(tmp_path, ONE_SOURCE)), REPOS)
+    workflow = ".github/workflows/ci.yml"
+    through_uv = for_command(pins, "ruff", _command("ruff", workflow, "github", "job lint", via="uv"))
+    assert through_uv == Pin("ruff", "0.7.2", (), "uv.lock:2")
+    assert for_command(pins, "ruff", None) == Pin("ruff", "0.7.2", (), "uv.lock:2")
+    # `pip install ruff; ruff check`: the job installs no lock, so the lock says nothing of its ruff.
+    assert for_command(pins, "ruff", _command("ruff", workflow, "github", "job lint")) is None
+
+
+def test_lock_tools_seen_on_the_line_or_in_the_job() -> None:
+    workflow = (
+        "jobs:\n  a:\n    steps:\n      - run: uv run --frozen mypy src\n      - run: ruff check\n"
+        "  b:\n    steps:\n      - run: poetry install --with dev\n      - run: pytest\n"
+    )
+    found = [(c.tool, c.via) for c in read_workflow(".github/workflows/ci.yml", workflow)]
+    assert found == [("mypy", "uv"), ("ruff", ""), ("pytest", "poetry")]

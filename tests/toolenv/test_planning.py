@@ -257,3 +257,89 @@ def test_a_type_checker_from_a_tox_env_sees_the_project_through_an_overlay_and_a
     hook = spec._replace(origin=".pre-commit-config.yaml:5 (pre-commit)")
     (isolated,), needed = apply_pins((hook,), config.load(root), env, cache, False)
     assert needed["s"].overlay is None and isolated.extra == () and interpreters(needed) == {}
+
+
+# Modeled on python-semver: tox env `checks` names ruff unpinned, uv.lock pins an older one
+# (tests/data/toolenv/SOURCES.md).
+UNPINNED = {
+    "pyproject.toml": "[project]\nname = 'x'\nversion = '1'\n",
+    "tox.ini": "[tox]\nenv_list = checks\n\n[testenv:checks]\ndeps = ruff\ncommands = ruff check x\n",
+    "uv.lock": '[[package]]\nname = "ruff"\nversion = "0.6.9"\n',
+    "x/__init__.py": "",
+}
+
+
+def test_an_unpinned_tool_runs_the_newest_from_an_environment_resolved_again_after_a_day(tmp_path: Path) -> None:
+    import json
+    import time
+
+    from sdetkit.model import ExternalProgram, StepSpec
+    from sdetkit.repo.environment import Environment
+    from sdetkit.steps.ruff import RuffLint
+    from sdetkit.toolenv import envs
+    from sdetkit.toolenv.planning import apply_pins
+
+    root = tmp_path / "repo"
+    write_files(root, UNPINNED)
+    env = Environment("/env/bin/python", "test", "3.12.1", "/env", "/env/bin", frozenset(), {"ruff": "0.6.9"}, "", True)
+    spec = StepSpec("lint", "lint", "ruff", ("ruff", "check"), "why", ExternalProgram("/env/bin/ruff"))
+    spec = spec._replace(provider=RuffLint.name, origin="tox.ini:6 (tox)")
+    cache = tmp_path / "cache"
+    facts = config.load(root)
+
+    (first,), needed = apply_pins((spec,), facts, env, cache, use_installed=False)
+    wanted = envs.ToolEnvSpec("ruff", "", (), "3.12.1", "ruff")
+    assert needed["lint"].spec._replace(stamp=0) == wanted  # the installed 0.6.9 and the lock's are not CI's
+    assert (first.tool_version, first.version_source) == (
+        "",
+        "tox.ini:5 [testenv:checks] deps, unpinned",
+    )
+
+    def made(age: float, installed: str) -> None:
+        folder = envs.env_dir(cache, wanted._replace(stamp=int(time.time() - age)))
+        folder.mkdir(parents=True)
+        (folder / envs.MARKER).write_text(json.dumps({"installed": installed}), "utf-8")
+
+    made(2 * envs.FRESH_SECONDS, "0.10.0")  # resolved two days ago: not what CI installs today
+    (stale,), needed = apply_pins((spec,), facts, env, cache, use_installed=False)
+    assert stale.tool_version == "" and not envs.is_complete(envs.env_dir(cache, needed["lint"].spec))
+    made(3600, "0.12.1")
+    (fresh,), needed = apply_pins((spec,), facts, env, cache, use_installed=False)
+    assert (fresh.tool_version, fresh.version_source) == (
+        "0.12.1",
+        "tox.ini:5 [testenv:checks] deps (unpinned, newest: 0.12.1)",
+    )
+    assert fresh.program == ExternalProgram(str(envs.scripts_dir(envs.env_dir(cache, needed["lint"].spec)) / "ruff"))
+
+
+@pytest.mark.slow
+def test_an_unpinned_tox_tool_is_installed_at_the_newest_and_the_version_recorded(
+    make_repo: Make, run_gate: Gate, cache_dir: Path
+) -> None:
+    (cache_dir / "toolenvs").unlink()  # this run installs the newest ruff itself
+    run = run_gate(
+        make_repo({**HEALTHY, **{k: v for k, v in UNPINNED.items() if k != "x/__init__.py"}}), "--only", "lint"
+    )
+    step = run.step("lint")
+    (folder,) = [
+        p for p in (cache_dir / "toolenvs").iterdir() if p.name.startswith("ruff-newest-") and p.suffix != ".lock"
+    ]
+    from sdetkit.toolenv import envs
+
+    installed = envs.installed_version(folder)
+    assert installed and installed != "0.6.9"  # the newest ruff the index offers, not the lock's
+    assert (step["tool_version"], step["version_source"]) == (
+        installed,
+        f"tox.ini:5 [testenv:checks] deps (unpinned, newest: {installed})",
+    )
+    assert step["origin"] == "tox.ini:6 (tox)"
+
+
+def test_list_steps_says_an_unpinned_tool_runs_the_newest_before_it_is_installed(
+    make_repo: Make, run_gate: Gate
+) -> None:
+    run = run_gate(
+        make_repo({**HEALTHY, **{k: v for k, v in UNPINNED.items() if k != "x/__init__.py"}}), "--list-steps"
+    )
+    assert run.code == 0, run.stderr
+    assert "  from: tox.ini:6 (tox)\n  version: the newest (tox.ini:5 [testenv:checks] deps, unpinned)\n" in run.stdout

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from sdetkit.ci.model import HookSelection
+from sdetkit.errors import ConfigError
 
 
 def tracked(root: Path) -> tuple[str, ...]:
@@ -40,14 +41,24 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None
 
 
+def _pattern(hook: HookSelection, key: str) -> re.Pattern[str] | None:
+    """The hook's ``files``/``exclude`` compiled as pre-commit compiles it (Python ``re``; inline
+    flags such as ``(?x)`` apply); a pattern that does not compile is the configuration's error."""
+    text: str = getattr(hook, key)
+    try:
+        return re.compile(text) if text else None
+    except re.error as exc:
+        problem = f"{key} is not a regular expression: {exc}"
+        raise ConfigError(f".pre-commit-config.yaml: hook {hook.hook_id}: {problem}") from exc
+
+
 def selected(root: Path, hook: HookSelection, paths: tuple[str, ...]) -> tuple[str, ...]:
     """The ``paths`` (relative to ``root``) the hook would be given, in order. pre-commit matches
     ``files``/``exclude`` against paths from the top of the git work tree, so a project in a
     subfolder is matched with that folder's prefix (``^sub/src/`` selects its ``src/``)."""
     from identify.identify import tags_from_path
 
-    include = re.compile(hook.files) if hook.files else None
-    exclude = re.compile(hook.exclude) if hook.exclude else None
+    include, exclude = _pattern(hook, "files"), _pattern(hook, "exclude")
     prefix = git_prefix(root) if include is not None or exclude is not None else ""
     out = []
     for path in paths:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from sdetkit.ci import yamlish
 from sdetkit.ci.model import CiCommand, Origin
-from sdetkit.ci.shell import environment, job_commands
+from sdetkit.ci.shell import environment, job_commands, lock_installer
 
 KIND = "github"
 _SECRET = re.compile(r"\$\{\{\s*secrets\.(\w+)")
@@ -20,7 +20,8 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
     """Every tool command of every workflow, in file and line order."""
     out: list[CiCommand] = []
     for name in sorted(n for n in evidence if n.startswith(".github/workflows/")):
-        out += read_workflow(name, evidence[name])
+        with yamlish.located(name):
+            out += read_workflow(name, evidence[name])
     return out
 
 
@@ -103,6 +104,7 @@ def read_workflow(name: str, text: str) -> list[CiCommand]:
         why_job, services = _job_reason(keys)
         job_env = _env(keys, _env(top, {}))
         job_directory = _default_directory(keys) or _default_directory(top)
+        via = lock_installer("\n".join(r.text for r in body))  # `uv sync`: the job runs in the locked env
         steps = yamlish.items(keys["steps"][2] if "steps" in keys else [])
         own, others = _checkouts(steps)
         for step in steps:
@@ -116,5 +118,5 @@ def read_workflow(name: str, text: str) -> list[CiCommand]:
             why = why or _directory_reason(directory, own, others)
             known = _env(step_keys, job_env)  # the run block is one script: its assignments carry on
             for line_no, line in yamlish.joined(yamlish.scalar(value, nested, number)):
-                out += job_commands(line, Origin(name, line_no, KIND), f"job {job}", True, why, services, known)
+                out += job_commands(line, Origin(name, line_no, KIND), f"job {job}", True, why, services, known, via)
     return out

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from sdetkit.ci import yamlish
 from sdetkit.ci.model import CiCommand, Origin
-from sdetkit.ci.shell import environment, job_commands
+from sdetkit.ci.shell import environment, job_commands, lock_installer
 
 KIND = "gitlab"
 FILE = ".gitlab-ci.yml"
@@ -22,10 +22,12 @@ _OTHER_OS = re.compile(r"(?i)\b(windows|macos|saas-macos)[\w.-]*")
 
 def read(evidence: Mapping[str, str]) -> list[CiCommand]:
     """Every tool command of every job's ``script``, in line order; hidden jobs (``.name``) are templates."""
-    if FILE not in evidence:
-        return []
+    return yamlish.read_file(evidence, FILE, _read)
+
+
+def _read(text: str) -> list[CiCommand]:
     out: list[CiCommand] = []
-    rows = yamlish.lines(evidence[FILE])
+    rows = yamlish.lines(text)
     top = {k: b for k, _, _, b in yamlish.children(rows)}
     variables = environment(yamlish.mapping(top.get("variables", [])))
     for job, _, _, body in yamlish.children(rows):
@@ -44,8 +46,9 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
         value, number, nested = keys["script"]
         # The script's lines run in one shell, after the job's and the file's `variables:`.
         known = environment(yamlish.mapping(keys["variables"][2]) if "variables" in keys else {}, variables)
+        via = lock_installer("\n".join(r.text for r in body))  # `uv sync`: the job runs in the locked env
         for line_no, line in yamlish.joined(yamlish.scalar(value, nested, number)):
             secret = _SECRET.search(line)
             why = why_job or (f"needs the CI variable {secret[1]}" if secret else "")
-            out += job_commands(line, Origin(FILE, line_no, KIND), f"job {job}", not manual, why, services, known)
+            out += job_commands(line, Origin(FILE, line_no, KIND), f"job {job}", not manual, why, services, known, via)
     return out

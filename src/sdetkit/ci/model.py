@@ -88,7 +88,8 @@ class CiCommand(NamedTuple):
     arguments after the tool's name. ``why_not`` is empty when the command can run on this machine,
     else why it cannot (a secret, a service container, another operating system, docker). ``off``
     says why a command that does not run by default does not (empty: the generic reason); ``env``
-    is what its source sets for it (tox ``set_env``, nox ``session.env``).
+    is what its source sets for it (tox ``set_env``, nox ``session.env``); ``via`` is the lock tool
+    (uv, poetry, pdm) whose locked environment runs it, empty when none does.
     """
 
     tool: str
@@ -101,6 +102,7 @@ class CiCommand(NamedTuple):
     at: int = 1  # index in argv of the first argument after the tool's name
     off: str = ""
     env: tuple[tuple[str, str], ...] = ()
+    via: str = ""  # the lock tool whose environment runs it: `uv run X`, or a job that ran `uv sync`
 
     @property
     def args(self) -> tuple[str, ...]:

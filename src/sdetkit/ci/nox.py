@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from sdetkit.ci.model import CiCommand, Origin
 from sdetkit.ci.selection import TRUSTED, DriverSelection
-from sdetkit.ci.shell import tool_of
+from sdetkit.ci.shell import lock_installer, lock_runner, tool_of
 
 KIND = "nox"
 FILE = "noxfile.py"
@@ -128,6 +128,10 @@ def read(evidence: Mapping[str, str], runs: DriverSelection = TRUSTED) -> list[C
         run = runs.run(name, listed, tags, nox=True)
         param = node.args.args[0].arg if node.args.args else "session"
         session_env = _session_env(node, param)
+        # `session.run("uv", "sync")` (or poetry/pdm install): the session runs in the locked env.
+        via = lock_installer(
+            "\n".join(" ".join(_strings(a) or []) for c in ast.walk(node) if isinstance(c, ast.Call) for a in c.args)
+        )
         for call in ast.walk(node):
             if not (
                 isinstance(call, ast.Call)
@@ -146,8 +150,19 @@ def read(evidence: Mapping[str, str], runs: DriverSelection = TRUSTED) -> list[C
                 origin = Origin(FILE, call.lineno, KIND)
                 context = f"nox session {name}"
                 given = tuple(env.items())
-                why = run.why_not
+                runs_in = lock_runner(words) or via
                 out.append(
-                    CiCommand(tool[0], tool[1], origin, context, run.on, why, at=tool[2], off=runs.off, env=given)
+                    CiCommand(
+                        tool[0],
+                        tool[1],
+                        origin,
+                        context,
+                        run.on,
+                        run.why_not,
+                        at=tool[2],
+                        off=runs.off,
+                        env=given,
+                        via=runs_in,
+                    )
                 )
     return out

@@ -47,14 +47,13 @@ KNOWN = {
 _LOCAL_TOOLS = frozenset({"ruff", "mypy", "pyright", "pytest", "flake8", "black", "isort"})
 
 
-def _list(value: str, nested: list[yamlish.Line]) -> tuple[str, ...]:
-    if value:
-        return yamlish.flow_list(value)
-    return tuple(yamlish.unquote(r.text[1:].strip()) for r in nested if r.text.startswith("-"))
-
-
 def repositories(text: str) -> list[HookRepo]:
     """Every ``repos:`` entry, whatever its hooks run (tool pins read every pinned repository)."""
+    with yamlish.located(FILE):
+        return _repositories(text)
+
+
+def _repositories(text: str) -> list[HookRepo]:
     rows = yamlish.lines(text)
     lines = text.splitlines()
     top = {k: (v, b) for k, v, _, b in yamlish.children(rows)}
@@ -65,9 +64,9 @@ def repositories(text: str) -> list[HookRepo]:
         frozen = _FROZEN.search(lines[rev_line - 1]) if rev_line else None
         deps: list[str] = []
         for hook in yamlish.items(keys.get("hooks", ("", 0, []))[2]):
-            hook_keys = {k: (v, b) for k, v, _, b in yamlish.children(hook)}
+            hook_keys = {k: (v, b, n) for k, v, n, b in yamlish.children(hook)}
             if "additional_dependencies" in hook_keys:
-                deps += _list(*hook_keys["additional_dependencies"])
+                deps += yamlish.sequence(*hook_keys["additional_dependencies"])
         url = yamlish.unquote(keys.get("repo", ("", 0, []))[0])
         out.append(HookRepo(url, yamlish.unquote(rev), rev_line, frozen["version"] if frozen else "", tuple(deps)))
     return out
@@ -75,10 +74,12 @@ def repositories(text: str) -> list[HookRepo]:
 
 def read(evidence: Mapping[str, str]) -> list[CiCommand]:
     """Every hook that runs a tool the gate mirrors (a ``local`` hook by its entry)."""
-    if FILE not in evidence:
-        return []
-    rows = yamlish.lines(evidence[FILE])
-    text_lines = evidence[FILE].splitlines()
+    return yamlish.read_file(evidence, FILE, _read)
+
+
+def _read(text: str) -> list[CiCommand]:
+    rows = yamlish.lines(text)
+    text_lines = text.splitlines()
     top = {k: (v, b) for k, v, _, b in yamlish.children(rows)}
     out: list[CiCommand] = []
     for repo in yamlish.items(top.get("repos", ("", []))[1]):
@@ -91,13 +92,15 @@ def read(evidence: Mapping[str, str]) -> list[CiCommand]:
             keys = {k: (v, n, b) for k, v, n, b in yamlish.children(hook)}
             if "id" not in keys:
                 continue
-            hook_id = yamlish.unquote(keys["id"][0])
+            hook_id = yamlish.text_of(keys["id"][0], keys["id"][2], keys["id"][1])
 
+            # Any value may be written as a block scalar (`exclude: >` and a `(?x)` regex over lines),
+            # quoted, commented or as a list over lines: read each as YAML gives it to pre-commit.
             def get(key: str, keys: Mapping[str, tuple[str, int, list[yamlish.Line]]] = keys) -> str:
-                return yamlish.unquote(keys[key][0]) if key in keys else ""
+                return yamlish.text_of(keys[key][0], keys[key][2], keys[key][1]) if key in keys else ""
 
             def many(key: str, keys: Mapping[str, tuple[str, int, list[yamlish.Line]]] = keys) -> tuple[str, ...]:
-                return _list(keys[key][0], keys[key][2]) if key in keys else ()
+                return yamlish.sequence(keys[key][0], keys[key][2], keys[key][1]) if key in keys else ()
 
             known = KNOWN.get(hook_id)
             entry = get("entry")

@@ -56,10 +56,11 @@ _WRAPPERS = {
     ("exec",): 1,
     ("xvfb-run",): 1,
 }
-# Wrapper options followed by a value (`uvx --with tox-uv tox`, `uv run -p 3.12 pytest`).
+# Wrapper options followed by a value (`uvx --with tox-uv tox`, `uv run -p 3.12 pytest`, `uv run --group lint ruff`).
 _WRAPPER_VALUE = frozenset(
-    {"--with", "--from", "--python", "-p", "--group", "--extra", "--with-requirements", "--directory"}
-    | {"--project", "--env-file", "--package", "--spec", "-u", "--unset", "-C", "--chdir"}
+    {"--with", "-w", "--with-requirements", "--with-editable", "--from", "--python", "-p", "--group", "--only-group"}
+    | {"--extra", "--package", "--directory", "--project", "--env-file", "--index", "--spec"}
+    | {"-u", "--unset", "-C", "--chdir"}
 )
 _PYTHON = re.compile(r"^(?:python(?:\d(?:\.\d+)?)?|\{envpython\}|\$\{?PYTHON\}?|py|.*/python\d?(?:\.\d+)?)$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
@@ -265,12 +266,20 @@ TEST_TOOLS = frozenset({"pytest", "coverage", "unittest", *RUN_AS_WRITTEN})
 
 
 def job_commands(
-    line: str, origin: Origin, context: str, default: bool, why: str, services: str, known: dict[str, str] | None = None
+    line: str,
+    origin: Origin,
+    context: str,
+    default: bool,
+    why: str,
+    services: str,
+    known: dict[str, str] | None = None,
+    via: str = "",
 ) -> list[CiCommand]:
     """The tool commands of one CI job line: ``why`` none of them runs here (empty: they can), and
     ``services`` why its test commands cannot (the job's service containers). ``known``: the shell
     variables set before this line (its own assignments are added), expanded before the line is split;
-    a tool command that uses one whose value is not known is not run here (its scope is unknown)."""
+    a tool command that uses one whose value is not known is not run here (its scope is unknown).
+    ``via``: the lock tool the job installed its environment with (a line's own ``uv run`` says so too)."""
     if known is not None:
         if assign(line, known):
             return []
@@ -283,5 +292,27 @@ def job_commands(
             reason = why or (services if tool in TEST_TOOLS else "")
             if not reason and tool not in DRIVERS and (name := unknown_variable(argv[at - 1 :])):
                 reason = f"uses {name}{UNKNOWN_VALUE}"
-            out.append(CiCommand(tool, argv, origin, context, default, reason, at=at))
+            out.append(CiCommand(tool, argv, origin, context, default, reason, at=at, via=lock_runner(words) or via))
     return out
+
+
+# A lock tool running a command in its locked environment, and a lock tool installing it.
+_LOCK_RUN = re.compile(r"^(?:[A-Za-z_]\w*=\S*\s+)*(?P<tool>uv|poetry|pdm)\s+run\b")
+_LOCK_INSTALL = re.compile(
+    r"(?:^|[;&|(]\s*|\s)(?P<tool>uv)\s+sync\b|\b(?P<other>poetry\s+install|pdm\s+(?:install|sync))\b"
+)
+
+
+def lock_runner(words: list[str]) -> str:
+    """The lock tool (uv, poetry, pdm) a command runs through (``uv run mypy``), else empty."""
+    found = _LOCK_RUN.match(" ".join(words))
+    return found["tool"] if found else ""
+
+
+def lock_installer(text: str) -> str:
+    """The lock tool a job's commands install its environment with (``uv sync``, ``poetry
+    install``, ``pdm install``/``pdm sync``), else empty."""
+    found = _LOCK_INSTALL.search(text)
+    if found is None:
+        return ""
+    return found["tool"] or found["other"].split()[0]

@@ -83,7 +83,9 @@ def render_plan(
         if s.origin:
             lines.append(f"  from: {s.origin}")
         if s.version_source:
-            lines.append(f"  version: {s.tool_version or 'not installed'} ({s.version_source})")
+            # An unpinned tool's environment not made yet: CI's version is the newest, known once installed.
+            shown = s.tool_version or ("the newest" if s.version_source.endswith(", unpinned") else "not installed")
+            lines.append(f"  version: {shown} ({s.version_source})")
         lines += [f"  passed over: {p}" for p in (passed_over or {}).get(s.id, [])]
     if not specs:
         lines.append("(no steps: the gate would fail with an empty plan)")

@@ -21,7 +21,7 @@ from sdetkit.run.process import ProcessRunner
 from sdetkit.run.scheduler import schedule
 from sdetkit.run.stepenv import prepare_bytecode
 from sdetkit.settings import GateSettings
-from sdetkit.toolenv.planning import apply_pins, interpreters, prepare, unavailable
+from sdetkit.toolenv.planning import apply_pins, interpreters, prepare, resolved, unavailable
 
 
 class Executed(NamedTuple):
@@ -78,6 +78,8 @@ def execute(plan: Plan, settings: GateSettings, profile: GateProfile, ws: Worksp
     failed = prepare(plan.tool_envs, ws.cache_root, ws.env.python, runner, ws.environ, jobs)
     if failed:
         plan = plan._replace(run=tuple(unavailable(s, failed[s.id]) if s.id in failed else s for s in plan.run))
+    # An unpinned tool's version is known once its environment exists (the cache key names it).
+    plan = plan._replace(run=resolved(plan.run, plan.tool_envs, ws.cache_root))
     shown = [(str(ws.root), "."), (str(ws.tools), "<cache>"), (str(Path.home()), "~")]
     if ws.top != ws.root:
         shown.append((str(ws.top), "<worktree>"))

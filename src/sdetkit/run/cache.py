@@ -107,6 +107,7 @@ class StepCache:
             spec.timeout,
             list(spec.env),
             spec.tool_version,
+            *([list(spec.before)] if spec.before else []),  # keys of steps without one stay as they were
         ]
         h.update(json.dumps(payload, sort_keys=True).encode())
         return h.hexdigest()

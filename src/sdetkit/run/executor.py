@@ -84,6 +84,8 @@ class StepExecutor:
         # A step's own variables may name sdetkit's folders (the coverage data a later step reads).
         env.update((k, v.replace(TMP, str(tmp)).replace(CACHE, str(self.tool_cache))) for k, v in spec.env)
         began = time.time()
+        if spec.before:
+            self.runner.run([program.path, *spec.before[1:]], self.root, env, spec.timeout)
         proc = self.runner.run(argv, self.root, env, spec.timeout)
         self.windows[spec.id] = (began, time.time())
         output = redact.clean(proc.output, env, [(str(tmp), "<tmp>"), *self.shown_paths])

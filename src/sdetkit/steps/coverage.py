@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from sdetkit.model import TMP, FirstFailure, Status, StepSpec
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, exit_status
+from sdetkit.steps.chosen import origin_of
 from sdetkit.steps.invocations import invocations
 
 # One data file per gate run, shared by the tests step (writes) and this step (reads): the parent
@@ -89,7 +90,9 @@ def threshold(ctx: PlanContext) -> Threshold | None:
         for where, args in invocations(evidence, tool):
             value = _from_args(args)
             if value is not None:
-                return Threshold(value, where, (f"--fail-under={value}",))
+                # The CI line itself (file:line (kind)), so a listing names it as the step's source
+                # and never as a command the step passed over.
+                return Threshold(value, origin_of(ctx.facts, tool, where, args), (f"--fail-under={value}",))
     found = _config_value(ctx)
     return None if found is None else Threshold(found[0], found[1], ())
 
@@ -111,8 +114,16 @@ class Coverage(ToolProvider):
             return NotChosen(self.step_id, "no coverage threshold (--fail-under in CI or fail_under configured)")
         command = ("python", "-m", "coverage", "report", *found.option)
         why = f"{found.where} enforces {found.value}% coverage; reads the data the tests step records"
+        before: tuple[str, ...] = ()
+        parallel = _setting(ctx, "run", "parallel")
+        if parallel is not None and str(parallel[0]).strip().lower() in ("true", "1", "yes", "on"):
+            # `coverage run` then writes one data file per process (coverage.data.HOST.PID.X) beside
+            # the run's own data file; combined into that one (in the gate's temporary folder, never
+            # the project's data file) before the report reads it, as CI's `coverage combine` does.
+            before = ("python", "-m", "coverage", "combine", "--append")
+            why += f"; combines the parallel data files first (parallel = true in {parallel[1]})"
         spec = self.plan(ctx, command, why)
-        return spec._replace(needs=("tests",), env=(("COVERAGE_FILE", DATA_FILE),), origin=found.where)
+        return spec._replace(needs=("tests",), env=(("COVERAGE_FILE", DATA_FILE),), origin=found.where, before=before)
 
     def status(self, exit_code: int) -> Status:
         """0 meets the threshold, 2 is below it; anything else (no data) is an error."""

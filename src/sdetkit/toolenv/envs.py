@@ -29,29 +29,67 @@ _SCRIPTS = "Scripts" if os.name == "nt" else "bin"
 _DROPPED = ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "PIP_USER", "PIP_TARGET", "PIP_PREFIX")
 
 
+# An environment of an unpinned tool is resolved again once it is older than this: CI installs
+# the newest version each run, so a week-old newest is no longer what CI runs.
+FRESH_SECONDS = 24 * 3600
+
+
 class ToolEnvSpec(NamedTuple):
-    """What a tool environment holds: ``package==version`` plus ``deps``, for a Python version."""
+    """What a tool environment holds: ``package==version`` plus ``deps``, for a Python version.
+
+    An unpinned tool (``spec``, the requirement as the project writes it: ``mypy``) has no
+    ``version``: it gets the newest the index offers, and ``stamp`` (seconds since the epoch, when
+    it was or will be created) tells its environments apart, one per resolution."""
 
     package: str
     version: str
     deps: tuple[str, ...]
     python_version: str
+    spec: str = ""
+    stamp: int = 0
 
     @property
     def key(self) -> str:
-        """sha256 of everything that makes two environments differ."""
-        payload = [self.package, self.version, sorted(self.deps), self.python_version]
+        """sha256 of everything that makes two environments differ (the stamp is not: it only says when)."""
+        payload: list[object] = [self.package, self.version, sorted(self.deps), self.python_version]
+        if self.spec:
+            payload.append(self.spec)
         return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
     @property
     def requirement(self) -> str:
-        """The pinned requirement pip installs."""
-        return f"{self.package}=={self.version}"
+        """The requirement pip installs: the pin, or the unpinned spec as written."""
+        return self.spec or f"{self.package}=={self.version}"
 
 
 def env_dir(cache_root: Path, spec: ToolEnvSpec) -> Path:
     """Where the environment for ``spec`` lives under the cache directory."""
+    if spec.spec:
+        return cache_root / "toolenvs" / f"{spec.package}-newest-{spec.key[:16]}-{spec.stamp}"
     return cache_root / "toolenvs" / f"{spec.package}-{spec.version}-{spec.key[:16]}"
+
+
+def resolution(cache_root: Path, spec: ToolEnvSpec, now: float) -> ToolEnvSpec:
+    """An unpinned ``spec`` stamped with its newest complete environment younger than
+    :data:`FRESH_SECONDS`, else with ``now`` (a new resolution: the newest version today)."""
+    if not spec.spec:
+        return spec
+    stamps = []
+    for found in (cache_root / "toolenvs").glob(f"{spec.package}-newest-{spec.key[:16]}-*"):
+        stamp = found.name.rsplit("-", 1)[-1]
+        if stamp.isdigit() and is_complete(found) and now - int(stamp) < FRESH_SECONDS:
+            stamps.append(int(stamp))
+    return spec._replace(stamp=max(stamps, default=int(now)))
+
+
+def installed_version(env: Path) -> str | None:
+    """The tool version a complete environment holds, as recorded when it was created."""
+    try:
+        recorded = json.loads((env / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    version = recorded.get("installed") if isinstance(recorded, dict) else None
+    return version if isinstance(version, str) else None
 
 
 def scripts_dir(env: Path) -> Path:
@@ -96,9 +134,11 @@ def ensure(
         try:
             failure = _create(tmp, spec, python, runner, environ)
             if failure is not None:
-                return ToolEnvFailure(f"cannot install {spec.requirement} (pinned in {source}): {failure}")
+                where = f"in {source}" if spec.spec else f"pinned in {source}"
+                return ToolEnvFailure(f"cannot install {spec.requirement} ({where}): {failure}")
             _relocate(tmp, final)
-            (tmp / MARKER).write_text(json.dumps(spec._asdict(), sort_keys=True), "utf-8")
+            record = {**spec._asdict(), "installed": _version_in(tmp, spec.package, runner, environ)}
+            (tmp / MARKER).write_text(json.dumps(record, sort_keys=True), "utf-8")
             if final.exists():  # an incomplete leftover of an interrupted run
                 shutil.rmtree(final)
             tmp.replace(final)
@@ -126,6 +166,14 @@ def _create(tmp: Path, spec: ToolEnvSpec, python: str, runner: ProcessRunner, en
 def clean_environ(environ: Mapping[str, str]) -> dict[str, str]:
     """``environ`` without the variables that would point a new environment at another one."""
     return {k: v for k, v in environ.items() if k not in _DROPPED}
+
+
+def _version_in(env: Path, package: str, runner: ProcessRunner, environ: Mapping[str, str]) -> str:
+    """The version of ``package`` pip installed in ``env`` (what an unpinned spec resolved to)."""
+    code = f"import importlib.metadata as m; print(m.version({package!r}))"
+    clean = clean_environ(environ)
+    done = runner.run([str(interpreter(env)), "-c", code], env.parent, clean, INSTALL_TIMEOUT)
+    return done.output.strip().splitlines()[-1] if done.exit_code == 0 and done.output.strip() else ""
 
 
 def _last_line(output: str) -> str:

@@ -4,6 +4,7 @@ environments are created before any step runs."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,6 +27,17 @@ class PinnedEnv(NamedTuple):
     # The interpreter the tool is pointed at to see the project's packages beside its own extras
     # (see sdetkit.toolenv.overlay); None when it runs isolated, as a pre-commit hook does.
     overlay: Path | None = None
+
+
+def newest_source(where: str, version: str | None) -> str:
+    """How an unpinned tool's version is shown: where the env names it, and what the newest was."""
+    return f"{where} (unpinned, newest: {version})" if version else f"{where}, unpinned"
+
+
+def _unpinned_where(pin: Pin) -> str:
+    """``tox.ini:42 [testenv:mypy] deps``: the line and the env whose deps name the tool."""
+    section = pin.owner.split(" ", 1)[1] if " " in pin.owner else pin.owner
+    return f"{pin.source} {section} deps"
 
 
 def pinned_repos() -> dict[str, str]:
@@ -68,6 +80,9 @@ def apply_pins(
             out.append(spec)
             continue
         installed = env.tool_version(prov.package)
+        if pin.spec:
+            out.append(_unpinned(spec, pin, prov, installed, cache_root, env, use_installed, needed))
+            continue
         if installed is not None and same_version(installed, pin.version):
             out.append(spec._replace(tool_version=pin.version, version_source=f"pinned in {pin.source}"))
         elif use_installed:
@@ -88,6 +103,47 @@ def apply_pins(
             moved = spec._replace(program=program, extra=(*spec.extra, *sees))
             out.append(moved._replace(tool_version=pin.version, version_source=pinned))
     return tuple(out), needed
+
+
+def _unpinned(
+    spec: StepSpec,
+    pin: Pin,
+    prov: steps.StepProvider,
+    installed: str | None,
+    cache_root: Path,
+    env: Environment,
+    use_installed: bool,
+    needed: dict[str, PinnedEnv],
+) -> StepSpec:
+    """A step whose tox env or nox session installs its tool unpinned: it runs the newest version
+    the index offers, from a tool environment resolved again once a day (recorded in ``needed``)."""
+    where = _unpinned_where(pin)
+    if use_installed and installed is not None:
+        why = f"installed; CI installs the newest {pin.spec} ({where}) (--use-installed-tools)"
+        return spec._replace(tool_version=installed, version_source=why)
+    plain = envs.ToolEnvSpec(prov.package, "", pin.deps, env.version, pin.spec)
+    tool_env = envs.resolution(cache_root, plain, time.time())
+    folder = envs.env_dir(cache_root, tool_env)
+    needed[spec.id] = PinnedEnv(tool_env, where)
+    got = envs.installed_version(folder) if envs.is_complete(folder) else None
+    program = _program(folder, getattr(prov, "script", None))
+    moved = spec._replace(program=program, extra=(*spec.extra, *getattr(prov, "sees_project_env", ())))
+    return moved._replace(tool_version=got or "", version_source=newest_source(where, got))
+
+
+def resolved(specs: tuple[StepSpec, ...], needed: Mapping[str, PinnedEnv], cache_root: Path) -> tuple[StepSpec, ...]:
+    """``specs`` with the version each unpinned tool environment resolved to, once it exists."""
+    out = []
+    for spec in specs:
+        pinned = needed.get(spec.id)
+        if pinned is None or not pinned.spec.spec:
+            out.append(spec)
+            continue
+        got = envs.installed_version(envs.env_dir(cache_root, pinned.spec))
+        out.append(
+            spec._replace(tool_version=got or spec.tool_version, version_source=newest_source(pinned.source, got))
+        )
+    return tuple(out)
 
 
 def _program(folder: Path, script: str | None) -> ExternalProgram:
@@ -136,4 +192,14 @@ def unavailable(spec: StepSpec, why: str) -> StepSpec:
     return spec._replace(program=MissingTool(why))
 
 
-__all__ = ["Pin", "PinnedEnv", "apply_pins", "interpreters", "pinned_repos", "prepare", "same_version", "unavailable"]
+__all__ = [
+    "Pin",
+    "PinnedEnv",
+    "apply_pins",
+    "interpreters",
+    "pinned_repos",
+    "prepare",
+    "resolved",
+    "same_version",
+    "unavailable",
+]
