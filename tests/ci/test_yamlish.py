@@ -144,4 +144,4 @@ def test_a_folded_block_joins_its_adjacent_lines_and_a_literal_block_keeps_them(
     folded = "run: >\n  uvx --with tox-uv\n  tox run\n  -f py312\n\n  pytest\n"
     assert _value(folded) == [(2, "uvx --with tox-uv tox run -f py312"), (6, "pytest")]
     literal = folded.replace(">", "|")
-    assert _value(literal) == [(2, "uvx --with tox-uv"), (3, "tox run"), (4, "-f py312"), (6, "pytest")]
+    assert _value(literal) == [(2, "uvx --with tox-uv"), (3, "tox run"), (4, "-f py312"), (5, ""), (6, "pytest")]
