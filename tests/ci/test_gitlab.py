@@ -65,3 +65,45 @@ def test_variables_of_the_file_and_the_job_expand_in_its_script() -> None:
         (("ruff", "check", "pkg", "tests"), ""),
         (("mypy", "docs", "$TOKEN_FILE"), "uses $TOKEN_FILE, whose value is not known here"),
     ]
+
+
+# Modeled on GitLab's documented `!reference` form, used by large GitLab CI setups to share a
+# template job's script lines: the lines a reference stands for run in the job that names it.
+REFERENCES = """
+.setup:
+  script:
+    - pip install -e .
+.lint:
+  script:
+    - !reference [.setup, script]
+    - ruff check src
+test:
+  script:
+    - !reference [.lint, script]
+    - pytest -x
+"""
+
+
+def test_a_reference_runs_the_referenced_jobs_lines_also_through_another_reference() -> None:
+    found = [(c.tool, c.argv, c.origin.line, c.context) for c in read({".gitlab-ci.yml": REFERENCES.lstrip()})]
+    assert found == [
+        ("ruff", ("ruff", "check", "src"), 7, "job test"),
+        ("pytest", ("pytest", "-x"), 11, "job test"),
+    ]
+
+
+def test_a_reference_to_nothing_or_back_to_itself_is_one_line_naming_it() -> None:
+    import pytest
+
+    from sdetkit.errors import ConfigError
+
+    missing = "test:\n  script:\n    - !reference [.gone, script]\n"
+    with pytest.raises(
+        ConfigError, match=r"^\.gitlab-ci\.yml:3: !reference to \.gone\.script, which is not in this file$"
+    ):
+        read({".gitlab-ci.yml": missing})
+    loop = "test:\n  script: !reference [test, script]\n"
+    with pytest.raises(
+        ConfigError, match=r"^\.gitlab-ci\.yml:2: !reference to test\.script, which leads back to itself$"
+    ):
+        read({".gitlab-ci.yml": loop})

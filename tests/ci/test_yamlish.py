@@ -117,7 +117,7 @@ def test_gitlab_job_names_with_spaces_block_items_and_merge_keys() -> None:
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("test:\n  script:\n    - !reference [.setup, script]\n", ".gitlab-ci.yml:3: cannot read a tag"),
+        ("test:\n  script:\n    - !reference [.setup, script]\n", ".gitlab-ci.yml:3: !reference to .setup.script"),
         ("test:\n  script: *missing\n", ".gitlab-ci.yml:2: cannot read the alias *missing"),
         ("test:\n  script: {run: pytest}\n", ".gitlab-ci.yml:2: cannot read a flow mapping"),
     ],

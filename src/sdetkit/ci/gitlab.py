@@ -30,6 +30,23 @@ def _read(text: str) -> list[CiCommand]:
     rows = yamlish.lines(text)
     top = {k: b for k, _, _, b in yamlish.children(rows)}
     variables = environment(yamlish.mapping(top.get("variables", [])))
+    jobs = {job: body for job, _, _, body in yamlish.children(rows)}
+    seen: list[str] = []
+
+    def reference(job: str, key: str, number: int) -> list[tuple[int, str]]:
+        """``!reference [job, key]``: that job's key's lines (themselves possibly references)."""
+        found = {k: (v, n, b) for k, v, n, b in yamlish.children(jobs.get(job, []))}
+        if key not in found:
+            raise yamlish.YamlUnreadable(number, "", f"!reference to {job}.{key}, which is not in this file")
+        if f"{job}.{key}" in seen:
+            raise yamlish.YamlUnreadable(number, "", f"!reference to {job}.{key}, which leads back to itself")
+        seen.append(f"{job}.{key}")
+        try:
+            value, line, nested = found[key]
+            return yamlish.scalar(value, nested, line, reference)
+        finally:
+            seen.pop()
+
     for job, _, _, body in yamlish.children(rows):
         if job in _RESERVED or job.startswith("."):
             continue
@@ -47,7 +64,7 @@ def _read(text: str) -> list[CiCommand]:
         # The script's lines run in one shell, after the job's and the file's `variables:`.
         known = environment(yamlish.mapping(keys["variables"][2]) if "variables" in keys else {}, variables)
         via = lock_installer("\n".join(r.text for r in body))  # `uv sync`: the job runs in the locked env
-        for line_no, line in yamlish.joined(yamlish.scalar(value, nested, number)):
+        for line_no, line in yamlish.joined(yamlish.scalar(value, nested, number, reference)):
             secret = _SECRET.search(line)
             why = why_job or (f"needs the CI variable {secret[1]}" if secret else "")
             out += job_commands(line, Origin(FILE, line_no, KIND), f"job {job}", not manual, why, services, known, via)

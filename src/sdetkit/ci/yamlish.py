@@ -34,9 +34,11 @@ _ALIAS = re.compile(r"^\*(?P<name>[^\s,\[\]{}]+)$")
 class YamlUnreadable(ValueError):
     """A value written in a YAML form this reader does not read; ``line`` is where."""
 
-    def __init__(self, line: int, what: str) -> None:
+    def __init__(self, line: int, what: str, problem: str = "") -> None:
         super().__init__(f"line {line}: cannot read {what}")
         self.line = line
+        # The whole problem when it is not a form this reader leaves out (a dangling reference).
+        self.problem = problem
 
 
 @contextlib.contextmanager
@@ -46,8 +48,8 @@ def located(file: str) -> Iterator[None]:
     try:
         yield
     except YamlUnreadable as exc:
-        what = str(exc).split(": ", 1)[1]
-        raise ConfigError(f"{file}:{exc.line}: {what}: sdetkit reads a subset of YAML; write it another way") from exc
+        what = exc.problem or f"{str(exc).split(': ', 1)[1]}: sdetkit reads a subset of YAML; write it another way"
+        raise ConfigError(f"{file}:{exc.line}: {what}") from exc
 
 
 _Read = TypeVar("_Read")
@@ -284,10 +286,29 @@ def text_of(value: str, nested: list[Line], number: int) -> str:
     return "\n".join(t for _, t in _node(value, nested, number))
 
 
-def _entries(value: str, nested: list[Line], number: int) -> list[list[tuple[int, str]]]:
+# Resolves GitLab's ``!reference [job, key]``: the lines of that job's key.
+Reference = Callable[[str, str, int], list[tuple[int, str]]]
+_REFERENCE = "!reference "
+
+
+def _referenced(text: str, nested: list[Line], number: int, reference: Reference | None) -> list[tuple[int, str]]:
+    """The lines a ``!reference [job, key]`` item stands for (refused when nothing resolves them)."""
+    if reference is None:
+        raise YamlUnreadable(number, f"a tag ({text[:40]})")
+    target = _flow(text.removeprefix(_REFERENCE).strip(), nested, number)
+    if len(target) != 2:
+        raise YamlUnreadable(number, f"a reference that names no job and key ({text[:40]})")
+    return reference(target[0], target[1], number)
+
+
+def _entries(
+    value: str, nested: list[Line], number: int, reference: Reference | None = None
+) -> list[list[tuple[int, str]]]:
     """A key's value read as a list, each item as its (line number, text) lines: ``[a, b]`` (over
     one or more lines), ``- item`` lines (quoted, commented, or a ``|``/``>`` block each), or one
-    scalar as a one-item list."""
+    scalar as a one-item list. ``reference`` resolves GitLab's ``!reference`` items."""
+    if value.startswith(_REFERENCE):
+        return [[line] for line in _referenced(value, nested, number, reference)]
     if value.startswith("["):
         return [[(number, v)] for v in _flow(value, nested, number)]
     if value:
@@ -304,6 +325,9 @@ def _entries(value: str, nested: list[Line], number: int) -> list[list[tuple[int
             continue
         if head.text.startswith("- "):
             raise YamlUnreadable(head.number, f"a nested block sequence ({head.text[:40]})")
+        if head.text.startswith(_REFERENCE):  # GitLab puts the referenced list's items here
+            out += [[line] for line in _referenced(uncomment(head.text), item[1:], head.number, reference)]
+            continue
         out.append(_node(uncomment(head.text), item[1:], head.number))
     return out
 
@@ -326,11 +350,12 @@ def _flow(value: str, nested: list[Line], number: int) -> tuple[str, ...]:
     return out
 
 
-def scalar(value: str, nested: list[Line], number: int) -> list[tuple[int, str]]:
+def scalar(value: str, nested: list[Line], number: int, reference: Reference | None = None) -> list[tuple[int, str]]:
     """A key's value (its key on line ``number``) as (line number, text) lines, as a CI job runs
-    them: a scalar's lines (``|`` kept, ``>`` folded), or every item's lines of a list."""
-    if not value or value.startswith("["):
-        return [line for entry in _entries(value, nested, number) for line in entry]
+    them: a scalar's lines (``|`` kept, ``>`` folded), or every item's lines of a list
+    (``reference`` resolves GitLab's ``!reference`` items; without it they are refused)."""
+    if not value or value.startswith(("[", _REFERENCE)):
+        return [line for entry in _entries(value, nested, number, reference) for line in entry]
     return _node(value, nested, number)
 
 
