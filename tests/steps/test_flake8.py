@@ -101,3 +101,33 @@ def test_a_tox_env_pins_the_version_flake8_runs_at(tmp_path: Path) -> None:
     assert (pinned.tool_version, pinned.version_source) == ("6.1.0", "pinned in tox.ini:6")
     assert needed["flake8"].spec.version == "6.1.0"
     assert isinstance(pinned.program, ExternalProgram) and pinned.program.path.endswith("/bin/flake8")
+
+
+def test_flake8_walking_the_tree_skips_the_folders_a_ci_checkout_does_not_have(
+    make_repo: Callable[..., Path], run_gate: Callable[..., GateRun]
+) -> None:
+    # Modeled on stefankoegl/python-json-pointer's workflow, which runs a bare `flake8` over the
+    # tree: a developer's ignored build folder and untracked virtual environment are not in CI's
+    # checkout, and flake8 (no .gitignore support) would report their files here only.
+    import subprocess
+    import sys
+
+    workflow = "jobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: flake8\n"
+    repo = make_repo(
+        {
+            "pyproject.toml": '[project]\nname = "calc"\nversion = "0.1"\n',
+            "calc.py": "def add(a, b):\n    return a + b\n",
+            ".gitignore": "build/\n",
+            ".github/workflows/ci.yml": workflow,
+        }
+    )
+    (repo / "build").mkdir()
+    (repo / "build" / "gen.py").write_text("import os\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(repo / "env")], check=True)
+    (repo / "env" / "lib" / "junk.py").write_text("import sys\n", encoding="utf-8")
+    run = run_gate(repo, "--no-cache", "--only", "flake8")
+    step = run.step("flake8")
+    assert step["status"] == "passed", step
+    assert "--extend-exclude=build,env" in step["argv"]
+    (repo / "calc.py").write_text("import os\n", encoding="utf-8")  # the project's own file still counts
+    assert run_gate(repo, "--no-cache", "--only", "flake8").step("flake8")["first_failure"]["file"] == "calc.py"

@@ -25,6 +25,19 @@ def listed(root: Path, untracked: bool = False) -> tuple[str, ...] | None:
     return None if out is None else tuple(sorted({p for p in out.split("\0") if p}))
 
 
+def not_checked_out(root: Path) -> tuple[str, ...]:
+    """Folders under ``root`` a CI checkout never has: the ones git ignores, and untracked virtual
+    environments (a ``pyvenv.cfg`` inside). A tool that walks the tree (flake8 has no ``.gitignore``
+    support) would check them here and not in CI. Empty outside a git work tree."""
+    ignored = _git(root, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory")
+    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--directory")
+    found = [d for d in (ignored or "").split("\0") if d.endswith("/")]
+    found += [d for d in (untracked or "").split("\0") if d.endswith("/") and (root / d / "pyvenv.cfg").is_file()]
+    folders = sorted({d.rstrip("/") for d in found})
+    # A folder inside another one listed goes with it (the ignored caches inside a venv).
+    return tuple(d for d in folders if not any(d.startswith(f"{o}/") for o in folders))
+
+
 def git_prefix(root: Path) -> str:
     """``root``'s path inside its git work tree (``sub/dir/``; empty at the top or outside git)."""
     return (_git(root, "rev-parse", "--show-prefix") or "").strip()
