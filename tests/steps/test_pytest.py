@@ -100,3 +100,25 @@ def test_an_options_value_is_never_read_as_a_test_path(tmp_path: Path, line: str
     spec = Pytest().discover(PlanContext(facts, env, ""))
     assert not isinstance(spec, NotChosen)
     assert spec.command == ("python", "-m", "pytest", *selected)
+
+
+def test_a_ci_run_of_benchmark_files_is_not_taken_for_the_suite(tmp_path: Path) -> None:
+    # Modeled on executablebooks/markdown-it-py: tox envs CI calls run pytest on benchmark files
+    # (`pytest benchmarking/bench_core.py`), and the tests job runs `pytest tests/`: the suite is
+    # the latter, whatever the sources' order of trust.
+    from sdetkit import ci
+
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_api.py").write_text("def test_a() -> None:\n    pass\n")
+    (tmp_path / "benchmarking").mkdir()
+    (tmp_path / "benchmarking" / "bench_core.py").write_text("def test_speed() -> None:\n    pass\n")
+    tox = "[tox]\nenv_list = py\n\n[testenv:bench]\ncommands = pytest benchmarking/bench_core.py\n"
+    workflow = (
+        "jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: tox -e bench\n      - run: pytest tests/\n"
+    )
+    evidence = {"tox.ini": tox, ".github/workflows/ci.yml": workflow}
+    facts = ProjectFacts(tmp_path, evidence=evidence, automation=ci.commands(evidence))
+    env = Environment("/env/bin/python", "test", "3.11.0", "/env", "/env/bin", frozenset({"pytest"}), {}, "", True)
+    spec = Pytest().discover(PlanContext(facts, env, ""))
+    assert not isinstance(spec, NotChosen)
+    assert (spec.command, spec.origin) == (("python", "-m", "pytest", "tests/"), ".github/workflows/ci.yml:6 (github)")

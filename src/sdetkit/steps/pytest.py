@@ -76,6 +76,21 @@ def _ci_selection(ctx: PlanContext, args: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def _runs_the_suite(ctx: PlanContext, args: tuple[str, ...]) -> bool:
+    """Whether a CI pytest run is the project's test suite: it names no path (pytest then collects
+    its testpaths), a folder, or one of its test modules. A job that runs only other files (a
+    benchmark, ``pytest benchmarking/bench_core.py``) runs something else, not the suite."""
+    from sdetkit.repo.testusage import find_test_files
+
+    kept = _ci_selection(ctx, args)
+    values = {i + 1 for i, a in enumerate(kept) if a in ("-m", "-k")}  # expressions, not paths
+    paths = [a.split("::")[0] for i, a in enumerate(kept) if i not in values and not a.startswith("-")]
+    if not paths or any((ctx.facts.root / p).is_dir() for p in paths):
+        return True
+    tests = find_test_files(ctx.facts.root).files
+    return not tests or any(p in tests for p in paths)
+
+
 def _without_ci(ctx: PlanContext, runs: RunnerCalls) -> tuple[str, str] | NotChosen:
     """Why pytest runs when no automation names it, and the origin: its configuration, a tests
     layout pytest finds, or test modules anywhere (unless the automation runs another runner)."""
@@ -123,7 +138,7 @@ class Pytest(ToolProvider):
         automation runs no other runner. CI's parallelism and coverage apply to either."""
         runs = runner_calls(ctx.facts.evidence)
         base: tuple[str, ...] = ("python", "-m", "pytest")
-        ci = chosen.choose(ctx, self.tool)
+        ci = chosen.choose(ctx, self.tool, lambda c: _runs_the_suite(ctx, c.args))
         if ci is not None:
             base, why, origin = (
                 (*base, *_ci_selection(ctx, ci.args)),
