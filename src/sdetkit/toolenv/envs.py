@@ -16,7 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -124,20 +124,33 @@ def ensure(
     """The complete environment for ``spec``: reused when present, else created with ``python``.
     ``source`` (where the pin is) is named in the failure message."""
     final = env_dir(cache_root, spec)
+
+    def make(tmp: Path) -> dict[str, object] | ToolEnvFailure:
+        failure = _create(tmp, spec, python, runner, environ)
+        if failure is not None:
+            where = f"in {source}" if spec.spec else f"pinned in {source}"
+            return ToolEnvFailure(f"cannot install {spec.requirement} ({where}): {failure}")
+        _relocate(tmp, final)
+        return {**spec._asdict(), "installed": _version_in(tmp, spec.package, runner, environ)}
+
+    return made_once(final, make)
+
+
+def made_once(final: Path, make: Callable[[Path], dict[str, object] | ToolEnvFailure]) -> Path | ToolEnvFailure:
+    """``final`` when complete; else ``make`` fills a temporary folder beside it, whose record is
+    written last as its marker, and the folder is renamed into place: a half-made one is never
+    used. Two gates making the same one take a lock; the second reuses the first's."""
     if is_complete(final):
         return final
     final.parent.mkdir(parents=True, exist_ok=True)
     with locked(final.with_name(final.name + ".lock")):
-        if is_complete(final):  # another gate created it while this one waited
+        if is_complete(final):  # another gate made it while this one waited
             return final
         tmp = Path(tempfile.mkdtemp(prefix=final.name + ".tmp-", dir=final.parent))
         try:
-            failure = _create(tmp, spec, python, runner, environ)
-            if failure is not None:
-                where = f"in {source}" if spec.spec else f"pinned in {source}"
-                return ToolEnvFailure(f"cannot install {spec.requirement} ({where}): {failure}")
-            _relocate(tmp, final)
-            record = {**spec._asdict(), "installed": _version_in(tmp, spec.package, runner, environ)}
+            record = make(tmp)
+            if isinstance(record, ToolEnvFailure):
+                return record
             (tmp / MARKER).write_text(json.dumps(record, sort_keys=True), "utf-8")
             if final.exists():  # an incomplete leftover of an interrupted run
                 shutil.rmtree(final)

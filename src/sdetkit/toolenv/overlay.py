@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -36,36 +34,25 @@ def ensure_overlay(
     cache_root: Path, tool_env: Path, target_python: str, runner: ProcessRunner, environ: Mapping[str, str]
 ) -> Path | envs.ToolEnvFailure:
     """The complete overlay (reused when present), or why it could not be made."""
-    final = overlay_dir(cache_root, tool_env, target_python)
     environ = envs.clean_environ(environ)
-    if envs.is_complete(final):
-        return final
-    final.parent.mkdir(parents=True, exist_ok=True)
-    with envs.locked(final.with_name(final.name + ".lock")):
-        if envs.is_complete(final):
-            return final
-        tmp = Path(tempfile.mkdtemp(prefix=final.name + ".tmp-", dir=final.parent))
-        try:
-            made = runner.run([target_python, "-m", "venv", "--without-pip", str(tmp)], tmp.parent, environ, _TIMEOUT)
-            if made.exit_code != 0:
-                why = made.start_error or made.output.strip()[-300:]
-                return envs.ToolEnvFailure(f"cannot make an interpreter that sees {tool_env.name}: {why}")
-            target = _lines(runner, [target_python, "-c", _SITE_DIRS], environ)
-            tool = _lines(runner, [str(envs.interpreter(tool_env)), "-c", _SITE_DIRS], environ)
-            own = _lines(runner, [str(envs.interpreter(tmp)), "-c", _PURELIB], environ)
-            if target is None or tool is None or not own:
-                return envs.ToolEnvFailure(f"cannot read the site-packages of {target_python} or {tool_env.name}")
-            site = Path(own[0])
-            site.mkdir(parents=True, exist_ok=True)
-            dirs = [d for d in dict.fromkeys([*target, *tool]) if Path(d).is_dir()]
-            (site / "_sdetkit_overlay.pth").write_text("".join(f"{d}\n" for d in dirs), "utf-8")
-            (tmp / envs.MARKER).write_text(json.dumps({"tool_env": str(tool_env), "target": target_python}), "utf-8")
-            if final.exists():  # an incomplete leftover of an interrupted run
-                shutil.rmtree(final)
-            tmp.replace(final)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return final
+
+    def make(tmp: Path) -> dict[str, object] | envs.ToolEnvFailure:
+        made = runner.run([target_python, "-m", "venv", "--without-pip", str(tmp)], tmp.parent, environ, _TIMEOUT)
+        if made.exit_code != 0:
+            why = made.start_error or made.output.strip()[-300:]
+            return envs.ToolEnvFailure(f"cannot make an interpreter that sees {tool_env.name}: {why}")
+        target = _lines(runner, [target_python, "-c", _SITE_DIRS], environ)
+        tool = _lines(runner, [str(envs.interpreter(tool_env)), "-c", _SITE_DIRS], environ)
+        own = _lines(runner, [str(envs.interpreter(tmp)), "-c", _PURELIB], environ)
+        if target is None or tool is None or not own:
+            return envs.ToolEnvFailure(f"cannot read the site-packages of {target_python} or {tool_env.name}")
+        site = Path(own[0])
+        site.mkdir(parents=True, exist_ok=True)
+        dirs = [d for d in dict.fromkeys([*target, *tool]) if Path(d).is_dir()]
+        (site / "_sdetkit_overlay.pth").write_text("".join(f"{d}\n" for d in dirs), "utf-8")
+        return {"tool_env": str(tool_env), "target": target_python}
+
+    return envs.made_once(overlay_dir(cache_root, tool_env, target_python), make)
 
 
 def _lines(runner: ProcessRunner, argv: list[str], environ: Mapping[str, str]) -> list[str] | None:
