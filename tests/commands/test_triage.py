@@ -34,8 +34,13 @@ def first(path: Path) -> dict[str, Any]:
 def test_golden_case(case: Path) -> None:
     expected = json.loads((case / "expected.json").read_text())
     source = next(p for p in case.iterdir() if p.name.startswith("input."))
+    if expected.get("ok") is True:  # a passing log, however scary its words: no finding at all
+        assert read(source) == [], f"{case.name}: a passing log gave findings"
+        return
     got = first(source)
-    for key in ("classification", "tool", "affected_file", "line", "test_id", "next_command"):
+    if "log_line" in expected:  # the line of the log the finding is at, as numbered in the raw log
+        assert got["source"] == f"{source}:{expected['log_line']}", got
+    for key in ("classification", "tool", "rule", "affected_file", "line", "test_id", "next_command"):
         if key in expected:
             assert got[key] == expected[key], f"{case.name}: {key}: {got[key]!r} != {expected[key]!r}\n{got}"
     assert expected["message_contains"] in got["message"] + "\n" + got["excerpt"], got
@@ -75,7 +80,7 @@ def test_earliest_cause_wins(tmp_path: Path) -> None:
 
 def test_stdin_and_cli_outputs() -> None:
     res = sdetkit("triage", "-", "--format", "json", stdin=b"src/a.py:1:8: F401 [*] `os` imported but unused\n")
-    assert res.returncode == 0, res.stderr
+    assert res.returncode == 1, res.stderr  # a failure was found: not ok
     doc = json.loads(res.stdout)
     jsonschema.validate(doc, json.loads(schemas.text("triage")))
     assert doc["first"]["next_command"] == "ruff check --no-fix src/a.py"
@@ -88,7 +93,7 @@ def test_stdin_and_cli_outputs() -> None:
         "markdown",
         stdin=b"ERROR: No matching distribution found for nope==1\n",
     )
-    assert md.returncode == 0 and b'python -m pip install "nope==1"' in md.stdout
+    assert md.returncode == 1 and b'python -m pip install "nope==1"' in md.stdout
 
 
 @pytest.mark.parametrize(
@@ -196,3 +201,32 @@ def test_missing_input_and_no_failure(tmp_path: Path) -> None:
     res = sdetkit("triage", str(clean), "--format", "json")
     doc = json.loads(res.stdout)
     assert res.returncode == 0 and doc["ok"] is True and doc["first"] is None
+    assert doc["success"] == [f"{clean}:2: 3 passed in 0.01s"]
+    assert sdetkit("triage", str(clean)).stdout.decode() == (
+        f"no failure found in {clean}\n  {clean}: shows success: {clean}:2: 3 passed in 0.01s\n"
+    )
+
+
+def test_a_failure_signal_no_rule_explains_is_not_ok(tmp_path: Path) -> None:
+    """Never a false OK (issue 14): the runner's exit proves a failure even when no rule says why."""
+    log = tmp_path / "ci.log"
+    log.write_text(
+        "collected 3 items\nrunning the smoke script\nsmoke: 2 of 3 checks fell over\nERROR: Job failed: exit code 1\n"
+    )
+    res = sdetkit("triage", str(log), "--format", "json")
+    doc = json.loads(res.stdout)
+    jsonschema.validate(doc, json.loads(schemas.text("triage")))
+    assert res.returncode == 1 and doc["ok"] is False and doc["success"] == [None]
+    first = doc["first"]
+    assert (first["classification"], first["tool"], first["rule"], first["source"]) == (
+        "unknown",
+        "gitlab-ci",
+        "gitlab-job-failed",
+        f"{log}:4",
+    )
+    assert first["excerpt"].endswith("smoke: 2 of 3 checks fell over\nERROR: Job failed: exit code 1")
+    silent = tmp_path / "quiet.log"
+    silent.write_text("collected 3 items\nall done\n")
+    assert sdetkit("triage", str(silent)).stdout.decode() == (
+        f"no failure found in {silent}\n  {silent}: no failure signal, but no line shows success either\n"
+    )

@@ -11,6 +11,6 @@ from sdetkit.triage.finding import TriageFinding
 def triage_text(text: str, name: str = "ci.log") -> list[TriageFinding]:
     """The ordered findings of ``text`` read as a raw log."""
     extractor = Extractor(name)
-    for lineno, line, before in candidate_lines(io.BytesIO(text.encode()), name):
-        extractor.feed(lineno, line, before)
+    for candidate in candidate_lines(io.BytesIO(text.encode()), name):
+        extractor.feed(candidate)
     return extractor.ordered()

@@ -9,6 +9,7 @@ import pytest
 from sdetkit.triage import extract, registry
 from sdetkit.triage.rule import CAUSAL, WEAK, rule
 from sdetkit.triage.rules import RULES
+from sdetkit.triage.signals import SIGNALS
 from tests.triage.support import triage_text
 
 # A Rust test panic: none of the built-in rules' words is on this line.
@@ -64,8 +65,8 @@ def test_extractor_names_no_rule() -> None:
     assert [r.id for r in RULES if f'"{r.id}"' in source or f"'{r.id}'" in source] == []
 
 
-def test_prefilter_is_derived_from_the_rules_words() -> None:
-    words = {w for r in RULES for w in r.words}
+def test_prefilter_is_derived_from_the_rules_and_signals_words() -> None:
+    words = {w for r in RULES for w in r.words} | {w for s in SIGNALS for w in s.words}
     assert {p.pattern for p in registry.prefilters()} == words
     assert len(registry.prefilters()) == len(words)
 

@@ -66,15 +66,6 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     ),
     "exception": ("KeyError: 'arch'\n", "re-run the failing command"),
     "error-line": ("error: the build script failed\n", "re-run the failing command"),
-    "gha-exit": ("##[error]Process completed with exit code 2.\n", "re-run the failing step locally"),
-    "make": ("make: *** [Makefile:3: test] Error 1\n", "make"),
-    "tox": ("  py312: FAIL code 1 (2.31 seconds)\n", "tox"),
-    "nox": ("nox > Session tests-3.12 failed.\n", "nox"),
-    "pre-commit": (
-        "ruff.....................................................................Failed\n",
-        "pre-commit run --all-files",
-    ),
-    "coverage": ("FAIL Required test coverage of 90% not reached. Total coverage: 50.00%\n", "python -m pytest --cov"),
 }
 
 

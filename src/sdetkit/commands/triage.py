@@ -1,5 +1,9 @@
 """``sdetkit triage`` (alias ``sdetkit investigate failure``): the first meaningful failure in CI
-evidence, and the exact command that reproduces it."""
+evidence, and the exact command that reproduces it.
+
+Exit 0 only when no input shows a failure (``ok``), 1 when one does, 2 for input that cannot be
+read: a CI step can trust the exit code.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import sys
 from collections import Counter
 from typing import Any
 
-from sdetkit.errors import EXIT_OK, UsageError
+from sdetkit.errors import EXIT_FAILED, EXIT_OK, UsageError
 from sdetkit.formats.base import DocumentReport
 from sdetkit.formats.deliver import deliver, preflight
 from sdetkit.settings import TriageSettings
@@ -15,7 +19,7 @@ from sdetkit.triage.finding import TriageFinding
 from sdetkit.triage.rule import CAUSAL
 
 SCHEMA_NAME = "sdetkit.triage"
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 SHOWN = 50
 
 
@@ -35,14 +39,17 @@ def _finding(f: TriageFinding) -> dict[str, Any]:
 
 
 def run(settings: TriageSettings) -> int:
-    from sdetkit.triage.readers import read
+    from sdetkit.triage.readers import reading
 
     if not settings.inputs:
         raise UsageError("give at least one log, JUnit XML report or gate artifact (or - for standard input)")
     preflight(settings.output)
     findings: list[TriageFinding] = []
+    success: list[str | None] = []
     for path in settings.inputs:
-        findings += read(path)  # per input: causal first, then weak, then wrappers
+        got = reading(path)
+        findings += got.findings  # per input: causal first, then weak, then wrappers
+        success.append(got.success)
     # Across inputs too, a cause in any input beats wrapper noise in an earlier one.
     ordered = sorted(findings, key=lambda f: f.tier)
     doc = {
@@ -55,6 +62,7 @@ def run(settings: TriageSettings) -> int:
         "total_findings": len(ordered),
         "causal_findings": sum(1 for f in ordered if f.tier == CAUSAL),
         "counts": dict(sorted(Counter(f.classification for f in ordered).items())),
+        "success": success,
     }
     deliver(DocumentReport("triage", doc), settings.output, sys.stdout)
-    return EXIT_OK
+    return EXIT_FAILED if ordered else EXIT_OK

@@ -82,5 +82,13 @@ def decision_commit(decision: Mapping[str, Any]) -> str:
 
 
 def nothing_found(triage: Mapping[str, Any]) -> str:
-    """Every format's triage view when no failure was found: one line naming the inputs."""
-    return "no failure found in " + ", ".join(triage["inputs"]) + "\n"
+    """Every format's triage view when no failure was found: the inputs, then for each whether it
+    positively shows success (the line that does) or only shows no failure signal."""
+    lines = ["no failure found in " + ", ".join(triage["inputs"])]
+    for name, shown in zip(triage["inputs"], triage.get("success", []), strict=False):
+        lines.append(
+            f"  {name}: shows success: {shown}"
+            if shown
+            else f"  {name}: no failure signal, but no line shows success either"
+        )
+    return "\n".join(lines) + "\n"

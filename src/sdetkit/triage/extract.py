@@ -1,30 +1,29 @@
 """Streaming extraction of findings from a raw CI log with bounded memory.
 
 The log is read in blocks; one prefilter regex over the raw bytes finds the few lines any rule
-could match, so the bulk of a large log is never split into Python strings. Only matched lines
-(and a few lines of context) are decoded, cleaned of CI decorations and run through the rules.
+or signal could match, so the bulk of a large log is never split into Python strings. Only
+matched lines (and a few lines of context) are decoded, cleaned of CI prefixes by the one
+normaliser (``sdetkit.triage.prefixes``) and run through the rules and signals.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from sdetkit.errors import InputError
-from sdetkit.evidence.redact import ANSI
 from sdetkit.triage import registry
 from sdetkit.triage.finding import TriageFinding
-from sdetkit.triage.rule import WRAPPER, Follow, Rule, Seen
+from sdetkit.triage.prefixes import clean, normalise
+from sdetkit.triage.rule import CAUSAL, WRAPPER, Follow, Rule, Seen
+from sdetkit.triage.signals import PASSED, Signal
 
 BLOCK = 8 << 20
 MAX_LINE = 64 << 10
 MAX_FINDINGS = 200
 CONTEXT = 3
 
-_GITHUB_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ")
-_GITLAB_TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z \d\d[OE]\+? ?")
-_MARKER = re.compile(r"^(?:##\[(?:group|endgroup)\]|::(?:group|endgroup)::|section_(?:start|end):\d+:)")
 _SECTION = re.compile(r"^_{3,} (?P<name>\S.*?) _{3,}$")
 _CRASH = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): (?P<exc>\w+)$")
 _E_LINE = re.compile(r"^E\s+(?P<message>\S.*)$")
@@ -37,14 +36,13 @@ _ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
 _IN_MODULE = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): in <module>$")
 
 
-def clean(line: str) -> str:
-    """One log line without CI decorations: timestamps, group markers, colours, progress redraws."""
-    line = line.rstrip("\r\n").rsplit("\r", 1)[-1]  # a progress redraw keeps only its last state
-    line = ANSI.sub("", line)
-    line = _GITLAB_TS.sub("", line) if _GITLAB_TS.match(line) else _GITHUB_TS.sub("", line)
-    if line.startswith("##[error]"):
-        line = line[len("##[error]") :]
-    return "" if _MARKER.match(line) else line
+class Candidate(NamedTuple):
+    """A line the prefilter let through, normalised, with the normalised lines just before it."""
+
+    lineno: int  # the line's number in the log as given (prefixes do not change it)
+    text: str
+    before: list[str]
+    marks: frozenset[str]  # what the prefixes stripped from it meant (``##[error]``: "error")
 
 
 def _decode(raw: bytes, name: str, lineno: int) -> str:
@@ -56,8 +54,8 @@ def _decode(raw: bytes, name: str, lineno: int) -> str:
         raise InputError(f"{name}: not UTF-8 text at line {lineno} (byte {exc.start} of the line)") from exc
 
 
-def candidate_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str, list[str]]]:
-    """(line number, line, preceding lines) for every line the prefilter lets through."""
+def candidate_lines(stream: BinaryIO, name: str) -> Iterator[Candidate]:
+    """Every line the prefilter lets through, in order."""
     lineno_base = 1  # number of the first line of ``buf``
     buf = b""
     saw_data = False
@@ -95,7 +93,8 @@ def candidate_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str, lis
             for _ in range(CONTEXT):
                 ctx_start = chunk.rfind(b"\n", 0, max(ctx_start - 1, 0)) + 1 if ctx_start > 0 else 0
             before = [clean(_decode(x, name, lineno)) for x in chunk[ctx_start:start].split(b"\n")[:-1]][-CONTEXT:]
-            yield lineno, clean(_decode(chunk[start:end][:MAX_LINE], name, lineno)), before
+            text, marks = normalise(_decode(chunk[start:end][:MAX_LINE], name, lineno))
+            yield Candidate(lineno, text, before, marks)
         lineno_base += chunk.count(b"\n")
         if not block:
             break
@@ -113,7 +112,11 @@ def _candidate_starts(chunk: bytes) -> list[int]:
 
 
 class Extractor:
-    """Feeds candidate lines through the rules and keeps the findings (bounded).
+    """Feeds candidate lines through the rules and signals and keeps the findings (bounded).
+
+    A line is read by the first that matches of: a causal rule, a signal, a weak rule, a signal
+    that needs only a prefix's mark. A failure signal is a WRAPPER finding of class ``unknown``; a
+    success signal is only noted (``success``).
 
     pytest gets a little state: it prints a failure's section (header, E lines, crash location)
     before its one-line summary, and a collection error's section names the module and the cause.
@@ -124,6 +127,11 @@ class Extractor:
     def __init__(self, name: str) -> None:
         self.name = name
         self.rules = registry.all_rules()  # fixed for one log, even if the registry changes meanwhile
+        self.causal = [r for r in self.rules if r.tier == CAUSAL]
+        self.weak = [r for r in self.rules if r.tier != CAUSAL]
+        self.signals = [s for s in registry.all_signals() if not s.mark]
+        self.marked = [s for s in registry.all_signals() if s.mark]
+        self.success: str | None = None  # "source: line" of the first line that shows success
         self.log_names = tuple(dict.fromkeys(n for r in self.rules for n in r.log_names))
         self.findings: list[TriageFinding] = []
         self.by_test: dict[str, int] = {}
@@ -135,9 +143,10 @@ class Extractor:
         self.rootdir: str | None = None  # from pytest's "rootdir:" line
         self.header_files: dict[str, str] = {}  # rule id -> the file its last header line named
 
-    def feed(self, lineno: int, line: str, before: list[str]) -> None:
-        """Read one candidate line (``before``: the cleaned lines just above it)."""
-        text = line.strip()
+    def feed(self, candidate: Candidate) -> None:
+        """Read one candidate line."""
+        lineno, before = candidate.lineno, candidate.before
+        text = candidate.text.strip()
         if not text:
             return
         for tool in self.log_names:
@@ -151,11 +160,37 @@ class Extractor:
             return
         if self._pytest(lineno, text, before) or self._header(text):
             return
-        for rule in self.rules:
+        if (
+            self._rule(self.causal, lineno, text, before)
+            or self._signal(self.signals, lineno, text, before, candidate.marks)
+            or self._rule(self.weak, lineno, text, before)
+        ):
+            return
+        self._signal(self.marked, lineno, text, before, candidate.marks)
+
+    def _rule(self, rules: list[Rule], lineno: int, text: str, before: list[str]) -> bool:
+        for rule in rules:
             m = rule.pattern.search(text)
             if m:
                 self._add(rule, m, lineno, [*before, text])
-                return
+                return True
+        return False
+
+    def _signal(self, signals: list[Signal], lineno: int, text: str, before: list[str], marks: frozenset[str]) -> bool:
+        """A line that proves the job failed (a finding of class ``unknown``) or passed (noted)."""
+        s = next((s for s in signals if (not s.mark or s.mark in marks) and s.pattern.search(text)), None)
+        if s is None:
+            return False
+        source = f"{self.name}:{lineno}"
+        if s.outcome == PASSED:
+            self.success = self.success or f"{source}: {text}"
+            return True
+        excerpt = "\n".join(c for c in [*before, text] if c)[-1500:]
+        finding = TriageFinding(
+            s.id, WRAPPER, "unknown", s.tool, text[:500], None, None, None, s.next, source, lineno, excerpt, s.fix
+        )
+        self._append(None, finding)
+        return True
 
     def _follow_up(self, text: str) -> bool:
         """A line that completes the open finding (its rule's ``follow`` says so)."""
@@ -190,7 +225,7 @@ class Extractor:
                 path = m["file"]
                 self.section = ("collect", path, len(self.findings))
                 self._append(
-                    rule,
+                    rule.follow,
                     TriageFinding(
                         rule.id,
                         rule.tier,
@@ -239,13 +274,13 @@ class Extractor:
             return True
         return False
 
-    def _append(self, rule: Rule, finding: TriageFinding) -> None:
+    def _append(self, follow: Follow | None, finding: TriageFinding) -> None:
         if len(self.findings) < MAX_FINDINGS:
             if finding.test_id:
                 self.by_test[finding.test_id] = len(self.findings)
             self.findings.append(finding)
-            self.following = (rule.follow, len(self.findings) - 1) if rule.follow else None
-            if rule.follow:
+            self.following = (follow, len(self.findings) - 1) if follow else None
+            if follow:
                 self.section = None  # the lines after it are the new finding's, not an earlier section's
 
     def _add(self, rule: Rule, m: re.Match[str], lineno: int, context: list[str]) -> None:
@@ -285,7 +320,7 @@ class Extractor:
         except (KeyError, IndexError):
             next_command = matched.next
         self._append(
-            rule,
+            rule.follow,
             TriageFinding(
                 rule=rule.id,
                 tier=rule.tier,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from sdetkit.errors import InputError
 from sdetkit.triage.extract import Extractor, candidate_lines
@@ -29,20 +30,26 @@ def kind_of(path: Path) -> str:
     return "log"
 
 
-def from_log(path: Path) -> list[TriageFinding]:
+class Reading(NamedTuple):
+    """What one input shows: its findings in order, and the line that shows success, if any."""
+
+    findings: list[TriageFinding]
+    success: str | None  # "source: line" of a success signal (a log's "12 passed in 0.31s")
+
+
+def from_log(path: Path) -> Reading:
     name = "<stdin>" if str(path) == "-" else str(path)
     extractor = Extractor(name)
     if str(path) == "-":
-        stream = sys.stdin.buffer
-        for lineno, line, before in candidate_lines(stream, name):
-            extractor.feed(lineno, line, before)
+        for candidate in candidate_lines(sys.stdin.buffer, name):
+            extractor.feed(candidate)
     else:
         if path.is_dir():
             raise InputError(f"{path}: is a directory, not a log")
         with path.open("rb") as f:
-            for lineno, line, before in candidate_lines(f, name):
-                extractor.feed(lineno, line, before)
-    return extractor.ordered()
+            for candidate in candidate_lines(f, name):
+                extractor.feed(candidate)
+    return Reading(extractor.ordered(), extractor.success)
 
 
 def from_junit(path: Path) -> list[TriageFinding]:
@@ -104,10 +111,16 @@ def from_artifact(path: Path) -> list[TriageFinding]:
     return found
 
 
-def read(path: Path) -> list[TriageFinding]:
+def reading(path: Path) -> Reading:
+    """The findings of one input of any kind; only a log can show success by a line of its own."""
     kind = kind_of(path)
     if kind == "junit":
-        return from_junit(path)
+        return Reading(from_junit(path), None)
     if kind == "artifact":
-        return from_artifact(path)
+        return Reading(from_artifact(path), None)
     return from_log(path)
+
+
+def read(path: Path) -> list[TriageFinding]:
+    """The findings of one input of any kind, in order."""
+    return reading(path).findings

@@ -1,7 +1,9 @@
-"""The triage rules in force: the built-in ones (``sdetkit.triage.rules``) and any registered at run time.
+"""The triage rules in force (the built-in ones in ``sdetkit.triage.rules`` and any registered at run
+time) and the signals (``sdetkit.triage.signals``).
 
-Everything the extractor reads about rules comes from here, so a registered rule is matched,
-prefiltered and merged exactly like a built-in one.
+Everything the extractor reads about rules and signals comes from here, so a registered rule is
+matched, prefiltered and merged exactly like a built-in one, and the prefilter is derived from
+both: a line no rule or signal could read is never decoded.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from contextlib import contextmanager
 
 from sdetkit.triage.rule import Rule
 from sdetkit.triage.rules import RULES
+from sdetkit.triage.signals import SIGNALS, Signal
 
 # The rules in matching order (the built-in ones and any registered at run time), and the
 # prefilter derived from them, rebuilt on first use after a change.
@@ -24,15 +27,21 @@ def all_rules() -> tuple[Rule, ...]:
     return tuple(_active)
 
 
+def all_signals() -> tuple[Signal, ...]:
+    """Every signal, in the order they are tried on a line."""
+    return SIGNALS
+
+
 def prefilters() -> tuple[re.Pattern[bytes], ...]:
-    """The rules' words, once each, searched over the raw bytes of a log.
+    """The rules' and signals' words, once each, searched over the raw bytes of a log.
 
     Each is a separate pattern with a literal prefix: CPython searches those at memory speed, where
     one big alternation would try every alternative at every position (measured: 180 MiB/s against
-    about 4 GiB/s per literal). A line with none of them is never read by any rule.
+    about 4 GiB/s per literal). A line with none of them is never read by any rule or signal.
     """
     if not _prefilters:
-        _prefilters.append(tuple(re.compile(w) for w in dict.fromkeys(w for r in _active for w in r.words)))
+        words = [w for r in _active for w in r.words] + [w for s in SIGNALS for w in s.words]
+        _prefilters.append(tuple(re.compile(w) for w in dict.fromkeys(words)))
     return _prefilters[0]
 
 

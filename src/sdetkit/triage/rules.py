@@ -4,8 +4,9 @@ A new kind of failure is one entry here plus a golden case in tests/data/triage/
 extractor needs is in the entry (see ``sdetkit.triage.rule.Rule``); ``registry.register`` adds one
 at run time. Tiers decide who wins: a CAUSAL finding always beats a WEAK one (a bare traceback, a
 generic "error:"), which beats a WRAPPER line (the exit code of the job, make, tox, nox, coverage
-thresholds): wrapper noise never wins while a cause exists. Within a tier the earliest line wins.
-Within the list, the first rule whose pattern matches a line reads it.
+thresholds: those are signals, in ``sdetkit.triage.signals``): wrapper noise never wins while a
+cause exists. Within a tier the earliest line wins. Within the list, the first rule whose pattern
+matches a line reads it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 
 from sdetkit.triage import merges
-from sdetkit.triage.rule import WEAK, WRAPPER, Rule, SectionTitle, rule
+from sdetkit.triage.rule import WEAK, Rule, SectionTitle, rule
 
 LOC = r"(?P<file>[^\s:'\"()]+?\.(?:py|pyi))"
 # Resolver, socket and runner-capacity errors as Python, curl and CI services word them. `decide`
@@ -273,7 +274,7 @@ RULES: tuple[Rule, ...] = (
         "exception",
         "python",
         "unknown",
-        r"^(?P<message>(?:[\w.]+\.)?\w*(?:Error|Exception): .+)$",
+        r"^(?P<message>(?:[\w.]+\.)?(?:\w+Error|\w*Exception): .+)$",  # a bare "Error:" is no exception class
         "re-run the failing command",
         WEAK,
         words=(rb"rror",),
@@ -288,66 +289,5 @@ RULES: tuple[Rule, ...] = (
         WEAK,
         words=(rb"ERROR", rb"rror"),
         fix="read the lines before the error: the tool that printed it names the cause",
-    ),
-    # wrappers: never the cause while a cause exists
-    rule(
-        "gha-exit",
-        "github-actions",
-        "unknown",
-        r"(?:##\[error\])?(?:Error: )?Process completed with exit code (?P<message>\d+)",
-        "re-run the failing step locally",
-        WRAPPER,
-        words=(rb"rror",),
-        fix="the step's own output above this line names the cause",
-    ),
-    rule(
-        "make",
-        "make",
-        "unknown",
-        r"^make(?:\[\d+\])?: \*\*\* (?P<message>.+)$",
-        "make",
-        WRAPPER,
-        words=(rb"\*\*\*",),
-        fix="the recipe's own output above this line names the cause",
-    ),
-    rule(
-        "tox",
-        "tox",
-        "unknown",
-        r"^(?:ERROR: +\S+: (?:commands failed|InvocationError)|\s*\S+: (?:FAIL code \d+|commands\[\d+\].* exit \d+)|ERROR: InvocationError)(?P<message>.*)$",
-        "tox",
-        WRAPPER,
-        words=(rb"ERROR", rb"FAIL", rb"ailed"),
-        fix="the environment's command output above this line names the cause",
-    ),
-    rule(
-        "nox",
-        "nox",
-        "unknown",
-        r"^nox > Session (?P<message>\S+ failed.*)$",
-        "nox",
-        WRAPPER,
-        words=(rb"ailed",),
-        fix="the session's command output above this line names the cause",
-    ),
-    rule(
-        "pre-commit",
-        "pre-commit",
-        "unknown",
-        r"^(?P<message>[^\n]+?)\.{3,}Failed\s*$",
-        "pre-commit run --all-files",
-        WRAPPER,
-        words=(rb"ailed",),
-        fix="the hook's output below its name says what to change (or what it changed)",
-    ),
-    rule(
-        "coverage",
-        "coverage",
-        "unknown",
-        r"(?:FAIL Required test coverage of|Coverage failure: total of)(?P<message>.*)$",
-        "python -m pytest --cov",
-        WRAPPER,
-        words=(rb"FAIL",),
-        fix="test the lines the coverage report lists as missing (or fix the failing tests that left them unrun)",
     ),
 )

@@ -1,0 +1,80 @@
+"""The one normaliser run before rules and signals: a log line without what CI services put in front of it.
+
+Each entry is one kind of prefix (a runner's timestamp, a build step's number, a service or
+environment name). They are stripped from the start of a line, repeatedly and in any order, so a
+Jenkins timestamp before ``[Pipeline]`` or a compose service before a GitHub timestamp both go.
+A prefix that means something (Azure's and GitHub's ``##[error]``) leaves a mark, so a signal can
+still read it. The line keeps its number in the log: only its text changes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from sdetkit.evidence.redact import ANSI
+
+
+class Prefix(NamedTuple):
+    """One kind of line prefix; ``mark`` names what the stripped prefix meant, if anything."""
+
+    name: str
+    pattern: re.Pattern[str]
+    mark: str = ""
+
+
+_ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?"
+
+PREFIXES: tuple[Prefix, ...] = (
+    # GitLab's raw trace: the timestamp, then the stream (O/E) and a continuation flag
+    Prefix("gitlab-timestamp", re.compile(rf"^{_ISO} \d\d[OE]\+? ?")),
+    # GitHub Actions and Azure Pipelines raw logs
+    Prefix("iso-timestamp", re.compile(rf"^{_ISO} ")),
+    # Jenkins' timestamper plugin ("[2024-05-01T10:00:00.123Z] ") and its elapsed/clock form
+    Prefix("bracketed-timestamp", re.compile(rf"^\[(?:{_ISO}|\d\d:\d\d:\d\d(?:\.\d+)?)\] ")),
+    Prefix("clock-time", re.compile(r"^\d\d:\d\d:\d\d(?:\.\d+)? +")),
+    Prefix("jenkins-pipeline", re.compile(r"^\[Pipeline\] ")),
+    # Buildkite's agent writes an APC timestamp before each line (the ESC may already be gone)
+    Prefix("buildkite-timestamp", re.compile(r"^(?:\x1b_)?bk;t=\d+\x07")),
+    # Docker BuildKit plain progress ("#7 12.04 ", "#7 ") and its error summary's "12.04 " lines
+    Prefix("buildkit-step", re.compile(r"^#\d+ (?:\d+\.\d+ )?")),
+    Prefix("buildkit-time", re.compile(r"^\d+\.\d{3} ")),
+    # docker compose service names ("web-1  | ", "proj_web_1 | ")
+    Prefix("compose-service", re.compile(r"^[A-Za-z0-9][\w.-]*[-_]\d+ *\| ")),
+    # Azure's and GitHub's annotations as a runner prints them in a raw log
+    Prefix("error-annotation", re.compile(r"^(?:##\[error\]|::error(?: [^:]*)?::)"), mark="error"),
+    Prefix("annotation", re.compile(r"^##\[(?:warning|notice|section|command|debug|info)\]")),
+    # tox 4 environment names ("py311: ", "py312-django50: ", ".pkg: ") and nox's "nox > "
+    Prefix("tox-env", re.compile(r"^ *(?:py(?:py)?\d*(?:-[\w.]+)*|\.pkg): ")),
+    Prefix("nox", re.compile(r"^nox > ")),
+)
+
+# Lines that are only markers (a collapsible group, a GitLab section): nothing to read.
+_MARKER = re.compile(r"^(?:##\[(?:group|endgroup)\]|::(?:group|endgroup)::|section_(?:start|end):\d+:)")
+
+
+def normalise(line: str) -> tuple[str, frozenset[str]]:
+    """The line's text without colours, progress redraws and CI prefixes, and the marks of the prefixes removed."""
+    line = line.rstrip("\r\n").rsplit("\r", 1)[-1]  # a progress redraw keeps only its last state
+    if "\x1b" in line:
+        line = ANSI.sub("", line)
+    marks: set[str] = set()
+    stripped = True
+    while stripped and line:
+        stripped = False
+        for prefix in PREFIXES:
+            m = prefix.pattern.match(line)
+            if m and m.end():
+                line = line[m.end() :]
+                if prefix.mark:
+                    marks.add(prefix.mark)
+                stripped = True
+                break
+    if _MARKER.match(line):
+        return "", frozenset()
+    return line, frozenset(marks)
+
+
+def clean(line: str) -> str:
+    """The line's text as ``normalise`` leaves it."""
+    return normalise(line)[0]

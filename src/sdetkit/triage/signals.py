@@ -1,0 +1,237 @@
+"""Signals as data: lines that prove a job failed (or passed) without saying why.
+
+A rule explains a failure; a signal only proves there was one: a CI runner's non-zero exit,
+make's ``***``, tox's and nox's verdicts, pytest's final count, a process killed by a signal. A
+failure signal becomes a finding of class ``unknown`` at its line (tier WRAPPER: any rule's
+finding comes first), so a log that shows a failure is never ``ok`` even when no rule explains
+it. A success signal is only noted: it tells a clean result that positively shows success from
+one that merely shows no failure signal.
+
+Signals are read after the causal rules and before the weak ones (a known wrapper line is a
+wrapper, not a generic "ERROR:" line); a signal that needs only a prefix's mark (``##[error]``)
+is read after every rule, so a rule that explains the line wins. Patterns see the line as
+``sdetkit.triage.prefixes`` leaves it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+FAILED, PASSED = "failed", "passed"
+
+
+class Signal(NamedTuple):
+    """One kind of line that proves the job's outcome; ``words`` reach it through the prefilter."""
+
+    id: str
+    tool: str
+    outcome: str  # FAILED or PASSED
+    pattern: re.Pattern[str]
+    words: tuple[bytes, ...]
+    next: str = "re-run the failing step locally"
+    fix: str = "the output above this line names the cause"
+    mark: str = ""  # the prefix mark (``sdetkit.triage.prefixes``) the line must carry
+
+
+def signal(
+    signal_id: str,
+    tool: str,
+    pattern: str,
+    *,
+    words: tuple[bytes, ...],
+    outcome: str = FAILED,
+    nxt: str = "re-run the failing step locally",
+    fix: str = "the output above this line names the cause",
+    mark: str = "",
+) -> Signal:
+    """A signal from its pattern's source."""
+    return Signal(signal_id, tool, outcome, re.compile(pattern), words, nxt, fix, mark)
+
+
+_CODE = r"(?P<code>[1-9]\d*)"
+# pytest's last line: counts then the duration; "failed" and "error(s)" are the failing counts.
+_PYTEST_COUNTS = r"^=*\s*(?:\d+ [a-z]+(?:, )?)+ in \d+(?:\.\d+)?s\b"
+# The shell's report of a child killed by a signal: "Killed", or "line 3:  812 Killed  cmd". A
+# crash's words are specific enough to be read after anything (a pytest -v test id, a progress line).
+_SHELL_SIGNAL = r"^(?:.*: )?(?: *\d+ +)?(?:{}){}(?: {{2,}}.*|\s*)$"
+_CRASH_SIGNAL = r"(?:^|\s|:)(?:{}){}(?:\s|$)"
+
+
+def _killed_by(name: str, words: str, code: int, *, core: bool = False, anywhere: bool = False) -> Signal:
+    dumped = r"(?: \(core dumped\))?" if core else ""
+    return signal(
+        f"killed-{name}",
+        "runner",
+        (_CRASH_SIGNAL if anywhere else _SHELL_SIGNAL).format(words, dumped),
+        words=tuple(w.encode() for w in words.split("|")),
+        fix=f"the process got {name.upper()} (exit {code}): "
+        + (
+            "out of memory or a time limit; find what grew"
+            if code == 137
+            else "a crash in native code or a test that kills its own process"
+        ),
+    )
+
+
+SIGNALS: tuple[Signal, ...] = (
+    # CI runners: the step's or the job's non-zero exit
+    signal(
+        "gha-exit",
+        "github-actions",
+        rf"^(?:Error: )?Process completed with exit code {_CODE}\.?$",
+        words=(rb"exit code",),
+        fix="the step's own output above this line names the cause",
+    ),
+    signal(
+        "gha-canceled",
+        "github-actions",
+        r"^The operation was canceled\.$",
+        words=(rb"was canceled",),
+        nxt="re-run the job",
+        fix="the job was cancelled (a time limit, a newer run, or a person): see why it stopped",
+    ),
+    signal(
+        "azure-exit",
+        "azure-pipelines",
+        rf"^(?:Bash|PowerShell|Cmd|Script) exited with code '{_CODE}'",
+        words=(rb"exited with code",),
+    ),
+    signal("gitlab-job-failed", "gitlab-ci", r"^ERROR: Job failed: (?P<message>.+)$", words=(rb"Job failed",)),
+    signal("travis-exit", "travis-ci", rf'^The command ".+" exited with {_CODE}\.$', words=(rb"exited with",)),
+    signal(
+        "jenkins-exit",
+        "jenkins",
+        rf"^(?:ERROR: |\S*AbortException: )?script returned exit code {_CODE}$",
+        words=(rb"exit code",),
+    ),
+    signal("jenkins-finished", "jenkins", r"^Finished: (?:FAILURE|UNSTABLE|ABORTED)$", words=(rb"Finished: ",)),
+    signal(
+        "buildkite-exit",
+        "buildkite",
+        rf"^(?:\S+ )?Error: The command exited with status {_CODE}",
+        words=(rb"exited with status",),
+    ),
+    signal("circleci-exit", "circleci", rf"^Exited with (?:code )?(?:exit status )?{_CODE}$", words=(rb"Exited with",)),
+    signal(
+        "docker-build-step",
+        "docker",
+        rf"(?:did not complete successfully: exit code: |returned a non-zero code: ){_CODE}",
+        words=(rb"did not complete successfully", rb"non-zero code"),
+    ),
+    # build tools and test runners' own verdicts
+    signal(
+        "make",
+        "make",
+        r"^make(?:\[\d+\])?: \*\*\* (?P<message>.+)$",
+        words=(rb"\*\*\*",),
+        nxt="make",
+        fix="the recipe's own output above this line names the cause",
+    ),
+    signal(
+        "tox",
+        "tox",
+        rf"^(?:ERROR: +\S+: (?:commands failed|InvocationError)|ERROR: InvocationError|FAIL code {_CODE}"
+        r"|exit [1-9]\d* \(|evaluation failed :\()",
+        words=(rb"commands failed", rb"InvocationError", rb"FAIL code", rb"exit \d", rb"evaluation failed"),
+        nxt="tox",
+        fix="the environment's command output above this line names the cause",
+    ),
+    signal(
+        "nox",
+        "nox",
+        r"^Session \S+ (?:failed|aborted)",
+        words=(rb"Session ",),
+        nxt="nox",
+        fix="the session's command output above this line names the cause",
+    ),
+    signal(
+        "pre-commit",
+        "pre-commit",
+        r"^[^\n]+?\.{3,}Failed\s*$",
+        words=(rb"\.\.\.Failed",),
+        nxt="pre-commit run --all-files",
+        fix="the hook's output below its name says what to change (or what it changed)",
+    ),
+    signal(
+        "coverage",
+        "coverage",
+        r"(?:FAIL Required test coverage of|Coverage failure: total of)",
+        words=(rb"FAIL Required", rb"Coverage failure"),
+        nxt="python -m pytest --cov",
+        fix="test the lines the coverage report lists as missing (or fix the failing tests that left them unrun)",
+    ),
+    signal(
+        "pytest-summary",
+        "pytest",
+        rf"(?={_PYTEST_COUNTS})^=*\s*(?:\d+ [a-z]+, )*\d+ (?:failed|errors?)\b",
+        words=(rb" failed", rb" error"),
+        nxt="python -m pytest -q",
+        fix="the failures pytest lists above its summary",
+    ),
+    signal(
+        "pytest-interrupted",
+        "pytest",
+        r"^(?:!+ )?Interrupted: \d+ errors? during collection",
+        words=(rb"Interrupted: ",),
+        nxt="python -m pytest -q",
+        fix="the collection errors pytest lists above",
+    ),
+    signal(
+        "unittest-summary",
+        "unittest",
+        r"^FAILED \((?:failures|errors)=\d+",
+        words=(rb"FAILED \(",),
+        nxt="python -m unittest",
+        fix="the failures unittest lists above its summary",
+    ),
+    signal(
+        "xdist-worker-crashed",
+        "pytest",
+        r"(?:worker '?gw\d+'? crashed while running|\[gw\d+\] node down)",
+        words=(rb"crashed while running", rb"node down"),
+    ),
+    # processes killed by a signal (out of memory, a crash, a time limit); Python's own report first
+    signal(
+        "fatal-python-error",
+        "python",
+        r"^Fatal Python error: ",
+        words=(rb"Fatal Python error",),
+        fix="the interpreter crashed: the thread dump below this line shows where",
+    ),
+    _killed_by("kill", "Killed", 137),
+    _killed_by("segv", "Segmentation fault", 139, core=True, anywhere=True),
+    _killed_by("abrt", "Aborted", 134, core=True),
+    _killed_by("term", "Terminated", 143),
+    signal(
+        "signal-exit",
+        "runner",
+        r"\bexit (?:code|status)[: ]+(?P<code>13[479])\b",
+        words=(rb"exit code", rb"exit status"),
+        fix="killed by a signal (137 KILL, out of memory; 139 SEGV; 134 ABRT): see what the process was doing",
+    ),
+    # an error annotation the runner printed that nothing else explains
+    signal("error-annotation", "ci", r"^(?P<message>\S.*)$", words=(rb"##\[error\]", rb"::error"), mark="error"),
+    # success: the log positively shows it passed
+    signal(
+        "pytest-passed",
+        "pytest",
+        rf"(?={_PYTEST_COUNTS})^=*\s*\d+ passed\b(?!.*\b(?:failed|errors?)\b)",
+        words=(rb" passed",),
+        outcome=PASSED,
+    ),
+    signal(
+        "job-succeeded",
+        "ci",
+        r"^(?:Job succeeded|Finished: SUCCESS)$",
+        words=(rb"Job succeeded", rb"SUCCESS"),
+        outcome=PASSED,
+    ),
+    signal(
+        "tox-nox-ok",
+        "tox",
+        r"^(?:congratulations :\)|Session \S+ was successful)",
+        words=(rb"congratulations", rb"successful"),
+        outcome=PASSED,
+    ),
+)

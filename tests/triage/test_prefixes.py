@@ -1,0 +1,58 @@
+"""The one normaliser: every CI prefix goes before rules and signals read a line; its number stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from sdetkit.triage.prefixes import PREFIXES, normalise
+from tests.triage.support import triage_text
+
+CONFLICT = (
+    "ERROR: Cannot install widgetlib==1.0 and widgetlib==2.0 because these package versions have conflicting"
+    " dependencies."
+)
+
+# prefix name -> a line carrying it, as that CI service prints it
+PREFIXED: dict[str, str] = {
+    "gitlab-timestamp": "2025-03-04T10:11:12.345678Z 01O+",
+    "iso-timestamp": "2025-03-04T10:11:12.3456789Z ",
+    "bracketed-timestamp": "[2025-03-04T10:11:12.345Z] ",
+    "clock-time": "10:11:12  ",
+    "jenkins-pipeline": "[Pipeline] ",
+    "buildkite-timestamp": "\x1b_bk;t=1741083072000\x07",
+    "buildkit-step": "#7 12.04 ",
+    "buildkit-time": "12.041 ",
+    "compose-service": "web-1  | ",
+    "error-annotation": "##[error]",
+    "annotation": "##[warning]",
+    "tox-env": "py311-django50: ",
+    "nox": "nox > ",
+}
+
+
+def test_every_prefix_has_an_example() -> None:
+    assert sorted(PREFIXED) == sorted(p.name for p in PREFIXES)
+
+
+@pytest.mark.parametrize("name", list(PREFIXED))
+def test_prefix_is_stripped(name: str) -> None:
+    text, marks = normalise(PREFIXED[name] + CONFLICT + "\n")
+    assert text == CONFLICT
+    assert marks == ({"error"} if name == "error-annotation" else set())
+
+
+def test_stacked_prefixes_go_in_any_order() -> None:
+    line = "web-1  | 2025-03-04T10:11:12.3456789Z [10:11:12] [Pipeline] \x1b[31m#7 0.512 " + CONFLICT
+    assert normalise(line) == (CONFLICT, frozenset())
+
+
+def test_markers_are_empty_and_tool_output_is_untouched() -> None:
+    assert normalise("2025-03-04T10:11:12.3456789Z ##[group]Run pytest") == ("", frozenset())
+    for line in ("--- FAIL: TestAdd (0.00s)", "[gw0] [ 50%] FAILED tests/a.py::t", "E   assert 1 == 2", "lint: ok"):
+        assert normalise(line) == (line, frozenset())
+
+
+@pytest.mark.parametrize("name", list(PREFIXED))
+def test_a_prefixed_rule_line_fires_at_its_own_line_number(name: str) -> None:
+    (f,) = triage_text("step one\nstep two\n" + PREFIXED[name] + CONFLICT + "\n")
+    assert (f.rule, f.source, f.position) == ("pip-conflict", "ci.log:3", 3)
