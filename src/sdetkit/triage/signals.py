@@ -50,6 +50,9 @@ def signal(
 
 
 _CODE = r"(?P<code>[1-9]\d*)"
+# Prefilter words: a few short literals shared by many signals (and by the rules), since each word
+# is one more scan of every block of the log. Every line a signal reads contains one of its words.
+_EXIT, _FAILED, _ERROR, _FAIL = rb"exit", rb"ailed", rb"rror", rb"FAIL"
 # pytest's last line: counts then the duration; "failed" and "error(s)" are the failing counts.
 _PYTEST_COUNTS = r"^=*\s*(?:\d+ [a-z]+(?:, )?)+ in \d+(?:\.\d+)?s\b"
 # The shell's report of a child killed by a signal: "Killed", or "line 3:  812 Killed  cmd". A
@@ -58,13 +61,15 @@ _SHELL_SIGNAL = r"^(?:.*: )?(?: *\d+ +)?(?:{}){}(?: {{2,}}.*|\s*)$"
 _CRASH_SIGNAL = r"(?:^|\s|:)(?:{}){}(?:\s|$)"
 
 
-def _killed_by(name: str, words: str, code: int, *, core: bool = False, anywhere: bool = False) -> Signal:
+def _killed_by(
+    name: str, words: str, code: int, *, core: bool = False, anywhere: bool = False, word: bytes = b""
+) -> Signal:
     dumped = r"(?: \(core dumped\))?" if core else ""
     return signal(
         f"killed-{name}",
         "runner",
         (_CRASH_SIGNAL if anywhere else _SHELL_SIGNAL).format(words, dumped),
-        words=tuple(w.encode() for w in words.split("|")),
+        words=(word or words.encode(),),
         fix=f"the process got {name.upper()} (exit {code}): "
         + (
             "out of memory or a time limit; find what grew"
@@ -80,7 +85,7 @@ SIGNALS: tuple[Signal, ...] = (
         "gha-exit",
         "github-actions",
         rf"^(?:Error: )?Process completed with exit code {_CODE}\.?$",
-        words=(rb"exit code",),
+        words=(_EXIT,),
         fix="the step's own output above this line names the cause",
     ),
     signal(
@@ -95,29 +100,29 @@ SIGNALS: tuple[Signal, ...] = (
         "azure-exit",
         "azure-pipelines",
         rf"^(?:Bash|PowerShell|Cmd|Script) exited with code '{_CODE}'",
-        words=(rb"exited with code",),
+        words=(_EXIT,),
     ),
-    signal("gitlab-job-failed", "gitlab-ci", r"^ERROR: Job failed: (?P<message>.+)$", words=(rb"Job failed",)),
-    signal("travis-exit", "travis-ci", rf'^The command ".+" exited with {_CODE}\.$', words=(rb"exited with",)),
+    signal("gitlab-job-failed", "gitlab-ci", r"^ERROR: Job failed: (?P<message>.+)$", words=(_FAILED,)),
+    signal("travis-exit", "travis-ci", rf'^The command ".+" exited with {_CODE}\.$', words=(_EXIT,)),
     signal(
         "jenkins-exit",
         "jenkins",
         rf"^(?:ERROR: |\S*AbortException: )?script returned exit code {_CODE}$",
-        words=(rb"exit code",),
+        words=(_EXIT,),
     ),
     signal("jenkins-finished", "jenkins", r"^Finished: (?:FAILURE|UNSTABLE|ABORTED)$", words=(rb"Finished: ",)),
     signal(
         "buildkite-exit",
         "buildkite",
         rf"^(?:\S+ )?Error: The command exited with status {_CODE}",
-        words=(rb"exited with status",),
+        words=(_EXIT,),
     ),
-    signal("circleci-exit", "circleci", rf"^Exited with (?:code )?(?:exit status )?{_CODE}$", words=(rb"Exited with",)),
+    signal("circleci-exit", "circleci", rf"^Exited with (?:code )?(?:exit status )?{_CODE}$", words=(rb"Exited",)),
     signal(
         "docker-build-step",
         "docker",
         rf"(?:did not complete successfully: exit code: |returned a non-zero code: ){_CODE}",
-        words=(rb"did not complete successfully", rb"non-zero code"),
+        words=(_EXIT, rb"non-zero code"),
     ),
     # build tools and test runners' own verdicts
     signal(
@@ -133,7 +138,7 @@ SIGNALS: tuple[Signal, ...] = (
         "tox",
         rf"^(?:ERROR: +\S+: (?:commands failed|InvocationError)|ERROR: InvocationError|FAIL code {_CODE}"
         r"|exit [1-9]\d* \(|evaluation failed :\()",
-        words=(rb"commands failed", rb"InvocationError", rb"FAIL code", rb"exit \d", rb"evaluation failed"),
+        words=(_FAILED, _ERROR, _FAIL, _EXIT),
         nxt="tox",
         fix="the environment's command output above this line names the cause",
     ),
@@ -141,7 +146,7 @@ SIGNALS: tuple[Signal, ...] = (
         "nox",
         "nox",
         r"^Session \S+ (?:failed|aborted)",
-        words=(rb"Session ",),
+        words=(_FAILED, rb"borted"),
         nxt="nox",
         fix="the session's command output above this line names the cause",
     ),
@@ -149,7 +154,7 @@ SIGNALS: tuple[Signal, ...] = (
         "pre-commit",
         "pre-commit",
         r"^[^\n]+?\.{3,}Failed\s*$",
-        words=(rb"\.\.\.Failed",),
+        words=(_FAILED,),
         nxt="pre-commit run --all-files",
         fix="the hook's output below its name says what to change (or what it changed)",
     ),
@@ -157,7 +162,7 @@ SIGNALS: tuple[Signal, ...] = (
         "coverage",
         "coverage",
         r"(?:FAIL Required test coverage of|Coverage failure: total of)",
-        words=(rb"FAIL Required", rb"Coverage failure"),
+        words=(_FAIL, rb"Coverage failure"),
         nxt="python -m pytest --cov",
         fix="test the lines the coverage report lists as missing (or fix the failing tests that left them unrun)",
     ),
@@ -165,7 +170,7 @@ SIGNALS: tuple[Signal, ...] = (
         "pytest-summary",
         "pytest",
         rf"(?={_PYTEST_COUNTS})^=*\s*(?:\d+ [a-z]+, )*\d+ (?:failed|errors?)\b",
-        words=(rb" failed", rb" error"),
+        words=(_FAILED, _ERROR),
         nxt="python -m pytest -q",
         fix="the failures pytest lists above its summary",
     ),
@@ -173,7 +178,7 @@ SIGNALS: tuple[Signal, ...] = (
         "pytest-interrupted",
         "pytest",
         r"^(?:!+ )?Interrupted: \d+ errors? during collection",
-        words=(rb"Interrupted: ",),
+        words=(_ERROR,),
         nxt="python -m pytest -q",
         fix="the collection errors pytest lists above",
     ),
@@ -181,7 +186,7 @@ SIGNALS: tuple[Signal, ...] = (
         "unittest-summary",
         "unittest",
         r"^FAILED \((?:failures|errors)=\d+",
-        words=(rb"FAILED \(",),
+        words=(_FAIL,),
         nxt="python -m unittest",
         fix="the failures unittest lists above its summary",
     ),
@@ -189,29 +194,29 @@ SIGNALS: tuple[Signal, ...] = (
         "xdist-worker-crashed",
         "pytest",
         r"(?:worker '?gw\d+'? crashed while running|\[gw\d+\] node down)",
-        words=(rb"crashed while running", rb"node down"),
+        words=(rb"crashed", rb"node down"),
     ),
     # processes killed by a signal (out of memory, a crash, a time limit); Python's own report first
     signal(
         "fatal-python-error",
         "python",
         r"^Fatal Python error: ",
-        words=(rb"Fatal Python error",),
+        words=(_ERROR,),
         fix="the interpreter crashed: the thread dump below this line shows where",
     ),
     _killed_by("kill", "Killed", 137),
     _killed_by("segv", "Segmentation fault", 139, core=True, anywhere=True),
-    _killed_by("abrt", "Aborted", 134, core=True),
+    _killed_by("abrt", "Aborted", 134, core=True, word=rb"borted"),
     _killed_by("term", "Terminated", 143),
     signal(
         "signal-exit",
         "runner",
         r"\bexit (?:code|status)[: ]+(?P<code>13[479])\b",
-        words=(rb"exit code", rb"exit status"),
+        words=(_EXIT,),
         fix="killed by a signal (137 KILL, out of memory; 139 SEGV; 134 ABRT): see what the process was doing",
     ),
     # an error annotation the runner printed that nothing else explains
-    signal("error-annotation", "ci", r"^(?P<message>\S.*)$", words=(rb"##\[error\]", rb"::error"), mark="error"),
+    signal("error-annotation", "ci", r"^(?P<message>\S.*)$", words=(_ERROR,), mark="error"),
     # success: the log positively shows it passed
     signal(
         "pytest-passed",
@@ -224,14 +229,14 @@ SIGNALS: tuple[Signal, ...] = (
         "job-succeeded",
         "ci",
         r"^(?:Job succeeded|Finished: SUCCESS)$",
-        words=(rb"Job succeeded", rb"SUCCESS"),
+        words=(rb"succe", rb"Finished: "),
         outcome=PASSED,
     ),
     signal(
         "tox-nox-ok",
         "tox",
         r"^(?:congratulations :\)|Session \S+ was successful)",
-        words=(rb"congratulations", rb"successful"),
+        words=(rb"congratulations", rb"succe"),
         outcome=PASSED,
     ),
 )
