@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sdetkit.triage.signals import FAILED, SIGNALS
 from tests.triage.support import triage_text
 from tests.triage.test_prefixes import PREFIXED
+from tests.triage.test_rules import EXAMPLES as RULE_EXAMPLES
 from tests.triage.test_signals import EXAMPLES
 
 PASSING = (
@@ -57,3 +58,14 @@ def test_one_planted_signal_is_never_ok(signal_id: str, lines: list[tuple[str, s
     found = triage_text(head + _log(lines[at:]))
     assert found, "a log that shows a failure was ok"
     assert (found[0].rule, found[0].source) == (signal_id, f"ci.log:{head.count(chr(10))}")
+
+
+@pytest.mark.parametrize("rule_id", list(RULE_EXAMPLES))
+@settings(max_examples=15, deadline=None)
+@given(lines=mixtures, at=st.integers(min_value=0), prefix=st.sampled_from(["", *PLAIN_PREFIXES]))
+def test_one_planted_rule_failure_is_never_ok(rule_id: str, lines: list[tuple[str, str]], at: int, prefix: str) -> None:
+    """Each class a rule explains, planted in passing output, is found (so ``ok`` is false)."""
+    at %= len(lines) + 1
+    planted = "".join(prefix + line + "\n" for line in RULE_EXAMPLES[rule_id][0].splitlines())
+    found = triage_text(_log(lines[:at]) + planted + _log(lines[at:]))
+    assert rule_id in [f.rule for f in found], f"{rule_id} planted, found {[f.rule for f in found]}"
