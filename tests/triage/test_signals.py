@@ -41,7 +41,8 @@ EXAMPLES: dict[str, str] = {
     "killed-abrt": "Aborted (core dumped)\n",
     "killed-term": "Terminated\n",
     "fatal-python-error": "Fatal Python error: Segmentation fault\n",
-    "signal-exit": "web-1  | service exited: exit status 137\n",
+    "signal-exit-kill": "web-1  | service exited: exit status 137\n",
+    "signal-exit-crash": "worker exited: exit code 139\n",
     "error-annotation": "##[error]The self-hosted runner lost communication with the server.\n",
     "pytest-passed": "============ 41 passed, 2 xfailed, 3 warnings in 4.02s ============\n",
     "job-succeeded": "Job succeeded\n",
@@ -63,7 +64,7 @@ def test_signal_reads_its_example(signal_id: str) -> None:
         return
     assert signal.outcome == FAILED
     assert [(f.rule, f.classification, f.tool, f.tier) for f in found][-1:] == [
-        (signal_id, "unknown", signal.tool, WRAPPER)
+        (signal_id, signal.classification, signal.tool, WRAPPER)
     ]
     last = EXAMPLES[signal_id].count("\n")
     assert found[-1].source == f"ci.log:{last}" and found[-1].fix and found[-1].next_command
@@ -98,6 +99,9 @@ def test_success_is_noted_and_a_later_failure_still_wins() -> None:
         "Warning: Attempt 1 failed. Retrying in 10 seconds",
         "nox > Session lint was successful in 3 seconds.",
         "  py311: OK (4.02=setup[1.10]+cmd[2.92] seconds)",
+        "tests/test_native.py::test_reports_segmentation_fault_to_the_user PASSED [ 60%]",
+        "The handler turns a Segmentation fault into a clear message instead of a crash.",
+        "  lint: OK (1.20=setup[0.90]+cmd[0.30] seconds)",
     ],
 )
 def test_scary_but_passing_lines_are_no_signal(line: str) -> None:
@@ -114,3 +118,38 @@ def test_a_known_wrapper_line_is_a_signal_not_a_generic_error() -> None:
     assert f.rule == "gha-exit"
     (g,) = triage_text("ERROR:   py311: commands failed\n")
     assert g.rule == "tox"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "  lint: FAIL code 1 (2.31=setup[1.50]+cmd[0.81] seconds)",
+        "type-check: exit 2 (0.41 seconds) /w/proj> mypy src pid=4410",
+        "docs: FAIL code 1 (3.02 seconds)",
+    ],
+)
+def test_tox_verdicts_of_any_environment_name_are_read(line: str) -> None:
+    """tox 4 prints the environment's name before its verdict, and not every name looks like py311."""
+    (f,) = triage_text(line + "\n")
+    assert (f.rule, f.classification) == ("tox", "unknown")
+
+
+def test_a_crash_ends_its_line() -> None:
+    """A crash glued after progress output is read; the same words in the middle of a sentence are not."""
+    (f,) = triage_text("tests/test_io.py ..F Fatal Python error: Segmentation fault\n")
+    assert f.rule == "killed-segv"
+    assert triage_text("handled Segmentation fault (core dumped) gracefully in 3 cases\n") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "classification"),
+    [
+        ("Exited with code exit status 137", "resource limit"),
+        ("##[error]Process completed with exit code 139.", "crash"),
+        ('The command "pytest" exited with 134.', "crash"),
+        ("ERROR: Job failed: exit code 1", "unknown"),
+    ],
+)
+def test_an_exit_code_of_a_signal_names_what_happened(line: str, classification: str) -> None:
+    (f,) = triage_text(line + "\n")
+    assert f.classification == classification

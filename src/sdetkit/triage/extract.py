@@ -17,7 +17,7 @@ from sdetkit.triage import registry
 from sdetkit.triage.finding import TriageFinding
 from sdetkit.triage.prefixes import clean, normalise
 from sdetkit.triage.rule import CAUSAL, WRAPPER, Follow, Rule, Seen
-from sdetkit.triage.signals import PASSED, Signal
+from sdetkit.triage.signals import PASSED, Signal, classify
 
 BLOCK = 8 << 20
 MAX_LINE = 64 << 10
@@ -178,16 +178,19 @@ class Extractor:
 
     def _signal(self, signals: list[Signal], lineno: int, text: str, before: list[str], marks: frozenset[str]) -> bool:
         """A line that proves the job failed (a finding of class ``unknown``) or passed (noted)."""
-        s = next((s for s in signals if (not s.mark or s.mark in marks) and s.pattern.search(text)), None)
-        if s is None:
+        found = next(
+            ((s, m) for s in signals if (not s.mark or s.mark in marks) and (m := s.pattern.search(text))), None
+        )
+        if found is None:
             return False
+        s, m = found
         source = f"{self.name}:{lineno}"
         if s.outcome == PASSED:
             self.success = self.success or f"{source}: {text}"
             return True
         excerpt = "\n".join(c for c in [*before, text] if c)[-1500:]
         finding = TriageFinding(
-            s.id, WRAPPER, "unknown", s.tool, text[:500], None, None, None, s.next, source, lineno, excerpt, s.fix
+            s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, s.next, source, lineno, excerpt, s.fix
         )
         self._append(None, finding)
         return True

@@ -32,6 +32,8 @@ class Signal(NamedTuple):
     next: str = "re-run the failing step locally"
     fix: str = "the output above this line names the cause"
     mark: str = ""  # the prefix mark (``sdetkit.triage.prefixes``) the line must carry
+    # What the line alone proves of the cause: a crash or a kill says what happened, an exit code does not.
+    classification: str = "unknown"
 
 
 def signal(
@@ -44,21 +46,35 @@ def signal(
     nxt: str = "re-run the failing step locally",
     fix: str = "the output above this line names the cause",
     mark: str = "",
+    classification: str = "unknown",
 ) -> Signal:
     """A signal from its pattern's source."""
-    return Signal(signal_id, tool, outcome, re.compile(pattern), words, nxt, fix, mark)
+    return Signal(signal_id, tool, outcome, re.compile(pattern), words, nxt, fix, mark, classification)
 
 
 _CODE = r"(?P<code>[1-9]\d*)"
+# An exit code above 128 is a signal's: it says what happened even when the line says nothing else.
+_BY_CODE = {"137": "resource limit", "143": "resource limit", "139": "crash", "134": "crash"}
+
+
+def classify(found: Signal, match: re.Match[str]) -> str:
+    """The class a failure signal's line proves: its own, or the one its exit code (137, 139, ...) means."""
+    code = match.groupdict().get("code")
+    if found.classification == "unknown" and code in _BY_CODE:
+        return _BY_CODE[code]
+    return found.classification
+
+
 # Prefilter words: a few short literals shared by many signals (and by the rules), since each word
 # is one more scan of every block of the log. Every line a signal reads contains one of its words.
 _EXIT, _FAILED, _ERROR, _FAIL = rb"exit", rb"ailed", rb"rror", rb"FAIL"
 # pytest's last line: counts then the duration; "failed" and "error(s)" are the failing counts.
 _PYTEST_COUNTS = r"^=*\s*(?:\d+ [a-z]+(?:, )?)+ in \d+(?:\.\d+)?s\b"
-# The shell's report of a child killed by a signal: "Killed", or "line 3:  812 Killed  cmd". A
-# crash's words are specific enough to be read after anything (a pytest -v test id, a progress line).
+# The shell's report of a child killed by a signal: "Killed", or "line 3:  812 Killed  cmd".
 _SHELL_SIGNAL = r"^(?:.*: )?(?: *\d+ +)?(?:{}){}(?: {{2,}}.*|\s*)$"
-_CRASH_SIGNAL = r"(?:^|\s|:)(?:{}){}(?:\s|$)"
+# A crash's words may follow anything on its line (a pytest -v test id, a progress mark) but must end
+# it: "Segmentation fault" inside prose or a test name is not a crash.
+_CRASH_SIGNAL = r"(?:^|\s|:)(?:{}){}\s*$"
 
 
 def _killed_by(
@@ -70,6 +86,7 @@ def _killed_by(
         "runner",
         (_CRASH_SIGNAL if anywhere else _SHELL_SIGNAL).format(words, dumped),
         words=(word or words.encode(),),
+        classification="resource limit" if code in (137, 143) else "crash",
         fix=f"the process got {name.upper()} (exit {code}): "
         + (
             "out of memory or a time limit; find what grew"
@@ -94,6 +111,7 @@ SIGNALS: tuple[Signal, ...] = (
         r"^The operation was canceled\.$",
         words=(rb"was canceled",),
         nxt="re-run the job",
+        classification="cancelled",
         fix="the job was cancelled (a time limit, a newer run, or a person): see why it stopped",
     ),
     signal(
@@ -136,8 +154,11 @@ SIGNALS: tuple[Signal, ...] = (
     signal(
         "tox",
         "tox",
-        rf"^(?:ERROR: +\S+: (?:commands failed|InvocationError)|ERROR: InvocationError|FAIL code {_CODE}"
-        r"|exit [1-9]\d* \(|evaluation failed :\()",
+        # tox 4 names the environment before its verdict ("lint: FAIL code 1 (", "docs: exit 2 (0.41
+        # seconds)"); the normaliser strips only py-style names, so any name is read here.
+        rf"^(?:ERROR: +\S+: (?:commands failed|InvocationError)|ERROR: InvocationError"
+        rf"|(?:[\w.-]+: )?FAIL code {_CODE} \(|(?:[\w.-]+: )?exit [1-9]\d* \(\d+(?:\.\d+)? seconds\)"
+        r"|evaluation failed :\()",
         words=(_FAILED, _ERROR, _FAIL, _EXIT),
         nxt="tox",
         fix="the environment's command output above this line names the cause",
@@ -195,6 +216,8 @@ SIGNALS: tuple[Signal, ...] = (
         "pytest",
         r"(?:worker '?gw\d+'? crashed while running|\[gw\d+\] node down)",
         words=(rb"crashed", rb"node down"),
+        classification="crash",
+        fix="a test worker died: the test it was running crashed the interpreter or exhausted memory",
     ),
     # processes killed by a signal (out of memory, a crash, a time limit); Python's own report first
     signal(
@@ -202,6 +225,7 @@ SIGNALS: tuple[Signal, ...] = (
         "python",
         r"^Fatal Python error: ",
         words=(_ERROR,),
+        classification="crash",
         fix="the interpreter crashed: the thread dump below this line shows where",
     ),
     _killed_by("kill", "Killed", 137),
@@ -209,11 +233,20 @@ SIGNALS: tuple[Signal, ...] = (
     _killed_by("abrt", "Aborted", 134, core=True, word=rb"borted"),
     _killed_by("term", "Terminated", 143),
     signal(
-        "signal-exit",
+        "signal-exit-kill",
         "runner",
-        r"\bexit (?:code|status)[: ]+(?P<code>13[479])\b",
+        r"\bexit (?:code|status)[: ]+(?P<code>13[7]|143)\b",
         words=(_EXIT,),
-        fix="killed by a signal (137 KILL, out of memory; 139 SEGV; 134 ABRT): see what the process was doing",
+        classification="resource limit",
+        fix="killed by a signal (137 KILL: usually out of memory; 143 TERM: a time limit): see what grew",
+    ),
+    signal(
+        "signal-exit-crash",
+        "runner",
+        r"\bexit (?:code|status)[: ]+(?P<code>139|134)\b",
+        words=(_EXIT,),
+        classification="crash",
+        fix="the process crashed (139 SEGV, 134 ABRT): a crash in native code or a test that aborts",
     ),
     # an error annotation the runner printed that nothing else explains
     signal("error-annotation", "ci", r"^(?P<message>\S.*)$", words=(_ERROR,), mark="error"),
