@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from sdetkit.evidence import schemas
-from sdetkit.triage.readers import read
+from sdetkit.triage.readers import from_log, read
 from tests import paths
 
 CORPUS = paths.DATA / "triage"
@@ -30,20 +30,37 @@ def first(path: Path) -> dict[str, Any]:
     return f._asdict()
 
 
+# What an expected.json may say; any other key is a typo that would silently check nothing.
+EXACT = ("classification", "tool", "rule", "affected_file", "line", "test_id", "next_command", "occurrences")
+KEYS = {"ok", "success_line", "log_line", "message_contains", "fix_contains", "findings", *EXACT}
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_golden_case(case: Path) -> None:
     expected = json.loads((case / "expected.json").read_text())
+    assert set(expected) <= KEYS, f"{case.name}: unknown keys {sorted(set(expected) - KEYS)}"
     source = next(p for p in case.iterdir() if p.name.startswith("input."))
     if expected.get("ok") is True:  # a passing log, however scary its words: no finding at all
-        assert read(source) == [], f"{case.name}: a passing log gave findings"
+        assert set(expected) == {"ok", "success_line"}, f"{case.name}: a passing case says only where it shows success"
+        reading = from_log(source)
+        assert reading.findings == [], f"{case.name}: a passing log gave findings"
+        line = expected["success_line"]  # the first line that positively shows success, or null
+        assert reading.success == line or (reading.success or "").startswith(f"{source}:{line}: "), reading.success
         return
-    got = first(source)
+    findings = read(source)
+    assert findings, f"{source}: no finding"
+    got = findings[0]._asdict()
     if "log_line" in expected:  # the line of the log the finding is at, as numbered in the raw log
         assert got["source"] == f"{source}:{expected['log_line']}", got
-    for key in ("classification", "tool", "rule", "affected_file", "line", "test_id", "next_command"):
+    for key in EXACT:
         if key in expected:
             assert got[key] == expected[key], f"{case.name}: {key}: {got[key]!r} != {expected[key]!r}\n{got}"
     assert expected["message_contains"] in got["message"] + "\n" + got["excerpt"], got
+    if "fix_contains" in expected:
+        assert expected["fix_contains"] in got["fix"], f"{case.name}: fix: {got['fix']!r}"
+    if "findings" in expected:  # every finding, in order: [rule, log line] (a case with several failures)
+        listed = [[f.rule, int(f.source.rsplit(":", 1)[1])] for f in findings]
+        assert listed == expected["findings"], f"{case.name}: findings {listed}"
 
 
 def test_corpus_is_not_empty() -> None:

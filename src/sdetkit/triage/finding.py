@@ -24,3 +24,4 @@ class TriageFinding(NamedTuple):
     position: int  # line number used for ordering (a test's section, not its summary line)
     excerpt: str
     fix: str = ""
+    occurrences: int = 1  # how many times the log shows this same failure (retries, several jobs)
