@@ -247,3 +247,14 @@ def test_a_failure_signal_no_rule_explains_is_not_ok(tmp_path: Path) -> None:
     assert sdetkit("triage", str(silent)).stdout.decode() == (
         f"no failure found in {silent}\n  {silent}: no failure signal, but no line shows success either\n"
     )
+
+
+def test_a_failure_shown_twice_is_listed_once_with_its_count() -> None:
+    log = b"curl: (6) Could not resolve host: pkgs.example.invalid (try 1)\n" + (
+        b"curl: (6) Could not resolve host: pkgs.example.invalid (try 2)\n"
+    )
+    doc = json.loads(sdetkit("triage", "-", "--format", "json", stdin=log).stdout)
+    jsonschema.validate(doc, json.loads(schemas.text("triage")))
+    assert (doc["total_findings"], doc["first"]["occurrences"]) == (1, 2)
+    text = sdetkit("triage", "-", stdin=log).stdout.decode()
+    assert "  evidence: <stdin>:1 (seen 2 times)\n" in text

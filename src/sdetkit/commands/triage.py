@@ -35,6 +35,7 @@ def _finding(f: TriageFinding) -> dict[str, Any]:
         "source": f.source,
         "rule": f.rule,
         "excerpt": f.excerpt,
+        "occurrences": f.occurrences,
     }
 
 

@@ -81,6 +81,12 @@ def decision_commit(decision: Mapping[str, Any]) -> str:
     return str(decision["commit"][:12]) if decision["commit"] else "no single commit"
 
 
+def repeated(finding: Mapping[str, Any]) -> str:
+    """`` (seen N times)`` after a finding the log shows more than once, else nothing."""
+    times = finding.get("occurrences", 1)
+    return f" (seen {times} times)" if times > 1 else ""
+
+
 def nothing_found(triage: Mapping[str, Any]) -> str:
     """Every format's triage view when no failure was found: the inputs, then for each whether it
     positively shows success (the line that does) or only shows no failure signal."""

@@ -6,7 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from sdetkit.formats.base import GateOutput, PerCommandFormat
-from sdetkit.formats.common import decision_commit, failure_line, finding_place, first_triage, nothing_found, rerun_gate
+from sdetkit.formats.common import (
+    decision_commit,
+    failure_line,
+    finding_place,
+    first_triage,
+    nothing_found,
+    repeated,
+    rerun_gate,
+)
 from sdetkit.model import GateReport
 
 
@@ -92,7 +100,7 @@ class MarkdownFormat(PerCommandFormat):
         lines = [
             f"### First failure: {first['classification']} ({first['tool']})",
             "",
-            f"`{finding_place(first)}`: {first['message']}",
+            f"`{finding_place(first)}`: {first['message']}{repeated(first)}",
             "",
             "Reproduce:",
             "",
@@ -105,7 +113,7 @@ class MarkdownFormat(PerCommandFormat):
         others = doc["findings"][1:6]
         if others:
             lines += ["", "Then:", ""] + [
-                f"- {o['classification']}: `{finding_place(o)}`: {o['message']}" for o in others
+                f"- {o['classification']}: `{finding_place(o)}`: {o['message']}{repeated(o)}" for o in others
             ]
         return "\n".join(lines) + "\n"
 

@@ -13,6 +13,7 @@ from sdetkit.formats.common import (
     finding_place,
     first_triage,
     nothing_found,
+    repeated,
     rerun_gate,
     rerun_tool,
     short_command_line,
@@ -131,12 +132,12 @@ class TextFormat(PerCommandFormat):
             f"first failure: {first['classification']} ({first['tool']}) at {finding_place(first)}",
             f"  {first['message']}",
             f"  reproduce: {first['next_command']}",
-            f"  evidence: {first['source']}",
+            f"  evidence: {first['source']}{repeated(first)}",
         ]
         others = doc["findings"][1:6]
         if others:
             lines += ["", "then:"] + [
-                f"  {o['classification']}: {finding_place(o)}: {o['message'][:160]}" for o in others
+                f"  {o['classification']}: {finding_place(o)}: {o['message'][:160]}{repeated(o)}" for o in others
             ]
         return "\n".join(lines) + "\n"
 

@@ -16,6 +16,7 @@ from sdetkit.errors import InputError
 from sdetkit.triage import registry
 from sdetkit.triage.finding import TriageFinding
 from sdetkit.triage.prefixes import clean, normalise
+from sdetkit.triage.repeats import Repeats, identity, node
 from sdetkit.triage.rule import CAUSAL, WRAPPER, Follow, Rule, Seen
 from sdetkit.triage.signals import PASSED, Signal, classify
 
@@ -135,6 +136,8 @@ class Extractor:
         self.log_names = tuple(dict.fromkeys(n for r in self.rules for n in r.log_names))
         self.findings: list[TriageFinding] = []
         self.by_test: dict[str, int] = {}
+        self.known: dict[str, int] = {}  # identity of a failure -> its finding's index
+        self.repeats = Repeats()
         self.sections: dict[str, tuple[int, str | None, int | None]] = {}  # test -> (line, crash file, crash line)
         self.section: tuple[str, str, int | None] | None = None  # pytest (kind, name, finding index)
         self.following: tuple[Follow, int] | None = None  # the open finding's rule reads the lines after it
@@ -244,14 +247,16 @@ class Extractor:
                         text,
                         rule.fix,
                     ),
+                    "section",
                 )
             elif name.split()[0] in ("FAILURES", "ERRORS", "short", "warnings", "PASSES"):
                 self.section = None
             else:
-                node = name.replace(".", "::")
-                self.sections[node] = (lineno, None, None)
-                linked = next((i for t, i in self.by_test.items() if t.endswith("::" + node)), None)
-                self.section = ("test", node, linked)
+                test_node = name.replace(".", "::")
+                self.sections[test_node] = (lineno, None, None)
+                linked = next((i for t, i in self.by_test.items() if t.endswith("::" + test_node)), None)
+                self._seen_again("test " + test_node, "section", linked)
+                self.section = ("test", test_node, linked)
             return True
         if self.section is None:
             return False
@@ -277,8 +282,24 @@ class Extractor:
             return True
         return False
 
-    def _append(self, follow: Follow | None, finding: TriageFinding) -> None:
+    def _seen_again(self, failure: str, kind: str, idx: int | None) -> None:
+        """One more line of ``kind`` reports ``failure``; its finding (if read already) counts it."""
+        times = self.repeats.saw(failure, kind)
+        if idx is not None and idx < len(self.findings):
+            self.findings[idx] = self.findings[idx]._replace(occurrences=times)
+
+    def _append(self, follow: Follow | None, finding: TriageFinding, kind: str = "") -> None:
+        """Keep a new failure; one already kept is counted again (``kind``: the kind of line, else the rule's id)."""
+        kind = kind or finding.rule
+        failure = identity(finding)
+        if failure in self.known:  # the same failure again (a retry, another job): counted, not listed
+            self._seen_again(failure, kind, self.known[failure])
+            if self.section and self.section[0] == "collect":
+                self.section = ("collect", self.section[1], self.known[failure])
+            return
         if len(self.findings) < MAX_FINDINGS:
+            self.known[failure] = len(self.findings)
+            finding = finding._replace(occurrences=self.repeats.saw(failure, kind))
             if finding.test_id:
                 self.by_test[finding.test_id] = len(self.findings)
             self.findings.append(finding)
@@ -296,6 +317,9 @@ class Extractor:
             if groups.get(key):
                 groups[key] = self._relative(groups[key])
         if rule.same_failure and groups.get(rule.same_failure) in self.by_test:
+            self._seen_again(
+                "test " + node(groups[rule.same_failure]), rule.id, self.by_test[groups[rule.same_failure]]
+            )
             return
         test = groups.get("test")
         file = groups.get("file") or (test.split("::")[0] if test and "::" in test else None)
@@ -311,10 +335,11 @@ class Extractor:
                 position, crash_file, crash_line = section
                 if crash_file == file and crash_line is not None:
                     line = crash_line
-        if test and self._node(test) in self.messages:
-            message = self.messages[self._node(test)]  # the section's E line, not a truncated summary
+        if test and node(test) in self.messages:
+            message = self.messages[node(test)]  # the section's E line, not a truncated summary
         if test and test in self.by_test:
             idx = self.by_test[test]  # a -v progress line and the summary describe one failure
+            self._seen_again("test " + node(test), rule.id, idx)
             if groups.get("message") and self.findings[idx].message.endswith(("FAILED", "ERROR", "%]")):
                 self.findings[idx] = self.findings[idx]._replace(message=groups["message"].strip()[:500])
             return
@@ -349,13 +374,9 @@ class Extractor:
         m = _CI_ROOT.match(path)
         return path[m.end() :] if m else path
 
-    @staticmethod
-    def _node(test: str) -> str:
-        return test.split("::", 1)[1] if "::" in test else test
-
     def _section_for(self, test: str) -> tuple[int, str | None, int | None] | None:
-        node = self._node(test)
-        return self.sections.get(node) or self.sections.get(node.split("::")[-1])
+        name = node(test)
+        return self.sections.get(name) or self.sections.get(name.split("::")[-1])
 
     def ordered(self) -> list[TriageFinding]:
         """Causal findings first (earliest first), then weak ones, then wrappers."""
