@@ -162,7 +162,7 @@ SIGNALS: tuple[Signal, ...] = (
     signal(
         "pip-wheel",
         "pip",
-        r"^(?:ERROR: )?(?:Failed building wheel for \S+|Failed to build \S+|Could not build wheels for .+"
+        r"^(?:ERROR: |\u00d7 )?(?:Failed building wheel for \S+|Failed to build \S+|Could not build wheels for .+"
         rf'|Command ".+" failed with error code {_CODE}|.*subprocess-exited-with-error)',
         words=(_FAILED, rb"build wheels", rb"subprocess-exited"),
         nxt="python -m pip install -v .",
