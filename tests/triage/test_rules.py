@@ -34,6 +34,10 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "apk-unsatisfiable": ("ERROR: unable to select packages:\n  zlib-1.3.1-r2:\n", "apk add --simulate"),
     "make-missing-tool": ("make: tox: No such file or directory\n", "python -m pip install tox"),
     "shell-killed": ("/bin/bash: line 2:  901 Killed                  ./train --epochs 3\n", "./train --epochs 3"),
+    "pytest-progress-crash": (
+        "tests/test_png.py ..FFatal Python error: Aborted\n",
+        'python -m pytest -q "tests/test_png.py"',
+    ),
     "xdist-crash": (
         "[gw0] worker 'gw0' crashed while running 'tests/test_io.py::test_mmap'\n",
         'python -m pytest -q -p no:xdist "tests/test_io.py::test_mmap"',

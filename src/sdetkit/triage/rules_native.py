@@ -86,6 +86,15 @@ def xdist_node_down(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
     )
 
 
+def faulthandler_test(finding: TriageFinding, text: str) -> tuple[TriageFinding, bool] | None:
+    """faulthandler's thread dump after a crash: the frame in the test file names the test and its line."""
+    m = re.match(r'^File "(?P<path>[^"]+)", line (?P<line>\d+) in (?P<name>test\w*)$', text)
+    if m is None or not finding.affected_file or not m["path"].endswith(finding.affected_file):
+        return None
+    test = f"{finding.affected_file}::{m['name']}"
+    return finding._replace(line=int(m["line"]), test_id=test, next_command=f'python -m pytest -q "{test}"'), False
+
+
 def killed_class(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
     """A KILL or TERM is a resource limit (memory, time); a SEGV or ABRT is a crash."""
     return rule._replace(classification=_KILLED.get(groups.get("sig", ""), "crash"))
@@ -203,6 +212,19 @@ NATIVE_RULES: tuple[Rule, ...] = (
         fix="the command was killed (KILL: usually out of memory; SEGV/ABRT: a crash): run it alone and watch "
         "its memory, or find the crash",
         refine=killed_class,
+    ),
+    # a crash glued to pytest's progress marks ("tests/test_x.py .FFatal Python error: ..."): the file
+    # being run; faulthandler's dump after it may name the test
+    rule(
+        "pytest-progress-crash",
+        "pytest",
+        "crash",
+        r"^(?P<file>[^\s:]+\.py) [.FEsxX]*(?P<message>Fatal Python error: .+|Segmentation fault(?: \(core dumped\))?"
+        r"|Aborted(?: \(core dumped\))?)\s*$",
+        'python -m pytest -q "{file}"',
+        words=(rb"Fatal Python error", rb"Segmentation fault", rb"borted"),
+        fix="the interpreter crashed while running this file's tests: the thread dump after it shows where",
+        follow=faulthandler_test,
     ),
     # a pytest-xdist worker that died names the test it was running
     rule(
