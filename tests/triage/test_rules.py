@@ -16,6 +16,32 @@ CORPUS = Path(__file__).parent.parent / "data" / "triage"
 
 # rule id -> (a log with one failure of that kind, the next command triage gives for it)
 EXAMPLES: dict[str, tuple[str, str]] = {
+    "c-compiler": (
+        "src/ring.c:12:5: error: unknown type name 'size'\n",
+        "re-run the build step that compiles src/ring.c",
+    ),
+    "c-fatal": (
+        "cc1: fatal error: gen/table.c: No such file or directory\n",
+        "re-run the build with its commands shown (make VERBOSE=1, pip install -v) to see the file",
+    ),
+    "cython": ("pkg/_fast.pyx:7:4: Cannot assign type 'double' to 'int *'\n", "cythonize -i pkg/_fast.pyx"),
+    "rustc": ("error[E0308]: mismatched types\n  --> src/lib.rs:9:5\n", "cargo build"),
+    "apt-unmet": (
+        " libfoo-dev : Depends: libfoo1 (= 2.1-1) but it is not going to be installed\n",
+        "apt-get install --simulate libfoo-dev",
+    ),
+    "apt-held": ("E: Unable to correct problems, you have held broken packages.\n", "apt-get install --simulate"),
+    "apk-unsatisfiable": ("ERROR: unable to select packages:\n  zlib-1.3.1-r2:\n", "apk add --simulate"),
+    "make-missing-tool": ("make: tox: No such file or directory\n", "python -m pip install tox"),
+    "shell-killed": ("/bin/bash: line 2:  901 Killed                  ./train --epochs 3\n", "./train --epochs 3"),
+    "pytest-progress-crash": (
+        "tests/test_png.py ..FFatal Python error: Aborted\n",
+        'python -m pytest -q "tests/test_png.py"',
+    ),
+    "xdist-crash": (
+        "[gw0] worker 'gw0' crashed while running 'tests/test_io.py::test_mmap'\n",
+        'python -m pytest -q -p no:xdist "tests/test_io.py::test_mmap"',
+    ),
     "pytest-collect": (
         "ERROR tests/test_api.py - ImportError: cannot import name 'x'\n",
         'python -m pytest -q "tests/test_api.py"',

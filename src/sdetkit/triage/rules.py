@@ -15,6 +15,7 @@ import re
 
 from sdetkit.triage import merges
 from sdetkit.triage.rule import WEAK, Rule, SectionTitle, rule
+from sdetkit.triage.rules_native import NATIVE_RULES, tool_fix, xdist_node_down
 
 LOC = r"(?P<file>[^\s:'\"()]+?\.(?:py|pyi))"
 # Resolver, socket and runner-capacity errors as Python, curl and CI services word them. `decide`
@@ -42,10 +43,13 @@ def _pytest_test(rule_id: str, pattern: str) -> Rule:
         'python -m pytest -q "{test}"',
         words=(rb"FAIL", rb"ERROR", *_SECTION_WORDS),
         fix=_TEST_FIX,
+        refine=xdist_node_down,
     )
 
 
 RULES: tuple[Rule, ...] = (
+    # native builds, system packages, missing tools run by make, kills, crashed workers (rules_native)
+    *NATIVE_RULES,
     # pytest (-q and -v styles, xdist worker prefixes, short summary lines)
     rule(
         "pytest-collect",
@@ -59,9 +63,10 @@ RULES: tuple[Rule, ...] = (
         same_failure="file",  # the summary line of a collection error already read from its section
     ),
     _pytest_test(
-        "pytest-failed", rf"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?(?:FAILED|ERROR) {TEST_ID}(?: - (?P<message>.+))?\s*$"
+        "pytest-failed",
+        rf"^(?:\[(?P<gw>gw\d+)\] (?:\[\s*\d+%\] )?)?(?:FAILED|ERROR) {TEST_ID}(?: - (?P<message>.+))?\s*$",
     ),
-    _pytest_test("pytest-verbose", rf"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?{TEST_ID} (?:FAILED|ERROR)\b"),
+    _pytest_test("pytest-verbose", rf"^(?:\[(?P<gw>gw\d+)\] (?:\[\s*\d+%\] )?)?{TEST_ID} (?:FAILED|ERROR)\b"),
     # unittest: "FAIL: test_x (tests.test_mod.TestCase.test_x)" (3.11+) or "(tests.test_mod.TestCase)"
     rule(
         "unittest",
@@ -199,6 +204,7 @@ RULES: tuple[Rule, ...] = (
         "python -m pip install {module}",
         words=(rb"not found",),
         fix="install the tool in the job before it runs (or call it through the environment that has it)",
+        refine=tool_fix,
     ),
     # builds
     rule(
