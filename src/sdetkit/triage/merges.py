@@ -38,6 +38,12 @@ def ruff_unformatted(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
     return rule
 
 
+def table_test_id(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
+    """A table row names the file and the test apart: pytest's id joins them."""
+    groups["test"] = f"{groups['file']}::{groups['name']}"
+    return rule
+
+
 def unittest_test_id(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
     """unittest names ``test_x (tests.test_mod.TestCase)``: the test id is the module's file and the class path."""
     dotted = groups["cls"].split(".")
