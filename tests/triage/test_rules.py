@@ -64,6 +64,11 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "jest": ("FAIL src/sum.test.js\n  ● sum \u203a adds two numbers\n", 'npx jest -t "adds two numbers"'),
     "go-test": ("--- FAIL: TestAdd (0.00s)\n", "go test -run '^TestAdd$' ./..."),
     "network": ("curl: (6) Could not resolve host: example.invalid\n", "re-run the job (infrastructure)"),
+    "pip-retry": (
+        "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection"
+        " broken by 'SSLError(SSLError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed'))': /x/\n",
+        "re-run the job (infrastructure)",
+    ),
     "config": (
         "ERROR: usage: pytest [options] [file_or_dir] [file_or_dir] [...]\n",
         "fix the configuration named above, then re-run",
@@ -112,13 +117,12 @@ VARIANTS: list[tuple[str, str, str]] = [
     ("ImportError: No module named yaml", "missing-module", "missing tool or module"),
     ("/w/.tox/py312/bin/python: No module named pytest", "missing-module", "missing tool or module"),
 ]
-# Lines in failure words that are no failure by themselves: a retry pip reports, a traceback's source line.
+# Lines in failure words that are no failure by themselves: a traceback's source line, a retry pip went on after.
 NOT_FAILURES = [
-    "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection"
-    " broken by 'ReadTimeoutError(\"HTTPSConnectionPool(host='h', port=443): Read timed out. (read timeout=15)\")'",
-    "  WARNING: Retrying (Retry(total=3)) after connection broken by 'NewConnectionError(': Failed to establish a new"
-    " connection: [Errno -3] Temporary failure in name resolution')': /simple/x/",
     "    raise ReadTimeoutError(self._pool, None, 'Read timed out.')",
+    "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken"
+    " by 'ReadTimeoutError(\"HTTPSConnectionPool(host='h', port=443): Read timed out. (read timeout=15)\")': /simple/x/"
+    "\nCollecting widgetlib==2.0\n  Downloading widgetlib-2.0-py3-none-any.whl (10 kB)",
 ]
 
 
@@ -133,6 +137,14 @@ def test_every_variant_of_a_line_is_read_by_its_rule(line: str, rule_id: str, cl
 @pytest.mark.parametrize("line", NOT_FAILURES)
 def test_a_retry_or_a_source_line_is_no_failure(line: str) -> None:
     assert triage_text(line + "\n") == []
+
+
+def test_a_retry_pip_never_went_on_from_is_the_cause() -> None:
+    retry = NOT_FAILURES[1].splitlines()[0]
+    found = triage_text(f"mypy.....Failed\n{retry}\n")
+    assert [(f.rule, f.classification, f.source) for f in found][:1] == [
+        ("pip-retry", "infrastructure or network", "ci.log:2")
+    ]
 
 
 def test_every_rule_has_an_example() -> None:

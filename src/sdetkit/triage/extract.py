@@ -56,6 +56,8 @@ class Extractor:
         self.sections: dict[str, tuple[int, str | None, int | None]] = {}  # test -> (line, crash file, crash line)
         self.section: tuple[str, str, int | None] | None = None  # pytest (kind, name, finding index)
         self.from_section: set[int] = set()  # findings a test's section made before any summary line named them
+        self.pending: dict[int, re.Pattern[str]] = {}  # findings a later line may undo (``Rule.undone_by``)
+        self.dropped: set[int] = set()
         self.passes = False  # inside pytest's block of passes (-rP) or reruns: its sections are no failures
         self.following: tuple[Follow, int] | None = None  # the open finding's rule reads the lines after it
         self.tools_seen: set[str] = set()
@@ -72,6 +74,10 @@ class Extractor:
         for tool in self.log_names:
             if tool in text:
                 self.tools_seen.add(tool)
+        for idx, undo in list(self.pending.items()):
+            if undo.search(text):  # the step went on after a retry: the retry was no failure
+                self.dropped.add(idx)
+                del self.pending[idx]
         if self._follow_up(text):
             return
         root = _ROOTDIR.match(text)
@@ -282,6 +288,8 @@ class Extractor:
             next_command = rule.next.format(**{"file": file, "test": test, **groups})
         except (KeyError, IndexError):
             next_command = matched.next
+        if rule.undone_by is not None:
+            self.pending[len(self.findings)] = rule.undone_by
         self._append(
             rule.follow,
             TriageFinding(
@@ -321,4 +329,5 @@ class Extractor:
 
     def ordered(self) -> list[TriageFinding]:
         """Causal findings first (earliest first), then weak ones, then wrappers."""
-        return sorted(self.findings, key=lambda f: (f.tier, f.position))
+        kept = [f for i, f in enumerate(self.findings) if i not in self.dropped]
+        return sorted(kept, key=lambda f: (f.tier, f.position))

@@ -297,6 +297,18 @@ RULES: tuple[Rule, ...] = (
         fix="nothing in the code: re-run; if it persists, check the runner's network and disk, and the service",
     ),
     rule(
+        # pip retries a request that broke; the retry is the cause only if pip does not go on afterwards
+        "pip-retry",
+        "pip",
+        "infrastructure or network",
+        r"^WARNING: Retrying \(Retry\(total=\d+.*\) after connection broken by (?P<message>.+)$",
+        "re-run the job (infrastructure)",
+        WEAK,
+        words=(rb"Retrying \(", rb"Downloading ", rb"Using cached ", rb"Successfully installed", rb"already satisfied"),
+        fix="nothing in the code: re-run; if it persists, check the runner's network and the package index",
+        undone_by=r"^(?:Downloading |Using cached |Successfully installed |Requirement already satisfied)",
+    ),
+    rule(
         "config",
         "config",
         "configuration",
