@@ -24,7 +24,8 @@ _E_LINE = re.compile(r"^(?:E\s+(?P<message>\S.*)|(?P<xpass>\[XPASS\(strict\)\].*
 # Checkout folders of common CI services: paths under them are made repository-relative.
 _CI_ROOT = re.compile(
     r"^(?:/home/runner/work/[^/]+/[^/]+/|/github/workspace/|/builds/[^/]+/[^/]+/|/home/circleci/project/"
-    r"|/var/lib/jenkins/workspace/[^/]+/|/bitbucket/pipelines/agent/build/|/workspace/)"
+    r"|/var/lib/jenkins/workspace/[^/]+/|/bitbucket/pipelines/agent/build/|/workspace/"
+    r"|/var/lib/buildkite-agent/builds/[^/]+/[^/]+/[^/]+/|/home/travis/build/[^/]+/[^/]+/)"
 )
 _ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
 
@@ -317,7 +318,7 @@ class Extractor:
         if self.rootdir and path.startswith(self.rootdir):
             return path[len(self.rootdir) :]
         m = _CI_ROOT.match(path)
-        return path[m.end() :] if m else path
+        return path[m.end() :].removeprefix("./") if m else path
 
     @staticmethod
     def _node(test: str) -> str:
