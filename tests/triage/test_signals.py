@@ -118,6 +118,7 @@ def test_success_is_noted_and_a_later_failure_still_wins() -> None:
         "The handler turns a Segmentation fault into a clear message instead of a crash.",
         "  lint: OK (1.20=setup[0.90]+cmd[0.30] seconds)",
         "==================== 4 skipped in 0.10s ====================",
+        "=================== 812 passed, 9 xfailed, 3 xpassed in 10.88 seconds ===================",
         "============ 3 passed, 1 deselected, 2 warnings in 0.31s ============",
     ],
 )

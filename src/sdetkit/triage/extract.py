@@ -59,6 +59,7 @@ class Extractor:
         self.from_section: set[int] = set()  # findings a test's section made before any summary line named them
         self.pending: dict[int, re.Pattern[str]] = {}  # findings a later line may undo (``Rule.undone_by``)
         self.dropped: set[int] = set()
+        self.orphans: dict[str, int] = {}  # E lines read outside any section -> their line
         self.passes = False  # inside pytest's block of passes (-rP) or reruns: its sections are no failures
         self.following: tuple[Follow, int] | None = None  # the open finding's rule reads the lines after it
         self.tools_seen: set[str] = set()
@@ -165,6 +166,9 @@ class Extractor:
                 self._section(*titled, lineno, text)
             return True
         if self.section is None:
+            e = _E_LINE.match(text)
+            if e and e["message"]:  # a section whose title a truncated paste cut off: its summary line places it
+                self.orphans.setdefault(e["message"], lineno)
             return False
         kind, name, idx = self.section
         found = idx is not None and idx < len(self.findings)
@@ -256,12 +260,14 @@ class Extractor:
         position = lineno
         # A wrapper's own words ("Process completed with exit code 1.") are its message.
         message = context[-1] if rule.tier == WRAPPER else groups.get("message") or context[-1]
-        if test and "::" in test:
-            section = self._section_for(test)
-            if section is not None:
-                position, crash_file, crash_line = section
-                if crash_file == file and crash_line is not None:
-                    line = crash_line
+        section = self._section_for(test) if test and "::" in test else None
+        if section is not None:
+            position, crash_file, crash_line = section
+            if crash_file == file and crash_line is not None:
+                line = crash_line
+        elif test and groups.get("message"):
+            cut = groups["message"].strip().removesuffix("...")
+            position = next((at for e, at in self.orphans.items() if cut and e.startswith(cut)), position)
         if test and self._node(test) in self.messages:
             message = self.messages[self._node(test)]  # the section's E line, not a truncated summary
         if test and test not in self.by_test and self._node(test) in self.by_test:

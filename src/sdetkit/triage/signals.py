@@ -70,8 +70,9 @@ def classify(found: Signal, match: re.Match[str]) -> str:
 # Prefilter words: a few short literals shared by many signals (and by the rules), since each word
 # is one more scan of every block of the log. Every line a signal reads contains one of its words.
 _EXIT, _FAILED, _ERROR, _FAIL = rb"exit", rb"ailed", rb"rror", rb"FAIL"
-# pytest's last line: counts then the duration; "failed" and "error(s)" are the failing counts.
-_PYTEST_COUNTS = r"^=*\s*(?:\d+ [a-z]+(?:, )?)+ in \d+(?:\.\d+)?s\b"
+# pytest's last line: counts then the duration ("in 0.41s", older pytest "in 6.39 seconds"); "failed" and
+# "error(s)" are the failing counts.
+_PYTEST_COUNTS = r"^=*\s*(?:\d+ [a-z]+(?:, )?)+ in \d+(?:\.\d+)?(?:s| seconds)\b"
 # The shell's report of a child killed by a signal: "Killed", or "line 3:  812 Killed  cmd".
 _SHELL_SIGNAL = r"^(?:.*: )?(?: *\d+ +)?(?:{}){}(?: {{2,}}.*|\s*)$"
 # A crash's words may follow anything on its line (a pytest -v test id, a progress mark) but must end
@@ -120,7 +121,7 @@ SIGNALS: tuple[Signal, ...] = (
         "azure-exit",
         "azure-pipelines",
         # the task's verdict, or the agent's debug line when the step's script exits non-zero
-        rf"^(?:(?:Bash|PowerShell|Cmd|Script) exited with code '|Exit code (?=\d+ received from tool)){_CODE}",
+        rf"^(?:(?:Bash|PowerShell|Cmd(?:\.exe)?|Script) exited with code '|Exit code (?=\d+ received from tool)){_CODE}",
         words=(_EXIT, rb"Exit code"),
     ),
     signal("gitlab-job-failed", "gitlab-ci", r"^ERROR: Job failed: (?P<message>.+)$", words=(_FAILED,)),
@@ -141,9 +142,9 @@ SIGNALS: tuple[Signal, ...] = (
     signal(
         "compose-exit",
         "docker-compose",
-        rf"^(?P<service>[\w.-]+) exited with code {_CODE}$",
+        rf"^[\w.-]+ exited with code {_CODE}$",
         words=(_EXIT,),
-        nxt="docker compose up {service}",
+        nxt="docker compose up",
         fix="the service's own output above this line names the cause",
     ),
     signal("circleci-exit", "circleci", rf"^Exited with (?:code )?(?:exit status )?{_CODE}$", words=(rb"Exited",)),
