@@ -121,7 +121,8 @@ SIGNALS: tuple[Signal, ...] = (
         "azure-exit",
         "azure-pipelines",
         # the task's verdict, or the agent's debug line when the step's script exits non-zero
-        rf"^(?:(?:Bash|PowerShell|Cmd(?:\.exe)?|Script) exited with code '|Exit code (?=\d+ received from tool)){_CODE}",
+        rf"^(?:(?:Bash|PowerShell|Cmd(?:\.exe)?|Script) exited with code '"
+        rf"|Exit code (?=\d+ received from tool)){_CODE}",
         words=(_EXIT, rb"Exit code"),
     ),
     signal("gitlab-job-failed", "gitlab-ci", r"^ERROR: Job failed: (?P<message>.+)$", words=(_FAILED,)),
