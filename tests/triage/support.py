@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 
-from sdetkit.triage.extract import Extractor, candidate_lines
+from sdetkit.triage.candidates import candidate_lines
+from sdetkit.triage.extract import Extractor
 from sdetkit.triage.finding import TriageFinding
 
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sdetkit.triage.rules import RULES
 from sdetkit.triage.signals import FAILED, SIGNALS
 from tests.triage.support import triage_text
 from tests.triage.test_prefixes import PREFIXED
@@ -67,5 +68,8 @@ def test_one_planted_rule_failure_is_never_ok(rule_id: str, lines: list[tuple[st
     """Each class a rule explains, planted in passing output, is found (so ``ok`` is false)."""
     at %= len(lines) + 1
     planted = "".join(prefix + line + "\n" for line in RULE_EXAMPLES[rule_id][0].splitlines())
+    undo = next(r.undone_by for r in RULES if r.id == rule_id)
+    if undo is not None:  # a retry the step went on from is no failure: plant none of the lines that show it did
+        lines = [(line, p) for line, p in lines if not undo.search(line)]
     found = triage_text(_log(lines[:at]) + planted + _log(lines[at:]))
     assert rule_id in [f.rule for f in found], f"{rule_id} planted, found {[f.rule for f in found]}"

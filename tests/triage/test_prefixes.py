@@ -23,6 +23,8 @@ PREFIXED: dict[str, str] = {
     "buildkit-step": "#7 12.04 ",
     "buildkit-time": "12.041 ",
     "compose-service": "web-1  | ",
+    "obs-elapsed": "[  128s] ",
+    "devstack-timestamp": "2024-05-01 10:00:00.123 | ",
     "error-annotation": "##[error]",
     "annotation": "##[warning]",
     "tox-env": "py311-django50: ",
@@ -44,6 +46,16 @@ def test_prefix_is_stripped(name: str) -> None:
 def test_stacked_prefixes_go_in_any_order() -> None:
     line = "web-1  | 2025-03-04T10:11:12.3456789Z [10:11:12] [Pipeline] \x1b[31m#7 0.512 " + CONFLICT
     assert normalise(line) == (CONFLICT, frozenset())
+
+
+@pytest.mark.parametrize("service", ["tesseract_1  | ", "proj_web_1 | ", "web-1  | ", "api  | "])
+def test_every_compose_service_form_is_stripped(service: str) -> None:
+    line = "ImportError: No module named 'yaml'"
+    assert normalise(service + line) == (line, frozenset())
+
+
+def test_a_shell_pipe_is_not_a_compose_service() -> None:
+    assert normalise("cat build.log | grep -c error")[0] == "cat build.log | grep -c error"
 
 
 def test_markers_are_empty_and_tool_output_is_untouched() -> None:

@@ -50,6 +50,14 @@ EXAMPLES: dict[str, tuple[str, str]] = {
         "FAILED tests/test_a.py::test_b - assert 1 == 2\n",
         'python -m pytest -q "tests/test_a.py::test_b"',
     ),
+    "pytest-section": (
+        "____________ test_total ____________\nE       assert 3 == 4\ntests/test_cart.py:12: AssertionError\n",
+        'python -m pytest -q "tests/test_cart.py::test_total"',
+    ),
+    "pytest-pretty": (
+        "\u2502 tests/test_api.py \u2502 test_timeout \u2502 14 \u2502 20 \u2502 TimeoutError \u2502\n",
+        'python -m pytest -q "tests/test_api.py::test_timeout"',
+    ),
     "pytest-verbose": (
         "tests/test_a.py::test_b FAILED                [ 50%]\n",
         'python -m pytest -q "tests/test_a.py::test_b"',
@@ -82,6 +90,11 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "jest": ("FAIL src/sum.test.js\n  ● sum \u203a adds two numbers\n", 'npx jest -t "adds two numbers"'),
     "go-test": ("--- FAIL: TestAdd (0.00s)\n", "go test -run '^TestAdd$' ./..."),
     "network": ("curl: (6) Could not resolve host: example.invalid\n", "re-run the job (infrastructure)"),
+    "pip-retry": (
+        "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection"
+        " broken by 'SSLError(SSLError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed'))': /x/\n",
+        "re-run the job (infrastructure)",
+    ),
     "config": (
         "ERROR: usage: pytest [options] [file_or_dir] [file_or_dir] [...]\n",
         "fix the configuration named above, then re-run",
@@ -93,6 +106,71 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "exception": ("KeyError: 'arch'\n", "re-run the failing command"),
     "error-line": ("error: the build script failed\n", "re-run the failing command"),
 }
+
+
+# Every variant of a kind of line seen in real logs: (line, the rule that must read it, its class)
+VARIANTS: list[tuple[str, str, str]] = [
+    (
+        "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='h', port=443): Read timed out.",
+        "network",
+        "infrastructure or network",
+    ),
+    ("socket.gaierror: [Errno -3] Temporary failure in name resolution", "network", "infrastructure or network"),
+    (
+        "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed",
+        "network",
+        "infrastructure or network",
+    ),
+    (
+        "Could not fetch URL https://index.example/simple/x/: connection error: EOF occurred in violation of protocol",
+        "network",
+        "infrastructure or network",
+    ),
+    ("ERROR    HTTP Error 503: Service Unavailable", "network", "infrastructure or network"),
+    ("ERROR: HTTP error 503 while getting https://files.example/x.whl", "network", "infrastructure or network"),
+    (
+        "requests.exceptions.HTTPError: 429 Too Many Requests for url: https://index.example/simple/",
+        "network",
+        "infrastructure or network",
+    ),
+    ("curl: (22) The requested URL returned error: 502 Bad Gateway", "network", "infrastructure or network"),
+    ("ERROR: Job failed: execution took longer than 1h0m0s seconds", "timeout", "timeout"),
+    ("The job exceeded the maximum time limit for jobs, and has been terminated.", "timeout", "timeout"),
+    ("The job running on agent Hosted Agent ran longer than the maximum time of 60 minutes.", "timeout", "timeout"),
+    ("ERROR: file or directory not found: tests/unit", "config", "configuration"),
+    ("ERROR: not found: /w/tests/test_a.py::test_gone", "config", "configuration"),
+    ("ImportError: No module named 'yaml'", "missing-module", "missing tool or module"),
+    ("ImportError: No module named yaml", "missing-module", "missing tool or module"),
+    ("/w/.tox/py312/bin/python: No module named pytest", "missing-module", "missing tool or module"),
+]
+# Lines in failure words that are no failure by themselves: a traceback's source line, a retry pip went on after.
+NOT_FAILURES = [
+    "    raise ReadTimeoutError(self._pool, None, 'Read timed out.')",
+    "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken"
+    " by 'ReadTimeoutError(\"HTTPSConnectionPool(host='h', port=443): Read timed out. (read timeout=15)\")': /simple/x/"
+    "\nCollecting widgetlib==2.0\n  Downloading widgetlib-2.0-py3-none-any.whl (10 kB)",
+]
+
+
+@pytest.mark.parametrize(("line", "rule_id", "classification"), VARIANTS)
+def test_every_variant_of_a_line_is_read_by_its_rule(line: str, rule_id: str, classification: str) -> None:
+    rule = next(r for r in RULES if r.id == rule_id)
+    assert any(re.search(w, line.encode()) for w in rule.words)
+    found = triage_text(line + "\n")
+    assert [(f.rule, f.classification) for f in found][:1] == [(rule_id, classification)]
+
+
+@pytest.mark.parametrize("line", NOT_FAILURES)
+def test_a_retry_or_a_source_line_is_no_failure(line: str) -> None:
+    assert triage_text(line + "\n") == []
+
+
+def test_a_retry_pip_never_went_on_from_is_the_cause() -> None:
+    retry = NOT_FAILURES[1].splitlines()[0]
+    found = triage_text(f"mypy.....Failed\n{retry}\n")
+    assert [(f.rule, f.classification, f.source) for f in found][:1] == [
+        ("pip-retry", "infrastructure or network", "ci.log:2")
+    ]
 
 
 def test_every_rule_has_an_example() -> None:

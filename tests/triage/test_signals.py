@@ -7,9 +7,9 @@ import io
 import pytest
 
 from sdetkit.triage import registry
-from sdetkit.triage.extract import candidate_lines
+from sdetkit.triage.candidates import candidate_lines
 from sdetkit.triage.rule import WRAPPER
-from sdetkit.triage.signals import FAILED, PASSED, SIGNALS
+from sdetkit.triage.signals import FAILED, NOTICE, PASSED, SIGNALS
 from tests.triage.support import triage_text
 from tests.triage.test_rules import EXAMPLES as RULE_EXAMPLES
 
@@ -23,6 +23,7 @@ EXAMPLES: dict[str, str] = {
     "jenkins-exit": "[Pipeline] }\nERROR: script returned exit code 1\n",
     "jenkins-finished": "Finished: FAILURE\n",
     "buildkite-exit": "\x1b_bk;t=1741083072000\x07\U0001f6a8 Error: The command exited with status 1\n",
+    "compose-exit": "app_web_1 exited with code 2\n",
     "circleci-exit": "Exited with code exit status 1\n",
     "docker-build-step": (
         'ERROR: failed to solve: process "/bin/sh -c make test" did not complete successfully: exit code: 2\n'
@@ -43,6 +44,7 @@ EXAMPLES: dict[str, str] = {
     "pre-commit": "ruff.....................................................................Failed\n",
     "coverage": "FAIL Required test coverage of 90% not reached. Total coverage: 50.00%\n",
     "pytest-summary": "========= 2 failed, 40 passed, 1 warning in 3.21s =========\n",
+    "pytest-no-tests": "============================ no tests ran in 0.02s =============================\n",
     "pytest-interrupted": "!!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!\n",
     "unittest-summary": "FAILED (failures=1, errors=1)\n",
     "xdist-worker-crashed": "[gw1] node down: Not properly terminated\n",
@@ -54,6 +56,10 @@ EXAMPLES: dict[str, str] = {
     "signal-exit-kill": "web-1  | service exited: exit status 137\n",
     "signal-exit-crash": "worker exited: exit code 139\n",
     "error-annotation": "##[error]The self-hosted runner lost communication with the server.\n",
+    "pip-resolver-notice": (
+        "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed.\n"
+    ),
+    "pip-installed": "Successfully installed widgetlib-2.0 tinyhttp-1.4\n",
     "pytest-passed": "============ 41 passed, 2 xfailed, 3 warnings in 4.02s ============\n",
     "job-succeeded": "Job succeeded\n",
     "tox-nox-ok": "  congratulations :) (12.40 seconds)\n",
@@ -69,7 +75,7 @@ def test_signal_reads_its_example(signal_id: str) -> None:
     """The signal (not an earlier one, not a rule) reads its line; a failure one is an unknown finding."""
     signal = next(s for s in SIGNALS if s.id == signal_id)
     found = triage_text(EXAMPLES[signal_id])
-    if signal.outcome == PASSED:
+    if signal.outcome in (PASSED, NOTICE):
         assert found == []
         return
     assert signal.outcome == FAILED
@@ -92,6 +98,15 @@ def test_every_rule_and_signal_is_reachable_through_the_prefilter() -> None:
     assert dropped == []
 
 
+@pytest.mark.parametrize(
+    "summary",
+    ["============ 1 warning in 0.03s ============", "=== 7 deselected in 0.05s ===", "no tests ran in 0.01s"],
+)
+def test_a_run_that_collected_no_test_is_a_failure(summary: str) -> None:
+    (f,) = triage_text(summary + "\n")
+    assert (f.rule, f.classification) == ("pytest-no-tests", "configuration")
+
+
 def test_success_is_noted_and_a_later_failure_still_wins() -> None:
     log = "5 passed in 0.20s\nKilled\n"
     (f,) = triage_text(log)
@@ -112,6 +127,9 @@ def test_success_is_noted_and_a_later_failure_still_wins() -> None:
         "tests/test_native.py::test_reports_segmentation_fault_to_the_user PASSED [ 60%]",
         "The handler turns a Segmentation fault into a clear message instead of a crash.",
         "  lint: OK (1.20=setup[0.90]+cmd[0.30] seconds)",
+        "==================== 4 skipped in 0.10s ====================",
+        "=================== 812 passed, 9 xfailed, 3 xpassed in 10.88 seconds ===================",
+        "============ 3 passed, 1 deselected, 2 warnings in 0.31s ============",
     ],
 )
 def test_scary_but_passing_lines_are_no_signal(line: str) -> None:

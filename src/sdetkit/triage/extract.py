@@ -1,115 +1,34 @@
-"""Streaming extraction of findings from a raw CI log with bounded memory.
-
-The log is read in blocks; one prefilter regex over the raw bytes finds the few lines any rule
-or signal could match, so the bulk of a large log is never split into Python strings. Only
-matched lines (and a few lines of context) are decoded, cleaned of CI prefixes by the one
-normaliser (``sdetkit.triage.prefixes``) and run through the rules and signals.
+"""Extraction of findings from the candidate lines of a raw CI log (``sdetkit.triage.candidates``),
+with bounded memory: the rules and signals read each line, and a few findings are kept.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import BinaryIO, NamedTuple
 
-from sdetkit.errors import InputError
 from sdetkit.triage import registry
+from sdetkit.triage.candidates import Candidate
 from sdetkit.triage.finding import TriageFinding
-from sdetkit.triage.prefixes import clean, normalise
 from sdetkit.triage.repeats import Repeats, identity, node
 from sdetkit.triage.rule import CAUSAL, WRAPPER, Follow, Rule, Seen
-from sdetkit.triage.signals import PASSED, Signal, classify
+from sdetkit.triage.signals import NOTICE, PASSED, Signal, classify
 
-BLOCK = 8 << 20
-MAX_LINE = 64 << 10
 MAX_FINDINGS = 200
-CONTEXT = 3
 
 _SECTION = re.compile(r"^_{3,} (?P<name>\S.*?) _{3,}$")
-_CRASH = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): (?P<exc>\w+)$")
-_E_LINE = re.compile(r"^E\s+(?P<message>\S.*)$")
+# pytest's blocks ("=== FAILURES ===", "=== PASSES ==="); the sections in a block of passes are no failures.
+_BLOCK = re.compile(r"^=+ (?P<name>[A-Za-z][\w ]*?) =+$")
+_PASSING_BLOCKS = ("PASSES", "RERUNS", "rerun test summary info")
+# A traceback's location in a section: "f.py:8: AssertionError", "f.py:7: in test_x", "f.py:7: " (long, inner)
+_LOCATION = re.compile(r"^(?P<file>(?:[A-Za-z]:)?[^\s:]+\.py):(?P<line>\d+):(?: in \S+| \w+)?\s*$")
+_E_LINE = re.compile(r"^(?:E\s+(?P<message>\S.*)|(?P<xpass>\[XPASS\(strict\)\].*))$")
 # Checkout folders of common CI services: paths under them are made repository-relative.
 _CI_ROOT = re.compile(
     r"^(?:/home/runner/work/[^/]+/[^/]+/|/github/workspace/|/builds/[^/]+/[^/]+/|/home/circleci/project/"
-    r"|/var/lib/jenkins/workspace/[^/]+/|/bitbucket/pipelines/agent/build/|/workspace/)"
+    r"|/var/lib/jenkins/workspace/[^/]+/|/bitbucket/pipelines/agent/build/|/workspace/"
+    r"|/var/lib/buildkite-agent/builds/[^/]+/[^/]+/[^/]+/|/home/travis/build/[^/]+/[^/]+/)"
 )
 _ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
-_IN_MODULE = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): in <module>$")
-
-
-class Candidate(NamedTuple):
-    """A line the prefilter let through, normalised, with the normalised lines just before it."""
-
-    lineno: int  # the line's number in the log as given (prefixes do not change it)
-    text: str
-    before: list[str]
-    marks: frozenset[str]  # what the prefixes stripped from it meant (``##[error]``: "error")
-
-
-def _decode(raw: bytes, name: str, lineno: int) -> str:
-    if b"\x00" in raw:
-        raise InputError(f"{name}: binary data (NUL byte) at line {lineno}; not a text log")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text at line {lineno} (byte {exc.start} of the line)") from exc
-
-
-def candidate_lines(stream: BinaryIO, name: str) -> Iterator[Candidate]:
-    """Every line the prefilter lets through, in order."""
-    lineno_base = 1  # number of the first line of ``buf``
-    buf = b""
-    saw_data = False
-    while True:
-        block = stream.read(BLOCK)
-        if block:
-            saw_data = saw_data or bool(block.strip())
-            if b"\x00" in block:
-                at = lineno_base + buf.count(b"\n") + block[: block.index(b"\x00")].count(b"\n")
-                raise InputError(f"{name}: binary data (NUL byte) at line {at}; not a text log")
-        data = buf + block
-        if block:
-            cut = data.rfind(b"\n") + 1
-            if cut == 0 and len(data) < 4 * BLOCK:
-                buf = data
-                continue
-            if cut == 0:
-                cut = len(data)  # an absurdly long line: cut it
-            chunk, buf = data[:cut], data[cut:]
-        else:
-            chunk, buf = data, b""
-        try:
-            chunk.decode("utf-8")  # the whole log must be text, not only the lines we look at
-        except UnicodeDecodeError as exc:
-            at = lineno_base + chunk.count(b"\n", 0, exc.start)
-            raise InputError(f"{name}: not UTF-8 text at line {at}") from exc
-        counted, counted_at = 0, 0
-        for start in _candidate_starts(chunk):
-            end = chunk.find(b"\n", start)
-            end = len(chunk) if end < 0 else end
-            counted += chunk.count(b"\n", counted_at, start)
-            counted_at = start
-            lineno = lineno_base + counted
-            ctx_start = start
-            for _ in range(CONTEXT):
-                ctx_start = chunk.rfind(b"\n", 0, max(ctx_start - 1, 0)) + 1 if ctx_start > 0 else 0
-            before = [clean(_decode(x, name, lineno)) for x in chunk[ctx_start:start].split(b"\n")[:-1]][-CONTEXT:]
-            text, marks = normalise(_decode(chunk[start:end][:MAX_LINE], name, lineno))
-            yield Candidate(lineno, text, before, marks)
-        lineno_base += chunk.count(b"\n")
-        if not block:
-            break
-    if not saw_data:
-        raise InputError(f"{name}: empty log")
-
-
-def _candidate_starts(chunk: bytes) -> list[int]:
-    """Offsets of the lines of ``chunk`` that contain any prefilter pattern, in order."""
-    starts: set[int] = set()
-    for pattern in registry.prefilters():
-        for m in pattern.finditer(chunk):
-            starts.add(chunk.rfind(b"\n", 0, m.start()) + 1)
-    return sorted(starts)
 
 
 class Extractor:
@@ -140,6 +59,11 @@ class Extractor:
         self.repeats = Repeats()
         self.sections: dict[str, tuple[int, str | None, int | None]] = {}  # test -> (line, crash file, crash line)
         self.section: tuple[str, str, int | None] | None = None  # pytest (kind, name, finding index)
+        self.from_section: set[int] = set()  # findings a test's section made before any summary line named them
+        self.pending: dict[int, re.Pattern[str]] = {}  # findings a later line may undo (``Rule.undone_by``)
+        self.dropped: set[int] = set()
+        self.orphans: dict[str, int] = {}  # E lines read outside any section -> their line
+        self.passes = False  # inside pytest's block of passes (-rP) or reruns: its sections are no failures
         self.following: tuple[Follow, int] | None = None  # the open finding's rule reads the lines after it
         self.tools_seen: set[str] = set()
         self.messages: dict[str, str] = {}  # test section -> its first E line
@@ -155,6 +79,10 @@ class Extractor:
         for tool in self.log_names:
             if tool in text:
                 self.tools_seen.add(tool)
+        for idx, undo in list(self.pending.items()):
+            if undo.search(text):  # the step went on after a retry: the retry was no failure
+                self.dropped.add(idx)
+                del self.pending[idx]
         if self._follow_up(text):
             return
         root = _ROOTDIR.match(text)
@@ -191,9 +119,15 @@ class Extractor:
         if s.outcome == PASSED:
             self.success = self.success or f"{source}: {text}"
             return True
+        if s.outcome == NOTICE:
+            return True
+        try:
+            nxt = s.next.format(**m.groupdict())
+        except (KeyError, IndexError):
+            nxt = s.next
         excerpt = "\n".join(c for c in [*before, text] if c)[-1500:]
         finding = TriageFinding(
-            s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, s.next, source, lineno, excerpt, s.fix
+            s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, nxt, source, lineno, excerpt, s.fix
         )
         self._append(None, finding)
         return True
@@ -221,63 +155,48 @@ class Extractor:
         return False
 
     def _pytest(self, lineno: int, text: str, before: list[str]) -> bool:
+        block = _BLOCK.match(text)
+        if block:
+            self.passes, self.section = block["name"] in _PASSING_BLOCKS, None
+            return True
         sec = _SECTION.match(text)
         if sec:
             self.following = None  # a new section: whatever was open before it is over
             name = sec["name"]
             titled = next(((r, m) for r in self.rules if r.section and (m := r.section.pattern.match(name))), None)
-            if titled:
-                rule, m = titled
-                path = m["file"]
-                self.section = ("collect", path, len(self.findings))
-                self._append(
-                    rule.follow,
-                    TriageFinding(
-                        rule.id,
-                        rule.tier,
-                        rule.classification,
-                        rule.tool,
-                        rule.section.message.format(**m.groupdict()) if rule.section else "",
-                        path,
-                        None,
-                        path,
-                        rule.next.format(**{"tool": rule.tool, "test": path, **m.groupdict()}),
-                        f"{self.name}:{lineno}",
-                        lineno,
-                        text,
-                        rule.fix,
-                    ),
-                    "section",
-                )
-            elif name.split()[0] in ("FAILURES", "ERRORS", "short", "warnings", "PASSES"):
-                self.section = None
-            else:
-                test_node = name.replace(".", "::")
-                self.sections[test_node] = (lineno, None, None)
-                linked = next((i for t, i in self.by_test.items() if t.endswith("::" + test_node)), None)
-                self._seen_again("test " + test_node, "section", linked)
-                self.section = ("test", test_node, linked)
+            self.section = None
+            if titled and not self.passes:
+                self._section(*titled, lineno, text)
             return True
         if self.section is None:
+            e = _E_LINE.match(text)
+            if e and e["message"]:  # a section whose title a truncated paste cut off: its summary line places it
+                self.orphans.setdefault(e["message"], lineno)
             return False
         kind, name, idx = self.section
-        crash = _CRASH.match(text) or _IN_MODULE.match(text)
-        if crash:
-            line = int(crash["line"])
+        found = idx is not None and idx < len(self.findings)
+        loc = _LOCATION.match(text)
+        if loc:
+            file, line = self._relative(loc["file"]), int(loc["line"])
             if kind == "test":
-                start, _, _ = self.sections[name]
-                self.sections[name] = (start, crash["file"], line)
-            if idx is not None and idx < len(self.findings) and self.findings[idx].affected_file == crash["file"]:
-                self.findings[idx] = self.findings[idx]._replace(line=line)
+                self.sections[name] = (self.sections[name][0], file, line)
+            if found and idx is not None:
+                f = self.findings[idx]
+                if f.affected_file is None:  # a section with no summary line: its first location names the test file
+                    test = f"{file}::{name}"
+                    self.by_test[test] = idx
+                    f = f._replace(affected_file=file, test_id=test, next_command=f'python -m pytest -q "{test}"')
+                self.findings[idx] = f._replace(line=line) if f.affected_file == file else f
             return True
         e = _E_LINE.match(text)
-        if e and kind == "collect" and idx is not None and idx < len(self.findings):
-            self.findings[idx] = self.findings[idx]._replace(message=e["message"], excerpt="\n".join([*before, text]))
+        message = e and (e["message"] or e["xpass"])
+        if message and kind == "collect" and found and idx is not None:
+            self.findings[idx] = self.findings[idx]._replace(message=message, excerpt="\n".join([*before, text]))
             return True
-        if e and kind == "test":
+        if message and kind == "test":
             # The section's first E line is the whole message; the summary line truncates it.
-            self.messages.setdefault(name, e["message"])
-            if idx is not None and idx < len(self.findings):
+            self.messages.setdefault(name, message)
+            if found and idx is not None:
                 self.findings[idx] = self.findings[idx]._replace(message=self.messages[name])
             return True
         return False
@@ -288,24 +207,64 @@ class Extractor:
         if idx is not None and idx < len(self.findings):
             self.findings[idx] = self.findings[idx]._replace(occurrences=times)
 
-    def _append(self, follow: Follow | None, finding: TriageFinding, kind: str = "") -> None:
-        """Keep a new failure; one already kept is counted again (``kind``: the kind of line, else the rule's id)."""
+    def _section(self, rule: Rule, m: re.Match[str], lineno: int, text: str) -> None:
+        """A pytest section whose title is a failure: a collection error (``file``) or a failed test (``test``)."""
+        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        message = rule.section.message.format(**groups) if rule.section else text
+        source = f"{self.name}:{lineno}"
+        if "file" in groups:
+            path = groups["file"]
+            self.section = ("collect", path, len(self.findings))
+            nxt = rule.next.format(**{"tool": rule.tool, "test": path, **groups})
+            finding = TriageFinding(
+                rule.id, rule.tier, rule.classification, rule.tool, message, path, None, path, nxt, source, lineno,
+                text, rule.fix,
+            )  # fmt: skip
+            self._append(rule.follow, finding, "section")
+            return
+        # A test's section: the test's node id as pytest names it ("Class.test[param]" -> "Class::test[param]").
+        head, bracket, params = groups["test"].partition("[")
+        test_node = head.replace(".", "::") + bracket + params
+        self.sections[test_node] = (lineno, None, None)
+        linked = self.by_test.get(test_node)
+        linked = next((i for t, i in self.by_test.items() if t.endswith("::" + test_node)), linked)
+        if linked is not None:  # its -v line was read, or it ran (and failed) before: one more run of it
+            self._seen_again("test " + test_node, "section", linked)
+        elif len(self.findings) < MAX_FINDINGS:
+            # No summary line named it yet (and a truncated log, -rN or a plugin's table may never do so):
+            # the section alone is the failure. A summary line read later completes it.
+            linked = len(self.findings)
+            self.from_section.add(linked)
+            nxt = f'python -m pytest -q -k "{head.split(".")[-1]}"'
+            finding = TriageFinding(
+                rule.id, rule.tier, rule.classification, rule.tool, message, None, None, test_node, nxt, source, lineno,
+                text, rule.fix,
+            )  # fmt: skip
+            self._append(None, finding, "section")
+        self.section = ("test", test_node, linked)
+
+    def _append(self, follow: Follow | None, finding: TriageFinding, kind: str = "") -> int | None:
+        """Keep a new failure, or count one already kept again (``kind``: the kind of line, else the
+        rule's id); the index of its finding, or None past the limit."""
         kind = kind or finding.rule
         failure = identity(finding)
         if failure in self.known:  # the same failure again (a retry, another job): counted, not listed
-            self._seen_again(failure, kind, self.known[failure])
+            at = self.known[failure]
+            self._seen_again(failure, kind, at)
             if self.section and self.section[0] == "collect":
-                self.section = ("collect", self.section[1], self.known[failure])
-            return
-        if len(self.findings) < MAX_FINDINGS:
-            self.known[failure] = len(self.findings)
-            finding = finding._replace(occurrences=self.repeats.saw(failure, kind))
-            if finding.test_id:
-                self.by_test[finding.test_id] = len(self.findings)
-            self.findings.append(finding)
-            self.following = (follow, len(self.findings) - 1) if follow else None
-            if follow:
-                self.section = None  # the lines after it are the new finding's, not an earlier section's
+                self.section = ("collect", self.section[1], at)
+            return at
+        if len(self.findings) >= MAX_FINDINGS:
+            return None
+        at = len(self.findings)
+        self.known[failure] = at
+        if finding.test_id:
+            self.by_test[finding.test_id] = at
+        self.findings.append(finding._replace(occurrences=self.repeats.saw(failure, kind)))
+        self.following = (follow, at) if follow else None
+        if follow:
+            self.section = None  # the lines after it are the new finding's, not an earlier section's
+        return at
 
     def _add(self, rule: Rule, m: re.Match[str], lineno: int, context: list[str]) -> None:
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
@@ -316,10 +275,8 @@ class Extractor:
         for key in ("file", "test"):
             if groups.get(key):
                 groups[key] = self._relative(groups[key])
-        if rule.same_failure and groups.get(rule.same_failure) in self.by_test:
-            self._seen_again(
-                "test " + node(groups[rule.same_failure]), rule.id, self.by_test[groups[rule.same_failure]]
-            )
+        if rule.same_failure and (same := groups.get(rule.same_failure)) in self.by_test:
+            self._seen_again("test " + node(same), rule.id, self.by_test[same])
             return
         test = groups.get("test")
         file = groups.get("file") or (test.split("::")[0] if test and "::" in test else None)
@@ -329,14 +286,33 @@ class Extractor:
         position = lineno
         # A wrapper's own words ("Process completed with exit code 1.") are its message.
         message = context[-1] if rule.tier == WRAPPER else groups.get("message") or context[-1]
-        if test and "::" in test:
-            section = self._section_for(test)
-            if section is not None:
-                position, crash_file, crash_line = section
-                if crash_file == file and crash_line is not None:
-                    line = crash_line
+        section = self._section_for(test) if test and "::" in test else None
+        if section is not None:
+            position, crash_file, crash_line = section
+            if crash_file == file and crash_line is not None:
+                line = crash_line
+        elif test and groups.get("message"):
+            cut = groups["message"].strip().removesuffix("...")
+            position = next((at for e, at in self.orphans.items() if cut and e.startswith(cut)), position)
         if test and node(test) in self.messages:
             message = self.messages[node(test)]  # the section's E line, not a truncated summary
+        if test and test not in self.by_test and node(test) in self.by_test:
+            self.by_test[test] = self.by_test[node(test)]  # a section without location named it first
+        if test and self.by_test.get(test) in self.from_section:
+            # The summary line of a test whose section was read first: one failure, now named by its summary.
+            idx = self.by_test[test]
+            self.from_section.discard(idx)
+            self._seen_again("test " + node(test), rule.id, idx)
+            found = self.findings[idx]
+            self.findings[idx] = found._replace(
+                rule=rule.id,
+                source=f"{self.name}:{lineno}",
+                affected_file=file,
+                test_id=test,
+                line=found.line if found.affected_file == file else line,
+                next_command=rule.next.format(**{"file": file, **groups}),
+            )
+            return
         if test and test in self.by_test:
             idx = self.by_test[test]  # a -v progress line and the summary describe one failure
             self._seen_again("test " + node(test), rule.id, idx)
@@ -347,7 +323,7 @@ class Extractor:
             next_command = rule.next.format(**{"file": file, "test": test, **groups})
         except (KeyError, IndexError):
             next_command = matched.next
-        self._append(
+        at = self._append(
             rule.follow,
             TriageFinding(
                 rule=rule.id,
@@ -365,14 +341,19 @@ class Extractor:
                 fix=rule.fix,
             ),
         )
+        if rule.undone_by is not None and at is not None:
+            self.pending[at] = rule.undone_by  # until a later line undoes it (again, for a repeat)
+            self.dropped.discard(at)
 
     def _relative(self, path: str) -> str:
+        # Windows separators, and the "...\\" an 80-column summary puts where it cut a long path
+        path = path.replace("\\", "/").removeprefix(".../").removeprefix("./")
         if not path.startswith("/"):
             return path
         if self.rootdir and path.startswith(self.rootdir):
             return path[len(self.rootdir) :]
         m = _CI_ROOT.match(path)
-        return path[m.end() :] if m else path
+        return path[m.end() :].removeprefix("./") if m else path
 
     def _section_for(self, test: str) -> tuple[int, str | None, int | None] | None:
         name = node(test)
@@ -380,4 +361,5 @@ class Extractor:
 
     def ordered(self) -> list[TriageFinding]:
         """Causal findings first (earliest first), then weak ones, then wrappers."""
-        return sorted(self.findings, key=lambda f: (f.tier, f.position))
+        kept = [f for i, f in enumerate(self.findings) if i not in self.dropped]
+        return sorted(kept, key=lambda f: (f.tier, f.position))

@@ -38,6 +38,23 @@ def ruff_unformatted(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
     return rule
 
 
+def exception_frame(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
+    """A traceback's last frame, just above the exception, is where it was raised: its file and line."""
+    for text in reversed(seen.before):
+        frame = _FRAME.match(text.strip())
+        if frame:
+            groups.setdefault("file", frame["path"])
+            groups.setdefault("line", frame["line"])
+            break
+    return rule
+
+
+def table_test_id(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
+    """A table row names the file and the test apart: pytest's id joins them."""
+    groups["test"] = f"{groups['file']}::{groups['name']}"
+    return rule
+
+
 def unittest_test_id(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
     """unittest names ``test_x (tests.test_mod.TestCase)``: the test id is the module's file and the class path."""
     dotted = groups["cls"].split(".")

@@ -39,8 +39,12 @@ PREFIXES: tuple[Prefix, ...] = (
     # Docker BuildKit plain progress ("#7 12.04 ", "#7 ") and its error summary's "12.04 " lines
     Prefix("buildkit-step", re.compile(r"^#\d+ (?:\d+\.\d+ )?")),
     Prefix("buildkit-time", re.compile(r"^\d+\.\d{3} ")),
-    # docker compose service names ("web-1  | ", "proj_web_1 | ")
-    Prefix("compose-service", re.compile(r"^[A-Za-z0-9][\w.-]*[-_]\d+ *\| ")),
+    # docker compose service names: v2 "web-1  | ", v1 "proj_web_1 | ", a container_name padded "web  | "
+    Prefix("compose-service", re.compile(r"^[A-Za-z0-9][\w.-]*(?:[-_]\d+ *| +)\| ")),
+    # openSUSE OBS build logs: the seconds since the build started ("[   28s] ")
+    Prefix("obs-elapsed", re.compile(r"^\[ *\d+s\] ")),
+    # devstack and oslo.log style console logs ("2024-05-01 10:00:00.123 | ")
+    Prefix("devstack-timestamp", re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \| ")),
     # Azure's and GitHub's annotations as a runner prints them in a raw log
     Prefix("error-annotation", re.compile(r"^(?:##\[error\]|::error(?: [^:]*)?::)"), mark="error"),
     Prefix("annotation", re.compile(r"^##\[(?:warning|notice|section|command|debug|info)\]")),

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sdetkit.errors import InputError
-from sdetkit.triage.extract import Extractor, candidate_lines
+from sdetkit.triage.candidates import candidate_lines
+from sdetkit.triage.extract import Extractor
 from sdetkit.triage.finding import TriageFinding
 from sdetkit.triage.rule import CAUSAL
 

@@ -4,7 +4,8 @@ A rule names its pattern and classification, the words the prefilter looks for, 
 and the fix, and, where a tool prints a failure over several lines, how the lines around a match
 shape the finding (``refine``), which later lines complete it (``follow``), which header line
 names its file (``header``), which pytest section title is itself the failure (``section``) and
-which group makes a match a repeat of a failure already read (``same_failure``). The extractor
+which group makes a match a repeat of a failure already read (``same_failure``) and which later
+line shows the failure was recovered from (``undone_by``: a retry that then went on). The extractor
 only calls these; it knows no rule by name.
 """
 
@@ -57,6 +58,7 @@ class Rule(NamedTuple):
     section: SectionTitle | None = None
     same_failure: str | None = None  # a group whose value, already reported, makes the match a repeat
     log_names: tuple[str, ...] = ()  # tools printing this same shape; the ones named in the log decide
+    undone_by: re.Pattern[str] | None = None  # a later line showing the step went on: the finding is dropped
 
 
 def rule(
@@ -75,9 +77,10 @@ def rule(
     section: SectionTitle | None = None,
     same_failure: str | None = None,
     log_names: tuple[str, ...] = (),
+    undone_by: str | None = None,
 ) -> Rule:
     """A rule from its pattern's source; a rule always says which words reach it and how to fix it."""
     return Rule(
         rule_id, tool, classification, re.compile(pattern), nxt, tier, words, fix,
-        refine, follow, header, section, same_failure, log_names,
+        refine, follow, header, section, same_failure, log_names, re.compile(undone_by) if undone_by else None,
     )  # fmt: skip

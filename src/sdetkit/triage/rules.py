@@ -18,13 +18,17 @@ from sdetkit.triage.rule import WEAK, Rule, SectionTitle, rule
 from sdetkit.triage.rules_native import NATIVE_RULES, tool_fix, xdist_node_down
 
 LOC = r"(?P<file>[^\s:'\"()]+?\.(?:py|pyi))"
-# Resolver, socket and runner-capacity errors as Python, curl and CI services word them. `decide`
-# classifies a failed step's message with the same pattern.
+# Resolver, socket, TLS, index and runner-capacity errors as Python, pip, curl and CI services word
+# them. `decide` classifies a failed step's message with the same pattern.
 NETWORK = (
     r"(?i)(Could not resolve host|Temporary failure in name resolution|Connection (?:timed out|refused|reset)"
     r"|Name or service not known|nodename nor servname|Network is unreachable|No route to host|getaddrinfo failed"
-    r"|No space left on device|503 Service Unavailable)"
+    r"|No space left on device|ReadTimeoutError|Read timed out|CERTIFICATE_VERIFY_FAILED"
+    r"|EOF occurred in violation of protocol|\bHTTP(?: Error| error|/[\d.]+|Error:?)? (?:429|50[0234])\b"
+    r"|429 Too Many Requests|50[0234] (?:Service Unavailable|Bad Gateway|Gateway Time-?out|Internal Server Error))"
 )
+# A retry that pip or a traceback's source line reports is not the failure: only the error it ends in.
+_NOT_A_RETRY = r"^(?!\s*(?:WARNING: Retrying \(|raise |Retrying \())"
 TEST_ID = r"(?P<test>[^\s:]+\.py::[^\s]+?)"
 
 _SECTION_WORDS = (rb"_____ ", rb"rootdir: ", rb": in <module>")  # pytest's section titles, root, crash lines
@@ -65,6 +69,35 @@ RULES: tuple[Rule, ...] = (
     _pytest_test(
         "pytest-failed",
         rf"^(?:\[(?P<gw>gw\d+)\] (?:\[\s*\d+%\] )?)?(?:FAILED|ERROR) {TEST_ID}(?: - (?P<message>.+))?\s*$",
+    ),
+    rule(
+        # A failed test's section ("____ test_x ____", "____ Class.test_y[1] ____", "____ ERROR at setup of
+        # test_z ____") is the failure by itself: a truncated paste, -rN, --no-summary or a plugin's table has
+        # no FAILED line. Its E lines give the message, its traceback's location the file and line; a summary
+        # line read later completes the same finding. (The extractor reads the titles; see ``section``.)
+        "pytest-section",
+        "pytest",
+        "test failure",
+        r"^_{3,} \S.* _{3,}$",
+        'python -m pytest -q "{test}"',
+        words=(*_SECTION_WORDS, rb"E   ", rb"\.py:\d+: ", rb"\[XPASS", rb"= PASSES", rb"= RERUNS", rb"rerun test"),
+        fix=_TEST_FIX,
+        section=SectionTitle(
+            re.compile(r"^(?:ERROR at (?:setup|teardown) of )?(?P<test>(?=\S*?(?i:test))[\w.]+(?:\[.*\])?)$"),
+            "{test} failed",
+        ),
+    ),
+    rule(
+        # pytest-pretty's (rich's) table of failures: file, test, its line, the error's line, the error
+        "pytest-pretty",
+        "pytest",
+        "test failure",
+        r"^\u2502\s*(?P<file>[^\s\u2502]+\.py)\s*\u2502\s*(?P<name>[^\s\u2502]+)\s*\u2502\s*(?P<line>\d+)\s*"
+        r"\u2502\s*\d+\s*\u2502\s*(?P<message>[^\u2502]*?)\s*\u2502\s*$",
+        'python -m pytest -q "{test}"',
+        words=("\u2502".encode(),),
+        fix=_TEST_FIX,
+        refine=merges.table_test_id,
     ),
     _pytest_test("pytest-verbose", rf"^(?:\[(?P<gw>gw\d+)\] (?:\[\s*\d+%\] )?)?{TEST_ID} (?:FAILED|ERROR)\b"),
     # unittest: "FAIL: test_x (tests.test_mod.TestCase.test_x)" (3.11+) or "(tests.test_mod.TestCase)"
@@ -153,9 +186,10 @@ RULES: tuple[Rule, ...] = (
         "missing-module",
         "python",
         "missing tool or module",
-        r"ModuleNotFoundError: No module named '(?P<module>[\w]+)[\w.]*'",
+        # Python 3 and 2 exceptions, and ``python -m x`` run by an interpreter without x (a tox venv)
+        r"(?:(?:ModuleNotFoundError|ImportError): |^\S*python[\d.]*(?:\.exe)?: )No module named '?(?P<module>\w+)[\w.]*'?",
         "python -m pip install {module}",
-        words=(rb"rror",),
+        words=(rb"rror", rb"No module named"),
         fix="declare the module's distribution in the project's dependencies (or fix the import's name)",
     ),
     rule(
@@ -252,16 +286,40 @@ RULES: tuple[Rule, ...] = (
         "network",
         "network",
         "infrastructure or network",
-        NETWORK,
+        _NOT_A_RETRY + r".*?" + NETWORK.replace("(?i)", "(?i:", 1) + ")",
         "re-run the job (infrastructure)",
-        words=(rb"Could not",),
+        words=(
+            rb"Could not",
+            rb"rror",
+            rb"FAIL",
+            rb"timed out",
+            rb"emporary failure",
+            rb"Connection re",
+            rb"ervice Unavailable",
+            rb"Too Many Requests",
+            rb"Bad Gateway",
+            rb"violation of protocol",
+        ),
         fix="nothing in the code: re-run; if it persists, check the runner's network and disk, and the service",
+    ),
+    rule(
+        # pip retries a request that broke; the retry is the cause only if pip does not go on afterwards
+        "pip-retry",
+        "pip",
+        "infrastructure or network",
+        r"^WARNING: Retrying \(Retry\(total=\d+.*\) after connection broken by (?P<message>.+)$",
+        "re-run the job (infrastructure)",
+        WEAK,
+        words=(rb"Retrying \(", rb"Downloading ", rb"Using cached ", rb"Successfully installed", rb"already satisfied"),
+        fix="nothing in the code: re-run; if it persists, check the runner's network and the package index",
+        undone_by=r"^(?:Downloading |Using cached |Successfully installed |Requirement already satisfied)",
     ),
     rule(
         "config",
         "config",
         "configuration",
-        r"(?:^ERROR: usage:|error: unrecognized arguments|invalid TOML|TOMLDecodeError|ERROR: .*: error: argument)",
+        r"(?:^ERROR: usage:|^ERROR: (?:file or directory )?not found: |error: unrecognized arguments|invalid TOML"
+        r"|TOMLDecodeError|ERROR: .*: error: argument)",
         "fix the configuration named above, then re-run",
         words=(rb"ERROR", rb"rror"),
         fix="fix the option or file named (an option of a plugin that is not installed: install the plugin)",
@@ -270,9 +328,12 @@ RULES: tuple[Rule, ...] = (
         "timeout",
         "runner",
         "timeout",
-        r"(?i)(?:timed out after \d+|The job running on runner .* has exceeded the maximum execution time|Timeout exceeded)",
+        # GitHub's, GitLab's, Azure's and Travis's own words for a job stopped by its time limit
+        r"(?i)(?:timed out after \d+|The job running on runner .* has exceeded the maximum execution time"
+        r"|Timeout exceeded|Job failed: execution took longer than|ran longer than the maximum time"
+        r"|exceeded the maximum time limit for jobs)",
         "re-run with a longer timeout after finding the slow step",
-        words=(rb"imeout",),
+        words=(rb"imeout", rb"longer than", rb"maximum time"),
         fix="find the slow or hanging step; raise the job's time limit only if the work grew for a reason",
     ),
     # weak signals
@@ -285,6 +346,7 @@ RULES: tuple[Rule, ...] = (
         WEAK,
         words=(rb"rror",),
         fix="read the traceback above the exception: its last frame in the project's code is where to fix",
+        refine=merges.exception_frame,
     ),
     rule(
         "error-line",

@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-FAILED, PASSED = "failed", "passed"
+# A NOTICE is a line in failure words that a tool prints on success (pip's resolver notice after
+# "Successfully installed"): it is read so that no weak rule takes it for an error, and then ignored.
+FAILED, PASSED, NOTICE = "failed", "passed", "notice"
 
 
 class Signal(NamedTuple):
@@ -26,10 +28,10 @@ class Signal(NamedTuple):
 
     id: str
     tool: str
-    outcome: str  # FAILED or PASSED
+    outcome: str  # FAILED, PASSED or NOTICE
     pattern: re.Pattern[str]
     words: tuple[bytes, ...]
-    next: str = "re-run the failing step locally"
+    next: str = "re-run the failing step locally"  # str.format template over the pattern's named groups
     fix: str = "the output above this line names the cause"
     mark: str = ""  # the prefix mark (``sdetkit.triage.prefixes``) the line must carry
     # What the line alone proves of the cause: a crash or a kill says what happened, an exit code does not.
@@ -68,8 +70,9 @@ def classify(found: Signal, match: re.Match[str]) -> str:
 # Prefilter words: a few short literals shared by many signals (and by the rules), since each word
 # is one more scan of every block of the log. Every line a signal reads contains one of its words.
 _EXIT, _FAILED, _ERROR, _FAIL = rb"exit", rb"ailed", rb"rror", rb"FAIL"
-# pytest's last line: counts then the duration; "failed" and "error(s)" are the failing counts.
-_PYTEST_COUNTS = r"^=*\s*(?:\d+ [a-z]+(?:, )?)+ in \d+(?:\.\d+)?s\b"
+# pytest's last line: counts then the duration ("in 0.41s", older pytest "in 6.39 seconds"); "failed" and
+# "error(s)" are the failing counts.
+_PYTEST_COUNTS = r"^=*\s*(?:\d+ [a-z]+(?:, )?)+ in \d+(?:\.\d+)?(?:s| seconds)\b"
 # The shell's report of a child killed by a signal: "Killed", or "line 3:  812 Killed  cmd".
 _SHELL_SIGNAL = r"^(?:.*: )?(?: *\d+ +)?(?:{}){}(?: {{2,}}.*|\s*)$"
 # A crash's words may follow anything on its line (a pytest -v test id, a progress mark) but must end
@@ -117,8 +120,10 @@ SIGNALS: tuple[Signal, ...] = (
     signal(
         "azure-exit",
         "azure-pipelines",
-        rf"^(?:Bash|PowerShell|Cmd|Script) exited with code '{_CODE}'",
-        words=(_EXIT,),
+        # the task's verdict, or the agent's debug line when the step's script exits non-zero
+        rf"^(?:(?:Bash|PowerShell|Cmd(?:\.exe)?|Script) exited with code '"
+        rf"|Exit code (?=\d+ received from tool)){_CODE}",
+        words=(_EXIT, rb"Exit code"),
     ),
     signal("gitlab-job-failed", "gitlab-ci", r"^ERROR: Job failed: (?P<message>.+)$", words=(_FAILED,)),
     signal("travis-exit", "travis-ci", rf'^The command ".+" exited with {_CODE}\.$', words=(_EXIT,)),
@@ -134,6 +139,14 @@ SIGNALS: tuple[Signal, ...] = (
         "buildkite",
         rf"^(?:\S+ )?Error: The command exited with status {_CODE}",
         words=(_EXIT,),
+    ),
+    signal(
+        "compose-exit",
+        "docker-compose",
+        rf"^[\w.-]+ exited with code {_CODE}$",
+        words=(_EXIT,),
+        nxt="docker compose up",
+        fix="the service's own output above this line names the cause",
     ),
     signal("circleci-exit", "circleci", rf"^Exited with (?:code )?(?:exit status )?{_CODE}$", words=(rb"Exited",)),
     signal(
@@ -247,9 +260,9 @@ SIGNALS: tuple[Signal, ...] = (
     signal(
         "nox",
         "nox",
-        r"^Session \S+ (?:failed|aborted)",
+        r"^Session (?P<session>\S+?)\.? (?:failed|aborted)",
         words=(_FAILED, rb"borted"),
-        nxt="nox",
+        nxt="nox -s {session}",
         fix="the session's command output above this line names the cause",
     ),
     signal(
@@ -275,6 +288,16 @@ SIGNALS: tuple[Signal, ...] = (
         words=(_FAILED, _ERROR),
         nxt="python -m pytest -q",
         fix="the failures pytest lists above its summary",
+    ),
+    signal(
+        # exit 5: nothing was collected, or everything was deselected (only warnings or deselections counted)
+        "pytest-no-tests",
+        "pytest",
+        rf"^=*\s*no tests ran\b|(?={_PYTEST_COUNTS})^=*\s*(?:\d+ (?:warnings?|deselected)(?:, )?)+ in ",
+        words=(rb"no tests ran", rb" warning", rb" deselected"),
+        nxt="python -m pytest -q",
+        classification="configuration",
+        fix="pytest collected no test: check the paths it was given, testpaths, python_files and -k/-m",
     ),
     signal(
         "pytest-interrupted",
@@ -331,6 +354,14 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     # an error annotation the runner printed that nothing else explains
     signal("error-annotation", "ci", r"^(?P<message>\S.*)$", words=(_ERROR,), mark="error"),
+    # lines in failure words that a tool prints when all went well
+    signal(
+        "pip-resolver-notice",
+        "pip",
+        r"^ERROR: pip's dependency resolver does not currently take into account all the packages",
+        words=(_ERROR,),
+        outcome=NOTICE,
+    ),
     # success: the log positively shows it passed
     signal(
         "pytest-passed",
@@ -346,6 +377,7 @@ SIGNALS: tuple[Signal, ...] = (
         words=(rb"succe", rb"Finished: "),
         outcome=PASSED,
     ),
+    signal("pip-installed", "pip", r"^Successfully installed \S", words=(rb"Successfully installed",), outcome=PASSED),
     signal(
         "tox-nox-ok",
         "tox",
