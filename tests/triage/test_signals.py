@@ -7,7 +7,7 @@ import io
 import pytest
 
 from sdetkit.triage import registry
-from sdetkit.triage.extract import candidate_lines
+from sdetkit.triage.lines import candidate_lines
 from sdetkit.triage.rule import WRAPPER
 from sdetkit.triage.signals import FAILED, PASSED, SIGNALS
 from tests.triage.support import triage_text

@@ -1,28 +1,22 @@
-"""Streaming extraction of findings from a raw CI log with bounded memory.
+"""Findings from the candidate lines of a raw CI log (``sdetkit.triage.lines``), in bounded memory.
 
-The log is read in blocks; one prefilter regex over the raw bytes finds the few lines any rule
-or signal could match, so the bulk of a large log is never split into Python strings. Only
-matched lines (and a few lines of context) are decoded, cleaned of CI prefixes by the one
-normaliser (``sdetkit.triage.prefixes``) and run through the rules and signals.
+Each candidate line, already cleaned of CI prefixes, goes through the rules and signals that may
+read it (those whose prefilter words it holds); pytest's sections and a rule's follow-up lines
+carry a little state from line to line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import BinaryIO, NamedTuple
+from typing import NamedTuple
 
-from sdetkit.errors import InputError
 from sdetkit.triage import registry
 from sdetkit.triage.finding import TriageFinding
-from sdetkit.triage.prefixes import clean, normalise
+from sdetkit.triage.lines import Candidate
 from sdetkit.triage.rule import CAUSAL, WRAPPER, Follow, Rule, Seen
 from sdetkit.triage.signals import PASSED, Signal, classify
 
-BLOCK = 8 << 20
-MAX_LINE = 64 << 10
 MAX_FINDINGS = 200
-CONTEXT = 3
 
 _SECTION = re.compile(r"^_{3,} (?P<name>\S.*?) _{3,}$")
 _CRASH = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): (?P<exc>\w+)$")
@@ -36,79 +30,13 @@ _ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
 _IN_MODULE = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): in <module>$")
 
 
-class Candidate(NamedTuple):
-    """A line the prefilter let through, normalised, with the normalised lines just before it."""
+class _Readers(NamedTuple):
+    """The rules and signals to try on a line, by the order ``Extractor.feed`` tries them."""
 
-    lineno: int  # the line's number in the log as given (prefixes do not change it)
-    text: str
-    before: list[str]
-    marks: frozenset[str]  # what the prefixes stripped from it meant (``##[error]``: "error")
-
-
-def _decode(raw: bytes, name: str, lineno: int) -> str:
-    if b"\x00" in raw:
-        raise InputError(f"{name}: binary data (NUL byte) at line {lineno}; not a text log")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text at line {lineno} (byte {exc.start} of the line)") from exc
-
-
-def candidate_lines(stream: BinaryIO, name: str) -> Iterator[Candidate]:
-    """Every line the prefilter lets through, in order."""
-    lineno_base = 1  # number of the first line of ``buf``
-    buf = b""
-    saw_data = False
-    while True:
-        block = stream.read(BLOCK)
-        if block:
-            saw_data = saw_data or bool(block.strip())
-            if b"\x00" in block:
-                at = lineno_base + buf.count(b"\n") + block[: block.index(b"\x00")].count(b"\n")
-                raise InputError(f"{name}: binary data (NUL byte) at line {at}; not a text log")
-        data = buf + block
-        if block:
-            cut = data.rfind(b"\n") + 1
-            if cut == 0 and len(data) < 4 * BLOCK:
-                buf = data
-                continue
-            if cut == 0:
-                cut = len(data)  # an absurdly long line: cut it
-            chunk, buf = data[:cut], data[cut:]
-        else:
-            chunk, buf = data, b""
-        try:
-            chunk.decode("utf-8")  # the whole log must be text, not only the lines we look at
-        except UnicodeDecodeError as exc:
-            at = lineno_base + chunk.count(b"\n", 0, exc.start)
-            raise InputError(f"{name}: not UTF-8 text at line {at}") from exc
-        counted, counted_at = 0, 0
-        for start in _candidate_starts(chunk):
-            end = chunk.find(b"\n", start)
-            end = len(chunk) if end < 0 else end
-            counted += chunk.count(b"\n", counted_at, start)
-            counted_at = start
-            lineno = lineno_base + counted
-            ctx_start = start
-            for _ in range(CONTEXT):
-                ctx_start = chunk.rfind(b"\n", 0, max(ctx_start - 1, 0)) + 1 if ctx_start > 0 else 0
-            before = [clean(_decode(x, name, lineno)) for x in chunk[ctx_start:start].split(b"\n")[:-1]][-CONTEXT:]
-            text, marks = normalise(_decode(chunk[start:end][:MAX_LINE], name, lineno))
-            yield Candidate(lineno, text, before, marks)
-        lineno_base += chunk.count(b"\n")
-        if not block:
-            break
-    if not saw_data:
-        raise InputError(f"{name}: empty log")
-
-
-def _candidate_starts(chunk: bytes) -> list[int]:
-    """Offsets of the lines of ``chunk`` that contain any prefilter pattern, in order."""
-    starts: set[int] = set()
-    for pattern in registry.prefilters():
-        for m in pattern.finditer(chunk):
-            starts.add(chunk.rfind(b"\n", 0, m.start()) + 1)
-    return sorted(starts)
+    causal: list[Rule]
+    signals: list[Signal]
+    weak: list[Rule]
+    marked: list[Signal]
 
 
 class Extractor:
@@ -131,6 +59,9 @@ class Extractor:
         self.weak = [r for r in self.rules if r.tier != CAUSAL]
         self.signals = [s for s in registry.all_signals() if not s.mark]
         self.marked = [s for s in registry.all_signals() if s.mark]
+        self.readers: dict[frozenset[bytes] | None, _Readers] = {
+            None: _Readers(self.causal, self.signals, self.weak, self.marked)
+        }
         self.success: str | None = None  # "source: line" of the first line that shows success
         self.log_names = tuple(dict.fromkeys(n for r in self.rules for n in r.log_names))
         self.findings: list[TriageFinding] = []
@@ -145,7 +76,7 @@ class Extractor:
 
     def feed(self, candidate: Candidate) -> None:
         """Read one candidate line."""
-        lineno, before = candidate.lineno, candidate.before
+        lineno = candidate.lineno
         text = candidate.text.strip()
         if not text:
             return
@@ -158,26 +89,52 @@ class Extractor:
         if root:
             self.rootdir = root["root"].rstrip("/") + "/"
             return
-        if self._pytest(lineno, text, before) or self._header(text):
+        if self._pytest(lineno, text, candidate) or self._header(text):
             return
+        readers = self._readers(candidate.words)
         if (
-            self._rule(self.causal, lineno, text, before)
-            or self._signal(self.signals, lineno, text, before, candidate.marks)
-            or self._rule(self.weak, lineno, text, before)
+            self._rule(readers.causal, lineno, text, candidate)
+            or self._signal(readers.signals, lineno, text, candidate)
+            or self._rule(readers.weak, lineno, text, candidate)
         ):
             return
-        self._signal(self.marked, lineno, text, before, candidate.marks)
+        self._signal(readers.marked, lineno, text, candidate)
 
-    def _rule(self, rules: list[Rule], lineno: int, text: str, before: list[str]) -> bool:
+    def _readers(self, words: frozenset[bytes] | None) -> _Readers:
+        """The rules and signals that may read a line holding ``words``, in their order.
+
+        A rule's words are in every line it reads (``Rule.words``), so one whose words are all
+        absent cannot match and is not tried: a line costs a few regexes, not one per rule.
+        """
+        got = self.readers.get(words)
+        if got is None and words is not None:
+            if len(self.readers) > 4096:  # distinct mixes of words are few; this bounds a pathological log
+                self.readers = {None: self.readers[None]}
+            every = self.readers[None]
+
+            def may(own: tuple[bytes, ...]) -> bool:
+                return not own or not words.isdisjoint(own)
+
+            got = _Readers(
+                [r for r in every.causal if may(r.words)],
+                [s for s in every.signals if may(s.words)],
+                [r for r in every.weak if may(r.words)],
+                [s for s in every.marked if may(s.words)],
+            )
+            self.readers[words] = got
+        return got if got is not None else self.readers[None]
+
+    def _rule(self, rules: list[Rule], lineno: int, text: str, candidate: Candidate) -> bool:
         for rule in rules:
             m = rule.pattern.search(text)
             if m:
-                self._add(rule, m, lineno, [*before, text])
+                self._add(rule, m, lineno, [*candidate.before, text])
                 return True
         return False
 
-    def _signal(self, signals: list[Signal], lineno: int, text: str, before: list[str], marks: frozenset[str]) -> bool:
+    def _signal(self, signals: list[Signal], lineno: int, text: str, candidate: Candidate) -> bool:
         """A line that proves the job failed (a finding of class ``unknown``) or passed (noted)."""
+        marks = candidate.marks
         found = next(
             ((s, m) for s in signals if (not s.mark or s.mark in marks) and (m := s.pattern.search(text))), None
         )
@@ -188,7 +145,7 @@ class Extractor:
         if s.outcome == PASSED:
             self.success = self.success or f"{source}: {text}"
             return True
-        excerpt = "\n".join(c for c in [*before, text] if c)[-1500:]
+        excerpt = "\n".join(c for c in [*candidate.before, text] if c)[-1500:]
         finding = TriageFinding(
             s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, s.next, source, lineno, excerpt, s.fix
         )
@@ -217,7 +174,7 @@ class Extractor:
                 return True
         return False
 
-    def _pytest(self, lineno: int, text: str, before: list[str]) -> bool:
+    def _pytest(self, lineno: int, text: str, candidate: Candidate) -> bool:
         sec = _SECTION.match(text)
         if sec:
             self.following = None  # a new section: whatever was open before it is over
@@ -267,7 +224,9 @@ class Extractor:
             return True
         e = _E_LINE.match(text)
         if e and kind == "collect" and idx is not None and idx < len(self.findings):
-            self.findings[idx] = self.findings[idx]._replace(message=e["message"], excerpt="\n".join([*before, text]))
+            self.findings[idx] = self.findings[idx]._replace(
+                message=e["message"], excerpt="\n".join([*candidate.before, text])
+            )
             return True
         if e and kind == "test":
             # The section's first E line is the whole message; the summary line truncates it.

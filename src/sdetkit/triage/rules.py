@@ -248,7 +248,7 @@ RULES: tuple[Rule, ...] = (
         "infrastructure or network",
         NETWORK,
         "re-run the job (infrastructure)",
-        words=(rb"Could not",),
+        words=(NETWORK.encode(),),  # the pattern itself: every wording it knows reaches it
         fix="nothing in the code: re-run; if it persists, check the runner's network and disk, and the service",
     ),
     rule(
