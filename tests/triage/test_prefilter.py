@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from hypothesis import strategies as st
 
 from sdetkit.triage import registry
 from sdetkit.triage.lines import candidate_lines
-from sdetkit.triage.prefilter import Prefilter
+from sdetkit.triage.prefilter import Prefilter, posix_ere
 from sdetkit.triage.prefixes import normalise
 from sdetkit.triage.rule import rule
 from tests.triage.test_rules import CORPUS
@@ -139,3 +141,29 @@ def _lines(text: bytes) -> list[tuple[int, bytes]]:
 def test_a_line_of_only_valid_non_ascii_text_is_no_candidate(tmp_path: Path) -> None:
     log = "  \u2713 built in 0.2s \u2014 cached\nFAILED tests/test_a.py::test_b - x\n"
     assert [c.lineno for c in candidate_lines(io.BytesIO(log.encode()), "ci.log")] == [2]
+
+
+needs_grep = pytest.mark.skipif(shutil.which("grep") is None, reason="needs grep")
+EXTRA_WORDS = [rb"(?i:sEgV)\s+\w+", rb"(?P<code>\d{3}) [^\sx]+?!", rb"a\b", rb"(?:x|y)\x41[\x41-\x43]", rb"\(\d\)\.\*"]
+EXTRA_LINES = [b"segv  core", b"SEGV x", b"503 Nope!", b"503 xx!", b"ca b", b"cab", b"xA", b"yC", b"(1).*", b"(1)x*"]
+
+
+@needs_grep
+@pytest.mark.parametrize("word", [*registry.words(), *EXTRA_WORDS], ids=repr)
+def test_posix_ere_finds_the_lines_re_finds(word: bytes, tmp_path: Path) -> None:
+    """grep -E with the converted word matches exactly the example lines that re matches."""
+    lines = [line for line in [*EXAMPLE_LINES, *EXTRA_LINES] if line.strip()]
+    log = tmp_path / "lines.log"
+    log.write_bytes(b"\n".join(lines) + b"\n")
+    run = subprocess.run(
+        ["grep", "-n", "-E", "-e", posix_ere(word), str(log)], capture_output=True, env={"LC_ALL": "C"}, check=False
+    )
+    assert run.returncode in (0, 1), run.stderr
+    by_grep = [int(hit.split(b":", 1)[0]) for hit in run.stdout.splitlines()]
+    assert by_grep == [n for n, line in enumerate(lines, 1) if re.search(word, line)]
+
+
+@pytest.mark.parametrize("word", [rb"a(?=b)", rb"(?<!x)y", rb"(a)\1", rb"\Aa", rb"[\]]"])
+def test_posix_ere_refuses_what_it_cannot_say(word: bytes) -> None:
+    with pytest.raises(ValueError, match="no POSIX ERE"):
+        posix_ere(word)

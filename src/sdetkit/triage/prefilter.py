@@ -85,8 +85,11 @@ class Prefilter:
         for word in words:
             check_word(word)
         self.words = tuple(words)
-        alternatives = [rb"\x00", invalid_utf8(), *(b"(?:" + w + b")" for w in self.words)]
-        self._pattern = re2.compile(b"|".join(alternatives), _options())
+        # After a word, the rest of the line's ASCII text is part of the hit, so a line costs one
+        # hit, not one per word in it; the hit stops before a NUL or a non-ASCII byte, which the
+        # next hit (or the check of the hit's end in ``scan``) then reads.
+        anyword = b"(?:" + b"|".join(b"(?:" + w + b")" for w in self.words) + rb")[\x01-\x09\x0b-\x7f]*"
+        self._pattern = re2.compile(b"|".join([rb"\x00", invalid_utf8(), anyword]), _options())
         self._set = re2.Set.SearchSet(_options())
         for word in self.words:
             self._set.Add(word)
@@ -107,8 +110,10 @@ class Prefilter:
                 return Scan(starts, start + hit.index(b"\x00"), None)
             # Non-ASCII bytes in the hit, or right after it (a run the hit ran into, which the
             # invalid-UTF-8 alternative could not read from its first byte): decode that line.
-            high = next((start + i for i, b in enumerate(hit) if b >= 0x80), None)
-            if high is None and end < len(chunk) and chunk[end] >= 0x80:
+            high = None
+            if not hit.isascii():
+                high = start + next(i for i, b in enumerate(hit) if b >= 0x80)
+            elif end < len(chunk) and chunk[end] >= 0x80:
                 high = end
             if high is not None and not _is_text(chunk, high):
                 nul = chunk.find(b"\x00", end)  # a NUL anywhere wins: the file is binary, not bad text
@@ -129,3 +134,109 @@ def _is_text(chunk: bytes, at: int) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+_ERE_SPECIAL = b".[]()*+?{}|^$\\"
+_ERE_ESCAPES = {b"d": b"[0-9]", b"D": b"[^0-9]", b"s": b"[[:space:]]", b"S": b"[^[:space:]]",
+                b"w": b"[[:alnum:]_]", b"W": b"[^[:alnum:]_]", b"b": b"\\b", b"t": b"\t"}  # fmt: skip
+_CLASS_ESCAPES = {b"d": b"0-9", b"s": b"[:space:]", b"w": b"[:alnum:]_", b"t": b"\t"}
+
+
+def posix_ere(word: bytes) -> bytes:
+    """``word`` (a Python/RE2 byte regex) as a POSIX extended regex for ``LC_ALL=C grep -E``.
+
+    So a benchmark or a user can search with grep exactly the lines triage reads. Knows the syntax
+    words use (escapes, non-capturing and named groups, lazy quantifiers, ``(?i)``); raises
+    ``ValueError`` on anything else (``\\b`` is kept as GNU grep's word boundary).
+    """
+    out = bytearray()
+    folding = [False]  # case-insensitive, per open group
+    i = 0
+    while i < len(word):
+        c = word[i : i + 1]
+        if c == b"\\":
+            nxt = word[i + 1 : i + 2]
+            if nxt == b"x":
+                out += _literal(bytes([int(word[i + 2 : i + 4], 16)]), folding[-1])
+                i += 4
+                continue
+            if nxt in _ERE_ESCAPES:
+                out += _ERE_ESCAPES[nxt]
+            elif nxt and not nxt.isalnum():
+                out += _literal(nxt, folding[-1])
+            else:
+                raise ValueError(f"no POSIX ERE for \\{nxt.decode('latin-1')} in {word!r}")
+            i += 2
+        elif c == b"[":
+            end = _class_end(word, i)
+            out += _bracket(word[i + 1 : end], folding[-1], word)
+            i = end + 1
+        elif c == b"(":
+            head = word[i : i + 4]
+            if head.startswith(b"(?i)"):
+                folding[-1] = True
+                i += 4
+                continue
+            folding.append(folding[-1] or head.startswith(b"(?i:"))
+            if head.startswith((b"(?:", b"(?i:")):
+                i += 3 if head.startswith(b"(?:") else 4
+            elif head.startswith(b"(?P<"):
+                i = word.index(b">", i) + 1
+            elif head.startswith(b"(?"):
+                raise ValueError(f"no POSIX ERE for the group {head.decode('latin-1')}... in {word!r}")
+            else:
+                i += 1
+            out += b"("
+        elif c == b")":
+            folding.pop()
+            out += c
+            i += 1
+        elif c in (b"*", b"+", b"?", b"}") and word[i + 1 : i + 2] == b"?":
+            out += c  # lazy or greedy, a line holds the word or it does not
+            i += 2
+        else:
+            out += c if c in _ERE_SPECIAL else _literal(c, folding[-1])
+            i += 1
+    return bytes(out)
+
+
+def _literal(c: bytes, folding: bool) -> bytes:
+    if folding and c.isalpha() and c.isascii():
+        return b"[" + c.lower() + c.upper() + b"]"
+    return b"\\" + c if c in _ERE_SPECIAL else c
+
+
+def _class_end(word: bytes, start: int) -> int:
+    """The offset of the ``]`` that closes the class opened at ``start``."""
+    i = start + 1 + (word[start + 1 : start + 2] == b"^")
+    i += word[i : i + 1] == b"]"  # a ``]`` first in a class is a member
+    while word[i : i + 1] != b"]":
+        if i >= len(word):
+            raise ValueError(f"no POSIX ERE for an unclosed class in {word!r}")
+        i += 2 if word[i : i + 1] == b"\\" else 1
+    return i
+
+
+def _bracket(body: bytes, folding: bool, word: bytes) -> bytes:
+    negate, body = (b"^", body[1:]) if body.startswith(b"^") else (b"", body)
+    out = bytearray()
+    i = 0
+    while i < len(body):
+        c = body[i : i + 1]
+        if c == b"\\":
+            nxt = body[i + 1 : i + 2]
+            if nxt == b"x":
+                out += bytes([int(body[i + 2 : i + 4], 16)])
+                i += 4
+                continue
+            if nxt in _CLASS_ESCAPES:
+                out += _CLASS_ESCAPES[nxt]
+            elif nxt in (b"]", b"\\", b"^", b"-"):
+                raise ValueError(f"no POSIX ERE for an escaped {nxt.decode()} in a class in {word!r}")
+            else:
+                out += nxt
+            i += 2
+        else:
+            out += c + (c.swapcase() if folding and c.isalpha() and c.isascii() else b"")
+            i += 1
+    return b"[" + negate + bytes(out) + b"]"
