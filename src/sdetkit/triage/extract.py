@@ -63,6 +63,7 @@ class Extractor:
             None: _Readers(self.causal, self.signals, self.weak, self.marked)
         }
         self.success: str | None = None  # "source: line" of the first line that shows success
+        self.headed = [r for r in self.rules if r.header]  # the few rules a header line names the file of
         self.log_names = tuple(dict.fromkeys(n for r in self.rules for n in r.log_names))
         self.findings: list[TriageFinding] = []
         self.by_test: dict[str, int] = {}
@@ -167,7 +168,7 @@ class Extractor:
 
     def _header(self, text: str) -> bool:
         """A header line naming the file of a rule's findings after it (Jest's ``FAIL file``)."""
-        for rule in self.rules:
+        for rule in self.headed:
             m = rule.header.match(text) if rule.header else None
             if m:
                 self.header_files[rule.id] = m["file"]
