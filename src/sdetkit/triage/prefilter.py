@@ -13,6 +13,7 @@ its line, so the decision that a log is not text is always Python's own UTF-8 de
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -139,6 +140,7 @@ def _is_text(chunk: bytes, at: int) -> bool:
 _ERE_SPECIAL = b".[]()*+?{}|^$\\"
 _ERE_ESCAPES = {b"d": b"[0-9]", b"D": b"[^0-9]", b"s": b"[[:space:]]", b"S": b"[^[:space:]]",
                 b"w": b"[[:alnum:]_]", b"W": b"[^[:alnum:]_]", b"b": b"\\b", b"t": b"\t"}  # fmt: skip
+_CLASS_MEMBER = re.compile(rb"\\x(?P<hex>[0-9a-fA-F]{2})|\\(?P<esc>.)|(?P<byte>.)", re.DOTALL)
 _CLASS_ESCAPES = {b"d": b"0-9", b"s": b"[:space:]", b"w": b"[:alnum:]_", b"t": b"\t"}
 
 
@@ -155,18 +157,13 @@ def posix_ere(word: bytes) -> bytes:
     while i < len(word):
         c = word[i : i + 1]
         if c == b"\\":
-            nxt = word[i + 1 : i + 2]
-            if nxt == b"x":
-                out += _literal(bytes([int(word[i + 2 : i + 4], 16)]), folding[-1])
-                i += 4
-                continue
-            if nxt in _ERE_ESCAPES:
+            nxt, is_byte, i = _escaped(word, i)
+            if nxt in _ERE_ESCAPES and not is_byte:
                 out += _ERE_ESCAPES[nxt]
-            elif nxt and not nxt.isalnum():
+            elif is_byte or (nxt and not nxt.isalnum()):
                 out += _literal(nxt, folding[-1])
             else:
                 raise ValueError(f"no POSIX ERE for \\{nxt.decode('latin-1')} in {word!r}")
-            i += 2
         elif c == b"[":
             end = _class_end(word, i)
             out += _bracket(word[i + 1 : end], folding[-1], word)
@@ -200,6 +197,13 @@ def posix_ere(word: bytes) -> bytes:
     return bytes(out)
 
 
+def _escaped(word: bytes, i: int) -> tuple[bytes, bool, int]:
+    """The escape at ``word[i]`` (a backslash): its byte, whether ``\\xHH`` spelt that byte, and the offset after it."""
+    if word[i + 1 : i + 2] == b"x":
+        return bytes([int(word[i + 2 : i + 4], 16)]), True, i + 4
+    return word[i + 1 : i + 2], False, i + 2
+
+
 def _literal(c: bytes, folding: bool) -> bytes:
     if folding and c.isalpha() and c.isascii():
         return b"[" + c.lower() + c.upper() + b"]"
@@ -219,24 +223,17 @@ def _class_end(word: bytes, start: int) -> int:
 
 def _bracket(body: bytes, folding: bool, word: bytes) -> bytes:
     negate, body = (b"^", body[1:]) if body.startswith(b"^") else (b"", body)
-    out = bytearray()
-    i = 0
-    while i < len(body):
-        c = body[i : i + 1]
-        if c == b"\\":
-            nxt = body[i + 1 : i + 2]
-            if nxt == b"x":
-                out += bytes([int(body[i + 2 : i + 4], 16)])
-                i += 4
-                continue
-            if nxt in _CLASS_ESCAPES:
-                out += _CLASS_ESCAPES[nxt]
-            elif nxt in (b"]", b"\\", b"^", b"-"):
-                raise ValueError(f"no POSIX ERE for an escaped {nxt.decode()} in a class in {word!r}")
-            else:
-                out += nxt
-            i += 2
-        else:
-            out += c + (c.swapcase() if folding and c.isalpha() and c.isascii() else b"")
-            i += 1
-    return b"[" + negate + bytes(out) + b"]"
+
+    def member(m: re.Match[bytes]) -> bytes:
+        if m["hex"]:
+            return bytes([int(m["hex"], 16)])
+        if m["esc"] is not None:
+            if m["esc"] in _CLASS_ESCAPES:
+                return _CLASS_ESCAPES[m["esc"]]
+            if m["esc"] in b"]\\^-":
+                raise ValueError(f"no POSIX ERE for an escaped {m['esc'].decode()} in a class in {word!r}")
+            return m["esc"]
+        c = m["byte"]
+        return c + (c.swapcase() if folding and c.isalpha() and c.isascii() else b"")
+
+    return b"[" + negate + _CLASS_MEMBER.sub(member, body) + b"]"
