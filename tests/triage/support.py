@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from sdetkit.triage.candidates import candidate_lines
 from sdetkit.triage.extract import Extractor
 from sdetkit.triage.finding import TriageFinding
+from sdetkit.triage.lines import candidate_lines
 
 
 def triage_text(text: str, name: str = "ci.log") -> list[TriageFinding]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from sdetkit.triage.prefixes import PREFIXES, normalise
+from sdetkit.triage import prefixes
+from sdetkit.triage.prefixes import PREFIXES, Prefix, normalise
 from tests.triage.support import triage_text
 
 CONFLICT = (
@@ -68,3 +71,10 @@ def test_markers_are_empty_and_tool_output_is_untouched() -> None:
 def test_a_prefixed_rule_line_fires_at_its_own_line_number(name: str) -> None:
     (f,) = triage_text("step one\nstep two\n" + PREFIXED[name] + CONFLICT + "\n")
     assert (f.rule, f.source, f.position) == ("pip-conflict", "ci.log:3", 3)
+
+
+def test_prefixes_are_tried_as_one_alternation_unless_it_would_change_their_meaning() -> None:
+    assert prefixes._any(PREFIXES) is not None  # the one-match path is the one in force
+    flagged = (Prefix("x", re.compile(r"^a ", re.IGNORECASE)),)
+    clashing = (Prefix("x", re.compile(r"^(?P<n>a) ")), Prefix("y", re.compile(r"^(?P<n>b) ")))
+    assert prefixes._any(flagged) is None and prefixes._any(clashing) is None

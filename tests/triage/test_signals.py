@@ -7,7 +7,7 @@ import io
 import pytest
 
 from sdetkit.triage import registry
-from sdetkit.triage.candidates import candidate_lines
+from sdetkit.triage.lines import candidate_lines
 from sdetkit.triage.rule import WRAPPER
 from sdetkit.triage.signals import FAILED, NOTICE, PASSED, SIGNALS
 from tests.triage.support import triage_text

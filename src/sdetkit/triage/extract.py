@@ -1,14 +1,18 @@
-"""Extraction of findings from the candidate lines of a raw CI log (``sdetkit.triage.candidates``),
-with bounded memory: the rules and signals read each line, and a few findings are kept.
+"""Findings from the candidate lines of a raw CI log (``sdetkit.triage.lines``), in bounded memory.
+
+Each candidate line, already cleaned of CI prefixes, goes through the rules and signals that may
+read it (those whose prefilter words it holds); pytest's sections and a rule's follow-up lines
+carry a little state from line to line.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from sdetkit.triage import registry
-from sdetkit.triage.candidates import Candidate
 from sdetkit.triage.finding import TriageFinding
+from sdetkit.triage.lines import Candidate
 from sdetkit.triage.repeats import Repeats, identity, node
 from sdetkit.triage.rule import CAUSAL, WRAPPER, Follow, Rule, Seen
 from sdetkit.triage.signals import NOTICE, PASSED, Signal, classify
@@ -31,6 +35,15 @@ _CI_ROOT = re.compile(
 _ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
 
 
+class _Readers(NamedTuple):
+    """The rules and signals to try on a line, by the order ``Extractor.feed`` tries them."""
+
+    causal: list[Rule]
+    signals: list[Signal]
+    weak: list[Rule]
+    marked: list[Signal]
+
+
 class Extractor:
     """Feeds candidate lines through the rules and signals and keeps the findings (bounded).
 
@@ -51,7 +64,11 @@ class Extractor:
         self.weak = [r for r in self.rules if r.tier != CAUSAL]
         self.signals = [s for s in registry.all_signals() if not s.mark]
         self.marked = [s for s in registry.all_signals() if s.mark]
+        self.readers: dict[frozenset[bytes] | None, _Readers] = {
+            None: _Readers(self.causal, self.signals, self.weak, self.marked)
+        }
         self.success: str | None = None  # "source: line" of the first line that shows success
+        self.headed = [r for r in self.rules if r.header]  # the few rules a header line names the file of
         self.log_names = tuple(dict.fromkeys(n for r in self.rules for n in r.log_names))
         self.findings: list[TriageFinding] = []
         self.by_test: dict[str, int] = {}
@@ -72,7 +89,7 @@ class Extractor:
 
     def feed(self, candidate: Candidate) -> None:
         """Read one candidate line."""
-        lineno, before = candidate.lineno, candidate.before
+        lineno = candidate.lineno
         text = candidate.text.strip()
         if not text:
             return
@@ -89,26 +106,52 @@ class Extractor:
         if root:
             self.rootdir = root["root"].rstrip("/") + "/"
             return
-        if self._pytest(lineno, text, before) or self._header(text):
+        if self._pytest(lineno, text, candidate) or self._header(text):
             return
+        readers = self._readers(candidate.words)
         if (
-            self._rule(self.causal, lineno, text, before)
-            or self._signal(self.signals, lineno, text, before, candidate.marks)
-            or self._rule(self.weak, lineno, text, before)
+            self._rule(readers.causal, lineno, text, candidate)
+            or self._signal(readers.signals, lineno, text, candidate)
+            or self._rule(readers.weak, lineno, text, candidate)
         ):
             return
-        self._signal(self.marked, lineno, text, before, candidate.marks)
+        self._signal(readers.marked, lineno, text, candidate)
 
-    def _rule(self, rules: list[Rule], lineno: int, text: str, before: list[str]) -> bool:
+    def _readers(self, words: frozenset[bytes] | None) -> _Readers:
+        """The rules and signals that may read a line holding ``words``, in their order.
+
+        A rule's words are in every line it reads (``Rule.words``), so one whose words are all
+        absent cannot match and is not tried: a line costs a few regexes, not one per rule.
+        """
+        got = self.readers.get(words)
+        if got is None and words is not None:
+            if len(self.readers) > 4096:  # distinct mixes of words are few; this bounds a pathological log
+                self.readers = {None: self.readers[None]}
+            every = self.readers[None]
+
+            def may(own: tuple[bytes, ...]) -> bool:
+                return not own or not words.isdisjoint(own)
+
+            got = _Readers(
+                [r for r in every.causal if may(r.words)],
+                [s for s in every.signals if may(s.words)],
+                [r for r in every.weak if may(r.words)],
+                [s for s in every.marked if may(s.words)],
+            )
+            self.readers[words] = got
+        return got if got is not None else self.readers[None]
+
+    def _rule(self, rules: list[Rule], lineno: int, text: str, candidate: Candidate) -> bool:
         for rule in rules:
             m = rule.pattern.search(text)
             if m:
-                self._add(rule, m, lineno, [*before, text])
+                self._add(rule, m, lineno, [*candidate.before, text])
                 return True
         return False
 
-    def _signal(self, signals: list[Signal], lineno: int, text: str, before: list[str], marks: frozenset[str]) -> bool:
+    def _signal(self, signals: list[Signal], lineno: int, text: str, candidate: Candidate) -> bool:
         """A line that proves the job failed (a finding of class ``unknown``) or passed (noted)."""
+        marks = candidate.marks
         found = next(
             ((s, m) for s in signals if (not s.mark or s.mark in marks) and (m := s.pattern.search(text))), None
         )
@@ -125,7 +168,7 @@ class Extractor:
             nxt = s.next.format(**m.groupdict())
         except (KeyError, IndexError):
             nxt = s.next
-        excerpt = "\n".join(c for c in [*before, text] if c)[-1500:]
+        excerpt = "\n".join(c for c in [*candidate.before, text] if c)[-1500:]
         finding = TriageFinding(
             s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, nxt, source, lineno, excerpt, s.fix
         )
@@ -147,14 +190,14 @@ class Extractor:
 
     def _header(self, text: str) -> bool:
         """A header line naming the file of a rule's findings after it (Jest's ``FAIL file``)."""
-        for rule in self.rules:
+        for rule in self.headed:
             m = rule.header.match(text) if rule.header else None
             if m:
                 self.header_files[rule.id] = m["file"]
                 return True
         return False
 
-    def _pytest(self, lineno: int, text: str, before: list[str]) -> bool:
+    def _pytest(self, lineno: int, text: str, candidate: Candidate) -> bool:
         block = _BLOCK.match(text)
         if block:
             self.passes, self.section = block["name"] in _PASSING_BLOCKS, None
@@ -191,7 +234,9 @@ class Extractor:
         e = _E_LINE.match(text)
         message = e and (e["message"] or e["xpass"])
         if message and kind == "collect" and found and idx is not None:
-            self.findings[idx] = self.findings[idx]._replace(message=message, excerpt="\n".join([*before, text]))
+            self.findings[idx] = self.findings[idx]._replace(
+                message=message, excerpt="\n".join([*candidate.before, text])
+            )
             return True
         if message and kind == "test":
             # The section's first E line is the whole message; the summary line truncates it.

@@ -53,6 +53,22 @@ PREFIXES: tuple[Prefix, ...] = (
     Prefix("nox", re.compile(r"^nox > ")),
 )
 
+
+# Every prefix as one alternation (group ``_N`` is ``PREFIXES[N]``): one match per prefix
+# stripped instead of one per kind tried. Should one alternative match the empty string, the kinds
+# are tried one by one, as each must strip something.
+def _any(prefixes: tuple[Prefix, ...]) -> re.Pattern[str] | None:
+    """The alternation, or None where it could not mean the same (flags, clashing group names)."""
+    if any(p.pattern.flags != re.UNICODE for p in prefixes):
+        return None
+    try:
+        return re.compile("|".join(f"(?P<_{i}>{p.pattern.pattern})" for i, p in enumerate(prefixes)))
+    except re.error:
+        return None
+
+
+_ANY = _any(PREFIXES)
+
 # Lines that are only markers (a collapsible group, a GitLab section): nothing to read.
 _MARKER = re.compile(r"^(?:##\[(?:group|endgroup)\]|::(?:group|endgroup)::|section_(?:start|end):\d+:)")
 
@@ -63,17 +79,18 @@ def normalise(line: str) -> tuple[str, frozenset[str]]:
     if "\x1b" in line:
         line = ANSI.sub("", line)
     marks: set[str] = set()
-    stripped = True
-    while stripped and line:
-        stripped = False
-        for prefix in PREFIXES:
-            m = prefix.pattern.match(line)
-            if m and m.end():
-                line = line[m.end() :]
-                if prefix.mark:
-                    marks.add(prefix.mark)
-                stripped = True
+    while line:
+        m = _ANY.match(line) if _ANY else None  # the first prefix that matches, in PREFIXES order
+        if m is None and _ANY:
+            break
+        prefix = PREFIXES[int(m.lastgroup[1:])] if m and m.lastgroup else None
+        if prefix is None or m is None or not m.end():
+            prefix, m = next(((p, pm) for p in PREFIXES if (pm := p.pattern.match(line)) and pm.end()), (None, None))
+            if prefix is None or m is None:
                 break
+        line = line[m.end() :]
+        if prefix.mark:
+            marks.add(prefix.mark)
     if _MARKER.match(line):
         return "", frozenset()
     return line, frozenset(marks)

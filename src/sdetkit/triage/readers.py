@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sdetkit.errors import InputError
-from sdetkit.triage.candidates import candidate_lines
 from sdetkit.triage.extract import Extractor
 from sdetkit.triage.finding import TriageFinding
+from sdetkit.triage.lines import candidate_lines
 from sdetkit.triage.rule import CAUSAL
 
 

@@ -184,7 +184,7 @@ NATIVE_RULES: tuple[Rule, ...] = (
         "dependency resolution",
         r"^ERROR: (?P<message>unable to select packages:)\s*$",
         "apk add --simulate",
-        words=(rb"unable to select packages", rb"-r\d+:\r?\n", rb"breaks: "),
+        words=(rb"unable to select packages", rb"-r\d+:", rb"breaks: "),
         fix="make the pinned version (world[...]) agree with the version the repository has: change the pin, "
         "or use the Alpine release whose repository has it",
         follow=apk_conflict,

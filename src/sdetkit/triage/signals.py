@@ -359,7 +359,7 @@ SIGNALS: tuple[Signal, ...] = (
         "pip-resolver-notice",
         "pip",
         r"^ERROR: pip's dependency resolver does not currently take into account all the packages",
-        words=(_ERROR,),
+        words=(rb"dependency resolver",),
         outcome=NOTICE,
     ),
     # success: the log positively shows it passed
