@@ -139,6 +139,14 @@ VARIANTS: list[tuple[str, str, str]] = [
     ("The job running on agent Hosted Agent ran longer than the maximum time of 60 minutes.", "timeout", "timeout"),
     ("ERROR: file or directory not found: tests/unit", "config", "configuration"),
     ("ERROR: not found: /w/tests/test_a.py::test_gone", "config", "configuration"),
+    ("ERROR: file not found: tests/unit", "config", "configuration"),
+    (
+        "  Retrying (Retry(total=2, connect=None, read=None, redirect=None)) after connection broken by"
+        " 'NewConnectionError(\"Failed to establish a new connection: [Errno -3] Temporary failure in name"
+        " resolution\")': /simple/widgetlib/",
+        "pip-retry",
+        "infrastructure or network",
+    ),
     ("ImportError: No module named 'yaml'", "missing-module", "missing tool or module"),
     ("ImportError: No module named yaml", "missing-module", "missing tool or module"),
     ("/w/.tox/py312/bin/python: No module named pytest", "missing-module", "missing tool or module"),
@@ -210,3 +218,26 @@ def test_every_rule_fires_on_a_golden_case() -> None:
     """A rule no golden case exercises is dead or untested: add a case modeled on a real log, or remove it."""
     never = [rule_id for rule_id, cases in fired_on_golden_cases().items() if not cases]
     assert not never, f"rules that fire on no golden case in {CORPUS}: {never}"
+
+
+RETRY = (
+    "WARNING: Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection"
+    " broken by 'NewConnectionError(\"Failed to establish a new connection: [Errno -3] Temporary failure in"
+    " name resolution\")': /simple/widgetlib/\n"
+)
+NO_VERSION = "ERROR: No matching distribution found for widgetlib==9.9\n"
+
+
+def test_no_version_after_retries_that_never_got_through_is_the_networks_wrapper() -> None:
+    found = triage_text(RETRY + NO_VERSION)
+    assert [(f.rule, f.classification, f.tier) for f in found] == [
+        ("pip-retry", "infrastructure or network", 2),
+        ("pip-no-version", "infrastructure or network", 3),
+    ]
+    assert found[1].fix == found[0].fix  # re-run, not "loosen the pin"
+
+
+def test_no_version_after_retries_that_got_through_is_a_pin_problem() -> None:
+    log = RETRY + "Collecting widgetlib==2.0\n  Downloading widgetlib-2.0-py3-none-any.whl (10 kB)\n" + NO_VERSION
+    (f,) = triage_text(log)
+    assert (f.rule, f.classification, f.tier) == ("pip-no-version", "dependency resolution", 1)

@@ -316,6 +316,8 @@ class Extractor:
         matched = rule
         if rule.refine:
             rule = rule.refine(rule, groups, Seen(context[:-1], frozenset(self.tools_seen)))
+        if rule.consequence_of:
+            rule = self._consequence(rule)
         groups.setdefault("tool", rule.tool)
         for key in ("file", "test"):
             if groups.get(key):
@@ -389,6 +391,15 @@ class Extractor:
         if rule.undone_by is not None and at is not None:
             self.pending[at] = rule.undone_by  # until a later line undoes it (again, for a repeat)
             self.dropped.discard(at)
+
+    def _consequence(self, rule: Rule) -> Rule:
+        """``rule`` as the wrapper of an earlier, still standing failure it follows from (if there is one)."""
+        cause = next(
+            (f for i, f in enumerate(self.findings) if f.rule in rule.consequence_of and i not in self.dropped), None
+        )
+        if cause is None:
+            return rule
+        return rule._replace(tier=WRAPPER, classification=cause.classification, fix=cause.fix)
 
     def _relative(self, path: str) -> str:
         # Windows separators, and the "...\\" an 80-column summary puts where it cut a long path

@@ -59,6 +59,9 @@ class Rule(NamedTuple):
     same_failure: str | None = None  # a group whose value, already reported, makes the match a repeat
     log_names: tuple[str, ...] = ()  # tools printing this same shape; the ones named in the log decide
     undone_by: re.Pattern[str] | None = None  # a later line showing the step went on: the finding is dropped
+    # Rules whose earlier finding, still standing, this line only follows from (pip's "No matching
+    # distribution" after retries that never got through): the line is then that failure's wrapper.
+    consequence_of: tuple[str, ...] = ()
 
 
 def rule(
@@ -78,9 +81,11 @@ def rule(
     same_failure: str | None = None,
     log_names: tuple[str, ...] = (),
     undone_by: str | None = None,
+    consequence_of: tuple[str, ...] = (),
 ) -> Rule:
     """A rule from its pattern's source; a rule always says which words reach it and how to fix it."""
     return Rule(
         rule_id, tool, classification, re.compile(pattern), nxt, tier, words, fix,
         refine, follow, header, section, same_failure, log_names, re.compile(undone_by) if undone_by else None,
+        consequence_of,
     )  # fmt: skip

@@ -196,20 +196,23 @@ RULES: tuple[Rule, ...] = (
         "pip-no-version",
         "pip",
         "dependency resolution",
-        r"^ERROR: No matching distribution found for (?P<req>\S+)",
+        # older pip words it without "ERROR: "
+        r"^(?:ERROR: )?No matching distribution found for (?P<req>\S+)",
         'python -m pip install "{req}"',
-        words=(rb"ERROR",),
+        words=(rb"ERROR", rb"No matching distribution"),
         fix=_PIN_FIX,
+        consequence_of=("pip-retry",),  # no version found because the index could not be reached
     ),
     rule(
         "pip-no-version-detail",
         "pip",
         "dependency resolution",
-        r"^ERROR: Could not find a version that satisfies the requirement (?P<req>\S+)",
+        r"^(?:ERROR: )?Could not find a version that satisfies the requirement (?P<req>\S+)",
         'python -m pip install "{req}"',
         WEAK,
-        words=(rb"ERROR",),
+        words=(rb"ERROR", rb"Could not find a version"),
         fix=_PIN_FIX,
+        consequence_of=("pip-retry",),
     ),
     rule(
         "pip-conflict",
@@ -296,7 +299,8 @@ RULES: tuple[Rule, ...] = (
         "pip-retry",
         "pip",
         "infrastructure or network",
-        r"^WARNING: Retrying \(Retry\(total=\d+.*\) after connection broken by (?P<message>.+)$",
+        # pip 10 and later say "WARNING: Retrying", older pip only "Retrying"
+        r"^(?:WARNING: )?Retrying \(Retry\(total=\d+.*\) after connection broken by (?P<message>.+)$",
         "re-run the job (infrastructure)",
         WEAK,
         words=(rb"Retrying \(", rb"Downloading ", rb"Using cached ", rb"Successfully installed", rb"already satisfied"),
@@ -307,7 +311,8 @@ RULES: tuple[Rule, ...] = (
         "config",
         "config",
         "configuration",
-        r"(?:^ERROR: usage:|^ERROR: (?:file or directory )?not found: |error: unrecognized arguments|invalid TOML"
+        # pytest's usage errors: "file or directory not found" (pytest 5+), "file not found" (older)
+        r"(?:^ERROR: usage:|^ERROR: (?:file (?:or directory )?)?not found: |error: unrecognized arguments|invalid TOML"
         r"|TOMLDecodeError|ERROR: .*: error: argument)",
         "fix the configuration named above, then re-run",
         words=(rb"ERROR", rb"rror"),
