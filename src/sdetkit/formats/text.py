@@ -131,6 +131,7 @@ class TextFormat(PerCommandFormat):
             f"first failure: {first['classification']} ({first['tool']}) at {finding_place(first)}",
             f"  {first['message']}",
             f"  reproduce: {first['next_command']}",
+            *([f"  fix: {first['fix']}"] if first.get("fix") else []),
             f"  evidence: {first['source']}",
         ]
         others = doc["findings"][1:6]

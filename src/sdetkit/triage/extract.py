@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
 
 from sdetkit.errors import InputError
-from sdetkit.triage import registry
+from sdetkit.triage import paths, registry
 from sdetkit.triage.finding import TriageFinding
 from sdetkit.triage.prefixes import clean, normalise
 from sdetkit.triage.rule import CAUSAL, WRAPPER, Follow, Rule, Seen
@@ -27,11 +27,6 @@ CONTEXT = 3
 _SECTION = re.compile(r"^_{3,} (?P<name>\S.*?) _{3,}$")
 _CRASH = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): (?P<exc>\w+)$")
 _E_LINE = re.compile(r"^E\s+(?P<message>\S.*)$")
-# Checkout folders of common CI services: paths under them are made repository-relative.
-_CI_ROOT = re.compile(
-    r"^(?:/home/runner/work/[^/]+/[^/]+/|/github/workspace/|/builds/[^/]+/[^/]+/|/home/circleci/project/"
-    r"|/var/lib/jenkins/workspace/[^/]+/|/bitbucket/pipelines/agent/build/|/workspace/)"
-)
 _ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
 _IN_MODULE = re.compile(r"^(?P<file>[^\s:]+\.py):(?P<line>\d+): in <module>$")
 
@@ -278,6 +273,12 @@ class Extractor:
         return False
 
     def _append(self, follow: Follow | None, finding: TriageFinding) -> None:
+        # One place for every rule and signal: no CI checkout folder in what the developer runs.
+        finding = finding._replace(
+            next_command=paths.scrub(finding.next_command, self.rootdir),
+            affected_file=finding.affected_file and self._relative(finding.affected_file),
+            test_id=finding.test_id and self._relative(finding.test_id),
+        )
         if len(self.findings) < MAX_FINDINGS:
             if finding.test_id:
                 self.by_test[finding.test_id] = len(self.findings)
@@ -342,12 +343,7 @@ class Extractor:
         )
 
     def _relative(self, path: str) -> str:
-        if not path.startswith("/"):
-            return path
-        if self.rootdir and path.startswith(self.rootdir):
-            return path[len(self.rootdir) :]
-        m = _CI_ROOT.match(path)
-        return path[m.end() :] if m else path
+        return paths.relative(path, self.rootdir)
 
     @staticmethod
     def _node(test: str) -> str:
