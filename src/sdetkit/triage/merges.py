@@ -17,6 +17,9 @@ _JEST_FRAME = re.compile(r"\((?:\./)?(?P<file>[^():\s]+\.(?:test|spec)\.[cm]?[jt
 _FRAME = re.compile(r'^File "(?P<path>[^"]+)", line (?P<line>\d+)')
 _EXCEPTION = re.compile(r"^(?P<message>(?:[\w.]+\.)?\w*(?:Error|Exception|Failure): .+)$")
 # "... and you require X" is the user's requirement; "we can conclude that you require Y" is not.
+# pip's "The conflict is caused by:" lines: "pkg 1.0 depends on dep<2", "The user requested dep==3".
+_CAUSED_BY = re.compile(r"^(?:(?P<who>\S+ \S+) depends on (?P<dep>.+)|The user requested (?P<req>.+))$")
+CONFLICT_FIX = "relax one of the conflicting requirements: "
 _YOU_REQUIRE = re.compile(r"(?i)(?:and|because|since) you require ([^\s,]+?)[,.]?(?:\s|$)")
 
 
@@ -86,5 +89,31 @@ def uv_requirements(finding: TriageFinding, text: str) -> tuple[TriageFinding, b
     have = re.findall(r'"([^"]+)"', cmd) if cmd.startswith('uv pip install "') else []
     reqs = list(dict.fromkeys([*have, *wanted]))
     if reqs:
-        finding = finding._replace(next_command="uv pip install " + " ".join(f'"{r}"' for r in reqs))
+        finding = finding._replace(
+            next_command="uv pip install " + " ".join(f'"{r}"' for r in reqs),
+            fix=CONFLICT_FIX + " and ".join(reqs) + " cannot hold together",
+        )
     return finding, True
+
+
+def pip_conflict_pair(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
+    """pip's "Cannot install A and B because ..." names the two requirements that conflict."""
+    if groups.get("first") and groups.get("second"):
+        return rule._replace(fix=f"{CONFLICT_FIX}{groups['first']} and {groups['second']} cannot hold together")
+    return rule
+
+
+def pip_conflict_causes(finding: TriageFinding, text: str) -> tuple[TriageFinding, bool] | None:
+    """The lines under "The conflict is caused by:" say which package wants what; pip's closing
+    "ResolutionImpossible" is the same failure, not a second one."""
+    if text.startswith("The conflict is caused by"):
+        return finding, True
+    if text.startswith("ERROR: ResolutionImpossible"):
+        return finding, False
+    m = _CAUSED_BY.match(text)
+    if m is None:
+        return None
+    said = f"{m['who']} requires {m['dep']}" if m["who"] else f"the project requires {m['req']}"
+    base = finding.fix if finding.fix.startswith(CONFLICT_FIX) else CONFLICT_FIX.rstrip(": ")
+    joiner = "; " if "cannot hold together" in base or " requires " in base else ": "
+    return finding._replace(fix=f"{base}{joiner}{said}"), True
