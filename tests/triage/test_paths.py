@@ -90,6 +90,7 @@ def test_no_rule_leaves_a_ci_root_in_its_command_or_file(rule_id: str, root: str
         ("/opt/hostedtoolcache/Python/3.12.4/x64/bin/python -m mypy src", "python -m mypy src"),
         ("/usr/bin/python3 -m pytest", "/usr/bin/python3 -m pytest"),  # a system interpreter is left as printed
         ("python -m pytest tests/toxic/test_a.py", "python -m pytest tests/toxic/test_a.py"),
+        ("/home/travis/build/harbor/tidepool/.tox/lint/bin/flake8 src", "flake8 src"),
     ],
 )
 def test_env_interpreters_become_python(command: str, scrubbed: str) -> None:
@@ -97,9 +98,30 @@ def test_env_interpreters_become_python(command: str, scrubbed: str) -> None:
 
 
 def test_pytest_rootdir_is_cut_even_outside_known_roots() -> None:
-    log = (
-        "rootdir: /srv/ci/tidepool\n"
-        "FAILED /srv/ci/tidepool/tests/test_tide.py::test_ebb - assert 1 == 2\n"
-    )
+    log = "rootdir: /srv/ci/tidepool\nFAILED /srv/ci/tidepool/tests/test_tide.py::test_ebb - assert 1 == 2\n"
     f = triage_text(log)[0]
-    assert (f.test_id, f.next_command) == ("tests/test_tide.py::test_ebb", 'python -m pytest -q "tests/test_tide.py::test_ebb"')
+    assert (f.test_id, f.next_command) == (
+        "tests/test_tide.py::test_ebb",
+        'python -m pytest -q "tests/test_tide.py::test_ebb"',
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "command"),
+    [
+        (
+            "ERROR: InvocationError for command /home/travis/build/harbor/tidepool/.tox/py39/bin/python -m pytest tests "
+            "(exited with code 1)\n",
+            "python -m pytest tests",
+        ),
+        ("ERROR: InvocationError: '/builds/harbor/tidepool/.tox/lint/bin/flake8 src'\n", "flake8 src"),
+        (
+            "  py312: exit 2 (0.84 seconds) /home/runner/work/tidepool/tidepool> python -m mypy src pid=4120\n",
+            "python -m mypy src",
+        ),
+        ("  py312: FAIL code 1 (2.31 seconds)\n", "tox"),  # tox does not say which command: tox reproduces it
+    ],
+)
+def test_tox_names_the_failed_command_as_the_developer_runs_it(line: str, command: str) -> None:
+    f = triage_text(line)[0]
+    assert (f.rule, f.next_command) == ("tox", command)

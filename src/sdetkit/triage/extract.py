@@ -184,8 +184,13 @@ class Extractor:
             self.success = self.success or f"{source}: {text}"
             return True
         excerpt = "\n".join(c for c in [*before, text] if c)[-1500:]
+        groups = {k.rstrip("0123456789"): v for k, v in m.groupdict().items() if v}
+        try:
+            nxt = s.next.format(**groups)
+        except (KeyError, IndexError):
+            nxt = s.tool
         finding = TriageFinding(
-            s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, s.next, source, lineno, excerpt, s.fix
+            s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, nxt, source, lineno, excerpt, s.fix
         )
         self._append(None, finding)
         return True

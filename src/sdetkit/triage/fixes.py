@@ -55,7 +55,9 @@ def project(facts: ProjectFacts) -> Project:
     if isinstance(deps, list) and deps:
         found.append(ReqSet("[project] dependencies", "pip install -e .", tuple(map(str, deps)), "main", inline=True))
     if (facts.root / "requirements.txt").is_file():
-        found.append(ReqSet("requirements.txt", "pip install -r requirements.txt", reader.file("requirements.txt"), "main"))
+        found.append(
+            ReqSet("requirements.txt", "pip install -r requirements.txt", reader.file("requirements.txt"), "main")
+        )
     order = {"test": 0, "main": 1, "dev": 2}
     found.sort(key=lambda s: order.get(s.role, 3))
     return Project(facts.root, tuple(found), (facts.root / "uv.lock").is_file())
@@ -129,8 +131,10 @@ def _module_dist(module: str, where: Project | None) -> str:
             name = _req_name(req)
             if name and lower in import_names(name, _canonical(name)):
                 return name
-    known = {m: d for d, ms in IMPORT_NAMES.items() for m in ms if not d.startswith(m)}
-    return known.get(lower, module)
+    for dist, modules in IMPORT_NAMES.items():  # the first listed wins (opencv-python before -headless)
+        if lower in modules and not dist.startswith(lower + "-"):  # psycopg2 is a distribution of its own
+            return dist
+    return module
 
 
 def _tool_dist(tool: str, where: Project | None) -> str | None:
@@ -148,7 +152,9 @@ def _tool_dist(tool: str, where: Project | None) -> str | None:
 def _install_fix(dist: str, what: str, where: Project | None) -> str:
     if where is None:
         return f"install {dist} (it provides {what}): python -m pip install {dist}"
-    declaring = [s for s in where.sets if any(_canonical(_req_name(r) or "") == _canonical(dist) for r in s.requirements)]
+    declaring = [
+        s for s in where.sets if any(_canonical(_req_name(r) or "") == _canonical(dist) for r in s.requirements)
+    ]
     if declaring:
         s = declaring[0]
         return f"install {dist} (it provides {what}), declared in {s.source}: {_install(s, where.uv)}"

@@ -17,7 +17,7 @@ CI_ROOTS: tuple[str, ...] = (
     rf"/Users/runner/work/{_SEG}/{_SEG}/",  # GitHub Actions and Azure Pipelines, macOS
     rf"/__w/{_SEG}/{_SEG}/",  # GitHub Actions, a job running in a container
     r"/github/workspace/",  # GitHub Actions, a Docker container action
-    rf"(?:/home/vsts/work|/mnt/vss/_work|/azp/_work)/\d+/s/",  # Azure Pipelines, hosted and self-hosted Linux
+    r"(?:/home/vsts/work|/mnt/vss/_work|/azp/_work)/\d+/s/",  # Azure Pipelines, hosted and self-hosted Linux
     # GitLab: /builds/GROUP/[SUBGROUP/...]PROJECT/; the shell executor adds the runner token and slot.
     rf"(?:/home/gitlab-runner)?/builds/(?:{_SEG}/\d+/)?(?:{_SEG}/){{2,}}?(?=(?:src|tests?|lib|docs)/)",
     rf"(?:/home/gitlab-runner)?/builds/(?:{_SEG}/\d+/)?{_SEG}/{_SEG}/",
@@ -33,26 +33,28 @@ CI_ROOTS: tuple[str, ...] = (
     rf"/var/lib/buildkite-agent/builds/{_SEG}/{_SEG}/{_SEG}/",
     rf"/(?:drone|woodpecker)/src/(?:{_SEG}\.{_SEG}/{_SEG}/{_SEG}/)?",  # Drone, Woodpecker (older: host/owner/repo)
     rf"/codebuild/output/src\d+/src/(?:{_SEG}\.{_SEG}/{_SEG}/{_SEG}/)?",  # AWS CodeBuild
-    r"/tmp/cirrus-ci-build/",  # Cirrus CI
+    r"/tmp/cirrus-ci-build/",  # noqa: S108 - Cirrus CI's checkout (a pattern to match, no file is made)
     rf"/home/semaphore/{_SEG}/",  # Semaphore
-    rf"/opt/buildagent/work/[0-9a-f]+/",  # TeamCity, Linux agents
-    rf"/tmp/build/[0-9a-f]+/{_SEG}/",  # Concourse: the build folder, then the input's name
+    r"/opt/buildagent/work/[0-9a-f]+/",  # TeamCity, Linux agents
+    rf"/tmp/build/[0-9a-f]+/{_SEG}/",  # noqa: S108 - Concourse: the build folder, then the input
     r"/workspace/",  # Google Cloud Build, Tekton
     # Windows runners: GitHub Actions and Azure (D:\a\R\R\, D:\a\1\s\), AppVeyor, TeamCity, Travis.
     rf"[A-Za-z]:[\\/]a[\\/]{_SEG}[\\/]{_SEG}[\\/]",
     rf"/[a-z]/a/{_SEG}/{_SEG}/",  # the same, as MSYS and Git Bash print it
     rf"[A-Za-z]:[\\/]projects[\\/]{_SEG}[\\/]",
-    rf"[A-Za-z]:[\\/]BuildAgent[\\/]work[\\/][0-9a-f]+[\\/]",
+    r"[A-Za-z]:[\\/]BuildAgent[\\/]work[\\/][0-9a-f]+[\\/]",
     rf"[A-Za-z]:[\\/]Users[\\/]travis[\\/]build[\\/]{_SEG}[\\/]{_SEG}[\\/]",
 )
 _ROOT = re.compile("|".join(f"(?:{r})" for r in CI_ROOTS))
 _AT_ROOT = re.compile(r"(?:^|(?<=[\s'\"=(]))(?:" + "|".join(f"(?:{r})" for r in CI_ROOTS) + ")")
-# An interpreter inside a tox or nox environment or a virtual environment: in the developer's
-# clone the environment's own ``python`` is the one to run.
-_ENV_PYTHON = re.compile(
+# A program inside a tox or nox environment, a virtual environment or the runner's tool cache: in
+# the developer's clone the environment's own program is run by its name (``python`` for any
+# interpreter version).
+_ENV_PROGRAM = re.compile(
     r"(?:^|(?<=[\s'\"=(]))(?:(?:[^\s'\"]*[\\/])?\.?(?:tox|nox|venv)(?:[\\/][^\s'\"]*?)?"
-    r"|/opt/hostedtoolcache/Python/[^\s/]+/x64)[\\/](?:bin|Scripts)[\\/]python(?:\d(?:\.\d+)?)?(?:\.exe)?(?=[\s'\"]|$)"
+    r"|/opt/hostedtoolcache/Python/[^\s/]+/x64)[\\/](?:bin|Scripts)[\\/](?P<program>[\w.+-]+?)(?:\.exe)?(?=[\s'\"]|$)"
 )
+_PYTHON = re.compile(r"^python(?:\d(?:\.\d+)?)?$")
 
 
 def relative(path: str, rootdir: str | None = None) -> str:
@@ -70,7 +72,7 @@ def scrub(command: str, rootdir: str | None = None) -> str:
     """A reproduce command with every CI checkout folder removed and env interpreters named ``python``."""
     if rootdir and rootdir in command:
         command = command.replace(rootdir, "")
-    command = _ENV_PYTHON.sub("python", command)
+    command = _ENV_PROGRAM.sub(lambda m: "python" if _PYTHON.match(m["program"]) else m["program"], command)
     return _AT_ROOT.sub("", command)
 
 
