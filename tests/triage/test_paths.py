@@ -110,8 +110,8 @@ def test_pytest_rootdir_is_cut_even_outside_known_roots() -> None:
     ("line", "command"),
     [
         (
-            "ERROR: InvocationError for command /home/travis/build/harbor/tidepool/.tox/py39/bin/python -m pytest tests "
-            "(exited with code 1)\n",
+            "ERROR: InvocationError for command /home/travis/build/harbor/tidepool/.tox/py39/bin/python "
+            "-m pytest tests (exited with code 1)\n",
             "python -m pytest tests",
         ),
         ("ERROR: InvocationError: '/builds/harbor/tidepool/.tox/lint/bin/flake8 src'\n", "flake8 src"),

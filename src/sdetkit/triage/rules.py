@@ -282,6 +282,7 @@ RULES: tuple[Rule, ...] = (
         WEAK,
         words=(rb"rror",),
         fix="read the traceback above the exception: its last frame in the project's code is where to fix",
+        refine=merges.exception_frame,
     ),
     rule(
         "error-line",
