@@ -218,3 +218,10 @@ def test_project_option_names_another_folder_and_must_be_one(tmp_path: Path) -> 
     )
     res = run_triage(elsewhere, "ci.log", "--project", str(elsewhere / "ci.log"))
     assert res.returncode == 2 and "not a folder" in res.stderr
+
+
+def test_a_test_failure_after_an_import_error_line_keeps_its_own_fix() -> None:
+    log = "ModuleNotFoundError: No module named 'yaml'\nFAILED tests/test_a.py::test_b - assert 1 == 2\n"
+    test = next(f for f in triage_text(log) if f.rule == "pytest-failed")
+    assert "No module named" in test.excerpt
+    assert fixes.complete(test, None) == test

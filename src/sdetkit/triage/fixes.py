@@ -75,19 +75,21 @@ def complete(finding: TriageFinding, where: Project | None) -> TriageFinding:
         dist = _tool_dist(tool, where) if tool else None
         if tool and dist:
             return finding._replace(fix=_install_fix(dist, f"the tool {tool}", where))
-    module = _group(MISSING_MODULE, "module", finding)
+    # Only an import failure's context is read: a test failure's lines before it are another matter.
+    importing = finding.classification in ("missing tool or module", "test collection/import error")
+    module = _group(MISSING_MODULE, "module", finding, context=importing)
     if module:
         return finding._replace(fix=_install_fix(_module_dist(module, where), f"module {module}", where))
     return finding
 
 
-def _group(rule_id: str, group: str, finding: TriageFinding) -> str | None:
-    """A group of rule ``rule_id``'s pattern in the finding's message or excerpt (a collection
-    error's section holds the import error; its own rule read only the title)."""
+def _group(rule_id: str, group: str, finding: TriageFinding, context: bool = True) -> str | None:
+    """A group of rule ``rule_id``'s pattern in the finding's message, or in its excerpt when
+    ``context`` (a collection error's section holds the import error; its rule read the title)."""
     rule = next((r for r in registry.all_rules() if r.id == rule_id), None)
     if rule is None:
         return None
-    for text in (finding.message, *reversed(finding.excerpt.splitlines())):
+    for text in (finding.message, *(reversed(finding.excerpt.splitlines()) if context else ())):
         m = rule.pattern.search(text)
         if m and m.groupdict().get(group):
             return m[group]
