@@ -59,6 +59,12 @@ def _gate_flags(p: argparse.ArgumentParser) -> None:
 def _triage_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="*", type=Path, help="logs, JUnit XML files or gate artifacts; - for stdin")
     p.add_argument("--log", type=Path, action="append", default=[], metavar="FILE", help="a log (repeatable)")
+    p.add_argument(
+        "--project",
+        type=Path,
+        metavar="PATH",
+        help="the project whose dependency sets a fix installs (default: the current folder when it is a project)",
+    )
     output_flags(p)
 
 
@@ -201,7 +207,7 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...
     "gate": ("gate:run", _gate),
     "doctor": ("doctor:run", _doctor),
     "decide": ("decide:run", _decide),
-    "triage": ("triage:run", lambda a: st.TriageSettings(tuple(a.inputs) + tuple(a.log), output(a))),
+    "triage": ("triage:run", lambda a: st.TriageSettings(tuple(a.inputs) + tuple(a.log), output(a), a.project)),
     "evidence pack": ("evidence:pack", lambda a: st.PackSettings(a.dir, tuple(a.files), a.out)),
     "evidence verify": ("evidence:verify", lambda a: st.VerifySettings(a.bundle, a.format)),
     "schema": ("schema:show", lambda a: st.SchemaSettings(a.name)),

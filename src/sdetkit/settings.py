@@ -85,6 +85,7 @@ class TriageSettings(NamedTuple):
 
     inputs: tuple[Path, ...]
     output: OutputSettings
+    project: Path | None = None  # whose dependency sets the fixes name (None: the current folder if a project)
 
 
 class StoreSettings(NamedTuple):

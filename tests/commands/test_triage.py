@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 
 from sdetkit.evidence import schemas
+from sdetkit.triage import fixes
 from sdetkit.triage.readers import from_log, read
 from tests import paths
 
@@ -36,7 +37,7 @@ KEYS = {"ok", "success_line", "log_line", "message_contains", "fix_contains", "f
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_golden_case(case: Path) -> None:
+def test_golden_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = json.loads((case / "expected.json").read_text())
     assert set(expected) <= KEYS, f"{case.name}: unknown keys {sorted(set(expected) - KEYS)}"
     source = next(p for p in case.iterdir() if p.name.startswith("input."))
@@ -47,7 +48,11 @@ def test_golden_case(case: Path) -> None:
         line = expected["success_line"]  # the first line that positively shows success, or null
         assert reading.success == line or (reading.success or "").startswith(f"{source}:{line}: "), reading.success
         return
-    findings = read(source)
+    # The fix as the log alone decides it: no project, and nothing installed that could name a
+    # module's distribution (the case must not depend on the machine that runs it).
+    monkeypatch.setattr(fixes, "_provided", dict)
+    monkeypatch.setattr(fixes, "_scripts", dict)
+    findings = [fixes.complete(f, None) for f in read(source)]
     assert findings, f"{source}: no finding"
     got = findings[0]._asdict()
     if "log_line" in expected:  # the line of the log the finding is at, as numbered in the raw log

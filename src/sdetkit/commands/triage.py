@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from sdetkit.errors import EXIT_FAILED, EXIT_OK, UsageError
 from sdetkit.formats.base import DocumentReport
 from sdetkit.formats.deliver import deliver, preflight
 from sdetkit.settings import TriageSettings
+from sdetkit.triage import fixes
 from sdetkit.triage.finding import TriageFinding
 from sdetkit.triage.rule import CAUSAL
 
@@ -36,7 +38,23 @@ def _finding(f: TriageFinding) -> dict[str, Any]:
         "rule": f.rule,
         "excerpt": f.excerpt,
         "occurrences": f.occurrences,
+        "fix": f.fix,
     }
+
+
+def _project(settings: TriageSettings) -> fixes.Project | None:
+    """The project whose dependency sets the fixes name: ``--project``, else the current folder
+    when it is a project, else none (the fixes then install into the current environment)."""
+    from sdetkit.repo import config
+
+    root = settings.project
+    if root is not None and not root.is_dir():
+        raise UsageError(f"--project {root}: not a folder")
+    if root is None:
+        root = Path.cwd()
+        if not fixes.is_project(root):
+            return None
+    return fixes.project(config.load(root))
 
 
 def run(settings: TriageSettings) -> int:
@@ -53,6 +71,9 @@ def run(settings: TriageSettings) -> int:
         success.append(got.success)
     # Across inputs too, a cause in any input beats wrapper noise in an earlier one.
     ordered = sorted(findings, key=lambda f: f.tier)
+    if ordered:
+        where = _project(settings)
+        ordered[:SHOWN] = [fixes.complete(f, where) for f in ordered[:SHOWN]]
     doc = {
         "schema_name": SCHEMA_NAME,
         "schema_version": SCHEMA_VERSION,

@@ -108,6 +108,8 @@ class MarkdownFormat(PerCommandFormat):
             first["next_command"],
             "```",
         ]
+        if first.get("fix"):
+            lines += ["", f"Fix: {first['fix']}"]
         if first["excerpt"]:
             lines += ["", "<details><summary>evidence</summary>", "", "```", first["excerpt"], "```", "</details>"]
         others = doc["findings"][1:6]

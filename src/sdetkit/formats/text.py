@@ -132,6 +132,7 @@ class TextFormat(PerCommandFormat):
             f"first failure: {first['classification']} ({first['tool']}) at {finding_place(first)}",
             f"  {first['message']}",
             f"  reproduce: {first['next_command']}",
+            *([f"  fix: {first['fix']}"] if first.get("fix") else []),
             f"  evidence: {first['source']}{repeated(first)}",
         ]
         others = doc["findings"][1:6]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from sdetkit.triage import registry
+from sdetkit.triage import paths, registry
 from sdetkit.triage.finding import TriageFinding
 from sdetkit.triage.lines import Candidate
 from sdetkit.triage.repeats import Repeats, identity, node
@@ -26,12 +26,6 @@ _PASSING_BLOCKS = ("PASSES", "RERUNS", "rerun test summary info")
 # A traceback's location in a section: "f.py:8: AssertionError", "f.py:7: in test_x", "f.py:7: " (long, inner)
 _LOCATION = re.compile(r"^(?P<file>(?:[A-Za-z]:)?[^\s:]+\.py):(?P<line>\d+):(?: in \S+| \w+)?\s*$")
 _E_LINE = re.compile(r"^(?:E\s+(?P<message>\S.*)|(?P<xpass>\[XPASS\(strict\)\].*))$")
-# Checkout folders of common CI services: paths under them are made repository-relative.
-_CI_ROOT = re.compile(
-    r"^(?:/home/runner/work/[^/]+/[^/]+/|/github/workspace/|/builds/[^/]+/[^/]+/|/home/circleci/project/"
-    r"|/var/lib/jenkins/workspace/[^/]+/|/bitbucket/pipelines/agent/build/|/workspace/"
-    r"|/var/lib/buildkite-agent/builds/[^/]+/[^/]+/[^/]+/|/home/travis/build/[^/]+/[^/]+/)"
-)
 _ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
 
 
@@ -164,11 +158,12 @@ class Extractor:
             return True
         if s.outcome == NOTICE:
             return True
-        try:
-            nxt = s.next.format(**m.groupdict())
-        except (KeyError, IndexError):
-            nxt = s.next
         excerpt = "\n".join(c for c in [*candidate.before, text] if c)[-1500:]
+        groups = {k.rstrip("0123456789"): v for k, v in m.groupdict().items() if v}
+        try:
+            nxt = s.next.format(**groups)
+        except (KeyError, IndexError):
+            nxt = s.tool
         finding = TriageFinding(
             s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, nxt, source, lineno, excerpt, s.fix
         )
@@ -183,7 +178,8 @@ class Extractor:
         got = follow(self.findings[idx], text)
         if got is None:
             return False
-        self.findings[idx], more = got
+        found, more = got
+        self.findings[idx] = self._scrubbed(found)
         if not more:
             self.following = None
         return True
@@ -288,10 +284,19 @@ class Extractor:
             self._append(None, finding, "section")
         self.section = ("test", test_node, linked)
 
+    def _scrubbed(self, finding: TriageFinding) -> TriageFinding:
+        """One place for every rule, signal and follow-up line: no CI checkout folder in what the developer runs."""
+        return finding._replace(
+            next_command=paths.scrub(finding.next_command, self.rootdir),
+            affected_file=finding.affected_file and self._relative(finding.affected_file),
+            test_id=finding.test_id and self._relative(finding.test_id),
+        )
+
     def _append(self, follow: Follow | None, finding: TriageFinding, kind: str = "") -> int | None:
         """Keep a new failure, or count one already kept again (``kind``: the kind of line, else the
         rule's id); the index of its finding, or None past the limit."""
         kind = kind or finding.rule
+        finding = self._scrubbed(finding)
         failure = identity(finding)
         if failure in self.known:  # the same failure again (a retry, another job): counted, not listed
             at = self.known[failure]
@@ -404,12 +409,7 @@ class Extractor:
     def _relative(self, path: str) -> str:
         # Windows separators, and the "...\\" an 80-column summary puts where it cut a long path
         path = path.replace("\\", "/").removeprefix(".../").removeprefix("./")
-        if not path.startswith("/"):
-            return path
-        if self.rootdir and path.startswith(self.rootdir):
-            return path[len(self.rootdir) :]
-        m = _CI_ROOT.match(path)
-        return path[m.end() :].removeprefix("./") if m else path
+        return paths.relative(path, self.rootdir).removeprefix("./")
 
     def _section_for(self, test: str) -> tuple[int, str | None, int | None] | None:
         name = node(test)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 class TriageFinding(NamedTuple):
     """One failure, located and classified, with the command that reproduces it.
 
-    ``fix`` is the rule's hint on what to change; it is not part of the triage artifact.
+    ``fix`` is what to change: the rule's hint, made exact by ``sdetkit.triage.fixes`` where it can be.
     """
 
     rule: str

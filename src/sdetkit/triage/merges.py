@@ -15,8 +15,14 @@ from sdetkit.triage.rule import Rule, Seen
 _GO_DETAIL = re.compile(r"^(?P<file>\S+_test\.go):(?P<line>\d+): (?P<message>.+)$")
 _JEST_FRAME = re.compile(r"\((?:\./)?(?P<file>[^():\s]+\.(?:test|spec)\.[cm]?[jt]sx?):(?P<line>\d+):\d+\)")
 _FRAME = re.compile(r'^File "(?P<path>[^"]+)", line (?P<line>\d+)')
+_LIBRARY = re.compile(r"(?:[\\/](?:site|dist)-packages[\\/]|[\\/]lib[\\/]python\d|^<frozen )")
 _EXCEPTION = re.compile(r"^(?P<message>(?:[\w.]+\.)?\w*(?:Error|Exception|Failure): .+)$")
 # "... and you require X" is the user's requirement; "we can conclude that you require Y" is not.
+# pip's "The conflict is caused by:" lines: "pkg 1.0 depends on dep<2", "The user requested dep==3".
+_CAUSED_BY = re.compile(r"^(?:(?P<who>\S+ \S+) depends on (?P<dep>.+)|The user requested (?P<req>.+))$")
+_PINNED = re.compile(r"^([A-Za-z0-9][\w.-]*) (\d[\w.+!-]*)$")  # pip says "pkg 1.0" for a candidate it chose
+_REQUIREMENT = re.compile(r"^[A-Za-z0-9][\w.-]*(?:\[[\w,.-]+\])?(?:[=<>!~]=?[\w.*+!-]+,?)*$")
+CONFLICT_FIX = "relax one of the conflicting requirements: "
 _YOU_REQUIRE = re.compile(r"(?i)(?:and|because|since) you require ([^\s,]+?)[,.]?(?:\s|$)")
 
 
@@ -39,12 +45,13 @@ def ruff_unformatted(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
 
 
 def exception_frame(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
-    """A traceback's last frame, just above the exception, is where it was raised: its file and line."""
-    for text in reversed(seen.before):
-        frame = _FRAME.match(text.strip())
+    """A bare exception's place is the traceback's last frame in the project's own code (an
+    installed library's frame is where it surfaced, not where to fix)."""
+    for line in reversed(seen.before):
+        frame = _FRAME.match(line.strip())
         if frame:
-            groups.setdefault("file", frame["path"])
-            groups.setdefault("line", frame["line"])
+            if not _LIBRARY.search(frame["path"]):
+                groups.update(file=frame["path"], line=frame["line"])
             break
     return rule
 
@@ -103,5 +110,36 @@ def uv_requirements(finding: TriageFinding, text: str) -> tuple[TriageFinding, b
     have = re.findall(r'"([^"]+)"', cmd) if cmd.startswith('uv pip install "') else []
     reqs = list(dict.fromkeys([*have, *wanted]))
     if reqs:
-        finding = finding._replace(next_command="uv pip install " + " ".join(f'"{r}"' for r in reqs))
+        finding = finding._replace(
+            next_command="uv pip install " + " ".join(f'"{r}"' for r in reqs),
+            fix=CONFLICT_FIX + " and ".join(reqs) + " cannot hold together",
+        )
     return finding, True
+
+
+def pip_conflict_pair(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
+    """pip's "Cannot install A and B because ..." names the two requirements that conflict."""
+    first, second = groups.get("first"), groups.get("second")
+    if not (first and second):
+        return rule
+    rule = rule._replace(fix=f"{CONFLICT_FIX}{first} and {second} cannot hold together")
+    pins = [_PINNED.sub(r"\1==\2", x) for x in (first, second)]
+    if all(_REQUIREMENT.match(p) for p in pins):  # both named on the command line: installing both reproduces it
+        rule = rule._replace(next="python -m pip install " + " ".join(f'"{p}"' for p in pins))
+    return rule
+
+
+def pip_conflict_causes(finding: TriageFinding, text: str) -> tuple[TriageFinding, bool] | None:
+    """The lines under "The conflict is caused by:" say which package wants what; pip's closing
+    "ResolutionImpossible" is the same failure, not a second one."""
+    if text.startswith("The conflict is caused by"):
+        return finding, True
+    if text.startswith("ERROR: ResolutionImpossible"):
+        return finding, False
+    m = _CAUSED_BY.match(text)
+    if m is None:
+        return None
+    said = f"{m['who']} requires {m['dep']}" if m["who"] else f"the project requires {m['req']}"
+    base = finding.fix if finding.fix.startswith(CONFLICT_FIX) else CONFLICT_FIX.rstrip(": ")
+    joiner = "; " if "cannot hold together" in base or " requires " in base else ": "
+    return finding._replace(fix=f"{base}{joiner}{said}"), True

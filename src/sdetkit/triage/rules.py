@@ -218,10 +218,13 @@ RULES: tuple[Rule, ...] = (
         "pip-conflict",
         "pip",
         "dependency resolution",
-        r"^ERROR: (?:ResolutionImpossible|Cannot install .* because these package versions have conflicting dependencies)",
+        r"^ERROR: (?:ResolutionImpossible|Cannot install (?P<first>.+?) and (?P<second>.+?) because these package "
+        r"versions have conflicting dependencies)",
         "python -m pip install -r requirements.txt",
-        words=(rb"ERROR",),
+        words=(rb"ERROR", rb"depends on", rb"user requested", rb"conflict is caused"),
         fix="relax one of the conflicting pins named under 'The conflict is caused by'",
+        refine=merges.pip_conflict_pair,
+        follow=merges.pip_conflict_causes,
     ),
     rule(
         "uv-resolve",

@@ -22,11 +22,13 @@ _PY_HEADERS = (
     "install the Python development headers: python3-dev on Debian/Ubuntu and Alpine, "
     "python3-devel on Fedora/RHEL/openSUSE (or use a Python build that ships them)"
 )
-# Executables that are Python tools under the name of their distribution (or a known alias).
-_PY_TOOLS = {
+# Executables that are Python tools, and the distribution that provides each (its own name or not).
+PY_TOOLS = {
     "pytest": "pytest", "py.test": "pytest", "tox": "tox", "nox": "nox", "flake8": "flake8", "ruff": "ruff",
     "black": "black", "mypy": "mypy", "isort": "isort", "pre-commit": "pre-commit", "coverage": "coverage",
     "twine": "twine", "pylint": "pylint", "sphinx-build": "sphinx", "pyright": "pyright", "cython": "cython",
+    "bandit": "bandit", "hatch": "hatch", "pdm": "pdm", "poetry": "poetry", "uv": "uv", "codespell": "codespell",
+    "pip-compile": "pip-tools", "pip-sync": "pip-tools",
 }  # fmt: skip
 # Distributions' renamed executables ("pytest-3", "py.test-3"): the module runs under python3.
 _DISTRO_SUFFIX = re.compile(r"^(?P<tool>[\w.]+)-3$")
@@ -50,14 +52,14 @@ def tool_fix(rule: Rule, groups: dict[str, str], seen: Seen) -> Rule:
     """pip only for a Python tool; a distribution's renamed executable runs as a module; others are system tools."""
     name = groups.get("module", "")
     distro = _DISTRO_SUFFIX.match(name)
-    if distro and distro["tool"] in _PY_TOOLS:
-        module = _PY_TOOLS[distro["tool"]]
+    if distro and distro["tool"] in PY_TOOLS:
+        module = PY_TOOLS[distro["tool"]]
         return rule._replace(
             next=f"python3 -m {module}",
             fix=f"run it as python3 -m {module} (or install the distribution's python3-{module} package)",
         )
-    if name in _PY_TOOLS:
-        groups["module"] = _PY_TOOLS[name]
+    if name in PY_TOOLS:
+        groups["module"] = PY_TOOLS[name]
         return rule
     return rule._replace(
         next="command -v {module}",

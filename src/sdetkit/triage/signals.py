@@ -31,7 +31,9 @@ class Signal(NamedTuple):
     outcome: str  # FAILED, PASSED or NOTICE
     pattern: re.Pattern[str]
     words: tuple[bytes, ...]
-    next: str = "re-run the failing step locally"  # str.format template over the pattern's named groups
+    # The reproduce command: a str.format template over the pattern's groups (a ``command4`` group
+    # fills ``command`` too); the signal's tool when a group it names did not match.
+    next: str = "re-run the failing step locally"
     fix: str = "the output above this line names the cause"
     mark: str = ""  # the prefix mark (``sdetkit.triage.prefixes``) the line must carry
     # What the line alone proves of the cause: a crash or a kill says what happened, an exit code does not.
@@ -250,11 +252,16 @@ SIGNALS: tuple[Signal, ...] = (
         "tox",
         # tox 4 names the environment before its verdict ("lint: FAIL code 1 (", "docs: exit 2 (0.41
         # seconds)"); the normaliser strips only py-style names, so any name is read here.
-        rf"^(?:ERROR: +\S+: (?:commands failed|InvocationError)|ERROR: InvocationError"
-        rf"|(?:[\w.-]+: )?FAIL code {_CODE} \(|(?:[\w.-]+: )?exit [1-9]\d* \(\d+(?:\.\d+)? seconds\)"
+        # The command that failed, where tox names it, is what reproduces the failure (tox 3's
+        # "InvocationError for command X (exited with code 1)", tox 2's "InvocationError: 'X'",
+        # tox 4's "exit 1 (0.4 seconds) /cwd> X pid=1").
+        rf"^(?:ERROR: +\S+: (?:commands failed|InvocationError)"
+        r"|ERROR: InvocationError(?:(?: for command |: ')(?P<command>.+?)'?(?: \(exited with code \d+\))?$)?"
+        rf"|(?:[\w.-]+: )?FAIL code {_CODE} \("
+        r"|(?:[\w.-]+: )?exit [1-9]\d* \(\d+(?:\.\d+)? seconds\)(?: \S+> (?P<command4>.+?)(?: pid=\d+)?$)?"
         r"|evaluation failed :\()",
         words=(_FAILED, _ERROR, _FAIL, _EXIT),
-        nxt="tox",
+        nxt="{command}",
         fix="the environment's command output above this line names the cause",
     ),
     signal(
