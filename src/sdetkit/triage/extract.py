@@ -20,9 +20,9 @@ from sdetkit.triage.signals import NOTICE, PASSED, Signal, classify
 MAX_FINDINGS = 200
 
 _SECTION = re.compile(r"^_{3,} (?P<name>\S.*?) _{3,}$")
-# pytest's blocks ("=== FAILURES ===", "=== PASSES ==="); the sections in a block of passes are no failures.
+# pytest's blocks ("=== FAILURES ===", "=== PASSES ==="); the sections in -rP's block of passes are no failures.
 _BLOCK = re.compile(r"^=+ (?P<name>[A-Za-z][\w ]*?) =+$")
-_PASSING_BLOCKS = ("PASSES", "RERUNS", "rerun test summary info")
+_PASSING_BLOCKS = ("PASSES",)
 # A traceback's location in a section: "f.py:8: AssertionError", "f.py:7: in test_x", "f.py:7: " (long, inner)
 _LOCATION = re.compile(r"^(?P<file>(?:[A-Za-z]:)?[^\s:]+\.py):(?P<line>\d+):(?: in \S+| \w+)?\s*$")
 _E_LINE = re.compile(r"^(?:E\s+(?P<message>\S.*)|(?P<xpass>\[XPASS\(strict\)\].*))$")
@@ -74,7 +74,7 @@ class Extractor:
         self.pending: dict[int, re.Pattern[str]] = {}  # findings a later line may undo (``Rule.undone_by``)
         self.dropped: set[int] = set()
         self.orphans: dict[str, int] = {}  # E lines read outside any section -> their line
-        self.passes = False  # inside pytest's block of passes (-rP) or reruns: its sections are no failures
+        self.passes = False  # inside pytest's block of passes (-rP): its sections are no failures
         self.following: tuple[Follow, int] | None = None  # the open finding's rule reads the lines after it
         self.tools_seen: set[str] = set()
         self.messages: dict[str, str] = {}  # test section -> its first E line

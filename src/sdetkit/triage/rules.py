@@ -80,7 +80,7 @@ RULES: tuple[Rule, ...] = (
         "test failure",
         r"^_{3,} \S.* _{3,}$",
         'python -m pytest -q "{test}"',
-        words=(*_SECTION_WORDS, rb"E   ", rb"\.py:\d+: ", rb"\[XPASS", rb"= PASSES", rb"= RERUNS", rb"rerun test"),
+        words=(*_SECTION_WORDS, rb"E   ", rb"\.py:\d+: ", rb"\[XPASS", rb"= PASSES"),
         fix=_TEST_FIX,
         section=SectionTitle(
             re.compile(r"^(?:ERROR at (?:setup|teardown) of )?(?P<test>(?=\S*?(?i:test))[\w.]+(?:\[.*\])?)$"),
@@ -306,7 +306,7 @@ RULES: tuple[Rule, ...] = (
         r"^(?:WARNING: )?Retrying \(Retry\(total=\d+.*\) after connection broken by (?P<message>.+)$",
         "re-run the job (infrastructure)",
         WEAK,
-        words=(rb"Retrying \(", rb"Downloading ", rb"Using cached ", rb"Successfully installed", rb"already satisfied"),
+        words=(rb"Retrying \(", rb"Downloading ", rb"Using cached ", rb"Successfully installed"),
         fix="nothing in the code: re-run; if it persists, check the runner's network and the package index",
         undone_by=r"^(?:Downloading |Using cached |Successfully installed |Requirement already satisfied)",
     ),
@@ -330,7 +330,7 @@ RULES: tuple[Rule, ...] = (
         r"|Timeout exceeded|Job failed: execution took longer than|ran longer than the maximum time"
         r"|exceeded the maximum time limit for jobs)",
         "re-run with a longer timeout after finding the slow step",
-        words=(rb"imeout", rb"longer than", rb"maximum time"),
+        words=(rb"imeout", rb"ailed", rb"maximum time"),
         fix="find the slow or hanging step; raise the job's time limit only if the work grew for a reason",
     ),
     # weak signals
