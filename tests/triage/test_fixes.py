@@ -225,3 +225,12 @@ def test_a_test_failure_after_an_import_error_line_keeps_its_own_fix() -> None:
     test = next(f for f in triage_text(log) if f.rule == "pytest-failed")
     assert "No module named" in test.excerpt
     assert fixes.complete(test, None) == test
+
+
+def test_a_missing_module_that_is_the_projects_own_package_is_no_install(tmp_path: Path) -> None:
+    """A container that lacks the project's own package (``config.settings``) needs the project, not pip."""
+    where = project(tmp_path, {"pyproject.toml": PYPROJECT, "config/__init__.py": "", "config/settings.py": ""})
+    got = fixed("ModuleNotFoundError: No module named 'config.settings'\n", where)
+    assert got.fix.startswith("config is this project's own package: install the project")
+    elsewhere = project(tmp_path / "other", {"pyproject.toml": PYPROJECT})
+    assert fixed("ModuleNotFoundError: No module named 'config'\n", elsewhere).fix.startswith("declare config ")

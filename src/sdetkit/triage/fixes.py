@@ -68,9 +68,21 @@ def complete(finding: TriageFinding, where: Project | None) -> TriageFinding:
     # Only an import failure's context is read: a test failure's lines before it are another matter.
     importing = finding.classification in ("missing tool or module", "test collection/import error")
     module = _group(MISSING_MODULE, "module", finding, context=importing)
+    if module and where is not None and _own(module, where.root):
+        # The project's own package: no distribution to install; the failing environment lacks the project.
+        return finding._replace(
+            fix=f"{module} is this project's own package: install the project where the command runs "
+            f"(python -m pip install -e .) or run it from the project's root (in a container image: copy "
+            f"the package into it)"
+        )
     if module:
         return finding._replace(fix=_install_fix(_module_dist(module, where), f"module {module}", where))
     return finding
+
+
+def _own(module: str, root: Path) -> bool:
+    """Whether ``module`` is a package or module of the project at ``root`` (flat or src layout)."""
+    return any((base / module).is_dir() or (base / f"{module}.py").is_file() for base in (root, root / "src"))
 
 
 def _group(rule_id: str, group: str, finding: TriageFinding, context: bool = True) -> str | None:
