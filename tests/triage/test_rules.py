@@ -137,6 +137,11 @@ VARIANTS: list[tuple[str, str, str]] = [
     ("ERROR: Job failed: execution took longer than 1h0m0s seconds", "timeout", "timeout"),
     ("The job exceeded the maximum time limit for jobs, and has been terminated.", "timeout", "timeout"),
     ("The job running on agent Hosted Agent ran longer than the maximum time of 60 minutes.", "timeout", "timeout"),
+    (
+        "The job running on runner GitHub Actions 14 has exceeded the maximum execution time of 30 minutes.",
+        "timeout",
+        "timeout",
+    ),
     ("ERROR: file or directory not found: tests/unit", "config", "configuration"),
     ("ERROR: not found: /w/tests/test_a.py::test_gone", "config", "configuration"),
     ("ERROR: file not found: tests/unit", "config", "configuration"),

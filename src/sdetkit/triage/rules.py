@@ -330,7 +330,7 @@ RULES: tuple[Rule, ...] = (
         r"|Timeout exceeded|Job failed: execution took longer than|ran longer than the maximum time"
         r"|exceeded the maximum time limit for jobs)",
         "re-run with a longer timeout after finding the slow step",
-        words=(rb"imeout", rb"ailed", rb"maximum time"),
+        words=(rb"imeout", rb"ailed", rb"maximum (?:execution )?time"),  # every wording above holds one
         fix="find the slow or hanging step; raise the job's time limit only if the work grew for a reason",
     ),
     # weak signals
