@@ -102,7 +102,7 @@ class Extractor:
                 del self.pending[idx]
         if self._follow_up(text):
             return
-        root = _ROOTDIR.match(text)
+        root = _ROOTDIR.match(text) if text.startswith("rootdir: ") else None
         if root:
             self.rootdir = root["root"].rstrip("/") + "/"
             return
@@ -145,7 +145,7 @@ class Extractor:
         for rule in rules:
             m = rule.pattern.search(text)
             if m:
-                self._add(rule, m, lineno, [*candidate.before, text])
+                self._add(rule, m, lineno, text, candidate)
                 return True
         return False
 
@@ -168,11 +168,10 @@ class Extractor:
             nxt = s.next.format(**m.groupdict())
         except (KeyError, IndexError):
             nxt = s.next
-        excerpt = "\n".join(c for c in [*candidate.before, text] if c)[-1500:]
         finding = TriageFinding(
-            s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, nxt, source, lineno, excerpt, s.fix
+            s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, nxt, source, lineno, "", s.fix
         )
-        self._append(None, finding)
+        self._append(None, finding, shown=(candidate, text))
         return True
 
     def _follow_up(self, text: str) -> bool:
@@ -198,11 +197,12 @@ class Extractor:
         return False
 
     def _pytest(self, lineno: int, text: str, candidate: Candidate) -> bool:
-        block = _BLOCK.match(text)
+        # Each pattern is tried only on a line starting with its first character: most lines start with none.
+        block = _BLOCK.match(text) if text[0] == "=" else None
         if block:
             self.passes, self.section = block["name"] in _PASSING_BLOCKS, None
             return True
-        sec = _SECTION.match(text)
+        sec = _SECTION.match(text) if text[0] == "_" else None
         if sec:
             self.following = None  # a new section: whatever was open before it is over
             name = sec["name"]
@@ -212,7 +212,7 @@ class Extractor:
                 self._section(*titled, lineno, text)
             return True
         if self.section is None:
-            e = _E_LINE.match(text)
+            e = _E_LINE.match(text) if text[0] == "E" else None
             if e and e["message"]:  # a section whose title a truncated paste cut off: its summary line places it
                 self.orphans.setdefault(e["message"], lineno)
             return False
@@ -288,9 +288,12 @@ class Extractor:
             self._append(None, finding, "section")
         self.section = ("test", test_node, linked)
 
-    def _append(self, follow: Follow | None, finding: TriageFinding, kind: str = "") -> int | None:
+    def _append(
+        self, follow: Follow | None, finding: TriageFinding, kind: str = "", shown: tuple[Candidate, str] | None = None
+    ) -> int | None:
         """Keep a new failure, or count one already kept again (``kind``: the kind of line, else the
-        rule's id); the index of its finding, or None past the limit."""
+        rule's id); the index of its finding, or None past the limit. ``shown``: the candidate and its
+        text, whose lines become a new finding's excerpt (a repeat's are never decoded)."""
         kind = kind or finding.rule
         failure = identity(finding)
         if failure in self.known:  # the same failure again (a retry, another job): counted, not listed
@@ -303,6 +306,9 @@ class Extractor:
             return None
         at = len(self.findings)
         self.known[failure] = at
+        if shown is not None:
+            candidate, text = shown
+            finding = finding._replace(excerpt="\n".join(c for c in [*candidate.before, text] if c)[-1500:])
         if finding.test_id:
             self.by_test[finding.test_id] = at
         self.findings.append(finding._replace(occurrences=self.repeats.saw(failure, kind)))
@@ -311,11 +317,11 @@ class Extractor:
             self.section = None  # the lines after it are the new finding's, not an earlier section's
         return at
 
-    def _add(self, rule: Rule, m: re.Match[str], lineno: int, context: list[str]) -> None:
+    def _add(self, rule: Rule, m: re.Match[str], lineno: int, text: str, candidate: Candidate) -> None:
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
         matched = rule
         if rule.refine:
-            rule = rule.refine(rule, groups, Seen(context[:-1], frozenset(self.tools_seen)))
+            rule = rule.refine(rule, groups, Seen(candidate.before, frozenset(self.tools_seen)))
         groups.setdefault("tool", rule.tool)
         for key in ("file", "test"):
             if groups.get(key):
@@ -330,7 +336,7 @@ class Extractor:
         line = int(groups["line"]) if groups.get("line") else None
         position = lineno
         # A wrapper's own words ("Process completed with exit code 1.") are its message.
-        message = context[-1] if rule.tier == WRAPPER else groups.get("message") or context[-1]
+        message = text if rule.tier == WRAPPER else groups.get("message") or text
         section = self._section_for(test) if test and "::" in test else None
         if section is not None:
             position, crash_file, crash_line = section
@@ -382,9 +388,10 @@ class Extractor:
                 next_command=next_command,
                 source=f"{self.name}:{lineno}",
                 position=position,
-                excerpt="\n".join(c for c in context if c)[-1500:],
+                excerpt="",
                 fix=rule.fix,
             ),
+            shown=(candidate, text),
         )
         if rule.undone_by is not None and at is not None:
             self.pending[at] = rule.undone_by  # until a later line undoes it (again, for a repeat)
