@@ -8,11 +8,12 @@ carry a little state from line to line.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from sdetkit.triage import registry
+from sdetkit.triage.choice import Choice
 from sdetkit.triage.finding import TriageFinding
 from sdetkit.triage.lines import Candidate
+from sdetkit.triage.paths import relative
 from sdetkit.triage.repeats import Repeats, identity, node
 from sdetkit.triage.rule import CAUSAL, WRAPPER, Follow, Rule, Seen
 from sdetkit.triage.signals import NOTICE, PASSED, Signal, classify
@@ -26,22 +27,7 @@ _PASSING_BLOCKS = ("PASSES", "RERUNS", "rerun test summary info")
 # A traceback's location in a section: "f.py:8: AssertionError", "f.py:7: in test_x", "f.py:7: " (long, inner)
 _LOCATION = re.compile(r"^(?P<file>(?:[A-Za-z]:)?[^\s:]+\.py):(?P<line>\d+):(?: in \S+| \w+)?\s*$")
 _E_LINE = re.compile(r"^(?:E\s+(?P<message>\S.*)|(?P<xpass>\[XPASS\(strict\)\].*))$")
-# Checkout folders of common CI services: paths under them are made repository-relative.
-_CI_ROOT = re.compile(
-    r"^(?:/home/runner/work/[^/]+/[^/]+/|/github/workspace/|/builds/[^/]+/[^/]+/|/home/circleci/project/"
-    r"|/var/lib/jenkins/workspace/[^/]+/|/bitbucket/pipelines/agent/build/|/workspace/"
-    r"|/var/lib/buildkite-agent/builds/[^/]+/[^/]+/[^/]+/|/home/travis/build/[^/]+/[^/]+/)"
-)
 _ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
-
-
-class _Readers(NamedTuple):
-    """The rules and signals to try on a line, by the order ``Extractor.feed`` tries them."""
-
-    causal: list[Rule]
-    signals: list[Signal]
-    weak: list[Rule]
-    marked: list[Signal]
 
 
 class Extractor:
@@ -64,9 +50,7 @@ class Extractor:
         self.weak = [r for r in self.rules if r.tier != CAUSAL]
         self.signals = [s for s in registry.all_signals() if not s.mark]
         self.marked = [s for s in registry.all_signals() if s.mark]
-        self.readers: dict[frozenset[bytes] | None, _Readers] = {
-            None: _Readers(self.causal, self.signals, self.weak, self.marked)
-        }
+        self.choice = Choice(self.causal, self.signals, self.weak, self.marked)
         self.success: str | None = None  # "source: line" of the first line that shows success
         self.headed = [r for r in self.rules if r.header]  # the few rules a header line names the file of
         self.log_names = tuple(dict.fromkeys(n for r in self.rules for n in r.log_names))
@@ -108,7 +92,7 @@ class Extractor:
             return
         if self._pytest(lineno, text, candidate) or self._header(text):
             return
-        readers = self._readers(candidate.words)
+        readers = self.choice.readers(candidate.words)
         if (
             self._rule(readers.causal, lineno, text, candidate)
             or self._signal(readers.signals, lineno, text, candidate)
@@ -116,30 +100,6 @@ class Extractor:
         ):
             return
         self._signal(readers.marked, lineno, text, candidate)
-
-    def _readers(self, words: frozenset[bytes] | None) -> _Readers:
-        """The rules and signals that may read a line holding ``words``, in their order.
-
-        A rule's words are in every line it reads (``Rule.words``), so one whose words are all
-        absent cannot match and is not tried: a line costs a few regexes, not one per rule.
-        """
-        got = self.readers.get(words)
-        if got is None and words is not None:
-            if len(self.readers) > 4096:  # distinct mixes of words are few; this bounds a pathological log
-                self.readers = {None: self.readers[None]}
-            every = self.readers[None]
-
-            def may(own: tuple[bytes, ...]) -> bool:
-                return not own or not words.isdisjoint(own)
-
-            got = _Readers(
-                [r for r in every.causal if may(r.words)],
-                [s for s in every.signals if may(s.words)],
-                [r for r in every.weak if may(r.words)],
-                [s for s in every.marked if may(s.words)],
-            )
-            self.readers[words] = got
-        return got if got is not None else self.readers[None]
 
     def _rule(self, rules: list[Rule], lineno: int, text: str, candidate: Candidate) -> bool:
         for rule in rules:
@@ -151,6 +111,8 @@ class Extractor:
 
     def _signal(self, signals: list[Signal], lineno: int, text: str, candidate: Candidate) -> bool:
         """A line that proves the job failed (a finding of class ``unknown``) or passed (noted)."""
+        if not signals:  # most lines hold no signal's words: no generator to start
+            return False
         marks = candidate.marks
         found = next(
             ((s, m) for s in signals if (not s.mark or s.mark in marks) and (m := s.pattern.search(text))), None
@@ -220,7 +182,7 @@ class Extractor:
         found = idx is not None and idx < len(self.findings)
         loc = _LOCATION.match(text)
         if loc:
-            file, line = self._relative(loc["file"]), int(loc["line"])
+            file, line = relative(loc["file"], self.rootdir), int(loc["line"])
             if kind == "test":
                 self.sections[name] = (self.sections[name][0], file, line)
             if found and idx is not None:
@@ -325,7 +287,7 @@ class Extractor:
         groups.setdefault("tool", rule.tool)
         for key in ("file", "test"):
             if groups.get(key):
-                groups[key] = self._relative(groups[key])
+                groups[key] = relative(groups[key], self.rootdir)
         if rule.same_failure and (same := groups.get(rule.same_failure)) in self.by_test:
             self._seen_again("test " + node(same), rule.id, self.by_test[same])
             return
@@ -396,16 +358,6 @@ class Extractor:
         if rule.undone_by is not None and at is not None:
             self.pending[at] = rule.undone_by  # until a later line undoes it (again, for a repeat)
             self.dropped.discard(at)
-
-    def _relative(self, path: str) -> str:
-        # Windows separators, and the "...\\" an 80-column summary puts where it cut a long path
-        path = path.replace("\\", "/").removeprefix(".../").removeprefix("./")
-        if not path.startswith("/"):
-            return path
-        if self.rootdir and path.startswith(self.rootdir):
-            return path[len(self.rootdir) :]
-        m = _CI_ROOT.match(path)
-        return path[m.end() :].removeprefix("./") if m else path
 
     def _section_for(self, test: str) -> tuple[int, str | None, int | None] | None:
         name = node(test)
