@@ -125,3 +125,19 @@ def test_pytest_rootdir_is_cut_even_outside_known_roots() -> None:
 def test_tox_names_the_failed_command_as_the_developer_runs_it(line: str, command: str) -> None:
     f = triage_text(line)[0]
     assert (f.rule, f.next_command) == ("tox", command)
+
+
+@pytest.mark.parametrize(
+    ("path", "rootdir", "expected"),
+    [
+        ("src/app/core.py", None, "src/app/core.py"),
+        ("./src/app/core.py", None, "src/app/core.py"),
+        ("...\\app\\core.py", None, "app/core.py"),
+        ("/srv/checkout/src/app/core.py", "/srv/checkout/", "src/app/core.py"),
+        ("/home/runner/work/shop/shop/src/app/core.py", None, "src/app/core.py"),
+        ("/builds/team/shop/./tests/test_core.py", None, "tests/test_core.py"),
+        ("/usr/lib/python3/site.py", "/srv/checkout/", "/usr/lib/python3/site.py"),
+    ],
+)
+def test_a_path_is_made_relative_to_its_checkout(path: str, rootdir: str | None, expected: str) -> None:
+    assert paths.relative(path, rootdir) == expected

@@ -171,3 +171,12 @@ def test_posix_ere_finds_the_lines_re_finds(word: bytes, tmp_path: Path) -> None
 def test_posix_ere_refuses_what_it_cannot_say(word: bytes) -> None:
     with pytest.raises(ValueError, match="no POSIX ERE"):
         posix_ere(word)
+
+
+def test_lines_holding_the_same_words_share_one_set_and_others_get_their_own() -> None:
+    prefilter = Prefilter((rb"FAIL", rb"exit\b"))
+    first = prefilter.words_in(b"FAIL one exit")
+    assert first == {b"FAIL", rb"exit\b"}
+    assert prefilter.words_in(b"exit FAIL two") is first  # made once, whatever order RE2 answers in
+    assert prefilter.words_in(b"FAIL only") == {b"FAIL"}
+    assert prefilter.words_in(b"nothing") == frozenset()

@@ -8,9 +8,9 @@ carry a little state from line to line.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from sdetkit.triage import paths, registry
+from sdetkit.triage.choice import Choice
 from sdetkit.triage.finding import TriageFinding
 from sdetkit.triage.lines import Candidate
 from sdetkit.triage.repeats import Repeats, identity, node
@@ -27,15 +27,6 @@ _PASSING_BLOCKS = ("PASSES",)
 _LOCATION = re.compile(r"^(?P<file>(?:[A-Za-z]:)?[^\s:]+\.py):(?P<line>\d+):(?: in \S+| \w+)?\s*$")
 _E_LINE = re.compile(r"^(?:E\s+(?P<message>\S.*)|(?P<xpass>\[XPASS\(strict\)\].*))$")
 _ROOTDIR = re.compile(r"^rootdir: (?P<root>/\S+)")
-
-
-class _Readers(NamedTuple):
-    """The rules and signals to try on a line, by the order ``Extractor.feed`` tries them."""
-
-    causal: list[Rule]
-    signals: list[Signal]
-    weak: list[Rule]
-    marked: list[Signal]
 
 
 class Extractor:
@@ -58,9 +49,7 @@ class Extractor:
         self.weak = [r for r in self.rules if r.tier != CAUSAL]
         self.signals = [s for s in registry.all_signals() if not s.mark]
         self.marked = [s for s in registry.all_signals() if s.mark]
-        self.readers: dict[frozenset[bytes] | None, _Readers] = {
-            None: _Readers(self.causal, self.signals, self.weak, self.marked)
-        }
+        self.choice = Choice(self.causal, self.signals, self.weak, self.marked)
         self.success: str | None = None  # "source: line" of the first line that shows success
         self.headed = [r for r in self.rules if r.header]  # the few rules a header line names the file of
         self.log_names = tuple(dict.fromkeys(n for r in self.rules for n in r.log_names))
@@ -96,13 +85,13 @@ class Extractor:
                 del self.pending[idx]
         if self._follow_up(text):
             return
-        root = _ROOTDIR.match(text)
+        root = _ROOTDIR.match(text) if text.startswith("rootdir: ") else None
         if root:
             self.rootdir = root["root"].rstrip("/") + "/"
             return
         if self._pytest(lineno, text, candidate) or self._header(text):
             return
-        readers = self._readers(candidate.words)
+        readers = self.choice.readers(candidate.words)
         if (
             self._rule(readers.causal, lineno, text, candidate)
             or self._signal(readers.signals, lineno, text, candidate)
@@ -111,40 +100,18 @@ class Extractor:
             return
         self._signal(readers.marked, lineno, text, candidate)
 
-    def _readers(self, words: frozenset[bytes] | None) -> _Readers:
-        """The rules and signals that may read a line holding ``words``, in their order.
-
-        A rule's words are in every line it reads (``Rule.words``), so one whose words are all
-        absent cannot match and is not tried: a line costs a few regexes, not one per rule.
-        """
-        got = self.readers.get(words)
-        if got is None and words is not None:
-            if len(self.readers) > 4096:  # distinct mixes of words are few; this bounds a pathological log
-                self.readers = {None: self.readers[None]}
-            every = self.readers[None]
-
-            def may(own: tuple[bytes, ...]) -> bool:
-                return not own or not words.isdisjoint(own)
-
-            got = _Readers(
-                [r for r in every.causal if may(r.words)],
-                [s for s in every.signals if may(s.words)],
-                [r for r in every.weak if may(r.words)],
-                [s for s in every.marked if may(s.words)],
-            )
-            self.readers[words] = got
-        return got if got is not None else self.readers[None]
-
     def _rule(self, rules: list[Rule], lineno: int, text: str, candidate: Candidate) -> bool:
         for rule in rules:
             m = rule.pattern.search(text)
             if m:
-                self._add(rule, m, lineno, [*candidate.before, text])
+                self._add(rule, m, lineno, text, candidate)
                 return True
         return False
 
     def _signal(self, signals: list[Signal], lineno: int, text: str, candidate: Candidate) -> bool:
         """A line that proves the job failed (a finding of class ``unknown``) or passed (noted)."""
+        if not signals:  # most lines hold no signal's words: no generator to start
+            return False
         marks = candidate.marks
         found = next(
             ((s, m) for s in signals if (not s.mark or s.mark in marks) and (m := s.pattern.search(text))), None
@@ -158,16 +125,15 @@ class Extractor:
             return True
         if s.outcome == NOTICE:
             return True
-        excerpt = "\n".join(c for c in [*candidate.before, text] if c)[-1500:]
         groups = {k.rstrip("0123456789"): v for k, v in m.groupdict().items() if v}
         try:
             nxt = s.next.format(**groups)
         except (KeyError, IndexError):
             nxt = s.tool
         finding = TriageFinding(
-            s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, nxt, source, lineno, excerpt, s.fix
+            s.id, WRAPPER, classify(s, m), s.tool, text[:500], None, None, None, nxt, source, lineno, "", s.fix
         )
-        self._append(None, finding)
+        self._append(None, finding, shown=(candidate, text))
         return True
 
     def _follow_up(self, text: str) -> bool:
@@ -194,11 +160,12 @@ class Extractor:
         return False
 
     def _pytest(self, lineno: int, text: str, candidate: Candidate) -> bool:
-        block = _BLOCK.match(text)
+        # Each pattern is tried only on a line starting with its first character: most lines start with none.
+        block = _BLOCK.match(text) if text[0] == "=" else None
         if block:
             self.passes, self.section = block["name"] in _PASSING_BLOCKS, None
             return True
-        sec = _SECTION.match(text)
+        sec = _SECTION.match(text) if text[0] == "_" else None
         if sec:
             self.following = None  # a new section: whatever was open before it is over
             name = sec["name"]
@@ -208,7 +175,7 @@ class Extractor:
                 self._section(*titled, lineno, text)
             return True
         if self.section is None:
-            e = _E_LINE.match(text)
+            e = _E_LINE.match(text) if text[0] == "E" else None
             if e and e["message"]:  # a section whose title a truncated paste cut off: its summary line places it
                 self.orphans.setdefault(e["message"], lineno)
             return False
@@ -216,7 +183,7 @@ class Extractor:
         found = idx is not None and idx < len(self.findings)
         loc = _LOCATION.match(text)
         if loc:
-            file, line = self._relative(loc["file"]), int(loc["line"])
+            file, line = paths.relative(loc["file"], self.rootdir), int(loc["line"])
             if kind == "test":
                 self.sections[name] = (self.sections[name][0], file, line)
             if found and idx is not None:
@@ -288,13 +255,16 @@ class Extractor:
         """One place for every rule, signal and follow-up line: no CI checkout folder in what the developer runs."""
         return finding._replace(
             next_command=paths.scrub(finding.next_command, self.rootdir),
-            affected_file=finding.affected_file and self._relative(finding.affected_file),
-            test_id=finding.test_id and self._relative(finding.test_id),
+            affected_file=finding.affected_file and paths.relative(finding.affected_file, self.rootdir),
+            test_id=finding.test_id and paths.relative(finding.test_id, self.rootdir),
         )
 
-    def _append(self, follow: Follow | None, finding: TriageFinding, kind: str = "") -> int | None:
+    def _append(
+        self, follow: Follow | None, finding: TriageFinding, kind: str = "", shown: tuple[Candidate, str] | None = None
+    ) -> int | None:
         """Keep a new failure, or count one already kept again (``kind``: the kind of line, else the
-        rule's id); the index of its finding, or None past the limit."""
+        rule's id); the index of its finding, or None past the limit. ``shown``: the candidate and its
+        text, whose lines become a new finding's excerpt (a repeat's are never decoded)."""
         kind = kind or finding.rule
         finding = self._scrubbed(finding)
         failure = identity(finding)
@@ -308,6 +278,9 @@ class Extractor:
             return None
         at = len(self.findings)
         self.known[failure] = at
+        if shown is not None:
+            candidate, text = shown
+            finding = finding._replace(excerpt="\n".join(c for c in [*candidate.before, text] if c)[-1500:])
         if finding.test_id:
             self.by_test[finding.test_id] = at
         self.findings.append(finding._replace(occurrences=self.repeats.saw(failure, kind)))
@@ -316,17 +289,17 @@ class Extractor:
             self.section = None  # the lines after it are the new finding's, not an earlier section's
         return at
 
-    def _add(self, rule: Rule, m: re.Match[str], lineno: int, context: list[str]) -> None:
+    def _add(self, rule: Rule, m: re.Match[str], lineno: int, text: str, candidate: Candidate) -> None:
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
         matched = rule
         if rule.refine:
-            rule = rule.refine(rule, groups, Seen(context[:-1], frozenset(self.tools_seen)))
+            rule = rule.refine(rule, groups, Seen(candidate.before, frozenset(self.tools_seen)))
         if rule.consequence_of:
             rule = self._consequence(rule)
         groups.setdefault("tool", rule.tool)
         for key in ("file", "test"):
             if groups.get(key):
-                groups[key] = self._relative(groups[key])
+                groups[key] = paths.relative(groups[key], self.rootdir)
         if rule.same_failure and (same := groups.get(rule.same_failure)) in self.by_test:
             self._seen_again("test " + node(same), rule.id, self.by_test[same])
             return
@@ -337,7 +310,7 @@ class Extractor:
         line = int(groups["line"]) if groups.get("line") else None
         position = lineno
         # A wrapper's own words ("Process completed with exit code 1.") are its message.
-        message = context[-1] if rule.tier == WRAPPER else groups.get("message") or context[-1]
+        message = text if rule.tier == WRAPPER else groups.get("message") or text
         section = self._section_for(test) if test and "::" in test else None
         if section is not None:
             position, crash_file, crash_line = section
@@ -389,9 +362,10 @@ class Extractor:
                 next_command=next_command,
                 source=f"{self.name}:{lineno}",
                 position=position,
-                excerpt="\n".join(c for c in context if c)[-1500:],
+                excerpt="",
                 fix=rule.fix,
             ),
+            shown=(candidate, text),
         )
         if rule.undone_by is not None and at is not None:
             self.pending[at] = rule.undone_by  # until a later line undoes it (again, for a repeat)
@@ -405,11 +379,6 @@ class Extractor:
         if cause is None:
             return rule
         return rule._replace(tier=WRAPPER, classification=cause.classification, fix=cause.fix)
-
-    def _relative(self, path: str) -> str:
-        # Windows separators, and the "...\\" an 80-column summary puts where it cut a long path
-        path = path.replace("\\", "/").removeprefix(".../").removeprefix("./")
-        return paths.relative(path, self.rootdir).removeprefix("./")
 
     def _section_for(self, test: str) -> tuple[int, str | None, int | None] | None:
         name = node(test)

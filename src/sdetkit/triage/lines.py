@@ -24,28 +24,39 @@ CONTEXT = 3
 class Candidate:
     """A line the prefilter let through, normalised, with the normalised lines just before it.
 
-    The lines before it are decoded and normalised only when asked for: most candidates make no
-    finding, and those lines would cost more than the candidate itself.
+    The lines before it are found, decoded and normalised only when asked for: most candidates
+    make no finding, and those lines would cost more than the candidate itself. Until then the
+    candidate refers to its block (``block``, where its line starts at ``start``), so a candidate
+    is meant to be read while its block is: a list of them keeps their blocks in memory.
     """
 
-    __slots__ = ("_before", "_raw_before", "lineno", "marks", "text", "words")
+    __slots__ = ("_before", "_block", "_start", "lineno", "marks", "text", "words")
 
     def __init__(
-        self, lineno: int, text: str, raw_before: bytes, marks: frozenset[str], words: frozenset[bytes] | None = None
+        self,
+        lineno: int,
+        text: str,
+        block: bytes,
+        start: int,
+        marks: frozenset[str],
+        words: frozenset[bytes] | None = None,
     ) -> None:
         self.lineno = lineno  # the line's number in the log as given (prefixes do not change it)
         self.text = text
         self.marks = marks  # what the prefixes stripped from it meant (``##[error]``: "error")
         self.words = words  # the prefilter words in the raw line; None: unknown, every rule may read it
-        self._raw_before = raw_before  # up to CONTEXT whole lines, each ending in a newline
+        self._block = block  # whole lines of the log, checked to be UTF-8 without NUL bytes
+        self._start = start
         self._before: list[str] | None = None
 
     @property
     def before(self) -> list[str]:
         """The (at most ``CONTEXT``) lines just before this one, cleaned of CI prefixes."""
         if self._before is None:
-            # The block was checked to be UTF-8 without NUL bytes before any candidate was made.
-            lines = self._raw_before.split(b"\n")[:-1]
+            block, at = self._block, self._start
+            for _ in range(CONTEXT):
+                at = block.rfind(b"\n", 0, max(at - 1, 0)) + 1 if at > 0 else 0
+            lines = block[at : self._start].split(b"\n")[:-1]
             self._before = [clean(x.decode("utf-8")) for x in lines][-CONTEXT:]
         return self._before
 
@@ -100,12 +111,9 @@ def candidate_lines(stream: BinaryIO, name: str) -> Iterator[Candidate]:
             counted += chunk.count(b"\n", counted_at, start)
             counted_at = start
             lineno = lineno_base + counted
-            ctx_start = start
-            for _ in range(CONTEXT):
-                ctx_start = chunk.rfind(b"\n", 0, max(ctx_start - 1, 0)) + 1 if ctx_start > 0 else 0
             raw = chunk[start:end][:MAX_LINE]
             text, marks = normalise(_decode(raw, name, lineno))
-            yield Candidate(lineno, text, chunk[ctx_start:start], marks, prefilter.words_in(raw))
+            yield Candidate(lineno, text, chunk, start, marks, prefilter.words_in(raw))
         lineno_base += counted + chunk.count(b"\n", counted_at)
         if not block:
             break

@@ -62,10 +62,10 @@ def relative(path: str, rootdir: str | None = None) -> str:
     if rootdir and path.startswith(rootdir):
         return path[len(rootdir) :]
     m = _ROOT.match(path)
-    if m is None:
-        return path
-    rest = path[m.end() :]
-    return rest.replace("\\", "/") if "\\" in m.group() else rest
+    if m is not None:
+        path = path[m.end() :]
+    # Windows separators, and the "...\\" an 80-column summary puts where it cut a long path
+    return path.replace("\\", "/").removeprefix(".../").removeprefix("./")
 
 
 def scrub(command: str, rootdir: str | None = None) -> str:

@@ -95,10 +95,19 @@ class Prefilter:
         for word in self.words:
             self._set.Add(word)
         self._set.Compile()
+        # The sets of words lines hold, by what the RE2 set answered: distinct mixes are few, so most
+        # lines get a set already made (and its hash already computed) instead of a new one.
+        self._mixes: dict[tuple[int, ...], frozenset[bytes]] = {}
 
     def words_in(self, line: bytes) -> frozenset[bytes]:
         """The words that occur in ``line`` (one RE2 pass, whatever the number of words)."""
-        return frozenset(self.words[i] for i in self._set.Match(line) or ())
+        key = tuple(sorted(self._set.Match(line) or ()))
+        got = self._mixes.get(key)
+        if got is None:
+            if len(self._mixes) > 4096:  # bounds a pathological log, as the extractor's own cache does
+                self._mixes.clear()
+            got = self._mixes[key] = frozenset(self.words[i] for i in key)
+        return got
 
     def scan(self, chunk: bytes) -> Scan:
         """Candidate line starts of ``chunk``; the first NUL byte; the first line that is not UTF-8."""
