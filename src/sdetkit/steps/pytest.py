@@ -5,15 +5,19 @@ pytest writes a JUnit XML report into sdetkit's temporary folder so failing test
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sdetkit.model import CACHE, TMP, FirstFailure, Status, StepSpec
 from sdetkit.steps import chosen
 from sdetkit.steps.base import NotChosen, PlanContext, ToolProvider, exit_status
 from sdetkit.steps.unittest import RunnerCalls, runner_calls
+
+if TYPE_CHECKING:
+    from sdetkit.repo.testusage import FoundTestFiles
 
 REPORT = "junit.xml"
 _CRASH = re.compile(r"^(?P<file>[^\s:][^:]*\.py):(?P<line>\d+): ")
@@ -76,26 +80,24 @@ def _ci_selection(ctx: PlanContext, args: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _runs_the_suite(ctx: PlanContext, args: tuple[str, ...]) -> bool:
+def _runs_the_suite(ctx: PlanContext, args: tuple[str, ...], tests: Callable[[], FoundTestFiles]) -> bool:
     """Whether a CI pytest run is the project's test suite: it names no path (pytest then collects
     its testpaths), a folder, or one of its test modules. A job that runs only other files (a
     benchmark, ``pytest benchmarking/bench_core.py``) runs something else, not the suite."""
-    from sdetkit.repo.testusage import find_test_files
-
     kept = _ci_selection(ctx, args)
     values = {i + 1 for i, a in enumerate(kept) if a in ("-m", "-k")}  # expressions, not paths
     paths = [a.split("::")[0] for i, a in enumerate(kept) if i not in values and not a.startswith("-")]
     if not paths or any((ctx.facts.root / p).is_dir() for p in paths):
         return True
-    tests = find_test_files(ctx.facts.root).files
-    return not tests or any(p in tests for p in paths)
+    files = tests().files
+    return not files or any(p in files for p in paths)
 
 
-def _without_ci(ctx: PlanContext, runs: RunnerCalls) -> tuple[str, str] | NotChosen:
+def _without_ci(
+    ctx: PlanContext, runs: RunnerCalls, found_tests: Callable[[], FoundTestFiles]
+) -> tuple[str, str] | NotChosen:
     """Why pytest runs when no automation names it, and the origin: its configuration, a tests
     layout pytest finds, or test modules anywhere (unless the automation runs another runner)."""
-    from sdetkit.repo.testusage import find_test_files
-
     found = pytest_config(ctx)
     if found is not None:
         where, testpaths = found
@@ -108,7 +110,7 @@ def _without_ci(ctx: PlanContext, runs: RunnerCalls) -> tuple[str, str] | NotCho
     seen = [n for n in ("tests", "test", "conftest.py") if n in ctx.facts.present]
     if seen:
         return f"{seen[0]} exists (no pytest configuration; pytest's defaults apply)", f"{seen[0]} (config)"
-    tests = find_test_files(ctx.facts.root)
+    tests = found_tests()
     if not tests.files:
         return NotChosen(Pytest.step_id, "no pytest configuration and no tests/, test/ or conftest.py")
     files = f"{len(tests.files)} test file{'' if len(tests.files) == 1 else 's'}"
@@ -138,7 +140,12 @@ class Pytest(ToolProvider):
         automation runs no other runner. CI's parallelism and coverage apply to either."""
         runs = runner_calls(ctx.facts.evidence)
         base: tuple[str, ...] = ("python", "-m", "pytest")
-        ci = chosen.choose(ctx, self.tool, lambda c: _runs_the_suite(ctx, c.args))
+        # The project's test modules, looked for once (they are read to find unittest suites) and
+        # only when a CI command or the fallback needs them.
+        from sdetkit.repo.testusage import find_test_files
+
+        tests = functools.cache(lambda: find_test_files(ctx.facts.root))
+        ci = chosen.choose(ctx, self.tool, lambda c: _runs_the_suite(ctx, c.args, tests))
         if ci is not None:
             base, why, origin = (
                 (*base, *_ci_selection(ctx, ci.args)),
@@ -146,7 +153,7 @@ class Pytest(ToolProvider):
                 str(ci.origin),
             )
         else:
-            found = _without_ci(ctx, runs)
+            found = _without_ci(ctx, runs, tests)
             if isinstance(found, NotChosen):
                 return found
             why, origin = found
