@@ -16,6 +16,7 @@ import re
 from sdetkit.triage import merges
 from sdetkit.triage.rule import WEAK, Rule, SectionTitle, rule
 from sdetkit.triage.rules_native import NATIVE_RULES, tool_fix, xdist_node_down
+from sdetkit.triage.signals import ANSI_GAP, ERROR_COLON
 
 LOC = r"(?P<file>[^\s:'\"()]+?\.(?:py|pyi))"
 # Resolver, socket, TLS, index and runner-capacity errors as Python, pip, curl and CI services word
@@ -34,6 +35,8 @@ TEST_ID = r"(?P<test>[^\s:]+\.py::[^\s]+?)"
 _SECTION_WORDS = (rb"_____ ", rb"rootdir: ", rb": in <module>")  # pytest's section titles, root, crash lines
 _TEST_FIX = "make the failing assertion hold: fix the code under test, or the test if its expectation is wrong"
 _TYPE_FIX = "make the types agree at the line shown (the code, or the annotation if it is the one that is wrong)"
+# An exception line ("ValueError: x", "RuntimeException: y"), its name coloured or not
+_EXCEPTION_WORDS = (ERROR_COLON, rb"xception" + ANSI_GAP + rb": ")
 _PIN_FIX = "loosen the pin to a version published for this Python and platform (or fix the package name)"
 
 
@@ -45,7 +48,7 @@ def _pytest_test(rule_id: str, pattern: str) -> Rule:
         "test failure",
         pattern,
         'python -m pytest -q "{test}"',
-        words=(rb"FAIL", rb"ERROR", *_SECTION_WORDS),
+        words=(rb"FAILED", rb"ERROR", *_SECTION_WORDS),
         fix=_TEST_FIX,
         refine=xdist_node_down,
     )
@@ -80,7 +83,7 @@ RULES: tuple[Rule, ...] = (
         "test failure",
         r"^_{3,} \S.* _{3,}$",
         'python -m pytest -q "{test}"',
-        words=(*_SECTION_WORDS, rb"E   ", rb"\.py:\d+: ", rb"\[XPASS", rb"= PASSES"),
+        words=(*_SECTION_WORDS, rb"E   ", rb"\.py" + ANSI_GAP + rb":\d+: ", rb"\[XPASS", rb"= PASSES"),
         fix=_TEST_FIX,
         section=SectionTitle(
             re.compile(r"^(?:ERROR at (?:setup|teardown) of )?(?P<test>(?=\S*?(?i:test))[\w.]+(?:\[.*\])?)$"),
@@ -107,7 +110,7 @@ RULES: tuple[Rule, ...] = (
         "test failure",
         r"^(?:FAIL|ERROR): (?P<name>\w+) \((?P<cls>[\w.]+?)(?:\.(?P=name))?\)",
         "python -m unittest {cls}.{name}",
-        words=(rb"FAIL", rb"ERROR", rb'File "', rb"rror"),
+        words=(rb"FAIL" + ANSI_GAP + rb":", rb"ERROR" + ANSI_GAP + rb":", rb'File "', *_EXCEPTION_WORDS),
         fix=_TEST_FIX,
         refine=merges.unittest_test_id,
         follow=merges.unittest_block,
@@ -119,7 +122,7 @@ RULES: tuple[Rule, ...] = (
         "type",
         rf"^{LOC}:(?P<line>\d+):(?:(?P<col>\d+):)? error: (?P<message>.+?)(?:  \[(?P<rule>[\w-]+)\])?\s*$",
         "python -m mypy {file}",
-        words=(rb"rror",),
+        words=(ERROR_COLON,),
         fix=_TYPE_FIX,
     ),
     rule(
@@ -128,7 +131,7 @@ RULES: tuple[Rule, ...] = (
         "type",
         rf"^\s*{LOC}:(?P<line>\d+):(?P<col>\d+) - error: (?P<message>.+)$",
         "pyright {file}",
-        words=(rb"rror",),
+        words=(ERROR_COLON,),
         fix=_TYPE_FIX,
     ),
     # linters (ruff concise / flake8 share a shape; the tool seen in the log decides the name)
@@ -160,7 +163,7 @@ RULES: tuple[Rule, ...] = (
         "format",
         rf"^Would reformat: {LOC}\s*$",
         "ruff format --diff {file}",
-        words=(rb"eformat",),
+        words=(rb"ould reformat",),
         fix="run ruff format on the file and commit the result",
     ),
     rule(
@@ -169,7 +172,7 @@ RULES: tuple[Rule, ...] = (
         "format",
         rf"^would reformat {LOC}\s*$",
         "black --diff {file}",
-        words=(rb"eformat",),
+        words=(rb"ould reformat",),
         fix="run black on the file and commit the result",
     ),
     rule(
@@ -178,7 +181,7 @@ RULES: tuple[Rule, ...] = (
         "format",
         rf"^ERROR: {LOC} Imports are incorrectly sorted",
         "isort --diff {file}",
-        words=(rb"ERROR",),
+        words=(ERROR_COLON,),
         fix="run isort on the file and commit the result",
     ),
     # dependencies, modules and tools
@@ -189,7 +192,7 @@ RULES: tuple[Rule, ...] = (
         # Python 3 and 2 exceptions, and ``python -m x`` run by an interpreter without x (a tox venv)
         r"(?:(?:ModuleNotFoundError|ImportError): |^\S*python[\d.]*(?:\.exe)?: )No module named '?(?P<module>\w+)[\w.]*'?",
         "python -m pip install {module}",
-        words=(rb"rror", rb"No module named"),
+        words=(rb"No module named",),
         fix="declare the module's distribution in the project's dependencies (or fix the import's name)",
     ),
     rule(
@@ -199,7 +202,7 @@ RULES: tuple[Rule, ...] = (
         # older pip words it without "ERROR: "
         r"^(?:ERROR: )?No matching distribution found for (?P<req>\S+)",
         'python -m pip install "{req}"',
-        words=(rb"ERROR", rb"No matching distribution"),
+        words=(rb"No matching distribution",),
         fix=_PIN_FIX,
         consequence_of=("pip-retry",),  # no version found because the index could not be reached
     ),
@@ -210,7 +213,7 @@ RULES: tuple[Rule, ...] = (
         r"^(?:ERROR: )?Could not find a version that satisfies the requirement (?P<req>\S+)",
         'python -m pip install "{req}"',
         WEAK,
-        words=(rb"ERROR", rb"Could not find a version"),
+        words=(rb"Could not find a version",),
         fix=_PIN_FIX,
         consequence_of=("pip-retry",),
     ),
@@ -221,7 +224,7 @@ RULES: tuple[Rule, ...] = (
         r"^ERROR: (?:ResolutionImpossible|Cannot install (?P<first>.+?) and (?P<second>.+?) because these package "
         r"versions have conflicting dependencies)",
         "python -m pip install -r requirements.txt",
-        words=(rb"ERROR", rb"depends on", rb"user requested", rb"conflict is caused"),
+        words=(ERROR_COLON, rb"depends on", rb"user requested", rb"conflict is caused"),
         fix="relax one of the conflicting pins named under 'The conflict is caused by'",
         refine=merges.pip_conflict_pair,
         follow=merges.pip_conflict_causes,
@@ -232,7 +235,7 @@ RULES: tuple[Rule, ...] = (
         "dependency resolution",
         r"^\s*(?:×|error:) No solution found when resolving dependencies",
         "uv pip install -r requirements.txt",
-        words=(rb"rror", rb"No solution found", rb"you require"),
+        words=(rb"No solution found", rb"you require"),
         fix="relax one of the requirements uv names after 'you require'",
         follow=merges.uv_requirements,
     ),
@@ -253,7 +256,7 @@ RULES: tuple[Rule, ...] = (
         "build or packaging",
         r"^error: (?:package directory '[^']+' does not exist|invalid command .*|Multiple top-level packages discovered.*)$",
         "python -m build",
-        words=(rb"rror",),
+        words=(ERROR_COLON,),
         fix="make the packaging configuration name the package directories that exist",
     ),
     rule(
@@ -318,7 +321,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:^ERROR: usage:|^ERROR: (?:file (?:or directory )?)?not found: |error: unrecognized arguments|invalid TOML"
         r"|TOMLDecodeError|ERROR: .*: error: argument)",
         "fix the configuration named above, then re-run",
-        words=(rb"ERROR", rb"rror"),
+        words=(ERROR_COLON, rb"invalid TOML", rb"TOMLDecodeError"),
         fix="fix the option or file named (an option of a plugin that is not installed: install the plugin)",
     ),
     rule(
@@ -330,7 +333,7 @@ RULES: tuple[Rule, ...] = (
         r"|Timeout exceeded|Job failed: execution took longer than|ran longer than the maximum time"
         r"|exceeded the maximum time limit for jobs)",
         "re-run with a longer timeout after finding the slow step",
-        words=(rb"imeout", rb"ailed", rb"maximum (?:execution )?time"),  # every wording above holds one
+        words=(rb"(?i:timed out after \d|timeout exceeded|took longer than|maximum (?:execution )?time)",),
         fix="find the slow or hanging step; raise the job's time limit only if the work grew for a reason",
     ),
     # weak signals
@@ -341,7 +344,7 @@ RULES: tuple[Rule, ...] = (
         r"^(?P<message>(?:[\w.]+\.)?(?:\w+Error|\w*Exception): .+)$",  # a bare "Error:" is no exception class
         "re-run the failing command",
         WEAK,
-        words=(rb"rror",),
+        words=_EXCEPTION_WORDS,
         fix="read the traceback above the exception: its last frame in the project's code is where to fix",
         refine=merges.exception_frame,
     ),
@@ -352,7 +355,7 @@ RULES: tuple[Rule, ...] = (
         r"^(?:error|ERROR|Error)(?:\[[^\]]*\])?: (?P<message>.+)$",
         "re-run the failing command",
         WEAK,
-        words=(rb"ERROR", rb"rror"),
+        words=(ERROR_COLON, rb"(?:rror|RROR)\["),  # "error: x", "error[E0425]: y"
         fix="read the lines before the error: the tool that printed it names the cause",
     ),
 )

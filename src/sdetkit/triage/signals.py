@@ -69,9 +69,14 @@ def classify(found: Signal, match: re.Match[str]) -> str:
     return found.classification
 
 
-# Prefilter words: a few short literals shared by many signals (and by the rules), since each word
-# is one more scan of every block of the log. Every line a signal reads contains one of its words.
-_EXIT, _FAILED, _ERROR, _FAIL = rb"exit", rb"ailed", rb"rror", rb"FAIL"
+# Prefilter words: every line a signal (or rule) reads contains one of its words, and a word is as rare
+# on passing lines as its pattern allows, since each line holding one costs the extractor's Python: a
+# loose "rror" is in every passing test named test_error_*. Tools colour their words (mypy's "error",
+# pre-commit's "Failed", pytest's crash path), so a word allows the codes redact.ANSI strips where
+# tools put them, and is derived from the pattern's own literal text around them.
+ANSI_GAP = rb"(?:\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[()][A-Za-z0-9]))*"  # CSI and charset codes, as redact.ANSI
+ERROR_COLON = rb"(?:rror|RROR)" + ANSI_GAP + rb":" + ANSI_GAP + rb" "  # "error: ", "ValueError: ", "ERROR: "
+_FAIL = rb"FAIL"
 # pytest's last line: counts then the duration ("in 0.41s", older pytest "in 6.39 seconds"); "failed" and
 # "error(s)" are the failing counts.
 _PYTEST_COUNTS = r"^=*\s*(?:\d+ [a-z]+(?:, )?)+ in \d+(?:\.\d+)?(?:s| seconds)\b"
@@ -107,7 +112,7 @@ SIGNALS: tuple[Signal, ...] = (
         "gha-exit",
         "github-actions",
         rf"^(?:Error: )?Process completed with exit code {_CODE}\.?$",
-        words=(_EXIT,),
+        words=(rb"exit code",),
         fix="the step's own output above this line names the cause",
     ),
     signal(
@@ -125,28 +130,28 @@ SIGNALS: tuple[Signal, ...] = (
         # the task's verdict, or the agent's debug line when the step's script exits non-zero
         rf"^(?:(?:Bash|PowerShell|Cmd(?:\.exe)?|Script) exited with code '"
         rf"|Exit code (?=\d+ received from tool)){_CODE}",
-        words=(_EXIT, rb"Exit code"),
+        words=(rb"exited with code", rb"Exit code"),
     ),
-    signal("gitlab-job-failed", "gitlab-ci", r"^ERROR: Job failed: (?P<message>.+)$", words=(_FAILED,)),
-    signal("travis-exit", "travis-ci", rf'^The command ".+" exited with {_CODE}\.$', words=(_EXIT,)),
+    signal("gitlab-job-failed", "gitlab-ci", r"^ERROR: Job failed: (?P<message>.+)$", words=(rb"Job failed: ",)),
+    signal("travis-exit", "travis-ci", rf'^The command ".+" exited with {_CODE}\.$', words=(rb"exited with ",)),
     signal(
         "jenkins-exit",
         "jenkins",
         rf"^(?:ERROR: |\S*AbortException: )?script returned exit code {_CODE}$",
-        words=(_EXIT,),
+        words=(rb"exit code",),
     ),
     signal("jenkins-finished", "jenkins", r"^Finished: (?:FAILURE|UNSTABLE|ABORTED)$", words=(rb"Finished: ",)),
     signal(
         "buildkite-exit",
         "buildkite",
         rf"^(?:\S+ )?Error: The command exited with status {_CODE}",
-        words=(_EXIT,),
+        words=(rb"exited with status",),
     ),
     signal(
         "compose-exit",
         "docker-compose",
         rf"^[\w.-]+ exited with code {_CODE}$",
-        words=(_EXIT,),
+        words=(rb"exited with code",),
         nxt="docker compose up",
         fix="the service's own output above this line names the cause",
     ),
@@ -155,7 +160,7 @@ SIGNALS: tuple[Signal, ...] = (
         "docker-build-step",
         "docker",
         rf"(?:did not complete successfully: exit code: |returned a non-zero code: ){_CODE}",
-        words=(_EXIT, rb"non-zero code"),
+        words=(rb"exit code: ", rb"non-zero code"),
     ),
     # build wrappers: a compiler driver, pip, make, a configure script, scons, snakemake report that a
     # step failed; the compiler's or the tool's own line before (or after) them is the cause
@@ -163,7 +168,7 @@ SIGNALS: tuple[Signal, ...] = (
         "compiler-driver",
         "setuptools",
         rf"^error: command '(?P<cmd>[^']+)' failed with exit (?:status|code) {_CODE}",
-        words=(_FAILED,),
+        words=(rb"' failed with exit ",),
         nxt="python -m pip install -v .",
         fix="the compiler's own error above this line names the cause (a missing header: its system package)",
     ),
@@ -179,7 +184,13 @@ SIGNALS: tuple[Signal, ...] = (
         "pip",
         r"^(?:ERROR: |\u00d7 )?(?:Failed building wheel for \S+|Failed to build \S+|Could not build wheels for .+"
         rf'|Command ".+" failed with error code {_CODE}|.*subprocess-exited-with-error)',
-        words=(_FAILED, rb"build wheels", rb"subprocess-exited"),
+        words=(
+            rb"Failed building wheel",
+            rb"Failed to build ",
+            rb"build wheels",
+            rb"failed with error code",
+            rb"subprocess-exited",
+        ),
         nxt="python -m pip install -v .",
         fix="the build's own error above this line (a compiler or backend message) names the cause",
     ),
@@ -187,7 +198,7 @@ SIGNALS: tuple[Signal, ...] = (
         "make-recipe",
         "make",
         r"^\S+:\d+: recipe for target .+ failed$",
-        words=(_FAILED,),
+        words=(rb"recipe for target ",),
         nxt="make",
         fix="the recipe's own output above this line names the cause",
     ),
@@ -195,7 +206,7 @@ SIGNALS: tuple[Signal, ...] = (
         "configure",
         "configure",
         r"^(?:configure: error: |Error: (?:Test )?(?:compile|link)(?: test)? failed|Error: Check the output below)",
-        words=(_ERROR,),
+        words=(ERROR_COLON,),
         nxt="./configure",
         fix="the compiler's output after this line (or config.log) names why the check failed",
     ),
@@ -211,7 +222,7 @@ SIGNALS: tuple[Signal, ...] = (
         "snakemake-rule",
         "snakemake",
         r"^Error in rule [\w.-]+:",
-        words=(_ERROR,),
+        words=(rb"Error in rule ",),
         nxt="snakemake",
         fix="the rule's command output above this line names the cause",
     ),
@@ -226,7 +237,7 @@ SIGNALS: tuple[Signal, ...] = (
         "cython-compile",
         "cython",
         r"^(?:Cython\.Compiler\.Errors\.)?CompileError: ",
-        words=(_ERROR,),
+        words=(ERROR_COLON,),
         nxt="cythonize -i",
         fix="the Cython error block above this line names the file, line and cause",
     ),
@@ -260,7 +271,7 @@ SIGNALS: tuple[Signal, ...] = (
         rf"|(?:[\w.-]+: )?FAIL code {_CODE} \("
         r"|(?:[\w.-]+: )?exit [1-9]\d* \(\d+(?:\.\d+)? seconds\)(?: \S+> (?P<command4>.+?)(?: pid=\d+)?$)?"
         r"|evaluation failed :\()",
-        words=(_FAILED, _ERROR, _FAIL, _EXIT),
+        words=(rb"commands failed", rb"InvocationError", _FAIL, rb"exit [1-9]\d* \(", rb"evaluation failed"),
         nxt="{command}",
         fix="the environment's command output above this line names the cause",
     ),
@@ -268,7 +279,7 @@ SIGNALS: tuple[Signal, ...] = (
         "nox",
         "nox",
         r"^Session (?P<session>\S+?)\.? (?:failed|aborted)",
-        words=(_FAILED, rb"borted"),
+        words=(rb"Session \S+ (?:failed|aborted)",),
         nxt="nox -s {session}",
         fix="the session's command output above this line names the cause",
     ),
@@ -276,7 +287,7 @@ SIGNALS: tuple[Signal, ...] = (
         "pre-commit",
         "pre-commit",
         r"^[^\n]+?\.{3,}Failed\s*$",
-        words=(_FAILED,),
+        words=(rb"\.\.\." + ANSI_GAP + rb"Failed",),
         nxt="pre-commit run --all-files",
         fix="the hook's output below its name says what to change (or what it changed)",
     ),
@@ -292,7 +303,7 @@ SIGNALS: tuple[Signal, ...] = (
         "pytest-summary",
         "pytest",
         rf"(?={_PYTEST_COUNTS})^=*\s*(?:\d+ [a-z]+, )*\d+ (?:failed|errors?)\b",
-        words=(_FAILED, _ERROR),
+        words=(rb"\d (?:failed|error)",),
         nxt="python -m pytest -q",
         fix="the failures pytest lists above its summary",
     ),
@@ -301,7 +312,7 @@ SIGNALS: tuple[Signal, ...] = (
         "pytest-no-tests",
         "pytest",
         rf"^=*\s*no tests ran\b|(?={_PYTEST_COUNTS})^=*\s*(?:\d+ (?:warnings?|deselected)(?:, )?)+ in ",
-        words=(rb"no tests ran", rb" warning", rb" deselected"),
+        words=(rb"no tests ran", rb"\d warning", rb"\d deselected"),
         nxt="python -m pytest -q",
         classification="configuration",
         fix="pytest collected no test: check the paths it was given, testpaths, python_files and -k/-m",
@@ -310,7 +321,7 @@ SIGNALS: tuple[Signal, ...] = (
         "pytest-interrupted",
         "pytest",
         r"^(?:!+ )?Interrupted: \d+ errors? during collection",
-        words=(_ERROR,),
+        words=(rb"Interrupted: ",),
         nxt="python -m pytest -q",
         fix="the collection errors pytest lists above",
     ),
@@ -335,7 +346,7 @@ SIGNALS: tuple[Signal, ...] = (
         "fatal-python-error",
         "python",
         r"^Fatal Python error: ",
-        words=(_ERROR,),
+        words=(rb"Fatal Python error",),
         classification="crash",
         fix="the interpreter crashed: the thread dump below this line shows where",
     ),
@@ -347,7 +358,7 @@ SIGNALS: tuple[Signal, ...] = (
         "signal-exit-kill",
         "runner",
         r"\bexit (?:code|status)[: ]+(?P<code>13[7]|143)\b",
-        words=(_EXIT,),
+        words=(rb"exit (?:code|status)",),
         classification="resource limit",
         fix="killed by a signal (137 KILL: usually out of memory; 143 TERM: a time limit): see what grew",
     ),
@@ -355,12 +366,12 @@ SIGNALS: tuple[Signal, ...] = (
         "signal-exit-crash",
         "runner",
         r"\bexit (?:code|status)[: ]+(?P<code>139|134)\b",
-        words=(_EXIT,),
+        words=(rb"exit (?:code|status)",),
         classification="crash",
         fix="the process crashed (139 SEGV, 134 ABRT): a crash in native code or a test that aborts",
     ),
     # an error annotation the runner printed that nothing else explains
-    signal("error-annotation", "ci", r"^(?P<message>\S.*)$", words=(_ERROR,), mark="error"),
+    signal("error-annotation", "ci", r"^(?P<message>\S.*)$", words=(rb"##\[error\]|::error",), mark="error"),
     # lines in failure words that a tool prints when all went well
     signal(
         "pip-resolver-notice",
@@ -374,14 +385,14 @@ SIGNALS: tuple[Signal, ...] = (
         "pytest-passed",
         "pytest",
         rf"(?={_PYTEST_COUNTS})^=*\s*\d+ passed\b(?!.*\b(?:failed|errors?)\b)",
-        words=(rb" passed",),
+        words=(rb"\d passed",),
         outcome=PASSED,
     ),
     signal(
         "job-succeeded",
         "ci",
         r"^(?:Job succeeded|Finished: SUCCESS)$",
-        words=(rb"succe", rb"Finished: "),
+        words=(rb"Job succeeded", rb"Finished: "),
         outcome=PASSED,
     ),
     signal("pip-installed", "pip", r"^Successfully installed \S", words=(rb"Successfully installed",), outcome=PASSED),
@@ -389,7 +400,7 @@ SIGNALS: tuple[Signal, ...] = (
         "tox-nox-ok",
         "tox",
         r"^(?:congratulations :\)|Session \S+ was successful)",
-        words=(rb"congratulations", rb"succe"),
+        words=(rb"congratulations", rb"was successful"),
         outcome=PASSED,
     ),
 )
