@@ -245,7 +245,7 @@ RULES: tuple[Rule, ...] = (
         "missing tool or module",
         r"(?:^|: )(?P<module>[\w.+-]+): (?:command )?not found\s*$",
         "python -m pip install {module}",
-        words=(rb"not found",),
+        words=(rb": (?:command )?not found",),
         fix="install the tool in the job before it runs (or call it through the environment that has it)",
         refine=tool_fix,
     ),

@@ -198,7 +198,7 @@ NATIVE_RULES: tuple[Rule, ...] = (
         "missing tool or module",
         r"^make(?:\[\d+\])?: (?P<module>[\w.+-]+): (?:No such file or directory|Command not found)\s*$",
         "python -m pip install {module}",
-        words=(rb"No such file or directory", rb"Command not found"),
+        words=(rb": No such file or directory", rb": Command not found"),
         fix="install the tool in the job before it runs (or call it through the environment that has it)",
         refine=tool_fix,
     ),
