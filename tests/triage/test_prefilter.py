@@ -147,6 +147,19 @@ def test_a_line_of_only_valid_non_ascii_text_is_no_candidate(tmp_path: Path) -> 
     assert [c.lineno for c in candidate_lines(io.BytesIO(log.encode()), "ci.log")] == [2]
 
 
+def test_passing_lines_that_only_name_failure_words_are_no_candidates() -> None:
+    """Words are the text a pattern requires ("error: ", "exit code"), not fragments every test name holds."""
+    log = (
+        "test_error_message (tests.test_cli.CliTest.test_error_message) ... ok\n"
+        "tests/test_exit_code.py::test_exit_code_is_zero PASSED     [ 25%]\n"
+        "test_successes_are_counted (tests.test_report.ReportTest.test_successes_are_counted) ... ok\n"
+        "tests/test_upload.py::test_failed_upload_is_retried PASSED     [ 50%]\n"
+        "tests/test_net.py::test_timeout_is_honoured \x1b[32mPASSED\x1b[0m     [ 75%]\n"
+        "FAILED tests/test_upload.py::test_resume - AssertionError: assert 2 == 3\n"
+    )
+    assert [c.lineno for c in candidate_lines(io.BytesIO(log.encode()), "ci.log")] == [6]
+
+
 needs_grep = pytest.mark.skipif(shutil.which("grep") is None, reason="needs grep")
 EXTRA_WORDS = [rb"(?i:sEgV)\s+\w+", rb"(?P<code>\d{3}) [^\sx]+?!", rb"a\b", rb"(?:x|y)\x41[\x41-\x43]", rb"\(\d\)\.\*"]
 EXTRA_LINES = [b"segv  core", b"SEGV x", b"503 Nope!", b"503 xx!", b"ca b", b"cab", b"xA", b"yC", b"(1).*", b"(1)x*"]
