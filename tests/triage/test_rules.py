@@ -145,6 +145,7 @@ VARIANTS: list[tuple[str, str, str]] = [
     ("ERROR: file or directory not found: tests/unit", "config", "configuration"),
     ("ERROR: not found: /w/tests/test_a.py::test_gone", "config", "configuration"),
     ("ERROR: file not found: tests/unit", "config", "configuration"),
+    ("\u00d7 Getting requirements to build wheel did not run successfully.", "build-backend", "build or packaging"),
     (
         "  Retrying (Retry(total=2, connect=None, read=None, redirect=None)) after connection broken by"
         " 'NewConnectionError(\"Failed to establish a new connection: [Errno -3] Temporary failure in name"

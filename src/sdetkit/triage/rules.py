@@ -265,7 +265,7 @@ RULES: tuple[Rule, ...] = (
         "build or packaging",
         r"^(?:ERROR Backend subprocess exited|× Getting requirements to build wheel did not run successfully|ERROR Missing dependencies|ERROR .*Backend '.*' is not available)",
         "python -m build",
-        words=(rb"ERROR",),
+        words=(rb"ERROR", rb"to build wheel did not run"),  # every wording above holds one
         fix="fix the build backend's error shown above (its requirements or its configuration)",
     ),
     # JavaScript and Go basics
