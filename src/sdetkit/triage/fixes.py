@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from packaging.utils import canonicalize_name
+
 from sdetkit.doctor.testneeds import IMPORT_NAMES, import_names
 from sdetkit.repo import requirements
 from sdetkit.repo.config import ProjectFacts
@@ -114,10 +116,6 @@ def _scripts() -> Mapping[str, str]:
     return {ep.name: str(ep.dist.name) for ep in entry_points(group="console_scripts") if ep.dist is not None}
 
 
-def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def _req_name(text: str) -> str | None:
     m = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text)
     return m[1] if m else None
@@ -133,7 +131,7 @@ def _module_dist(module: str, where: Project | None) -> str:
     for s in where.sets if where else ():
         for req in s.requirements:
             name = _req_name(req)
-            if name and lower in import_names(name, _canonical(name)):
+            if name and lower in import_names(name, canonicalize_name(name)):
                 return name
     for dist, modules in IMPORT_NAMES.items():  # the first listed wins (opencv-python before -headless)
         if lower in modules and not dist.startswith(lower + "-"):  # psycopg2 is a distribution of its own
@@ -148,7 +146,7 @@ def _tool_dist(tool: str, where: Project | None) -> str | None:
     for s in where.sets if where else ():
         for req in s.requirements:
             name = _req_name(req)
-            if name and _canonical(name) == _canonical(tool):
+            if name and canonicalize_name(name) == canonicalize_name(tool):
                 return name
     return PY_TOOLS.get(tool)  # a distribution's renamed executable (pytest-3) keeps its rule's fix
 
@@ -156,9 +154,8 @@ def _tool_dist(tool: str, where: Project | None) -> str | None:
 def _install_fix(dist: str, what: str, where: Project | None) -> str:
     if where is None:
         return f"install {dist} (it provides {what}): python -m pip install {dist}"
-    declaring = [
-        s for s in where.sets if any(_canonical(_req_name(r) or "") == _canonical(dist) for r in s.requirements)
-    ]
+    wanted = canonicalize_name(dist)
+    declaring = [s for s in where.sets if any(canonicalize_name(_req_name(r) or "") == wanted for r in s.requirements)]
     if declaring:
         s = declaring[0]
         return f"install {dist} (it provides {what}), declared in {s.source}: {_install(s, where.uv)}"
