@@ -17,7 +17,7 @@ import pytest
 
 from sdetkit.evidence import schemas
 from tests.portfolio_support import db  # noqa: F401 - fixtures shared by the store and report tests
-from tests.services import chromium_bin, postgres_db, postgres_server  # noqa: F401
+from tests.services import chromium_bin, postgres_db, postgres_server, private_postgres  # noqa: F401
 
 # tests/ mirrors src/: tests/<package>/test_<module>.py test one module in process. The end-to-end
 # tests (the CLI or real tools in subprocesses) live in tests/commands/ or are marked slow; both get

@@ -201,3 +201,87 @@ def screenshot(
     if not png.is_file() or png.stat().st_size == 0:
         raise RuntimeError(f"chromium wrote no screenshot to {png}")
     return png
+
+
+# A private PostgreSQL server, for tests that stop and kill it --------------------------------------
+
+
+def pg_bindir() -> Path | None:
+    """The newest PostgreSQL server binaries (Debian's /usr/lib/postgresql/<major>/bin), as services.sh finds them."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), reverse=True)
+    for bindir in found:
+        if (bindir / "initdb").is_file() and (bindir / "pg_ctl").is_file():
+            return bindir
+    on_path = shutil.which("pg_ctl")
+    return Path(on_path).parent if on_path and shutil.which("initdb") else None
+
+
+class PrivateServer:
+    """A throwaway PostgreSQL cluster of one test: its URL, and ways to kill and restart it.
+
+    The shared test server cannot be stopped under the other tests, so a test about a server that
+    goes away gets its own: a cluster in a temporary folder on a free port, owned by the
+    ``postgres`` user when the tests run as root (PostgreSQL refuses to run as root)."""
+
+    def __init__(self, bindir: Path, base: Path, port: int) -> None:
+        self.bindir, self.base, self.port = bindir, base, port
+        self.data = base / "data"
+        self.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+    def _run(self, *argv: str) -> subprocess.CompletedProcess[str]:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return subprocess.run([*prefix, *argv], capture_output=True, text=True, check=False, cwd="/", timeout=120)
+
+    def initdb(self) -> None:
+        res = self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
+                        "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
+        if res.returncode != 0:
+            raise RuntimeError(f"initdb failed: {res.stderr[-2000:]}")
+        with (self.data / "postgresql.conf").open("a", encoding="utf-8") as conf:
+            conf.write(f"\nlisten_addresses = '127.0.0.1'\nport = {self.port}\n"
+                       f"unix_socket_directories = '{self.base}'\nfsync = off\nfull_page_writes = off\n")  # fmt: skip
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        log = self.base / "postgres.log"
+        res = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(log), "-w", "-t", "60", "start")
+        if res.returncode != 0:
+            raise RuntimeError(f"pg_ctl start failed: {res.stderr[-2000:]} {log.read_text(errors='replace')[-2000:]}")
+
+    def kill(self) -> None:
+        """Stop the server the hard way (every backend killed at once, as a crash or a lost host would)."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def stop(self) -> None:
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivateServer]:
+    """A running PostgreSQL server of this test alone (see :class:`PrivateServer`)."""
+    bindir = pg_bindir()
+    if bindir is None:
+        unavailable(f"no PostgreSQL server binaries (initdb, pg_ctl): {SETUP_HINT}")
+    if os.geteuid() == 0 and not shutil.which("runuser"):
+        unavailable("running as root without runuser: cannot start a PostgreSQL server as the postgres user")
+    # Directly under the temporary folder: pytest's own folders are closed to the postgres user.
+    base = Path(tempfile.mkdtemp(prefix="sdetkit-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+    server = PrivateServer(bindir, base, _free_port())
+    try:
+        server.initdb()
+        server.start()
+        yield server
+    finally:
+        server.kill()
+        shutil.rmtree(base, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,27 @@ def test_a_postgres_url_is_described_without_its_password() -> None:
 
 def test_a_reader_never_creates_a_store(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no evidence store here yet"):
-        connection.connect_sqlite(str(tmp_path / "none.sqlite3"), create=False)
+        connection.connect_sqlite(str(tmp_path / "none.sqlite3"))
     assert not (tmp_path / "none.sqlite3").exists()
     with pytest.raises(InputError, match="the store is not a file"):
-        connection.connect_sqlite(str(tmp_path), create=True)
+        connection.connect_sqlite(str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "the file is empty (0 bytes), so it is not an evidence store"),
+        (b"week,repo\n2026-11-22,payments\n", "not an SQLite database, so not an evidence store"),
+        (b"\x00" * 4096, "not an SQLite database"),
+        (b"SQLite format", "not an SQLite database"),  # a file cut short inside the header
+    ],
+)
+def test_a_file_that_cannot_be_a_store_is_refused_by_name_and_left_as_it_was(
+    tmp_path: Path, content: bytes, problem: str
+) -> None:
+    path = tmp_path / "portfolio.sqlite3"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=re.escape(problem)) as caught:
+        connection.connect_sqlite(str(path))
+    assert str(caught.value).startswith(f"{path}: ") and "\n" not in str(caught.value)
+    assert path.read_bytes() == content

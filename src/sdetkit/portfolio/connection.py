@@ -42,30 +42,73 @@ def describe(url: str) -> str:
     return f"postgresql://{user}{host}{port}{parts.path}"
 
 
-def connect_sqlite(path: str, create: bool) -> Any:
-    """A SQLite connection in WAL mode; a missing file is created only when ``create``."""
-    import sqlite3
+SQLITE_HEADER = b"SQLite format 3\x00"
 
+
+def connect_sqlite(path: str) -> Any:
+    """A SQLite connection in WAL mode to an existing file that is an SQLite database. A missing
+    file, an empty one or another kind of file is an error naming it: sdetkit creates a store only
+    where nothing exists (:func:`sdetkit.portfolio.store.open_store`), never over a file."""
     target = Path(path)
     if target.exists() and not target.is_file():
         raise InputError(f"{path}: the store is not a file")
     if not target.exists():
-        if not create:
-            # The path may have come from --db, $SDETKIT_DB or the default: name what to check, not a flag to add.
-            raise InputError(
-                f"{path}: no evidence store here yet (`sdetkit portfolio ingest` creates it; "
-                "check --db and $SDETKIT_DB if it should exist)"
-            )
-        target.parent.mkdir(parents=True, exist_ok=True)
+        # The path may have come from --db, $SDETKIT_DB or the default: name what to check, not a flag to add.
+        raise InputError(
+            f"{path}: no evidence store here yet (`sdetkit portfolio ingest` creates it; "
+            "check --db and $SDETKIT_DB if it should exist)"
+        )
+    check_sqlite_file(target)
+    # No journal mode yet: setting it writes to the file, and the file may still turn out not to be
+    # an sdetkit store (see use_wal).
+    return _sqlite(path)
+
+
+def connect_new_sqlite(path: str) -> Any:
+    """A connection to a new SQLite file at ``path``, which must not exist (the store is built there
+    before it is moved into place)."""
+    conn = _sqlite(path)
+    use_wal(conn)
+    return conn
+
+
+def use_wal(conn: Any) -> None:
+    """WAL mode, once the file is known to be an sdetkit store: readers don't block the writer, nor
+    it them (a no-op for a store already in WAL mode, as every store sdetkit makes is)."""
+    conn.execute("PRAGMA journal_mode=WAL")
+
+
+def _sqlite(path: str) -> Any:
+    import sqlite3
+
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction means one thing.
         conn = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")  # readers don't block the writer, nor it them
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.DatabaseError as exc:
-        raise InputError(f"{path}: not a usable SQLite evidence store: {exc}") from exc
+        from sdetkit.portfolio.faults import translate
+
+        raise translate(exc, describe(path), wrote=False) or InputError(f"{path}: not a usable SQLite evidence "
+                                                                        f"store: {exc}") from exc  # fmt: skip
     return conn
+
+
+def check_sqlite_file(target: Path) -> None:
+    """Refuse a file that cannot be an evidence store: empty, or not an SQLite database at all."""
+    try:
+        with target.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise InputError(f"{target}: cannot read the evidence store: {exc.strerror or exc}") from exc
+    if not head:
+        raise InputError(
+            f"{target}: the file is empty (0 bytes), so it is not an evidence store and holds no history; sdetkit "
+            "creates a store only where no file exists: restore the store from a backup (`sdetkit portfolio "
+            "import`) or remove the empty file to start a new one"
+        )
+    if head != SQLITE_HEADER:
+        raise InputError(f"{target}: not an SQLite database, so not an evidence store (check --db and $SDETKIT_DB)")
 
 
 def connect_postgres(url: str) -> Any:
@@ -74,9 +117,12 @@ def connect_postgres(url: str) -> Any:
         import psycopg
     except ImportError as exc:
         raise UsageError("a PostgreSQL store needs psycopg: pip install 'sdetkit[postgres]'") from exc
+    from sdetkit.portfolio.faults import quiet_driver_logs, scrub
+
+    quiet_driver_logs()
     try:
         # autocommit: transactions are opened explicitly, exactly as on SQLite.
         return psycopg.connect(url, connect_timeout=10, autocommit=True)
     except psycopg.Error as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        detail = scrub(str(exc)) or type(exc).__name__
         raise InputError(f"{describe(url)}: cannot connect to the PostgreSQL store: {detail}") from exc

@@ -167,9 +167,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 VERSION = len(MIGRATIONS)
 
 
-def migrate(store: Store) -> None:
-    """Bring ``store`` to :data:`VERSION`; refuse (unchanged) a store newer than this sdetkit."""
-    upto = len(MIGRATIONS)
+def migrate(store: Store, *, new: bool = False) -> None:
+    """Bring ``store`` to :data:`VERSION`; refuse (unchanged) a store newer than this sdetkit, and
+    a database that is not an sdetkit store. ``new``: the SQLite file was just made for the store.
+    A store already at :data:`VERSION` is only read, so opening it writes nothing."""
+    upto = len(MIGRATIONS)  # read at call time: tests stand in older migration lists
+    current = recorded_version(store, new)
+    if current == upto:
+        return
     with store.transaction() as cur:
         if store.postgres:
             # Two processes opening a new store at once must not both create its tables.
@@ -177,12 +182,8 @@ def migrate(store: Store) -> None:
         cur.execute("CREATE TABLE IF NOT EXISTS sdetkit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         cur.execute(store.sql("SELECT value FROM sdetkit_meta WHERE key = ?"), ("schema_version",))
         row = cur.fetchone()
-        current = int(row[0]) if row else 0
-        if current > VERSION:
-            raise InputError(
-                f"{store.name}: this evidence store has schema version {current}, made by a newer sdetkit; "
-                f"this sdetkit knows up to version {VERSION}: upgrade sdetkit (the store was not changed)"
-            )
+        current = int(row[0]) if row else 0  # again, under the lock: another process may have migrated it
+        _refuse_newer(store, current)
         for version in range(current + 1, upto + 1):
             for statement in MIGRATIONS[version - 1]:
                 cur.execute(statement)
@@ -194,6 +195,45 @@ def migrate(store: Store) -> None:
                 ),
                 ("schema_version", str(upto)),
             )
+
+
+def recorded_version(store: Store, new: bool = False) -> int:
+    """The schema version the store records; 0 for a database about to become a store (a SQLite
+    file made for it, or a PostgreSQL database without tables). Anything else that has no sdetkit
+    schema version -- another program's database, a store whose version row is gone -- is refused."""
+    tables = set(table_names(store))
+    if "sdetkit_meta" not in tables:
+        if new or (store.postgres and not tables):
+            return 0
+        found = f"its tables: {', '.join(sorted(tables)[:5])}" if tables else "it has no tables"
+        raise InputError(
+            f"{store.name}: not an sdetkit evidence store ({found}); sdetkit does not adopt another database: "
+            "give the path or URL of an sdetkit store, or of an empty PostgreSQL database"
+        )
+    rows = store.query("SELECT value FROM sdetkit_meta WHERE key = ?", ("schema_version",))
+    if not rows or not str(rows[0][0]).isdigit():
+        raise InputError(f"{store.name}: the store records no schema version (sdetkit_meta was altered); restore "
+                         "it from a backup (`sdetkit portfolio import`)")  # fmt: skip
+    current = int(rows[0][0])
+    _refuse_newer(store, current)
+    return current
+
+
+def _refuse_newer(store: Store, current: int) -> None:
+    if current > len(MIGRATIONS):
+        raise InputError(
+            f"{store.name}: this evidence store has schema version {current}, made by a newer sdetkit; "
+            f"this sdetkit knows up to version {len(MIGRATIONS)}: upgrade sdetkit (the store was not changed)"
+        )
+
+
+def table_names(store: Store) -> list[str]:
+    """The tables of the store's database (PostgreSQL: in the connection's current schema)."""
+    if store.postgres:
+        text = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    else:
+        text = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    return sorted(str(r[0]) for r in store.query(text))
 
 
 def schema_version(store: Store) -> int:

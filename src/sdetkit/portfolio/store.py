@@ -19,8 +19,16 @@ from typing import Any
 
 from sdetkit.errors import InputError
 from sdetkit.governance.reviews import GovernanceReview
-from sdetkit.portfolio import migrations
-from sdetkit.portfolio.connection import connect_postgres, connect_sqlite, describe, is_postgres, resolve
+from sdetkit.portfolio import faults, migrations
+from sdetkit.portfolio.connection import (
+    connect_new_sqlite,
+    connect_postgres,
+    connect_sqlite,
+    describe,
+    is_postgres,
+    resolve,
+    use_wal,
+)
 from sdetkit.portfolio.rows import COLUMNS, Owner, StoredRun, from_row, to_row
 from sdetkit.portfolio.store_checklists import ChecklistQueries
 from sdetkit.portfolio.store_incidents import IncidentQueries
@@ -54,17 +62,34 @@ class Store(IncidentQueries, ChecklistQueries):
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         """A write transaction. SQLite takes its write lock up front (``BEGIN IMMEDIATE``) so that
-        concurrent writers queue on the busy timeout instead of failing half-way."""
+        concurrent writers queue on the busy timeout instead of failing half-way. A driver's error
+        is rolled back and becomes one line naming the store (:mod:`sdetkit.portfolio.faults`)."""
         cur = self.conn.cursor()
+        committing = False
         try:
             cur.execute("BEGIN IMMEDIATE" if not self.postgres else "BEGIN")
             yield cur
+            committing = True
             cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
+        except BaseException as exc:
+            faults.rollback(cur)
+            fault = faults.translate(exc, self.name, wrote=True, committing=committing)
+            if fault is not None:
+                raise fault from exc
             raise
         finally:
             cur.close()
+
+    def verify(self) -> None:
+        """Refuse a damaged SQLite store before anything reads from or writes to it: SQLite's
+        ``PRAGMA quick_check`` (page structure; linear in the file's size, about 0.25 s per 100 MB,
+        see docs/performance.md). A report from a store with broken pages could silently leave
+        runs out. PostgreSQL keeps its own pages."""
+        if self.postgres:
+            return
+        found = str(self.query("PRAGMA quick_check(1)")[0][0])
+        if found != "ok":
+            raise faults.damaged(self.name, found)
 
     def query(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """The rows one read-only statement returns."""
@@ -72,6 +97,11 @@ class Store(IncidentQueries, ChecklistQueries):
         try:
             cur.execute(self.sql(text), tuple(params))
             rows = [tuple(r) for r in cur.fetchall()]
+        except Exception as exc:
+            fault = faults.translate(exc, self.name, wrote=False)
+            if fault is not None:
+                raise fault from exc
+            raise
         finally:
             cur.close()
         return rows
@@ -245,21 +275,58 @@ class Store(IncidentQueries, ChecklistQueries):
         self.close()
 
 
-def open_store(db: str | None, *, create: bool = True) -> Store:
+def open_store(db: str | None, *, create: bool = True, inspect: bool = False) -> Store:
     """Open (and create or upgrade) the store at ``db`` (see :func:`resolve`); use it as a context
     manager, which closes it.
 
-    ``create=False`` is for readers: a missing SQLite file is an error, not a new empty store.
+    ``create=False`` is for readers: a missing SQLite file is an error, not a new empty store. A
+    file that exists is never adopted: it must already be an sdetkit store (an empty file or
+    another program's database is an error naming it). A PostgreSQL database becomes a store only
+    when it holds no tables yet.
+
+    ``inspect=True`` is for ``portfolio check``: an existing sdetkit store is opened as it is,
+    damaged or at an older schema version, and nothing is checked, upgraded or written.
     """
     url = resolve(db)
     postgres = is_postgres(url)
-    store = Store(connect_postgres(url) if postgres else connect_sqlite(url, create), url, postgres)
+    if not postgres and create and not inspect and not Path(url).exists():
+        _create_sqlite(Path(url))
+    store = Store(connect_postgres(url) if postgres else connect_sqlite(url), url, postgres)
     try:
-        migrations.migrate(store)
+        migrations.recorded_version(store)  # an sdetkit store, or refused before anything is written
+        if not inspect:
+            store.verify()
+            if not postgres:
+                faults.guarded(store.name, use_wal, store.conn)
+            migrations.migrate(store)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def _create_sqlite(target: Path) -> None:
+    """Make a new SQLite store at ``target`` atomically: built beside it under a temporary name,
+    then linked into place, so an interrupted creation never leaves an empty or half-made file
+    where the store belongs. When another process creates it first, theirs is kept."""
+    import os
+    import uuid
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.new")
+    try:
+        with Store(connect_new_sqlite(str(temp)), str(temp), False) as new:
+            migrations.migrate(new, new=True)  # closing checkpoints the WAL into the file
+        try:
+            os.link(temp, target)
+        except FileExistsError:
+            pass  # created by a concurrent first ingest: one store, theirs
+        except OSError:
+            if not target.exists():  # a file system without hard links
+                temp.replace(target)
+    finally:
+        for leftover in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -276,5 +343,5 @@ def program_store(url: str) -> Iterator[Store]:
 
     with Store(sqlite3.connect(":memory:", isolation_level=None), url, False) as empty:
         empty.name = f"{empty.name} (not created yet: no runs)"
-        migrations.migrate(empty)
+        migrations.migrate(empty, new=True)
         yield empty
