@@ -145,5 +145,5 @@ def test_the_clock_skew_and_a_late_evening_run_west_of_utc_are_accepted() -> Non
 
 def test_the_inventory_is_checked_per_record() -> None:
     ctx = Context(NOW, None, {"web": None, "docs": None})
-    assert _problems(raw("startup", True, True, True), "f:9", ctx) == (
-        None, ["f:9: api: not in the inventory (expected: docs, web); fix the id or add it to the inventory"])  # fmt: skip
+    message = "f:9: api: not in the inventory (expected: docs, web); fix the id or add it to the inventory"
+    assert _problems(raw("startup", True, True, True), "f:9", ctx) == (None, [message])
