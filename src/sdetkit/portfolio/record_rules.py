@@ -109,8 +109,10 @@ def day_problems(window_end: dt.date, stamp: dt.datetime, ctx: Context) -> list[
         found.append(f"source_timestamp {iso(stamp)} is in the future (now {iso(ctx.now)})")
     if window_end > latest.date():
         found.append(f"evidence_window_end {window_end} is after today ({ctx.now.date()})")
-    # The day as written, or the UTC day: a late-evening run west of UTC may close its own day's window.
-    made = min(stamp.date(), stamp.astimezone(dt.timezone.utc).date())
+    # The day as written or the UTC day, whichever is earlier (the day as written west of UTC): a
+    # late-evening run west of UTC may close its own day's window.
+    offset = stamp.utcoffset()
+    made = stamp.date() if not offset or offset < dt.timedelta(0) else stamp.astimezone(dt.timezone.utc).date()
     if window_end < made:
         found.append(f"evidence_window_end {window_end} is before the day of source_timestamp ({made}): evidence "
                      "cannot count for a window that closed before it was made")  # fmt: skip

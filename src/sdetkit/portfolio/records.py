@@ -183,6 +183,7 @@ def contradictions_of(
 
 _MAY = frozenset(REQUIRED + OPTIONAL + ALIASES)
 _MUST = frozenset(_CORE)
+_TEXT_KEYS = frozenset(_OPTIONAL_TEXT)
 
 
 def _fast(raw: Any, ctx: Context) -> Record | None:
@@ -207,10 +208,11 @@ def _fast(raw: Any, ctx: Context) -> Record | None:
     if (type(repo) is not str or type(team) is not str or not repo.strip() or not team.strip() or lane not in LANES
             or len(repo) > MAX_ID or len(team) > MAX_ID or CONTROL.search(repo) or CONTROL.search(team)):  # fmt: skip
         return None
-    for key in _OPTIONAL_TEXT:
-        text = raw.get(key)
-        if text is not None and (type(text) is not str or len(text) > TEXT_LIMITS[key] or CONTROL.search(text)):
-            return None
+    if not _TEXT_KEYS.isdisjoint(raw):  # most records carry none of them
+        for key in _OPTIONAL_TEXT:
+            text = raw.get(key)
+            if text is not None and (type(text) is not str or len(text) > TEXT_LIMITS[key] or CONTROL.search(text)):
+                return None
     fast, release, doctor = raw["gate_fast_ok"], raw["gate_release_ok"], raw["doctor_ok"]
     given, audit = raw.get("release_confidence_ok"), raw.get("audit")
     if not (type(fast) is type(release) is type(doctor) is bool) or (audit is not None and audit not in AUDITS):
@@ -220,7 +222,7 @@ def _fast(raw: Any, ctx: Context) -> Record | None:
     count, steps = raw["failed_steps_count"], raw.get("failed_steps", [])
     if type(count) is not int or not 0 <= count <= MAX_STEPS or type(steps) is not list or len(steps) > MAX_STEPS:
         return None
-    if not all(type(x) is str and len(x) <= MAX_ID and not CONTROL.search(x) for x in steps):
+    if steps and not all(type(x) is str and len(x) <= MAX_ID and not CONTROL.search(x) for x in steps):
         return None
     day = raw.get("evidence_window_end")
     if type(stamp) is not str or ("evidence_window_end" in raw and type(day) is not str):
