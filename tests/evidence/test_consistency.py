@@ -128,7 +128,7 @@ def test_scorecard_refuses_records_that_contradict_themselves(tmp_path: Path) ->
             [
                 "failed_steps_count is 2 but failed_steps lists 1",
                 "both gates are ok but failed_steps_count is 1",
-                "release_confidence_ok is true but a gate is not ok",
+                "release_confidence_ok is true but the startup lane's policy gives false: gate fast failed",
                 "failed_steps_count is 2 but failed_steps lists 0",
             ],
             strict=True,

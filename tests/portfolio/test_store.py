@@ -409,7 +409,7 @@ _RECORD = hs.fixed_dictionaries({
     "lane": hs.sampled_from(["startup", "scale", "regulated"]),
     "gate_fast_ok": hs.booleans(), "gate_release_ok": hs.booleans(), "doctor_ok": hs.booleans(),
     "failed_steps": hs.lists(hs.sampled_from(["lint", "tests", "build", "audit"]), unique=True, max_size=3),
-    "evidence_window_end": hs.dates(dt.date(2026, 11, 1), dt.date(2026, 11, 30)).map(dt.date.isoformat),
+    "evidence_window_end": hs.dates(dt.date(2026, 11, 1), dt.date(2026, 11, 28)).map(dt.date.isoformat),
     "hour": hs.integers(0, 23),
 })  # fmt: skip
 

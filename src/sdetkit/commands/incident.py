@@ -16,7 +16,7 @@ from sdetkit.errors import EXIT_OK, InputError, UsageError
 from sdetkit.evidence.atomic import check_writable, emit
 from sdetkit.incidents.model import AttachedEvidence, IncidentRecord, log_document
 from sdetkit.portfolio.dates import now, parse_date, parse_time
-from sdetkit.portfolio.ingest import iso
+from sdetkit.portfolio.record_rules import iso
 from sdetkit.settings import IncidentLogSettings
 
 if TYPE_CHECKING:

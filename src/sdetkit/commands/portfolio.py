@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,11 @@ from sdetkit.evidence.atomic import check_writable
 from sdetkit.formats.base import DocumentReport
 from sdetkit.formats.deliver import deliver
 from sdetkit.portfolio.dates import not_future, now, parse_date, parse_time
-from sdetkit.portfolio.ingest import Evidence, iso
+from sdetkit.portfolio.ingest import Evidence
 from sdetkit.portfolio.inventory import Expected
-from sdetkit.portfolio.rows import Owner
+from sdetkit.portfolio.record_rules import Context, iso, not_in_inventory
+from sdetkit.portfolio.records import Record
+from sdetkit.portfolio.rows import Owner, StoredRun
 from sdetkit.settings import ExportSettings, IncidentSettings, IngestSettings, OutputSettings, ScorecardSettings
 
 _SEMVER_1 = re.compile(r"^1\.\d+\.\d+$")
@@ -43,11 +45,13 @@ def ingest(settings: IngestSettings) -> int:
     lane = _lane(settings.lane)
     when = parse_time("--at", settings.at) if settings.at else None
     expected = inv.resolve(settings.store.inventory)
+    notes: list[str] = []
     if records_file is not None:
         if paths or repo:
             raise UsageError("--records imports normalized records; give artifact folders in a separate call")
         stamp = now()
-        runs = [ing.from_record(r, stamp) for r in records.load(records_file)]
+        # The inventory is checked per record, so the message names the first unknown one's line.
+        runs = _from_records(records.load(records_file, Context(stamp, None, expected or None)), expected, stamp, notes)
     else:
         collected = _collect(paths, repo)
         runs, built = [], []
@@ -56,13 +60,10 @@ def ingest(settings: IngestSettings) -> int:
             # Everything that can be wrong with the evidence is found before the store is opened
             # (or created): a failed ingest leaves no trace. The owner is settled once it is open.
             if expected and repo_id not in expected and not (team and lane):
-                raise InputError(
-                    f"{repo_id}: not in the inventory (expected: {', '.join(sorted(expected))}); fix the id, add it "
-                    "to the inventory, or pass --team and --lane"
-                )
+                raise InputError(not_in_inventory(repo_id, expected, "fix the id, add it to the inventory, or pass "
+                                                  "--team and --lane"))  # fmt: skip
             run = ing.build_run(repo_id, UNKNOWN, items, at=when, ci_run_url=settings.ci_run_url, now=stamp)
             built.append((run, items))
-    notes: list[str] = []
     with open_store(settings.store.db) as store:
         artifacts: list[tuple[str, str, str]] = []
         if records_file is None:
@@ -85,6 +86,29 @@ def ingest(settings: IngestSettings) -> int:
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     return EXIT_OK
+
+
+def _from_records(
+    loaded: Iterable[Record], expected: Mapping[str, Expected], stamp: dt.datetime, notes: list[str]
+) -> list[StoredRun]:
+    """The records' runs, owned as the inventory says (it wins over a record's team and lane, as for
+    artifacts); the first record that said otherwise, and how many did, become one note."""
+    from sdetkit.portfolio import ingest as ing
+
+    runs, moved, first = [], 0, ""
+    for record in loaded:
+        run = ing.from_record(record, stamp)
+        listed = expected.get(record.repo_id)
+        if listed is not None and (listed.team, listed.lane) != (record.team, record.lane):
+            moved += 1
+            first = first or (f"{record.repo_id}: team {record.team}, lane {record.lane}; inventory: team "
+                              f"{listed.team}, lane {listed.lane}")  # fmt: skip
+            run = ing.assign(run, Owner(listed.team, listed.lane))
+        runs.append(run)
+    if moved:
+        notes.append(f"{moved} record(s) give a team or lane other than the inventory's (first: {first}): the "
+                     "inventory's are recorded, and the lane's policy judged the runs")  # fmt: skip
+    return runs
 
 
 def _collect(paths: Sequence[Path], repo: str | None) -> list[tuple[str, list[Evidence]]]:
@@ -137,13 +161,14 @@ def scorecard(settings: ScorecardSettings) -> int:
         check_writable(target)
     expected = inv.resolve(settings.store.inventory)
     due = sorted(inv.expected_in(expected, start, end))  # retired or not yet active: not missing
+    if inp is not None and db is not None:
+        raise UsageError("--in and --db are two sources: give one")
+    not_future(f"the window {start}..{end}", start)
     if inp is not None:
-        if db is not None:
-            raise UsageError("--in and --db are two sources: give one")
         # Records outside the window are history, not errors; an empty window scores 0.0 (the contract).
-        doc = scorecard.build(records.load(inp), schema_version, start, end, expected=due)
+        # A record in the original shape, without a window of its own, belongs to this one.
+        doc = scorecard.build(records.load(inp, Context(now(), end)), schema_version, start, end, expected=due)
     else:
-        not_future(f"the window {start}..{end}", start)
         doc = _from_store(db, schema_version, start, end, expected, due, settings.allow_schema_change)
     t = doc["totals"]
     missing = f"; missing {len(doc['missing_repos'])}" if doc["missing_repos"] else ""

@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 
 from sdetkit.errors import InputError
 from sdetkit.lanes import audit_status, blockers
+from sdetkit.portfolio import record_rules
+from sdetkit.portfolio.record_rules import iso
 from sdetkit.portfolio.records import Record
 from sdetkit.portfolio.rows import Owner, StoredRun
 
@@ -40,10 +42,6 @@ class Evidence(NamedTuple):
 def utc(text: str) -> dt.datetime:
     stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     return stamp.replace(tzinfo=dt.timezone.utc) if stamp.tzinfo is None else stamp.astimezone(dt.timezone.utc)
-
-
-def iso(stamp: dt.datetime) -> str:
-    return stamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _read(path: Path, explicit: bool) -> Evidence | None:
@@ -214,14 +212,16 @@ def _confident(
 
 
 def assign(run: StoredRun, owner: Owner) -> StoredRun:
-    """``run`` owned by ``owner``, with the owner's lane policy applied to its stored evidence.
-    (Runs imported as normalized records carry no evidence to re-judge: their confidence stays.)"""
+    """``run`` owned by ``owner``, with the owner's lane policy applied to its stored evidence."""
     if (owner.team, owner.lane) == (run.team, run.lane):
         return run
-    confident = run.release_confidence_ok
     if run.schema_versions != "{}":
         confident = _confident(owner.lane, run.gate_fast_ok, run.gate_release_ok, run.doctor_ok,
                                run.audit_status, run.commit_sha is not None, run.decision_ok)  # fmt: skip
+    else:  # a normalized record: the new lane's verdict, keeping a "false" the record stated itself
+        gates = (bool(run.gate_fast_ok), bool(run.gate_release_ok), bool(run.doctor_ok), run.audit_status)
+        stated_false = record_rules.confident(run.lane, *gates) and not run.release_confidence_ok
+        confident = record_rules.confident(owner.lane, *gates) and not stated_false
     return run._replace(team=owner.team, lane=owner.lane, release_confidence_ok=confident)
 
 
@@ -232,7 +232,8 @@ def reassign(runs: Iterable[StoredRun], expected: Mapping[str, Any]) -> list[Sto
 
 def from_record(record: Record, now: dt.datetime) -> StoredRun:
     """A stored run from a normalized record (bulk import); its id is the hash of its content."""
-    fields: list[Any] = list(record)
+    # The audit joined the record later: a record without one keeps the id it always had.
+    fields: list[Any] = list(record if record.audit is not None else record[:-1])
     fields[record._fields.index("evidence_window_end")] = record.evidence_window_end.isoformat()
     fields[record._fields.index("source_timestamp")] = iso(record.source_timestamp)
     content = json.dumps(fields)
@@ -258,7 +259,7 @@ def from_record(record: Record, now: dt.datetime) -> StoredRun:
         sdetkit_version=None,
         schema_versions="{}",
         ingested_at=iso(now),
-        audit_status=None,
+        audit_status=record.audit,
     )
 
 
@@ -276,4 +277,5 @@ def to_record(run: StoredRun) -> Record:
         source_timestamp=utc(run.source_timestamp),
         release_confidence_ok=run.release_confidence_ok,
         failed_steps=run.failed_steps,
+        audit=run.audit_status,
     )
