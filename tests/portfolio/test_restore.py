@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,11 +15,11 @@ from sdetkit.cli import main
 from sdetkit.errors import InputError
 from sdetkit.portfolio import migrations, restore
 from sdetkit.portfolio.dump import export
-from sdetkit.portfolio.store import open_store
+from sdetkit.portfolio.store import Store, open_store
 from sdetkit.portfolio.tables import occupied
 from tests.portfolio_support import jsonl, record
 
-Edit = Callable[[Path], None]
+Edit = Callable[[Path], object]
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +34,12 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "good"
 
 
-def _manifest(folder: Path) -> dict:  # type: ignore[type-arg]
-    return json.loads((folder / "manifest.json").read_text())
+def _manifest(folder: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((folder / "manifest.json").read_text())
+    return doc
 
 
-def _set_manifest(folder: Path, doc: dict) -> None:  # type: ignore[type-arg]
+def _set_manifest(folder: Path, doc: dict[str, Any]) -> None:
     (folder / "manifest.json").write_text(json.dumps(doc))
 
 
@@ -52,7 +54,7 @@ def _runs(folder: Path, change: Callable[[list[bytes]], list[bytes]]) -> None:
     _set_manifest(folder, doc)
 
 
-def _row(change: Callable[[dict], None]) -> Edit:  # type: ignore[type-arg]
+def _row(change: Callable[[dict[str, Any]], object]) -> Edit:
     def edit(folder: Path) -> None:
         def first(lines: list[bytes]) -> list[bytes]:
             row = json.loads(lines[0])
@@ -64,7 +66,7 @@ def _row(change: Callable[[dict], None]) -> Edit:  # type: ignore[type-arg]
     return edit
 
 
-def _meta(change: Callable[[dict], None]) -> Edit:  # type: ignore[type-arg]
+def _meta(change: Callable[[dict[str, Any]], object]) -> Edit:
     def edit(folder: Path) -> None:
         doc = _manifest(folder)
         change(doc)
@@ -240,8 +242,8 @@ def test_a_new_sqlite_store_whose_load_fails_is_removed_with_its_folders(
 ) -> None:
     real_load = restore.load
 
-    def failing(store: object, checked: restore.Export, batch: int = 5000) -> dict[str, int]:
-        real_load(store, checked, batch)  # type: ignore[arg-type]
+    def failing(store: Store, checked: restore.Export, batch: int = 5000) -> dict[str, int]:
+        real_load(store, checked, batch)
         raise InputError("the disk filled up")  # after every row was written and committed
 
     monkeypatch.setattr(restore, "load", failing)

@@ -89,7 +89,7 @@ def text(doc: dict[str, Any]) -> str:
     lines.append(f"migrations: schema version {m['recorded']} (this sdetkit: {m['expected']})")
     lines.append("rows: " + ", ".join(f"{k} {v}" for k, v in doc["counts"].items()))
     for f in doc["findings"]:
-        where = f["table"] + (f" [{f['key']}]" if f["key"] else "")
+        where = (f["table"] or "the store's file") + (f" [{f['key']}]" if f["key"] else "")
         lines.append(f"problem ({f['check']}): {where}: {f['problem']}")
     return "\n".join(lines) + "\n"
 
