@@ -164,7 +164,7 @@ HOSTILE: dict[str, tuple[Edit, str]] = {
     "lone surrogate": (_row(lambda r: r.update(team="\ud800")), "runs.jsonl:1: team holds a NUL or invalid character"),
     "a key twice in the table": (
         lambda f: _runs(f, lambda lines: [lines[0], lines[0]]),
-        "runs.jsonl:2: a second row with the key ({key!r},) of table runs",
+        "runs.jsonl:2: a second row with the key run_id={key} of table runs",
     ),
 }
 

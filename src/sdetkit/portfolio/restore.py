@@ -146,7 +146,8 @@ def rows(entry: Entry) -> Iterator[tuple[Any, ...]]:
             values = tuple(_value(at, c, row[c.name]) for c in columns)
             key = tuple(values[i] for i in key_at)
             if key in keys:
-                raise InputError(f"{at}: a second row with the key {key!r} of table {table.name}")
+                shown = " ".join(f"{columns[i].name}={v}" for i, v in zip(key_at, key, strict=True))
+                raise InputError(f"{at}: a second row with the key {shown} of table {table.name}")
             keys.add(key)
             yield values
     if digest.hexdigest() != entry.sha256:
