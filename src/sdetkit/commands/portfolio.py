@@ -218,7 +218,7 @@ def incident(settings: IncidentSettings) -> int:
 def export(settings: ExportSettings) -> int:
     """The window's stored runs as normalized records, one JSON object a line: the input the
     guide's ``python scripts/build_portfolio_scorecard.py --in <normalized-input>`` reads. With
-    ``--out-dir`` instead, the whole store (:func:`sdetkit.commands.store.export_all`)."""
+    ``--out-dir`` instead, the whole store (:func:`sdetkit.portfolio.dump.export_store`)."""
     import json
 
     from sdetkit.evidence.atomic import emit
@@ -232,9 +232,10 @@ def export(settings: ExportSettings) -> int:
         if window or settings.out is not None:
             raise UsageError("--out-dir exports the whole store; --window-start, --window-end and --out export a "
                              "window's runs as records: give one or the other")  # fmt: skip
-        from sdetkit.commands.store import export_all
+        from sdetkit.portfolio.dump import export_store
 
-        return export_all(settings.out_dir, settings.store)
+        sys.stdout.write(export_store(settings.store.db, settings.out_dir))
+        return EXIT_OK
     if settings.window_start is None or settings.window_end is None:
         raise UsageError("give --window-start and --window-end (a window's runs as records), or --out-dir DIR "
                          "(the whole store, one file per table)")  # fmt: skip

@@ -1,5 +1,5 @@
-"""``sdetkit portfolio check``, ``export --out-dir`` and ``import``: look after a store -- its health,
-a whole-store backup, and restoring one (or moving it to another backend)."""
+"""``sdetkit portfolio check`` and ``import``: look after a store -- its health, and restoring a
+whole-store backup (``portfolio export --out-dir``) or moving it to another backend."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sdetkit.errors import EXIT_FAILED, EXIT_OK
 from sdetkit.evidence.atomic import check_writable, emit
-from sdetkit.settings import StoreCheckSettings, StoreImportSettings, StoreSettings
+from sdetkit.settings import StoreCheckSettings, StoreImportSettings
 
 
 def check(settings: StoreCheckSettings) -> int:
@@ -28,22 +28,6 @@ def check(settings: StoreCheckSettings) -> int:
     rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n" if out.format == "json" else view
     emit(rendered, view.splitlines()[0] + "\n" if out.out else "", out.target, out.out, sys.stdout)
     return EXIT_OK if doc["ok"] else EXIT_FAILED
-
-
-def export_all(out_dir: Path, where: StoreSettings) -> int:
-    """Write the whole store into ``--out-dir``: one JSON Lines file per table and a manifest."""
-    from sdetkit.portfolio import dump
-    from sdetkit.portfolio.store import open_store
-
-    target = out_dir.absolute()
-    dump.check_target(out_dir)  # before the store is opened: a refused export reads nothing
-    with open_store(where.db, create=False) as store:
-        doc = dump.export(store, target)
-        name = store.name
-    total = sum(t["rows"] for t in doc["tables"].values())
-    sys.stdout.write(f"exported {total} row(s) of {len(doc['tables'])} tables from {name} "
-                     f"(schema version {doc['schema_version']})\nwrote {out_dir}\n")  # fmt: skip
-    return EXIT_OK
 
 
 def restore(settings: StoreImportSettings) -> int:

@@ -46,6 +46,21 @@ def check_target(target: Path, flag: str = "--out-dir") -> None:
         raise OutputError(f"{flag} {target}: {what}; export into a new or empty folder (nothing was written)")
 
 
+def export_store(db: str | None, out_dir: Path) -> str:
+    """``portfolio export --out-dir``: the store at ``db`` into ``out_dir``; returns the summary lines."""
+    from sdetkit.portfolio.store import open_store
+
+    check_target(out_dir)  # before the store is opened: a refused export reads nothing
+    with open_store(db, create=False) as store:
+        doc = export(store, out_dir.absolute())
+        name = store.name
+    total = sum(t["rows"] for t in doc["tables"].values())
+    return (
+        f"exported {total} row(s) of {len(doc['tables'])} tables from {name} (schema version "
+        f"{doc['schema_version']})\nwrote {out_dir}\n"
+    )
+
+
 def export(store: Store, target: Path) -> dict[str, Any]:
     """Write the store into the folder ``target`` (new or empty) and return the manifest. The files
     are written into a temporary sibling folder renamed into place: ``target`` holds a whole
