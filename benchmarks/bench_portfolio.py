@@ -3,7 +3,9 @@
 For each store (SQLite, and PostgreSQL when a URL is given or `make test` started one):
 - bulk ingest of the normalized records (``sdetkit portfolio ingest --records``), runs per second;
 - one week's scorecard (``sdetkit portfolio scorecard --db``), median of ``--repeat`` runs;
-- a weekly executive report (``sdetkit report weekly``), median of ``--repeat`` runs.
+- a weekly executive report (``sdetkit report weekly``), median of ``--repeat`` runs;
+- the whole store exported (``portfolio export --out-dir``) and imported into a new store of the
+  same backend (``portfolio import``), once each, with the second export checked byte-identical.
 Side by side, for the same normalized input file and window: the seed's reference formulas
 implemented naively (load every record, loop) against ``sdetkit portfolio scorecard --in`` and
 against the store. Also artifact-folder ingest (gate evidence validated against schemas), runs/s.
@@ -138,8 +140,24 @@ def artifact_ingest(work: Path, db: str, folders: int) -> float:
     return folders / took
 
 
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def bench_dump(name: str, db: str, fresh: str, work: Path) -> dict[str, float]:
+    """Export the whole store, import it into ``fresh`` (a new store), export that again: the two
+    exports must be the same bytes."""
+    first, second = work / f"{name}-export", work / f"{name}-export-again"
+    exported = sdetkit("portfolio", "export", "--db", db, "--out-dir", str(first))
+    imported = sdetkit("portfolio", "import", str(first), "--db", fresh)
+    sdetkit("portfolio", "export", "--db", fresh, "--out-dir", str(second))
+    assert files(first) == files(second), f"{name}: the export of the imported store differs"
+    size = sum(p.stat().st_size for p in first.iterdir()) / 2**20
+    return {"export_s": exported, "import_s": imported, "export_mib": size}
+
+
 def bench_store(
-    name: str, db: str, records: Path, count: int, week_end: str, repeat: int, work: Path
+    name: str, db: str, records: Path, count: int, week_end: str, repeat: int, work: Path, fresh: str
 ) -> dict[str, Any]:
     ingest = sdetkit("portfolio", "ingest", "--db", db, "--records", str(records))
     start = (dt.date.fromisoformat(week_end) - dt.timedelta(days=6)).isoformat()
@@ -154,6 +172,7 @@ def bench_store(
         "ingest_runs_per_s": count / ingest,
         "scorecard_s": median(cards),
         "report_s": median(reports),
+        **bench_dump(name, db, fresh, work),
     }
 
 
@@ -190,14 +209,18 @@ def main() -> None:
         print("\n".join(machine_header(Path(sys.executable), args.repeat, args.quick)))
         print(f"{args.repos} repositories x {args.weeks} weeks = {count} runs ({size:.0f} MiB JSONL)")
 
-        results = {
-            "sqlite": bench_store("sqlite", str(work / "s.sqlite3"), records, count, week_end, args.repeat, work)
-        }
+        restored = str(work / "restored.sqlite3")
+        sqlite = bench_store("sqlite", str(work / "s.sqlite3"), records, count, week_end, args.repeat, work, restored)
+        results = {"sqlite": sqlite}
         if pg:
-            results["postgresql"] = bench_store("pg", pg_database(pg), records, count, week_end, args.repeat, work)
+            store, fresh = pg_database(pg), pg_database(pg)
+            results["postgresql"] = bench_store("pg", store, records, count, week_end, args.repeat, work, fresh)
         for name, r in results.items():
             print(f"{name:10} ingest {r['ingest_s']:.1f} s = {r['ingest_runs_per_s']:,.0f} runs/s; "
                   f"scorecard median {r['scorecard_s']:.3f} s; weekly report median {r['report_s']:.3f} s")  # fmt: skip
+            print(f"{name:10} whole-store export {r['export_s']:.1f} s ({count / r['export_s']:,.0f} runs/s, "
+                  f"{r['export_mib']:.0f} MiB); import into a new store {r['import_s']:.1f} s "
+                  f"({count / r['import_s']:,.0f} runs/s); export again byte-identical")  # fmt: skip
 
         naive, ours_file = [], []
         out = work / "file-card.json"

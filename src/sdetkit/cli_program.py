@@ -11,6 +11,7 @@ from typing import Any
 
 from sdetkit import settings as st
 from sdetkit.cli_args import IDS, actions, comma_list, flat, one_line, output, output_flags, store, store_flags
+from sdetkit.cli_store import STORE_COMMANDS, add_store_commands
 from sdetkit.enums import values
 from sdetkit.governance.bumps import Bump
 from sdetkit.governance.reviews import ReviewKind
@@ -57,12 +58,17 @@ def _add_portfolio(sub: Any) -> None:
     store_flags(score)
     export = psub.add_parser(
         "export",
-        help="the window's stored runs as normalized records (JSONL), the scorecard script's --in input",
+        help="a window's stored runs as normalized records (JSONL, the scorecard script's --in input), or with "
+        "--out-dir the whole store",
+        description="Give --window-start and --window-end for a window's runs as normalized records, or --out-dir "
+        "for the whole store: one JSON Lines file per table and manifest.json (a backup `portfolio import` reads).",
     )
-    export.add_argument("--window-start", required=True, metavar="YYYY-MM-DD")
-    export.add_argument("--window-end", required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--window-start", metavar="YYYY-MM-DD")
+    export.add_argument("--window-end", metavar="YYYY-MM-DD")
     export.add_argument("--out", type=Path, metavar="FILE", help="JSONL to write atomically (default: standard output)")
+    export.add_argument("--out-dir", type=Path, metavar="DIR", help="export the whole store into DIR (new or empty)")
     store_flags(export)
+    add_store_commands(psub)
     incident = psub.add_parser("incident", help="record a rollback or a failure and when it was triaged")
     incident.add_argument("--repo", required=True, metavar="ID")
     incident.add_argument("--kind", required=True, choices=values(IncidentKind))
@@ -355,8 +361,9 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], tuple[object, ...]
     "portfolio incident": ("portfolio:incident", _incident),
     "portfolio export": (
         "portfolio:export",
-        lambda a: st.ExportSettings(a.window_start, a.window_end, store(a), a.out),
+        lambda a: st.ExportSettings(a.window_start, a.window_end, store(a), a.out, a.out_dir),
     ),
+    **STORE_COMMANDS,
     "kpi": ("kpi:weekly", _kpi),
     "report": ("report:run", _report),
     "program init": ("program:init", _program_init),

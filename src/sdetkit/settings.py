@@ -121,12 +121,28 @@ class ScorecardSettings(NamedTuple):
 
 
 class ExportSettings(NamedTuple):
-    """``sdetkit portfolio export``: the window's stored runs as normalized records."""
+    """``sdetkit portfolio export``: the window's stored runs as normalized records (the window
+    flags), or the whole store as one JSON Lines file per table (``--out-dir``); one of the two."""
 
-    window_start: str
-    window_end: str
+    window_start: str | None
+    window_end: str | None
     store: StoreSettings
     out: Path | None = None
+    out_dir: Path | None = None
+
+
+class StoreCheckSettings(NamedTuple):
+    """``sdetkit portfolio check``: the store's health."""
+
+    store: StoreSettings
+    output: OutputSettings
+
+
+class StoreImportSettings(NamedTuple):
+    """``sdetkit portfolio import``: an export folder, read back into an empty store."""
+
+    folder: Path
+    store: StoreSettings
 
 
 class IncidentSettings(NamedTuple):

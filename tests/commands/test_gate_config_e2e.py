@@ -98,7 +98,8 @@ def test_schema_show_prints_the_shipped_schema() -> None:
         and bad.stderr.strip()
         == "sdetkit: error: unknown schema 'nope' (known: "
         "gate-fast, gate-release, doctor, decision, triage, portfolio-scorecard, kpi-weekly, rollout-status, "
-        "governance-schema-diff, governance-removals, governance-status, release-checklist, incidents, incident-slo)"
+        "governance-schema-diff, governance-removals, governance-status, release-checklist, incidents, incident-slo, "
+        "portfolio-check)"
     )
 
 

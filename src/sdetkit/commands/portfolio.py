@@ -242,7 +242,8 @@ def incident(settings: IncidentSettings) -> int:
 
 def export(settings: ExportSettings) -> int:
     """The window's stored runs as normalized records, one JSON object a line: the input the
-    guide's ``python scripts/build_portfolio_scorecard.py --in <normalized-input>`` reads."""
+    guide's ``python scripts/build_portfolio_scorecard.py --in <normalized-input>`` reads. With
+    ``--out-dir`` instead, the whole store (:func:`sdetkit.portfolio.dump.export_store`)."""
     import json
 
     from sdetkit.evidence.atomic import emit
@@ -251,6 +252,18 @@ def export(settings: ExportSettings) -> int:
     from sdetkit.portfolio.ingest import reassign, to_record
     from sdetkit.portfolio.store import open_store
 
+    window = settings.window_start is not None or settings.window_end is not None
+    if settings.out_dir is not None:
+        if window or settings.out is not None:
+            raise UsageError("--out-dir exports the whole store; --window-start, --window-end and --out export a "
+                             "window's runs as records: give one or the other")  # fmt: skip
+        from sdetkit.portfolio.dump import export_store
+
+        sys.stdout.write(export_store(settings.store.db, settings.out_dir))
+        return EXIT_OK
+    if settings.window_start is None or settings.window_end is None:
+        raise UsageError("give --window-start and --window-end (a window's runs as records), or --out-dir DIR "
+                         "(the whole store, one file per table)")  # fmt: skip
     start = parse_date("--window-start", settings.window_start)
     end = parse_date("--window-end", settings.window_end)
     if start > end:

@@ -21,6 +21,7 @@ NAMES = (
     "release-checklist",
     "incidents",
     "incident-slo",
+    "portfolio-check",
 )
 
 
