@@ -22,7 +22,8 @@ def check(settings: StoreCheckSettings) -> int:
     out = settings.output
     if out.target is not None:
         check_writable(out.target)
-    with open_store(settings.store.db, create=False) as store:
+    # As it is: a damaged store is what this command is for, and checking writes nothing.
+    with open_store(settings.store.db, create=False, inspect=True) as store:
         doc = health.check(store)
     view = health.text(doc)
     rendered = json.dumps(doc, indent=2, sort_keys=True) + "\n" if out.format == "json" else view

@@ -103,7 +103,8 @@ def _guarded(findings: list[Finding], kind: str, table: str, read: Callable[[], 
     try:
         return read()
     except _UNREADABLE as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        cause = exc.__cause__ or exc  # the driver's own words, not the one-line advice to run this check
+        detail = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
         findings.append(_finding(kind, table, "", f"cannot be read: {detail}"))
         return None
 
@@ -116,7 +117,7 @@ def _integrity(store: Store, findings: list[Finding]) -> dict[str, str]:
     try:
         rows = store.query("PRAGMA integrity_check")
     except _UNREADABLE as exc:
-        findings.append(_finding("integrity", "", "", f"PRAGMA integrity_check failed: {exc}"))
+        findings.append(_finding("integrity", "", "", f"PRAGMA integrity_check failed: {exc.__cause__ or exc}"))
         return {"result": "damaged", "detail": "PRAGMA integrity_check failed"}
     problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
     for problem in problems:

@@ -56,7 +56,7 @@ def expected() -> tuple[Table, ...]:
     from sdetkit.portfolio.store import Store
 
     with Store(sqlite3.connect(":memory:", isolation_level=None), ":memory:", False) as fresh:
-        migrations.migrate(fresh)
+        migrations.migrate(fresh, new=True)
         names = [str(r[0]) for r in fresh.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         return tuple(
             Table(
