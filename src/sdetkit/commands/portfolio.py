@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sdetkit.errors import EXIT_OK, InputError, UsageError
 from sdetkit.evidence.atomic import check_writable
@@ -16,7 +17,10 @@ from sdetkit.formats.deliver import deliver
 from sdetkit.portfolio.dates import not_future, now, parse_date, parse_time
 from sdetkit.portfolio.ingest import Evidence, iso
 from sdetkit.portfolio.inventory import Expected
-from sdetkit.portfolio.rows import Owner
+from sdetkit.portfolio.rows import Owner, StoredRun
+
+if TYPE_CHECKING:
+    from sdetkit.portfolio.records import Record
 from sdetkit.settings import ExportSettings, IncidentSettings, IngestSettings, OutputSettings, ScorecardSettings
 
 _SEMVER_1 = re.compile(r"^1\.\d+\.\d+$")
@@ -36,7 +40,6 @@ def ingest(settings: IngestSettings) -> int:
     """Validate every input first, then store all runs in one transaction (all or nothing)."""
     from sdetkit.portfolio import ingest as ing
     from sdetkit.portfolio import inventory as inv
-    from sdetkit.portfolio import records
     from sdetkit.portfolio.store import open_store
 
     paths, repo, team, records_file = settings.paths, settings.repo, settings.team, settings.records
@@ -46,45 +49,72 @@ def ingest(settings: IngestSettings) -> int:
     if records_file is not None:
         if paths or repo:
             raise UsageError("--records imports normalized records; give artifact folders in a separate call")
-        stamp = now()
-        runs = [ing.from_record(r, stamp) for r in records.load(records_file)]
-    else:
-        collected = _collect(paths, repo)
-        runs, built = [], []
-        stamp = now()
-        for repo_id, items in collected:
-            # Everything that can be wrong with the evidence is found before the store is opened
-            # (or created): a failed ingest leaves no trace. The owner is settled once it is open.
-            if expected and repo_id not in expected and not (team and lane):
-                raise InputError(
-                    f"{repo_id}: not in the inventory (expected: {', '.join(sorted(expected))}); fix the id, add it "
-                    "to the inventory, or pass --team and --lane"
-                )
-            run = ing.build_run(repo_id, UNKNOWN, items, at=when, ci_run_url=settings.ci_run_url, now=stamp)
-            built.append((run, items))
+        return _ingest_records(records_file, settings.store.db)
+    collected = _collect(paths, repo)
+    runs, built = [], []
+    stamp = now()
+    for repo_id, items in collected:
+        # Everything that can be wrong with the evidence is found before the store is opened
+        # (or created): a failed ingest leaves no trace. The owner is settled once it is open.
+        if expected and repo_id not in expected and not (team and lane):
+            raise InputError(
+                f"{repo_id}: not in the inventory (expected: {', '.join(sorted(expected))}); fix the id, add it "
+                "to the inventory, or pass --team and --lane"
+            )
+        run = ing.build_run(repo_id, UNKNOWN, items, at=when, ci_run_url=settings.ci_run_url, now=stamp)
+        built.append((run, items))
     notes: list[str] = []
     with open_store(settings.store.db) as store:
         artifacts: list[tuple[str, str, str]] = []
-        if records_file is None:
-            for run, items in built:
-                owner = _owner(run.repo_id, team, lane, expected, store.owner(run.repo_id))
-                if owner.team == UNASSIGNED:
-                    notes.append(
-                        f"{run.repo_id}: no team or lane known (not in an inventory, never stored): recorded as team "
-                        f"{UNASSIGNED}, lane {owner.lane}; pass --team and --lane"
-                    )
-                runs.append(ing.assign(run, owner))
-                artifacts += [(e.sha256, run.repo_id, run.run_id) for e in items]
+        for run, items in built:
+            owner = _owner(run.repo_id, team, lane, expected, store.owner(run.repo_id))
+            if owner.team == UNASSIGNED:
+                notes.append(
+                    f"{run.repo_id}: no team or lane known (not in an inventory, never stored): recorded as team "
+                    f"{UNASSIGNED}, lane {owner.lane}; pass --team and --lane"
+                )
+            runs.append(ing.assign(run, owner))
+            artifacts += [(e.sha256, run.repo_id, run.run_id) for e in items]
         new = store.add_runs(runs, artifacts=artifacts)
         name = store.name
-    repos = len({r.repo_id for r in runs})
-    print(f"ingested {len(runs)} run(s) from {repos} repositor{'y' if repos == 1 else 'ies'} into {name}: "
-          f"{new} new, {len(runs) - new} already stored")  # fmt: skip
+    _ingested(len(runs), len({r.repo_id for r in runs}), new, name)
     if when is not None and new < len(runs):
         notes.append("runs already stored keep the time they were first stored with; --at does not re-date them")
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     return EXIT_OK
+
+
+def _ingest_records(path: Path, db: str | None) -> int:
+    """Stream a records file into the store in batches inside one transaction: an invalid record
+    anywhere rolls back every batch before it, so the store is unchanged."""
+    import itertools
+
+    from sdetkit.portfolio import records
+    from sdetkit.portfolio.ingest import from_record
+    from sdetkit.portfolio.store import open_store
+
+    stamp = now()
+    valid = records.stream(path)
+    # A file whose first record is bad is refused before the store is opened (or created).
+    head = list(itertools.islice(valid, 1))
+    repos: Counter[str] = Counter()  # runs per repository: bounded by the repositories, not the runs
+
+    def counted(runs: Iterable[Record]) -> Iterator[StoredRun]:
+        for r in runs:
+            repos[r.repo_id] += 1
+            yield from_record(r, stamp)
+
+    with open_store(db) as store:
+        new = store.add_runs(counted(itertools.chain(head, valid)))
+        name = store.name
+    _ingested(repos.total(), len(repos), new, name)
+    return EXIT_OK
+
+
+def _ingested(runs: int, repos: int, new: int, name: str) -> None:
+    print(f"ingested {runs} run(s) from {repos} repositor{'y' if repos == 1 else 'ies'} into {name}: "
+          f"{new} new, {runs - new} already stored")  # fmt: skip
 
 
 def _collect(paths: Sequence[Path], repo: str | None) -> list[tuple[str, list[Evidence]]]:
@@ -141,7 +171,7 @@ def scorecard(settings: ScorecardSettings) -> int:
         if db is not None:
             raise UsageError("--in and --db are two sources: give one")
         # Records outside the window are history, not errors; an empty window scores 0.0 (the contract).
-        doc = scorecard.build(records.load(inp), schema_version, start, end, expected=due)
+        doc = scorecard.build(records.stream(inp), schema_version, start, end, expected=due)
     else:
         not_future(f"the window {start}..{end}", start)
         doc = _from_store(db, schema_version, start, end, expected, due, settings.allow_schema_change)
