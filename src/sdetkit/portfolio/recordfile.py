@@ -60,6 +60,7 @@ def _lines(f: IO[bytes], path: Path) -> Iterator[tuple[str, Any]]:
     while line := f.readline(RECORD_LIMIT + 1):  # bounded: a longer line is never held whole
         number += 1
         if len(line) > RECORD_LIMIT and not line.endswith(b"\n"):
+            yield from _decode(path, batch, numbers)  # the lines before it first: problems in file order
             raise InputError(f"{path}:{number}: longer than {RECORD_LIMIT} bytes; a record is at most 1 MiB")
         if line.isspace():
             continue
