@@ -24,10 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from _common import machine_header, markdown_table, median
+from _common import machine_header, markdown_table, median, pg_database, pg_url
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_RATE = 20_000.0
@@ -81,28 +80,16 @@ def timed(argv: list[str]) -> tuple[float, float]:
     return took, usage.ru_maxrss / 1024
 
 
-def pg_database(base: str) -> str:
-    import psycopg
-
-    name = "sdetkit_bench_" + uuid.uuid4().hex[:8]
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return base.rsplit("/", 1)[0] + "/" + name
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--size-mb", type=int, default=1024)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--pg", default=os.environ.get("SDETKIT_TEST_PG"))
+    ap.add_argument("--pg", help="a PostgreSQL URL (default: SDETKIT_TEST_PG, or make test's)")
     ap.add_argument("--quick", action="store_true", help="a 4 MiB file, one run (CI runs this so it cannot rot)")
     args = ap.parse_args()
     if args.quick:
         args.size_mb, args.repeat = 4, 1
-    pg = args.pg
-    url_file = ROOT / "build" / "ci" / "pg-url"
-    if pg is None and url_file.is_file():
-        pg = url_file.read_text().strip()
+    pg = pg_url(args.pg)
     py = sys.executable
     print("\n".join(machine_header(Path(py), args.repeat, args.quick)))
     with tempfile.TemporaryDirectory(prefix="sdetkit-bench-records-") as tmp:
