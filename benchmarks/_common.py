@@ -271,3 +271,23 @@ def workdir(keep: bool) -> Iterator[Path]:
             log(f"removing {work}")
             if shutil.which("rm") is None or subprocess.run(["rm", "-rf", str(work)], check=False).returncode:
                 shutil.rmtree(work, ignore_errors=True)
+
+
+def pg_database(base: str) -> str:
+    """A new, empty PostgreSQL database on the server of ``base``; its URL."""
+    import uuid
+
+    import psycopg
+
+    name = "sdetkit_bench_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+def pg_url(given: str | None) -> str | None:
+    """The PostgreSQL server to measure: ``--pg``, else ``SDETKIT_TEST_PG``, else the one ``make
+    test`` started (``build/ci/pg-url``), else none."""
+    url_file = Path(__file__).resolve().parents[1] / "build" / "ci" / "pg-url"
+    found = given or os.environ.get("SDETKIT_TEST_PG")
+    return found or (url_file.read_text().strip() if url_file.is_file() else None)

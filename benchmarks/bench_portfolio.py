@@ -25,11 +25,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-from _common import machine_header, median
+from _common import machine_header, median, pg_database, pg_url
 from _repos import make_custom_repo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,29 +175,17 @@ def bench_store(
     }
 
 
-def pg_database(base: str) -> str:
-    import psycopg
-
-    name = "sdetkit_bench_" + uuid.uuid4().hex[:8]
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return base.rsplit("/", 1)[0] + "/" + name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repos", type=int, default=10_000)
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--pg", default=os.environ.get("SDETKIT_TEST_PG"))
+    parser.add_argument("--pg", help="a PostgreSQL URL (default: SDETKIT_TEST_PG, or make test's)")
     parser.add_argument("--quick", action="store_true", help="200 repositories x 6 weeks, one run (for CI)")
     args = parser.parse_args()
     if args.quick:
         args.repos, args.weeks, args.repeat = 200, 6, 1
-    pg = args.pg
-    url_file = ROOT / "build" / "ci" / "pg-url"
-    if pg is None and url_file.is_file():
-        pg = url_file.read_text().strip()
+    pg = pg_url(args.pg)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         records = work / "records.jsonl"

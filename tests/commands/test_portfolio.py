@@ -193,3 +193,45 @@ def test_the_guides_command_reads_the_original_shape_with_the_seeds_formulas(tmp
     assert totals["release_gate_failure_rate_percent"] == round(100 * failed / 12, 2)
     assert {tier(v) for v in latest.values()} == {"high", "medium", "low"}  # the data exercises every tier
     assert all(r["evidence_window_end"] == "2026-11-22" for r in doc["repos"])
+
+
+def test_an_invalid_record_after_the_first_batch_leaves_the_store_unchanged(db: str, tmp_path: Path) -> None:
+    from sdetkit.portfolio.store import open_store
+
+    assert sdetkit("portfolio", "ingest", "--db", db, "--records", str(jsonl(tmp_path / "a.jsonl", [
+        record("kept", "2026-11-02")]))).code == 0  # fmt: skip
+    rows = [record(f"repo-{i}", f"2026-11-{1 + i % 28:02d}") for i in range(12_000)]
+    rows[7_000] = rows[7_000] | {"doctor_ok": "yes"}  # past the first batch of 5,000 written
+    rows[9_000] = rows[9_000] | {"lane": "moon"}
+    big = jsonl(tmp_path / "b.jsonl", rows)
+    res = sdetkit("portfolio", "ingest", "--db", db, "--records", str(big))
+    assert res.code == 2 and res.stdout == ""
+    assert (
+        res.stderr == f"sdetkit: error: {big}:7001: doctor_ok must be true or false, not 'yes' (and 1 more problems)\n"
+    )
+    with open_store(db, create=False) as store:
+        assert store.run_count() == 1
+    del rows[9_000], rows[7_000]
+    res = sdetkit("portfolio", "ingest", "--db", db, "--records", str(jsonl(big, rows)))
+    assert res.code == 0 and res.stdout.endswith(": 11998 new, 0 already stored\n"), res.stderr
+    assert res.stdout.startswith("ingested 11998 run(s) from 11998 repositories into ")
+
+
+def test_a_file_whose_first_record_is_bad_creates_no_store(tmp_path: Path) -> None:
+    db = tmp_path / "new.sqlite3"
+    bad = jsonl(tmp_path / "b.jsonl", [record("a", "2026-11-02") | {"team": ""}, record("b", "2026-11-02")])
+    res = sdetkit("portfolio", "ingest", "--db", str(db), "--records", str(bad))
+    assert (res.code, res.stderr) == (2, f"sdetkit: error: {bad}:1: team must be a non-empty string\n")
+    assert not db.exists()
+
+
+def test_a_record_after_an_unreadable_line_is_not_counted(tmp_path: Path) -> None:
+    bad = tmp_path / "b.jsonl"
+    good = json.dumps(record("a", "2026-11-02"))
+    bad.write_text(good + "\n" + json.dumps(record("b", "2026-11-02") | {"lane": "x"}) + "\n{oops\n" + good + "\n")
+    res = sdetkit("portfolio", "ingest", "--db", str(tmp_path / "s.sqlite3"), "--records", str(bad))
+    assert res.code == 2
+    assert (
+        res.stderr
+        == f"sdetkit: error: {bad}:2: lane 'x' is not one of startup, scale, regulated (and 1 more problems)\n"
+    )

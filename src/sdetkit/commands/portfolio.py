@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sdetkit.errors import EXIT_OK, InputError, UsageError
 from sdetkit.evidence.atomic import check_writable
@@ -17,8 +18,10 @@ from sdetkit.portfolio.dates import not_future, now, parse_date, parse_time
 from sdetkit.portfolio.ingest import Evidence
 from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.record_rules import Context, iso, not_in_inventory
-from sdetkit.portfolio.records import Record
 from sdetkit.portfolio.rows import Owner, StoredRun
+
+if TYPE_CHECKING:
+    from sdetkit.portfolio.records import Record
 from sdetkit.settings import ExportSettings, IncidentSettings, IngestSettings, OutputSettings, ScorecardSettings
 
 _SEMVER_1 = re.compile(r"^1\.\d+\.\d+$")
@@ -38,7 +41,6 @@ def ingest(settings: IngestSettings) -> int:
     """Validate every input first, then store all runs in one transaction (all or nothing)."""
     from sdetkit.portfolio import ingest as ing
     from sdetkit.portfolio import inventory as inv
-    from sdetkit.portfolio import records
     from sdetkit.portfolio.store import open_store
 
     paths, repo, team, records_file = settings.paths, settings.repo, settings.team, settings.records
@@ -49,38 +51,32 @@ def ingest(settings: IngestSettings) -> int:
     if records_file is not None:
         if paths or repo:
             raise UsageError("--records imports normalized records; give artifact folders in a separate call")
-        stamp = now()
-        # The inventory is checked per record, so the message names the first unknown one's line.
-        runs = _from_records(records.load(records_file, Context(stamp, None, expected or None)), expected, stamp, notes)
-    else:
-        collected = _collect(paths, repo)
-        runs, built = [], []
-        stamp = now()
-        for repo_id, items in collected:
-            # Everything that can be wrong with the evidence is found before the store is opened
-            # (or created): a failed ingest leaves no trace. The owner is settled once it is open.
-            if expected and repo_id not in expected and not (team and lane):
-                raise InputError(not_in_inventory(repo_id, expected, "fix the id, add it to the inventory, or pass "
-                                                  "--team and --lane"))  # fmt: skip
-            run = ing.build_run(repo_id, UNKNOWN, items, at=when, ci_run_url=settings.ci_run_url, now=stamp)
-            built.append((run, items))
+        return _ingest_records(records_file, settings.store.db, expected)
+    collected = _collect(paths, repo)
+    runs, built = [], []
+    stamp = now()
+    for repo_id, items in collected:
+        # Everything that can be wrong with the evidence is found before the store is opened
+        # (or created): a failed ingest leaves no trace. The owner is settled once it is open.
+        if expected and repo_id not in expected and not (team and lane):
+            raise InputError(not_in_inventory(repo_id, expected, "fix the id, add it to the inventory, or pass "
+                                              "--team and --lane"))  # fmt: skip
+        run = ing.build_run(repo_id, UNKNOWN, items, at=when, ci_run_url=settings.ci_run_url, now=stamp)
+        built.append((run, items))
     with open_store(settings.store.db) as store:
         artifacts: list[tuple[str, str, str]] = []
-        if records_file is None:
-            for run, items in built:
-                owner = _owner(run.repo_id, team, lane, expected, store.owner(run.repo_id))
-                if owner.team == UNASSIGNED:
-                    notes.append(
-                        f"{run.repo_id}: no team or lane known (not in an inventory, never stored): recorded as team "
-                        f"{UNASSIGNED}, lane {owner.lane}; pass --team and --lane"
-                    )
-                runs.append(ing.assign(run, owner))
-                artifacts += [(e.sha256, run.repo_id, run.run_id) for e in items]
+        for run, items in built:
+            owner = _owner(run.repo_id, team, lane, expected, store.owner(run.repo_id))
+            if owner.team == UNASSIGNED:
+                notes.append(
+                    f"{run.repo_id}: no team or lane known (not in an inventory, never stored): recorded as team "
+                    f"{UNASSIGNED}, lane {owner.lane}; pass --team and --lane"
+                )
+            runs.append(ing.assign(run, owner))
+            artifacts += [(e.sha256, run.repo_id, run.run_id) for e in items]
         new = store.add_runs(runs, artifacts=artifacts)
         name = store.name
-    repos = len({r.repo_id for r in runs})
-    print(f"ingested {len(runs)} run(s) from {repos} repositor{'y' if repos == 1 else 'ies'} into {name}: "
-          f"{new} new, {len(runs) - new} already stored")  # fmt: skip
+    _ingested(len(runs), len({r.repo_id for r in runs}), new, name)
     if when is not None and new < len(runs):
         notes.append("runs already stored keep the time they were first stored with; --at does not re-date them")
     for note in notes:
@@ -88,27 +84,51 @@ def ingest(settings: IngestSettings) -> int:
     return EXIT_OK
 
 
-def _from_records(
-    loaded: Iterable[Record], expected: Mapping[str, Expected], stamp: dt.datetime, notes: list[str]
-) -> list[StoredRun]:
-    """The records' runs, owned as the inventory says (it wins over a record's team and lane, as for
-    artifacts); the first record that said otherwise, and how many did, become one note."""
-    from sdetkit.portfolio import ingest as ing
+def _ingest_records(path: Path, db: str | None, expected: Mapping[str, Expected]) -> int:
+    """Stream a records file into the store in batches inside one transaction: an invalid record
+    anywhere rolls back every batch before it, so the store is unchanged."""
+    import itertools
 
-    runs, moved, first = [], 0, ""
-    for record in loaded:
-        run = ing.from_record(record, stamp)
-        listed = expected.get(record.repo_id)
-        if listed is not None and (listed.team, listed.lane) != (record.team, record.lane):
-            moved += 1
-            first = first or (f"{record.repo_id}: team {record.team}, lane {record.lane}; inventory: team "
-                              f"{listed.team}, lane {listed.lane}")  # fmt: skip
-            run = ing.assign(run, Owner(listed.team, listed.lane))
-        runs.append(run)
-    if moved:
-        notes.append(f"{moved} record(s) give a team or lane other than the inventory's (first: {first}): the "
-                     "inventory's are recorded, and the lane's policy judged the runs")  # fmt: skip
-    return runs
+    from sdetkit.portfolio import records
+    from sdetkit.portfolio.ingest import assign, from_record
+    from sdetkit.portfolio.store import open_store
+
+    stamp = now()
+    # The inventory is checked per record, so the message names the first unknown one's line.
+    valid = records.stream(path, Context(stamp, None, expected or None))
+    # A file whose first record is bad is refused before the store is opened (or created).
+    head = list(itertools.islice(valid, 1))
+    repos: Counter[str] = Counter()  # runs per repository: bounded by the repositories, not the runs
+    overruled, first = 0, ""  # records whose team or lane the inventory overrules, and the first
+
+    def owned(runs: Iterable[Record]) -> Iterator[StoredRun]:
+        """Each record's run, owned as the inventory says (it wins over a record's team and lane, as
+        for artifacts)."""
+        nonlocal overruled, first
+        for r in runs:
+            repos[r.repo_id] += 1
+            run = from_record(r, stamp)
+            listed = expected.get(r.repo_id)
+            if listed is not None and (listed.team, listed.lane) != (r.team, r.lane):
+                overruled += 1
+                first = first or (f"{r.repo_id}: team {r.team}, lane {r.lane}; inventory: team {listed.team}, lane "
+                                  f"{listed.lane}")  # fmt: skip
+                run = assign(run, Owner(listed.team, listed.lane))
+            yield run
+
+    with open_store(db) as store:
+        new = store.add_runs(owned(itertools.chain(head, valid)))
+        name = store.name
+    _ingested(repos.total(), len(repos), new, name)
+    if overruled:
+        print(f"note: {overruled} record(s) give a team or lane other than the inventory's (first: {first}): "
+              "the inventory's are recorded, and the lane's policy judged the runs", file=sys.stderr)  # fmt: skip
+    return EXIT_OK
+
+
+def _ingested(runs: int, repos: int, new: int, name: str) -> None:
+    print(f"ingested {runs} run(s) from {repos} repositor{'y' if repos == 1 else 'ies'} into {name}: "
+          f"{new} new, {runs - new} already stored")  # fmt: skip
 
 
 def _collect(paths: Sequence[Path], repo: str | None) -> list[tuple[str, list[Evidence]]]:
@@ -167,7 +187,7 @@ def scorecard(settings: ScorecardSettings) -> int:
     if inp is not None:
         # Records outside the window are history, not errors; an empty window scores 0.0 (the contract).
         # A record in the original shape, without a window of its own, belongs to this one.
-        doc = scorecard.build(records.load(inp, Context(now(), end)), schema_version, start, end, expected=due)
+        doc = scorecard.build(records.stream(inp, Context(now(), end)), schema_version, start, end, expected=due)
     else:
         doc = _from_store(db, schema_version, start, end, expected, due, settings.allow_schema_change)
     t = doc["totals"]

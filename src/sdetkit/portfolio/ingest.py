@@ -8,6 +8,7 @@ nothing new. The lane decides, as policy, whether the run counts as release-conf
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -234,8 +235,8 @@ def from_record(record: Record, now: dt.datetime) -> StoredRun:
     """A stored run from a normalized record (bulk import); its id is the hash of its content."""
     # The audit joined the record later: a record without one keeps the id it always had.
     fields: list[Any] = list(record if record.audit is not None else record[:-1])
-    fields[record._fields.index("evidence_window_end")] = record.evidence_window_end.isoformat()
-    fields[record._fields.index("source_timestamp")] = iso(record.source_timestamp)
+    day = fields[_DAY_AT] = record.evidence_window_end.isoformat()
+    stamp = fields[_STAMP_AT] = iso(record.source_timestamp)
     content = json.dumps(fields)
     return StoredRun(
         run_id=hashlib.sha256(content.encode()).hexdigest(),
@@ -247,8 +248,8 @@ def from_record(record: Record, now: dt.datetime) -> StoredRun:
         ci_run_url=None,
         started_at=None,
         finished_at=None,
-        source_timestamp=iso(record.source_timestamp),
-        evidence_window_end=record.evidence_window_end.isoformat(),
+        source_timestamp=stamp,
+        evidence_window_end=day,
         gate_fast_ok=record.gate_fast_ok,
         gate_release_ok=record.gate_release_ok,
         doctor_ok=record.doctor_ok,
@@ -258,9 +259,19 @@ def from_record(record: Record, now: dt.datetime) -> StoredRun:
         failed_steps_count=record.failed_steps_count,
         sdetkit_version=None,
         schema_versions="{}",
-        ingested_at=iso(now),
+        ingested_at=_iso_once(now),
         audit_status=record.audit,
     )
+
+
+_DAY_AT = Record._fields.index("evidence_window_end")
+_STAMP_AT = Record._fields.index("source_timestamp")
+
+
+@functools.lru_cache(maxsize=1)
+def _iso_once(now: dt.datetime) -> str:
+    """:func:`iso` of the one ingest time every run of a bulk import shares, formatted once."""
+    return iso(now)
 
 
 def to_record(run: StoredRun) -> Record:

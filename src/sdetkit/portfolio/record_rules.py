@@ -98,7 +98,11 @@ def not_in_inventory(repo_id: str, expected: Collection[str], fix: str) -> str:
 
 def iso(stamp: dt.datetime) -> str:
     """``stamp`` as the store writes a time: UTC, to the second, ``Z``."""
-    return stamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = stamp.astimezone(dt.timezone.utc)
+    if utc.year < 1000:  # strftime does not pad such a year; stored ids were made with it
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat is several times faster than strftime: bulk ingest formats every record's time.
+    return utc.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def day_problems(window_end: dt.date, stamp: dt.datetime, ctx: Context) -> list[str]:

@@ -9,12 +9,11 @@ are read: the normalized one :func:`dump` writes, and the original tooling's (``
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sdetkit.errors import InputError
-from sdetkit.evidence.load import LIMIT
 from sdetkit.lanes import NAMES as LANES
 from sdetkit.portfolio.record_rules import (
     AUDITS,
@@ -238,57 +237,37 @@ def _fast(raw: Any, ctx: Context) -> Record | None:
     return None if contradictions_of(record, "failed_steps" in raw, given, ctx) else record
 
 
-def _parse(path: Path, text: str) -> tuple[list[Any], list[str] | list[int]]:
-    """The raw records and where each came from (record numbers, or JSONL line numbers)."""
-    from sdetkit.evidence.load import parse_json
+def stream(path: Path, context: Context | None = None) -> Iterator[Record]:
+    """Records from a JSON array or JSON Lines file, one at a time in bounded memory (see
+    :mod:`sdetkit.portfolio.recordfile`). Every problem is reported: after the first one nothing more
+    is yielded, the rest of the file is read to count the others, then one InputError (exit 2). A
+    caller that stores what it is given does so in one transaction, which the error rolls back.
+    ``context`` (default: now, no window, no inventory) is what the per-record rules check against."""
+    from sdetkit.portfolio.recordfile import read
 
-    if text.lstrip().startswith("["):
-        items = parse_json(text, str(path))
-        if not isinstance(items, list):
-            raise InputError(f"{path}: expected a JSON array of records or JSON Lines")
-        return items, []
-    lines = text.splitlines()
-    numbers = [n for n, line in enumerate(lines, 1) if line.strip()]
-    if not numbers:
-        raise InputError(f"{path}: no records")
-    try:  # one C-level parse for the whole file is several times faster than one per line
-        joined = json.loads("[" + ",".join(lines[n - 1] for n in numbers) + "]")
-        if isinstance(joined, list) and len(joined) == len(numbers):
-            return joined, numbers
-    except json.JSONDecodeError:
-        pass
-    items = []
-    for n in numbers:  # find the line that is wrong
-        try:
-            value = json.loads(lines[n - 1])
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{n}: not valid JSON: {exc.msg}") from exc
-        items.append(value)
-    return items, numbers
+    ctx = context or today()
+    first, count = "", 0
+    try:
+        for where, raw in read(path):
+            record = _fast(raw, ctx)
+            if record is None:
+                record, found = _problems(raw, where, ctx)
+                first, count = first or (found[0] if found else ""), count + len(found)
+            if record is not None and not count:
+                yield record
+    except InputError:  # the file cannot be read on: that ends the count
+        if not count:
+            raise
+        count += 1
+    if count:
+        more = f" (and {count - 1} more problems)" if count > 1 else ""
+        raise InputError(first + more)
 
 
 def load(path: Path, context: Context | None = None) -> list[Record]:
-    """Records from a JSON array or JSON Lines file; every problem is reported, then exit 2.
+    """Every record of a JSON array or JSON Lines file; every problem is reported, then exit 2.
     ``context`` (default: now, no window, no inventory) is what the per-record rules check against."""
-    from sdetkit.evidence.load import read_text
-
-    text = read_text(path, LIMIT * 16)  # read once; missing, empty or non-UTF-8 files are errors
-    items, numbers = _parse(path, text)
-    records: list[Record] = []
-    problems: list[str] = []
-    ctx = context or today()
-    for i, raw in enumerate(items):
-        record = _fast(raw, ctx)
-        if record is None:
-            where = f"{path}:{numbers[i]}" if numbers else f"{path}: record {i + 1}"
-            record, found = _problems(raw, where, ctx)
-            problems += found
-        if record is not None:
-            records.append(record)
-    if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise InputError(problems[0] + more)
-    return records
+    return list(stream(path, context))
 
 
 def dump(record: Record) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sdetkit.portfolio.records import Record
@@ -73,12 +73,18 @@ def build(
     """The scorecard document. ``expected`` repositories that did not report are listed as missing
     (not counted as high risk); those with evidence before the window (``last_seen``) are also
     listed as stale, with the date they last reported."""
-    records = list(records)
-    chosen = latest(records, start, end)
+    seen: set[str] = set()  # every repository in the records, in the window or not: one pass, no list
+
+    def noting(rs: Iterable[Record]) -> Iterator[Record]:
+        for r in rs:
+            seen.add(r.repo_id)
+            yield r
+
+    chosen = latest(noting(records), start, end)
     rows = [chosen[k] for k in sorted(chosen)]
     tiers = Counter(risk(r) for r in rows)
     steps = Counter(s for r in rows for s in r.failed_steps)
-    known = sorted({r.repo_id for r in records} | set(expected))
+    known = sorted(seen | set(expected))
     missing = sorted(set(expected) - set(chosen))
     return {
         "schema_name": SCHEMA_NAME,
