@@ -69,7 +69,9 @@ HOSTILE = [
      r"for a window that closed before it was made"),
     ("contradicting confidence", {"gate_fast_ok": False, "release_confidence_ok": True},
      r"release_confidence_ok is true but the startup lane's policy gives false: gate fast failed"),
-    ("50 MB repo_id", {"repo_id": "x" * 50_000_000}, r"repo_id is 50000000 characters, over the limit of 200"),
+    # A record over 1 MiB is refused by the reader before it is parsed; a long field under it by its limit.
+    ("50 MB repo_id", {"repo_id": "x" * 50_000_000}, r"longer than 1048576 bytes; a record is at most 1 MiB"),
+    ("5,000-character repo_id", {"repo_id": "x" * 5000}, r"repo_id is 5000 characters, over the limit of 200"),
     ("control character", {"team": "a\x1b[31mb"}, r"team holds a control character \(U\+001B at position 1\)"),
     ("repo and repo_id", {"repo": "api"}, r"give the repository as repo_id or repo, not both"),
     ("two times", {"timestamp": "2026-11-18T13:00:00Z"},

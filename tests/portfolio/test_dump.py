@@ -64,7 +64,7 @@ def test_any_text_exports_imports_and_exports_to_the_same_bytes(teams: list[str]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         with Store(sqlite3.connect(":memory:", isolation_level=None), ":memory:", False) as store:
-            migrations.migrate(store)
+            migrations.migrate(store, new=True)
             with store.transaction() as cur:
                 for i, team in enumerate(teams):
                     cur.execute(_INCIDENT, (f"{team}{i}", notes, "2026-11-17T10:00:00Z", json.dumps([team]), i % 2))
