@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import sys
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +18,10 @@ from sdetkit.portfolio.dates import not_future, now, parse_date, parse_time
 from sdetkit.portfolio.ingest import Evidence
 from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.record_rules import Context, iso, not_in_inventory
-from sdetkit.portfolio.rows import Owner, StoredRun
+from sdetkit.portfolio.rows import Owner
 
 if TYPE_CHECKING:
-    from sdetkit.portfolio.records import Record
+    pass
 from sdetkit.settings import ExportSettings, IncidentSettings, IngestSettings, OutputSettings, ScorecardSettings
 
 _SEMVER_1 = re.compile(r"^1\.\d+\.\d+$")
@@ -87,42 +87,23 @@ def ingest(settings: IngestSettings) -> int:
 def _ingest_records(path: Path, db: str | None, expected: Mapping[str, Expected]) -> int:
     """Stream a records file into the store in batches inside one transaction: an invalid record
     anywhere rolls back every batch before it, so the store is unchanged."""
-    import itertools
-
-    from sdetkit.portfolio import records
-    from sdetkit.portfolio.ingest import assign, from_record
+    from sdetkit.portfolio.pipeline import Job, Tally, batches
     from sdetkit.portfolio.store import open_store
 
     stamp = now()
+    tally = Tally()
     # The inventory is checked per record, so the message names the first unknown one's line.
-    valid = records.stream(path, Context(stamp, None, expected or None))
-    # A file whose first record is bad is refused before the store is opened (or created).
-    head = list(itertools.islice(valid, 1))
-    repos: Counter[str] = Counter()  # runs per repository: bounded by the repositories, not the runs
-    overruled, first = 0, ""  # records whose team or lane the inventory overrules, and the first
-
-    def owned(runs: Iterable[Record]) -> Iterator[StoredRun]:
-        """Each record's run, owned as the inventory says (it wins over a record's team and lane, as
-        for artifacts)."""
-        nonlocal overruled, first
-        for r in runs:
-            repos[r.repo_id] += 1
-            run = from_record(r, stamp)
-            listed = expected.get(r.repo_id)
-            if listed is not None and (listed.team, listed.lane) != (r.team, r.lane):
-                overruled += 1
-                first = first or (f"{r.repo_id}: team {r.team}, lane {r.lane}; inventory: team {listed.team}, lane "
-                                  f"{listed.lane}")  # fmt: skip
-                run = assign(run, Owner(listed.team, listed.lane))
-            yield run
-
+    rows = batches(Job(path, Context(stamp, None, expected or None), expected, stamp), tally)
+    # A file whose first batch holds a bad record is refused before the store is opened (or created).
+    first = next(rows, None)
     with open_store(db) as store:
-        new = store.add_runs(owned(itertools.chain(head, valid)))
+        new = store.add_rows(itertools.chain([first] if first else [], rows))
         name = store.name
-    _ingested(repos.total(), len(repos), new, name)
-    if overruled:
-        print(f"note: {overruled} record(s) give a team or lane other than the inventory's (first: {first}): "
-              "the inventory's are recorded, and the lane's policy judged the runs", file=sys.stderr)  # fmt: skip
+    _ingested(tally.repos.total(), len(tally.repos), new, name)
+    if tally.overruled:
+        print(f"note: {tally.overruled} record(s) give a team or lane other than the inventory's (first: "
+              f"{tally.first}): the inventory's are recorded, and the lane's policy judged the runs",
+              file=sys.stderr)  # fmt: skip
     return EXIT_OK
 
 

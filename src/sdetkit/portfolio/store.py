@@ -114,8 +114,6 @@ class Store(IncidentQueries, ChecklistQueries):
         """Store runs, skipping any already stored (same run id); returns how many were new.
         ``artifacts`` are ``(sha256, repo_id, run_id)``: an artifact already stored for another
         repository is an error. All of them land, or none do."""
-        insert = self.sql(_INSERT_RUN)
-        new = 0
         with self.transaction() as cur:
             for sha, repo_id, run_id in artifacts:
                 cur.execute(self.sql("SELECT repo_id FROM artifacts WHERE sha256 = ?"), (sha,))
@@ -132,21 +130,22 @@ class Store(IncidentQueries, ChecklistQueries):
                     ),
                     (sha, repo_id, run_id),
                 )
-            chunk: list[tuple[Any, ...]] = []
-            for run in runs:
-                chunk.append(to_row(run))
-                if len(chunk) >= batch:
-                    new += self._insert(cur, insert, chunk)
-                    chunk = []
-            if chunk:
-                new += self._insert(cur, insert, chunk)
-        return new
+            chunks = _chunked((to_row(run) for run in runs), batch)
+            return self._insert_rows(cur, chunks)
 
-    @staticmethod
-    def _insert(cur: Any, insert: str, chunk: list[tuple[Any, ...]]) -> int:
-        # Both drivers sum the rows executemany changed; rows skipped by DO NOTHING are not counted.
-        cur.executemany(insert, chunk)
-        return max(int(cur.rowcount), 0)
+    def add_rows(self, batches: Iterable[list[tuple[Any, ...]]]) -> int:
+        """Store batches of run rows (:func:`sdetkit.portfolio.rows.to_row` form) in one transaction,
+        skipping runs already stored; how many were new. An error from ``batches`` rolls back all."""
+        with self.transaction() as cur:
+            return self._insert_rows(cur, batches)
+
+    def _insert_rows(self, cur: Any, batches: Iterable[list[tuple[Any, ...]]]) -> int:
+        insert, new = self.sql(_INSERT_RUN), 0
+        for chunk in batches:
+            # Both drivers sum the rows executemany changed; rows skipped by DO NOTHING are not counted.
+            cur.executemany(insert, chunk)
+            new += max(int(cur.rowcount), 0)
+        return new
 
     def runs_between(self, start: str, end: str) -> list[StoredRun]:
         """Runs whose evidence window ends in ``[start, end]`` (YYYY-MM-DD, inclusive)."""
@@ -273,6 +272,17 @@ class Store(IncidentQueries, ChecklistQueries):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _chunked(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def open_store(db: str | None, *, create: bool = True, inspect: bool = False) -> Store:
