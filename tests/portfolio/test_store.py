@@ -522,3 +522,22 @@ def test_a_program_store_that_exists_is_the_store_itself(tmp_path: Path) -> None
     with st.program_store(path) as store:
         assert store.name == f"sqlite:{path}"
         assert [r.repo_id for r in store.runs_between("0001-01-01", "9999-12-31")] == ["api"]
+
+
+def test_a_confidence_taken_on_trust_before_records_were_judged_does_not_count(db: str, tmp_path: Path) -> None:
+    """A store may hold record runs stored when a record's ``release_confidence_ok: true`` was
+    trusted with a failed gate; every report judges them again by the lane's policy."""
+    import datetime as dt
+
+    from sdetkit.portfolio.ingest import from_record
+    from sdetkit.portfolio.records import Record
+
+    stamp = dt.datetime(2026, 11, 4, 12, tzinfo=dt.timezone.utc)
+    trusted = Record("payments", "pay", "startup", False, False, True, 2, stamp.date(), stamp, True, ("build", "tests"))
+    with st.open_store(db) as store:  # stored as an older sdetkit stored it, without a judgement
+        store.add_runs([from_record(trusted, stamp)])
+    res = sdetkit("portfolio", "scorecard", "--db", db, "--window-start", "2026-11-02", "--window-end", "2026-11-08")
+    assert res.code == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["repos"][0]["release_confidence_ok"] is False
+    assert doc["totals"]["release_confidence_rate_percent"] == 0.0

@@ -228,7 +228,20 @@ def assign(run: StoredRun, owner: Owner) -> StoredRun:
 
 def reassign(runs: Iterable[StoredRun], expected: Mapping[str, Any]) -> list[StoredRun]:
     """The runs as the inventory sees them: its team and lane win over those recorded at ingest."""
-    return [assign(r, Owner(listed.team, listed.lane)) if (listed := expected.get(r.repo_id)) else r for r in runs]
+    return [
+        assign(judged(r), Owner(listed.team, listed.lane)) if (listed := expected.get(r.repo_id)) else judged(r)
+        for r in runs
+    ]
+
+
+def judged(run: StoredRun) -> StoredRun:
+    """A run stored from a normalized record, as its lane's policy judges it now: a stored
+    ``release_confidence_ok: true`` that the gates do not give (taken on trust by sdetkit before
+    records were judged) does not count. Runs from artifacts were judged from their evidence."""
+    if run.schema_versions != "{}" or not run.release_confidence_ok:
+        return run
+    gates = (bool(run.gate_fast_ok), bool(run.gate_release_ok), bool(run.doctor_ok), run.audit_status)
+    return run if record_rules.confident(run.lane, *gates) else run._replace(release_confidence_ok=False)
 
 
 def from_record(record: Record, now: dt.datetime) -> StoredRun:
