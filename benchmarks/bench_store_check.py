@@ -30,13 +30,13 @@ sys.path.insert(0, str(ROOT / "src"))
 
 
 def make_store(work: Path, runs: int) -> Path:
-    """A store of about ``runs`` runs (whole weeks of 2,000 repositories), filled in one transaction."""
+    """A store of about ``runs`` runs (50 weeks, which the generator keeps in the past), filled in one transaction."""
     from sdetkit.portfolio import records
     from sdetkit.portfolio.ingest import from_record
     from sdetkit.portfolio.store import open_store
 
-    repos = min(runs, 2000)
-    weeks = max(1, runs // repos)
+    weeks = 50
+    repos = max(1, runs // weeks)
     source = work / f"records-{runs}.jsonl"
     generate(source, repos, weeks)
     path = work / f"store-{runs}.sqlite3"
