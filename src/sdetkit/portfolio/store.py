@@ -82,7 +82,7 @@ class Store(IncidentQueries, ChecklistQueries):
 
     def verify(self) -> None:
         """Refuse a damaged SQLite store before anything reads from or writes to it: SQLite's
-        ``PRAGMA quick_check`` (page structure; linear in the file's size, about 0.25 s per 100 MB,
+        ``PRAGMA quick_check`` (page structure; linear in the file's size, about 0.16 s per 100 MB,
         see docs/performance.md). A report from a store with broken pages could silently leave
         runs out. PostgreSQL keeps its own pages."""
         if self.postgres:
