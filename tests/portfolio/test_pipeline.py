@@ -96,8 +96,16 @@ def test_a_bug_in_the_reader_is_raised_here_not_hidden(tmp_path: Path, monkeypat
 def test_the_size_of_the_file_decides_where_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _file(tmp_path, 5)
     used: list[str] = []
-    monkeypatch.setattr(pipeline, "_from_reader", lambda job, tally: used.append("reader") or iter(()))
-    monkeypatch.setattr(pipeline, "_read", lambda job, tally: used.append("inline") or iter(()))
+
+    def where(name: str) -> Any:
+        def read(job: Job, tally: Tally) -> Any:
+            used.append(name)
+            yield from ()
+
+        return read
+
+    monkeypatch.setattr(pipeline, "_from_reader", where("reader"))
+    monkeypatch.setattr(pipeline, "_read", where("inline"))
     list(batches(_job(path), Tally()))
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     list(batches(_job(path), Tally()))

@@ -15,7 +15,7 @@ import datetime as dt
 import multiprocessing
 import signal
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -49,7 +49,7 @@ class Tally:
     first: str = ""
 
 
-def batches(job: Job, tally: Tally, parallel: bool | None = None) -> Iterator[list[Row]]:
+def batches(job: Job, tally: Tally, parallel: bool | None = None) -> Generator[list[Row], None, None]:
     """The rows of ``job``'s records in batches (:func:`sdetkit.portfolio.rows.to_row` form); an
     invalid record raises InputError (first problem, and how many more) after the batches before it.
     ``parallel`` (default: by the file's size) reads in a second process."""
@@ -61,7 +61,7 @@ def batches(job: Job, tally: Tally, parallel: bool | None = None) -> Iterator[li
     return _from_reader(job, tally) if parallel else _read(job, tally)
 
 
-def _read(job: Job, tally: Tally) -> Iterator[list[Row]]:
+def _read(job: Job, tally: Tally) -> Generator[list[Row], None, None]:
     from sdetkit.portfolio import records
     from sdetkit.portfolio.ingest import assign, from_record
     from sdetkit.portfolio.rows import Owner, to_row
@@ -106,7 +106,7 @@ def _reader(job: Job, out: Connection) -> None:
         out.close()
 
 
-def _from_reader(job: Job, tally: Tally) -> Iterator[list[Row]]:
+def _from_reader(job: Job, tally: Tally) -> Generator[list[Row], None, None]:
     # fork where there is one: the reader starts at once (no interpreter to start and modules to
     # import), and nothing it inherits is shared (the store is opened after it started).
     methods = multiprocessing.get_all_start_methods()
