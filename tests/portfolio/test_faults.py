@@ -190,3 +190,41 @@ def test_errors_from_our_own_sql_stay_bugs(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError), store.transaction() as cur:
             cur.execute("INSERT INTO sdetkit_meta (key, value) VALUES ('schema_version', '1')")
         assert store.run_count() == 0
+
+
+def test_a_lock_held_past_the_wait_is_the_stores_fault_not_a_bug(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    with st.open_store(str(path)):
+        pass
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        waiter = sqlite3.connect(path, timeout=0, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError) as caught:
+            waiter.execute("BEGIN IMMEDIATE")
+        waiter.close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    fault = faults.translate(caught.value, f"sqlite:{path}", wrote=True)
+    assert fault is not None
+    assert str(fault) == (f"sqlite:{path}: another process kept the store locked past the 60 s wait; nothing was "
+                          "written to it: run the command again when it has finished")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("committing", "wrote", "said"),
+    [
+        (True, True, "while committing (server closed the connection unexpectedly); the server did not confirm"),
+        (False, True, "(server closed the connection unexpectedly); the transaction was rolled back and nothing"),
+        (False, False, "(server closed the connection unexpectedly); nothing was written: run the command again"),
+    ],
+)
+def test_a_lost_postgres_connection_says_what_became_of_the_write(committing: bool, wrote: bool, said: str) -> None:
+    psycopg = pytest.importorskip("psycopg")
+    lost = psycopg.OperationalError("server closed the connection unexpectedly\n\tThis probably means...")
+    fault = faults.translate(lost, "postgresql://app@db/evidence", wrote=wrote, committing=committing)
+    assert fault is not None and str(fault).startswith("postgresql://app@db/evidence: lost the connection")
+    assert said in str(fault) and "\n" not in str(fault)
+    syntax = psycopg.errors.SyntaxError("syntax error at or near SELEC")  # our own SQL: a bug, not the store's
+    assert faults.translate(syntax, "postgresql://app@db/evidence", wrote=True) is None
