@@ -35,18 +35,48 @@ def _records(prefix: str, count: int, shared: int = 0) -> list[dict[str, Any]]:
 
 
 def _inserting(url: str, at_least: int, stop: threading.Event) -> bool:
-    """Wait until ``at_least`` sessions are inside an ingest's INSERT (or ``stop`` is set)."""
+    """Wait until ``at_least`` sessions of this database are inside an ingest's INSERT (or ``stop`` is set).
+
+    Only this database: the shared test server runs other tests' ingests at the same time."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
         while not stop.is_set():
             busy = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'INSERT INTO runs%' AND pid <> pg_backend_pid()"
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND query LIKE 'INSERT INTO runs%' AND pid <> pg_backend_pid()"
             ).fetchone()
             if busy is not None and busy[0] >= at_least:
                 return True
             time.sleep(0.01)
     return False
+
+
+# The ingest's 7,000th row waits on an advisory lock the test holds: the first batch of 5,000 rows
+# is then written inside the ingest's open transaction, and the test cuts the connection at a moment
+# it chose, not at whatever moment a poll happened to see (a fast ingest could finish first).
+_HOLD_AT_ROW = """
+CREATE SEQUENCE test_rows;
+CREATE FUNCTION test_hold() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF nextval('test_rows') = 7000 THEN PERFORM pg_advisory_xact_lock(4242); END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER test_hold BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION test_hold();
+"""
+
+
+def _held_ingest(conn: Any, stop: threading.Event) -> int | None:
+    """The backend of this database's ingest once it waits on the test's advisory lock."""
+    while not stop.is_set():
+        row = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+            "AND wait_event = 'advisory' AND pid <> pg_backend_pid()"
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+        time.sleep(0.01)
+    return None
 
 
 def _stored(url: str) -> list[tuple[str, str]]:
@@ -69,24 +99,28 @@ def test_a_connection_lost_mid_ingest_is_rolled_back_and_a_retry_stores_it(postg
     with st.open_store(url):
         pass
     stop = threading.Event()
-    proc = subprocess.Popen([sys.executable, "-m", "sdetkit", "portfolio", "ingest", "--db", url, "--records",
-                             str(records)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        assert _inserting(postgres_db, 1, stop), "the ingest never reached its INSERT"
-        with psycopg.connect(postgres_db, autocommit=True) as conn:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'INSERT INTO runs%' "
-                         "AND pid <> pg_backend_pid()")  # fmt: skip
-        out, err = proc.communicate(timeout=300)
-    finally:
-        stop.set()
-        proc.kill()
+    with psycopg.connect(postgres_db, autocommit=True) as conn:
+        conn.execute(_HOLD_AT_ROW)
+        conn.execute("SELECT pg_advisory_lock(4242)")
+        proc = subprocess.Popen([sys.executable, "-m", "sdetkit", "portfolio", "ingest", "--db", url, "--records",
+                                 str(records)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        try:
+            pid = _held_ingest(conn, stop)
+            assert pid is not None, "the ingest never reached its 7,000th row"
+            assert conn.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone() == (True,)
+            out, err = proc.communicate(timeout=300)
+        finally:
+            stop.set()
+            proc.kill()
+            conn.execute("SELECT pg_advisory_unlock_all()")
+        conn.execute("DROP TRIGGER test_hold ON runs")
     assert proc.returncode == 2, (out, err)
     line = _assert_one_line_fault(err)
-    assert "lost the connection to the PostgreSQL store" in line, line
-    if "rolled back" in line:  # lost before COMMIT: nothing at all was stored
-        assert _stored(postgres_db) == []
+    assert "lost the connection to the PostgreSQL store" in line and "rolled back" in line, line
+    assert _stored(postgres_db) == [], "a batch written before the connection was lost was kept"
     again = sdetkit("portfolio", "ingest", "--db", url, "--records", str(records))
     assert again.code == 0, again.stderr
+    assert again.stdout.endswith(": 40000 new, 0 already stored\n"), again.stdout
     stored = _stored(postgres_db)
     assert len(stored) == len(set(stored)) == 40000
 
