@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from sdetkit.errors import InputError
+from sdetkit.evidence.load import open_input
 
 MANIFEST = "manifest.json"
 MANIFEST_SCHEMA = "sdetkit.evidence.manifest"
@@ -101,15 +102,13 @@ def read(bundle: Path) -> Contents:
     """Every member of a bundle, after the safety checks; InputError names the first unsafe thing
     (or says the file is no zip archive). A member whose bytes are damaged is reported in
     ``damaged``, not raised: the other members can still be verified."""
+    raw = open_input(bundle, "an evidence bundle")
     try:
-        zf = zipfile.ZipFile(bundle)
-    except FileNotFoundError as exc:
-        raise InputError(f"{bundle}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{bundle}: is a directory, not an evidence bundle") from exc
+        zf = zipfile.ZipFile(raw)
     except _DAMAGE as exc:
+        raw.close()
         raise InputError(f"{bundle}: not a zip archive, or its directory is damaged ({exc})") from exc
-    with zf:
+    with raw, zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
             raise InputError(f"{bundle}: {len(infos)} members, more than an evidence bundle has ({MAX_MEMBERS})")

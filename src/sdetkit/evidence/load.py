@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sdetkit.errors import InputError
 from sdetkit.evidence import schemas
@@ -17,20 +18,30 @@ from sdetkit.evidence import schemas
 LIMIT = 64 << 20
 
 
+def open_input(path: Path, kind: str, missing: str = "no such file") -> BinaryIO:
+    """``path`` opened for binary reading. A missing file (``missing`` says what that means), a
+    directory or an unreadable file is an InputError naming it; ``kind`` is what the file should
+    be ("an artifact"). Every reader of an untrusted input file opens it here."""
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"{path}: {missing}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not {kind}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
 def read_text(path: Path, limit: int = LIMIT) -> str:
     """An untrusted input file as text: it exists, is a file, is at most ``limit`` bytes, is not
     empty, and is UTF-8. Read once; every problem is an InputError naming the file."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    if size > limit:
-        raise InputError(f"{path}: {size} bytes is larger than an artifact can be ({limit} bytes)")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not an artifact")
-    data = path.read_bytes()
+    with open_input(path, "an artifact") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > limit:
+            raise InputError(f"{path}: {size} bytes is larger than an artifact can be ({limit} bytes)")
+        data = f.read(limit + 1)
+    if len(data) > limit:  # it grew after the size was read
+        raise InputError(f"{path}: larger than an artifact can be ({limit} bytes)")
     if not data.strip():
         raise InputError(f"{path}: empty file, not an artifact")
     try:

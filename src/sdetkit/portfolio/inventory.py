@@ -70,6 +70,8 @@ def read(path: Path) -> InventoryFile:
     """The inventory (or program) file at ``path``, parsed once; every problem is an error naming it."""
     from sdetkit.repo.config import load_toml
 
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not an inventory file")
     if not path.is_file():
         raise InputError(f"{path}: inventory file not found")
     data = load_toml(path, str(path))

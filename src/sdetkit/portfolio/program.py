@@ -243,6 +243,8 @@ def load(path: Path) -> Program:
     """The program file at ``path``; every problem in it is one line of the :class:`InputError`."""
     from sdetkit.repo.config import load_toml
 
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a program file")
     if not path.is_file():
         raise InputError(f"{path}: program file not found (`sdetkit program init` writes one)")
     data = load_toml(path, str(path))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sdetkit.errors import InputError
+from sdetkit.evidence.load import open_input
 
 RECORD_LIMIT = 1 << 20  # 1 MiB: a record is a few hundred bytes; a megabyte line is not a record
 _BATCH = 2000  # lines decoded together: one UTF-8 decode and one join per batch, not per line
@@ -28,15 +29,7 @@ _scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # t
 def read(path: Path) -> Iterator[tuple[str, Any]]:
     """``(where, raw)`` for every record of ``path`` in file order; ``where`` is ``"FILE:LINE"``
     for JSON Lines and ``"FILE: record N"`` for a JSON array."""
-    try:
-        f = path.open("rb")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a directory, not a records file") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    with f:
+    with open_input(path, "a records file") as f:
         first = _first_byte(f)
         if first is None:
             raise InputError(f"{path}: empty file, no records")

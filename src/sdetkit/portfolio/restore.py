@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sdetkit.errors import InputError
+from sdetkit.evidence.load import open_input
 from sdetkit.portfolio import migrations
 from sdetkit.portfolio.dump import FORMAT, MANIFEST
 from sdetkit.portfolio.tables import META, Column, Table, count, evidence_tables, occupied
@@ -48,13 +49,8 @@ def read_manifest(folder: Path) -> Export:
     where = folder / MANIFEST
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder (give the folder `sdetkit portfolio export --out-dir` wrote)")
-    try:
-        with where.open("rb") as f:
-            data = f.read(_MAX_MANIFEST + 1)
-    except FileNotFoundError:
-        raise InputError(f"{where}: missing; {folder} is not a store export") from None
-    except OSError as exc:
-        raise InputError(f"{where}: cannot read: {exc.strerror or exc}") from exc
+    with open_input(where, "a store export's manifest", f"missing; {folder} is not a store export") as f:
+        data = f.read(_MAX_MANIFEST + 1)
     if len(data) > _MAX_MANIFEST:
         raise InputError(f"{where}: larger than {_MAX_MANIFEST} bytes; not a store export's manifest")
     try:
@@ -123,13 +119,7 @@ def rows(entry: Entry) -> Iterator[tuple[Any, ...]]:
     key_at = [i for i, c in enumerate(columns) if c.pk]
     keys: set[tuple[Any, ...]] = set()
     digest, number = hashlib.sha256(), 0
-    try:
-        f = path.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: missing (the manifest lists it)") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    with f:
+    with open_input(path, "a table's rows", "missing (the manifest lists it)") as f:
         while data := f.readline(MAX_LINE + 1):
             number += 1
             at = f"{path}:{number}"

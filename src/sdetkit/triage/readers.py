@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from sdetkit.errors import InputError
+from sdetkit.evidence.load import open_input
 from sdetkit.triage.extract import Extractor
 from sdetkit.triage.finding import TriageFinding
 from sdetkit.triage.lines import candidate_lines
@@ -17,13 +17,8 @@ def kind_of(path: Path) -> str:
     """``junit``, ``artifact`` or ``log``, from the name and the first bytes."""
     if str(path) == "-":
         return "log"
-    try:
-        with path.open("rb") as f:
-            head = f.read(4096).lstrip()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    with open_input(path, "a log") as f:
+        head = f.read(4096).lstrip()
     if path.suffix == ".xml" or head.startswith((b"<?xml", b"<testsuite", b"<!DOCTYPE")):
         return "junit"
     if path.suffix == ".json" and head.startswith(b"{") and b"sdetkit.gate" in head:
@@ -45,9 +40,7 @@ def from_log(path: Path) -> Reading:
         for candidate in candidate_lines(sys.stdin.buffer, name):
             extractor.feed(candidate)
     else:
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not a log")
-        with path.open("rb") as f:
+        with open_input(path, "a log") as f:
             for candidate in candidate_lines(f, name):
                 extractor.feed(candidate)
     return Reading(extractor.ordered(), extractor.success)
