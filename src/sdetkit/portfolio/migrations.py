@@ -167,12 +167,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 VERSION = len(MIGRATIONS)
 
 
-def migrate(store: Store, *, new: bool = False) -> None:
+def migrate(store: Store, *, new: bool = False, recorded: int | None = None) -> None:
     """Bring ``store`` to :data:`VERSION`; refuse (unchanged) a store newer than this sdetkit, and
-    a database that is not an sdetkit store. ``new``: the SQLite file was just made for the store.
-    A store already at :data:`VERSION` is only read, so opening it writes nothing."""
+    a database that is not an sdetkit store. ``new``: the SQLite file was just made for the store;
+    ``recorded``: its :func:`recorded_version`, when the caller has just read it. A store already
+    at :data:`VERSION` is only read, so opening it writes nothing."""
     upto = len(MIGRATIONS)  # read at call time: tests stand in older migration lists
-    current = recorded_version(store, new)
+    current = recorded_version(store, new) if recorded is None else recorded
     if current == upto:
         return
     with store.transaction() as cur:

@@ -303,12 +303,12 @@ def open_store(db: str | None, *, create: bool = True, inspect: bool = False) ->
         _create_sqlite(Path(url))
     store = Store(connect_postgres(url) if postgres else connect_sqlite(url), url, postgres)
     try:
-        migrations.recorded_version(store)  # an sdetkit store, or refused before anything is written
+        recorded = migrations.recorded_version(store)  # an sdetkit store, or refused before anything is written
         if not inspect:
             store.verify()
             if not postgres:
                 faults.guarded(store.name, use_wal, store.conn)
-            migrations.migrate(store)
+            migrations.migrate(store, recorded=recorded)
     except BaseException:
         store.close()
         raise
