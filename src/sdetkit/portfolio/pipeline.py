@@ -15,7 +15,7 @@ import datetime as dt
 import multiprocessing
 import signal
 from collections import Counter
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -62,11 +62,16 @@ def batches(job: Job, tally: Tally, parallel: bool | None = None) -> Generator[l
 
 
 def _read(job: Job, tally: Tally) -> Generator[list[Row], None, None]:
+    from sdetkit.portfolio.store import chunked
+
+    yield from chunked(_rows(job, tally), job.batch)
+
+
+def _rows(job: Job, tally: Tally) -> Iterator[Row]:
     from sdetkit.portfolio import records
     from sdetkit.portfolio.ingest import assign, from_record
     from sdetkit.portfolio.rows import Owner, to_row
 
-    chunk: list[Row] = []
     for r in records.stream(job.path, job.context):
         tally.repos[r.repo_id] += 1
         run = from_record(r, job.stamp)
@@ -77,12 +82,7 @@ def _read(job: Job, tally: Tally) -> Generator[list[Row], None, None]:
             tally.first = tally.first or (f"{r.repo_id}: team {r.team}, lane {r.lane}; inventory: team "
                                           f"{listed.team}, lane {listed.lane}")  # fmt: skip
             run = assign(run, Owner(listed.team, listed.lane))
-        chunk.append(to_row(run))
-        if len(chunk) >= job.batch:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+        yield to_row(run)
 
 
 def _reader(job: Job, out: Connection) -> None:

@@ -130,7 +130,7 @@ class Store(IncidentQueries, ChecklistQueries):
                     ),
                     (sha, repo_id, run_id),
                 )
-            chunks = _chunked((to_row(run) for run in runs), batch)
+            chunks = chunked((to_row(run) for run in runs), batch)
             return self._insert_rows(cur, chunks)
 
     def add_rows(self, batches: Iterable[list[tuple[Any, ...]]]) -> int:
@@ -274,7 +274,8 @@ class Store(IncidentQueries, ChecklistQueries):
         self.close()
 
 
-def _chunked(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+def chunked(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """``rows`` in lists of ``size`` (the last may be shorter): one executemany each."""
     chunk: list[tuple[Any, ...]] = []
     for row in rows:
         chunk.append(row)
