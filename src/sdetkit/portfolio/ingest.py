@@ -220,9 +220,8 @@ def assign(run: StoredRun, owner: Owner) -> StoredRun:
         confident = _confident(owner.lane, run.gate_fast_ok, run.gate_release_ok, run.doctor_ok,
                                run.audit_status, run.commit_sha is not None, run.decision_ok)  # fmt: skip
     else:  # a normalized record: the new lane's verdict, keeping a "false" the record stated itself
-        gates = (bool(run.gate_fast_ok), bool(run.gate_release_ok), bool(run.doctor_ok), run.audit_status)
-        stated_false = record_rules.confident(run.lane, *gates) and not run.release_confidence_ok
-        confident = record_rules.confident(owner.lane, *gates) and not stated_false
+        stated_false = record_rules.confident(run.lane, *_gates(run)) and not run.release_confidence_ok
+        confident = record_rules.confident(owner.lane, *_gates(run)) and not stated_false
     return run._replace(team=owner.team, lane=owner.lane, release_confidence_ok=confident)
 
 
@@ -240,8 +239,12 @@ def judged(run: StoredRun) -> StoredRun:
     records were judged) does not count. Runs from artifacts were judged from their evidence."""
     if run.schema_versions != "{}" or not run.release_confidence_ok:
         return run
-    gates = (bool(run.gate_fast_ok), bool(run.gate_release_ok), bool(run.doctor_ok), run.audit_status)
-    return run if record_rules.confident(run.lane, *gates) else run._replace(release_confidence_ok=False)
+    return run if record_rules.confident(run.lane, *_gates(run)) else run._replace(release_confidence_ok=False)
+
+
+def _gates(run: StoredRun) -> tuple[bool, bool, bool, str | None]:
+    """What a record run's lane verdict is made of: its three gates and its audit."""
+    return bool(run.gate_fast_ok), bool(run.gate_release_ok), bool(run.doctor_ok), run.audit_status
 
 
 def from_record(record: Record, now: dt.datetime) -> StoredRun:
