@@ -35,7 +35,7 @@ def _records(prefix: str, count: int, shared: int = 0) -> list[dict[str, Any]]:
 
 
 def _inserting(url: str, at_least: int, stop: threading.Event) -> bool:
-    """Wait until ``at_least`` sessions of this database are inside an ingest's INSERT (or ``stop`` is set).
+    """Wait until ``at_least`` sessions of this database are storing runs (or ``stop`` is set).
 
     Only this database: the shared test server runs other tests' ingests at the same time."""
     import psycopg
@@ -43,8 +43,8 @@ def _inserting(url: str, at_least: int, stop: threading.Event) -> bool:
     with psycopg.connect(url, autocommit=True) as conn:
         while not stop.is_set():
             busy = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND query LIKE 'INSERT INTO runs%' AND pid <> pg_backend_pid()"
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND (query LIKE 'INSERT INTO runs%' OR query LIKE 'COPY runs_in%')"
             ).fetchone()
             if busy is not None and busy[0] >= at_least:
                 return True

@@ -541,3 +541,35 @@ def test_a_confidence_taken_on_trust_before_records_were_judged_does_not_count(d
     doc = json.loads(res.stdout)
     assert doc["repos"][0]["release_confidence_ok"] is False
     assert doc["totals"]["release_confidence_rate_percent"] == 0.0
+
+
+def test_a_postgres_role_without_temporary_tables_ingests_the_same_runs(postgres_db: str, tmp_path: Path) -> None:
+    """Runs reach a PostgreSQL store through a temporary table (COPY, then one INSERT); a locked-down
+    database that grants no TEMPORARY stores them with plain INSERTs, the same runs either way."""
+    import uuid
+
+    import psycopg
+
+    day = [f"2026-11-{1 + i % 28:02d}" for i in range(6000)]
+    rows = [record(f"repo-{i % 7}", d) | {"source_timestamp": f"{d}T{i % 24:02d}:{i % 60:02d}:{i // 60 % 60:02d}Z"}
+            for i, d in enumerate(day)]  # fmt: skip
+    rows += rows[:100]  # the same runs again, in a later batch: stored once
+    records = jsonl(tmp_path / "runs.jsonl", rows)
+    role = f"sdetkit_t_{uuid.uuid4().hex[:12]}"
+    st.open_store(postgres_db).close()
+    database = postgres_db.rsplit("/", 1)[1]
+    with psycopg.connect(postgres_db, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f"REVOKE TEMPORARY ON DATABASE {database} FROM PUBLIC")
+        conn.execute(f"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {role}")
+        try:
+            limited = postgres_db.replace("postgres@", f"{role}@", 1)
+            res = sdetkit("portfolio", "ingest", "--db", limited, "--records", str(records))
+            assert res.code == 0 and res.stdout.endswith(": 6000 new, 100 already stored\n"), res.stderr
+            res = sdetkit("portfolio", "ingest", "--db", postgres_db, "--records", str(records))  # with COPY
+            assert res.code == 0 and res.stdout.endswith(": 0 new, 6100 already stored\n"), res.stderr
+        finally:
+            conn.execute(f"DROP OWNED BY {role}")
+            conn.execute(f"DROP ROLE {role}")
+    with st.open_store(postgres_db) as store:
+        assert store.run_count() == 6000
