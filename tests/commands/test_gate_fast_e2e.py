@@ -451,7 +451,8 @@ def test_ctrl_c_kills_steps_and_writes_nothing(make_repo: Make, tmp_path: Path, 
     out = tmp_path / "never.json"
     proc = subprocess.Popen(
         [sys.executable, "-m", "sdetkit", "gate", "fast", str(repo), "--format", "json", "--out", str(out)],
-        env={**os.environ, "SDETKIT_CACHE_DIR": str(cache_dir)},
+        # PYTHONFAULTHANDLER: if the gate ever hangs after Ctrl-C, SIGABRT prints where every thread is.
+        env={**os.environ, "SDETKIT_CACHE_DIR": str(cache_dir), "PYTHONFAULTHANDLER": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -460,7 +461,12 @@ def test_ctrl_c_kills_steps_and_writes_nothing(make_repo: Make, tmp_path: Path, 
     while not (pidfile.exists() and pidfile.read_text().strip()) and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        _, err = proc.communicate(timeout=30)
+        pytest.fail(f"the gate did not stop within 30 s of Ctrl-C; where it was:\n{err}")
     assert proc.returncode == 130
     assert "interrupted" in err
     assert not out.exists()
