@@ -449,8 +449,15 @@ def test_ctrl_c_kills_steps_and_writes_nothing(make_repo: Make, tmp_path: Path, 
         {"sdetkit.toml": f'[gate.fast.steps.hang]\nargv = ["sh", "-c", "echo $$ > {pidfile}; exec sleep 300"]\n'}
     )
     out = tmp_path / "never.json"
+    # A shell runs a background job (`make test &`, a CI script's `cmd &`) with SIGINT ignored, and
+    # ignored signals stay ignored across exec: a Ctrl-C could then never reach the gate. As in a
+    # terminal, the gate starts with SIGINT at its default (execv keeps the process, so its pid).
+    default_sigint = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+        "os.execv(sys.executable, [sys.executable, '-m', 'sdetkit', *sys.argv[1:]])"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sdetkit", "gate", "fast", str(repo), "--format", "json", "--out", str(out)],
+        [sys.executable, "-c", default_sigint, "gate", "fast", str(repo), "--format", "json", "--out", str(out)],
         # PYTHONFAULTHANDLER: if the gate ever hangs after Ctrl-C, SIGABRT prints where every thread is.
         env={**os.environ, "SDETKIT_CACHE_DIR": str(cache_dir), "PYTHONFAULTHANDLER": "1"},
         stdout=subprocess.PIPE,
