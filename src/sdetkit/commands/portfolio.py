@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sdetkit.errors import EXIT_OK, InputError, UsageError
 from sdetkit.evidence.atomic import check_writable
@@ -19,9 +19,6 @@ from sdetkit.portfolio.ingest import Evidence
 from sdetkit.portfolio.inventory import Expected
 from sdetkit.portfolio.record_rules import Context, iso, not_in_inventory
 from sdetkit.portfolio.rows import Owner
-
-if TYPE_CHECKING:
-    pass
 from sdetkit.settings import ExportSettings, IncidentSettings, IngestSettings, OutputSettings, ScorecardSettings
 
 _SEMVER_1 = re.compile(r"^1\.\d+\.\d+$")

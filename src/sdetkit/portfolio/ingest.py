@@ -220,8 +220,9 @@ def assign(run: StoredRun, owner: Owner) -> StoredRun:
         confident = _confident(owner.lane, run.gate_fast_ok, run.gate_release_ok, run.doctor_ok,
                                run.audit_status, run.commit_sha is not None, run.decision_ok)  # fmt: skip
     else:  # a normalized record: the new lane's verdict, keeping a "false" the record stated itself
-        stated_false = record_rules.confident(run.lane, *_gates(run)) and not run.release_confidence_ok
-        confident = record_rules.confident(owner.lane, *_gates(run)) and not stated_false
+        gates = _gates(run)
+        stated_false = record_rules.confident(run.lane, *gates) and not run.release_confidence_ok
+        confident = record_rules.confident(owner.lane, *gates) and not stated_false
     return run._replace(team=owner.team, lane=owner.lane, release_confidence_ok=confident)
 
 

@@ -296,7 +296,7 @@ def _copy_rows(cur: Any, batches: Iterable[list[tuple[Any, ...]]]) -> int:
 
 
 def chunked(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
-    """``rows`` in lists of ``size`` (the last may be shorter): one executemany each."""
+    """``rows`` in lists of ``size`` (the last may be shorter): one write to the store each."""
     chunk: list[tuple[Any, ...]] = []
     for row in rows:
         chunk.append(row)
